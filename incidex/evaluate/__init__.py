@@ -1,0 +1,119 @@
+"""Benchmark readers and scorers: MUC-4 (raw messages and answer keys, GTT's five-role
+version) and WikiEvents.
+
+Data are never bundled: every reader takes a path (``../shared/data/muc4/...``). Readers raise
+:class:`incidex.errors.EvaluationError` (E040) for missing or malformed data.
+
+::
+
+    from incidex.evaluate import gold_from_gtt, read_gtt, read_predictions, score_five_role
+    gold = gold_from_gtt(read_gtt("muc4/gtt/dev.jsonl"))
+    print(format_scores(score_five_role(read_predictions("preds.jsonl"), gold)))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from incidex.evaluate._common import Score, ScoreTable, format_scores, normalize_string
+from incidex.evaluate._gtt import (
+    GTT_ROLES,
+    INCIDENT_TYPES,
+    GoldTemplate,
+    GttDoc,
+    GttMention,
+    GttTemplate,
+    PredTemplate,
+    RoleScores,
+    gold_from_gtt,
+    read_gtt,
+    read_predictions,
+    score_five_role,
+)
+from incidex.evaluate._muc import (
+    MUC_SLOT_NAMES,
+    MucDate,
+    MucFill,
+    MucKeyTemplate,
+    MucLocation,
+    MucMessage,
+    MucPlace,
+    MucSlot,
+    read_muc_keys,
+    read_muc_messages,
+)
+from incidex.evaluate._slots import (
+    SLOT_ROWS,
+    HumNumber,
+    SlotScores,
+    SlotTemplate,
+    score_muc_slots,
+)
+from incidex.evaluate._wikievents import (
+    WIKI_EVENT_TYPES,
+    ArgumentScores,
+    WikiArgument,
+    WikiDoc,
+    WikiEntityMention,
+    WikiEvent,
+    WikiPredArgument,
+    WikiPredEvent,
+    read_wiki_predictions,
+    read_wikievents,
+    score_wikievents,
+)
+
+__all__ = [
+    "ArgumentScores",
+    "GTT_ROLES",
+    "GoldTemplate",
+    "GttDoc",
+    "GttMention",
+    "GttTemplate",
+    "HumNumber",
+    "INCIDENT_TYPES",
+    "MUC_SLOT_NAMES",
+    "MucDate",
+    "MucFill",
+    "MucKeyTemplate",
+    "MucLocation",
+    "MucMessage",
+    "MucPlace",
+    "MucSlot",
+    "PredTemplate",
+    "RoleScores",
+    "SLOT_ROWS",
+    "Score",
+    "ScoreTable",
+    "SlotScores",
+    "SlotTemplate",
+    "WIKI_EVENT_TYPES",
+    "WikiArgument",
+    "WikiDoc",
+    "WikiEntityMention",
+    "WikiEvent",
+    "WikiPredArgument",
+    "WikiPredEvent",
+    "format_scores",
+    "gold_from_gtt",
+    "keys_by_docid",
+    "normalize_string",
+    "read_gtt",
+    "read_muc_keys",
+    "read_muc_messages",
+    "read_predictions",
+    "read_wiki_predictions",
+    "read_wikievents",
+    "score_five_role",
+    "score_muc_slots",
+    "score_wikievents",
+]
+
+
+def keys_by_docid(templates: Iterable[MucKeyTemplate]) -> dict[str, list[MucKeyTemplate]]:
+    """Group key templates by message id (the ``keys`` argument of :func:`score_muc_slots`);
+    irrelevant messages keep an entry with their ``*`` template."""
+    grouped: dict[str, list[MucKeyTemplate]] = {}
+    for template in templates:
+        grouped.setdefault(template.docid, []).append(template)
+    return grouped

@@ -1,0 +1,1 @@
+"""Natural-language extraction: the spaCy pipeline, its components and the knowledge base."""

@@ -1,0 +1,526 @@
+"""Who: perpetrator groups and individuals, responsibility claims and disputes, suspects and
+legal steps, threats and propaganda.
+
+Groups are resolved to canonical names through the knowledge base ("IS-Khorasan" ->
+"Islamic State - Khorasan Province", part of "Islamic State"); "the group" refers back to the
+last group named. A claim keeps who made it, through which outlet and channel; a confirmation,
+a denial, a doubt and an attribution elsewhere each keep who said so.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ...model import Claim, LegalStep, Perpetrator, Stance, Threat
+from .._doc import SentInfo, add_assertion, ensure_extensions, sent_info, sentence_of
+from ..kb import default_kb
+from ..lexicon import default_lexicon
+from .attribution import actor_name, phrase_of
+from .casualties import read_number
+
+__all__ = ["ActorExtractor"]
+
+EXTRACTOR = "incidex_actors_v1"
+_GROUP_REFS = {"group", "organization", "organisation", "movement", "network", "militia"}
+
+
+class ActorExtractor:
+    def __init__(self) -> None:
+        ensure_extensions()
+        self.lex = default_lexicon()
+        self.kb = default_kb()
+        self.perp_nouns = {p for p in self.lex.perpetrator_nouns if " " not in p}
+        self.perp_phrases = [p.split() for p in self.lex.perpetrator_nouns if " " in p]
+
+    # ---- helpers ----
+
+    def _group_at(self, doc: Doc, token: Token) -> tuple[str, str | None] | None:
+        """The canonical group a token belongs to (or refers back to with 'the group')."""
+        for span in doc.spans["groups"]:
+            if span.start <= token.i < span.end or (
+                token.head.i in range(span.start, span.end) and token.dep_ in {"compound", "poss"}
+            ):
+                return self._canonical(span)
+        if token.lower_ in _GROUP_REFS or token.lower_ in {"it", "its"}:
+            previous = [s for s in doc.spans["groups"] if s.end <= token.i]
+            if previous:
+                return self._canonical(previous[-1])
+        return None
+
+    def _canonical(self, span: Span) -> tuple[str, str | None]:
+        group = self.kb.group(span.text)
+        if group is None:
+            return span.label_, None
+        ancestors = self.kb.ancestors(group.name)
+        return group.name, ancestors[0] if ancestors else None
+
+    def _groups_in(self, doc: Doc, span: Span) -> list[tuple[Span, str, str | None]]:
+        return [
+            (g, *self._canonical(g))
+            for g in doc.spans["groups"]
+            if g.start >= span.start and g.end <= span.end
+        ]
+
+    # ---- main ----
+
+    def __call__(self, doc: Doc) -> Doc:
+        infos = sent_info(doc)
+        for sent, info in zip(doc.sents, infos, strict=False):
+            self._claims(doc, sent, info)
+            self._perpetrators(doc, sent, info)
+            self._legal(doc, sent, info)
+            self._threats(doc, sent, info)
+        return doc
+
+    def _perpetrators(self, doc: Doc, sent: Span, info: SentInfo) -> None:
+        about_attack = info.attack or bool(info.events & {"Claim of Responsibility"})
+        if "Threat/Propaganda" in info.events and not info.events_attack:
+            return
+        for span, name, parent in self._groups_in(doc, sent) if about_attack else []:
+            if (
+                _in_claim_context(span)
+                or info.speaker is not None
+                and info.stance != Stance.asserted
+            ):
+                continue  # the claims extractor records these with their stance
+            if _is_object_of_doubt(span):
+                continue
+            add_assertion(
+                doc,
+                "perpetrators",
+                span,
+                Perpetrator(group=name, parent=parent),
+                extractor=EXTRACTOR,
+                confidence=0.6,
+            )
+        for token in sent:
+            if token.lower_ not in self.perp_nouns and not self._armed_individuals(token):
+                continue
+            if token.dep_ == "compound":
+                continue
+            count = None
+            number_token = None
+            for child in token.children:
+                if child.dep_ == "nummod" or child.like_num:
+                    number = read_number(doc, child.i, self.lex)
+                    if number is not None and not number.vague:
+                        count, number_token = number.value, child
+            nationality = self._nationality(doc, token)
+            names = self._names(doc, token, {"appos"})
+            if count is None and nationality is None and not names:
+                continue
+            start = number_token.i if number_token is not None else token.i
+            start = min(start, token.left_edge.i)
+            span = doc[start : token.i + 1]
+            add_assertion(
+                doc,
+                "perpetrators",
+                span,
+                Perpetrator(
+                    count=count, nationality=nationality, names=names, description=token.lower_
+                ),
+                extractor=EXTRACTOR,
+                confidence=0.7,
+            )
+        # "He attributed the attack to 'radical Islamists'": a perpetrator asserted by a speaker
+        for token in sent:
+            if token.lemma_.lower() in {"attribute", "blame"} and token.pos_ == "VERB":
+                target = _attributed_to(token)
+                if target is not None:
+                    speaker = info.speaker or _subject_name(token)
+                    description = target.text.strip("“”\"' ")
+                    add_assertion(
+                        doc,
+                        "perpetrators",
+                        target,
+                        Perpetrator(description=description),
+                        extractor=EXTRACTOR,
+                        confidence=0.6,
+                        speaker=speaker,
+                        stance=Stance.asserted,
+                    )
+                    add_assertion(
+                        doc,
+                        "claims",
+                        doc[token.i : target.end],
+                        Claim(kind="attributed", by=speaker, alternative=description),
+                        extractor=EXTRACTOR,
+                        confidence=0.6,
+                        speaker=speaker,
+                        stance=Stance.asserted,
+                    )
+        # "Putin stated that the attackers were heading to Ukraine": a speaker pointing elsewhere
+        if info.speaker is not None:
+            for token in sent:
+                if token.lemma_.lower() not in self.lex.motion_verbs or token.pos_ != "VERB":
+                    continue
+                subj = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+                if subj is None or subj.lower_ not in self.perp_nouns:
+                    continue
+                for prep in token.children:
+                    if prep.dep_ != "prep" or prep.lower_ not in {"to", "toward", "towards"}:
+                        continue
+                    for obj in prep.children:
+                        if obj.dep_ == "pobj" and obj.ent_type_ in {"GPE", "LOC"}:
+                            place = next(e for e in doc.ents if e.start <= obj.i < e.end)
+                            add_assertion(
+                                doc,
+                                "claims",
+                                doc[token.i : place.end],
+                                Claim(kind="attributed", by=info.speaker, alternative=place.text),
+                                extractor=EXTRACTOR,
+                                confidence=0.5,
+                                speaker=info.speaker,
+                                stance=Stance.asserted,
+                            )
+
+    def _armed_individuals(self, token: Token) -> bool:
+        """'Four individuals armed with rifles', 'three armed men'."""
+        if token.lower_ not in {"individuals", "men", "man", "people", "persons", "youths"}:
+            return False
+        return any(
+            c.lower_ in {"armed", "masked", "hooded", "unidentified"} for c in token.children
+        )
+
+    def _names(self, doc: Doc, token: Token, deps: set[str]) -> list[str]:
+        """PERSON names in apposition to a noun ("two men, Ali X and Omar Y"), not demonyms."""
+        demonyms = {(s.start, s.end) for s in doc.spans["nationalities"]}
+        names = []
+        for ent in doc.ents:
+            if ent.label_ != "PERSON" or (ent.start, ent.end) in demonyms:
+                continue
+            if self.kb.nationality(ent.text) is not None:
+                continue
+            if ent.root.head == token and ent.root.dep_ in deps:
+                names.append(ent.text)
+                names.extend(c.text for c in ent.root.conjuncts if c.ent_type_ == "PERSON")
+        return names
+
+    def _nationality(self, doc: Doc, token: Token) -> str | None:
+        for span in doc.spans["nationalities"]:
+            if span.root.head == token or span.start in {token.i - 1, token.i - 2}:
+                found = self.kb.nationality(span.text)
+                if found is not None:
+                    return found.demonym
+        return None
+
+    def _claims(self, doc: Doc, sent: Span, info: SentInfo) -> None:
+        for token in sent:
+            lemma = token.lemma_.lower()
+            kind: str | None = None
+            if (
+                lemma == "claim"
+                and token.pos_ == "VERB"
+                and _has_object(
+                    token,
+                    {
+                        "responsibility",
+                        "credit",
+                        "attack",
+                        "bombing",
+                        "killing",
+                        "shooting",
+                        "kidnapping",
+                        "assassination",
+                        "attacks",
+                        "blast",
+                        "explosion",
+                    },
+                )
+            ):
+                kind = "claimed"
+            elif lemma == "admit" and any(
+                c.lower_ in {"to", "responsibility"} for c in token.children
+            ):
+                kind = "claimed"
+            elif lemma in {"take", "accept"} and _has_object(token, {"responsibility"}):
+                kind = "claimed"
+            elif lemma in {"confirm", "verify"} and token.pos_ == "VERB":
+                kind = "confirmed"
+            elif lemma in {"deny", "reject"} and _has_object(
+                token, {"responsibility", "involvement", "role", "claim", "claims", "link", "links"}
+            ):
+                kind = "denied"
+            elif lemma in {"doubt", "question", "dismiss", "dispute"}:
+                kind = "doubted"
+            if kind is None:
+                continue
+            self._claim(doc, sent, info, token, kind)
+
+    def _claim(self, doc: Doc, sent: Span, info: SentInfo, verb: Token, kind: str) -> None:
+        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        by: str | None = None
+        group: tuple[str, str | None] | None = None
+        if subj is not None:
+            group = self._group_at(doc, subj)
+            by = group[0] if group is not None else actor_name(phrase_of(subj))
+            if subj.lower_ in {"he", "she"}:
+                by = info.speaker
+        else:
+            by = info.speaker  # "Putin stated ..., expressing doubt about ..."
+        # the group the claim is about: in the verb's subtree (or the claimant itself)
+        subtree = doc[verb.left_edge.i : verb.right_edge.i + 1]
+        about = [g for g in self._groups_in(doc, subtree) if subj is None or g[0].root != subj]
+        if kind in {"confirmed", "denied", "doubted"}:
+            mentioned = [g for g in about]
+            if mentioned:
+                group = (mentioned[-1][1], mentioned[-1][2])
+            else:
+                for t in subtree:
+                    if t.lower_ in _GROUP_REFS and t.i != (subj.i if subj is not None else -1):
+                        group = self._group_at(doc, t)
+                        break
+                if kind == "confirmed" and group is None:
+                    return  # "police confirmed the toll" is not about responsibility
+        if group is None:
+            return
+        via = channel = None
+        for hit in doc.spans["outlets"]:
+            if hit.start >= sent.start and hit.end <= sent.end:
+                outlet = self.kb.outlet(hit.text)
+                if outlet is None:
+                    continue
+                if outlet.kind == "platform":
+                    channel = channel or outlet.name
+                elif kind == "claimed":
+                    via = via or outlet.name
+        if kind != "claimed":
+            via = channel = None
+        stance = {
+            "claimed": Stance.claimed,
+            "confirmed": Stance.confirmed,
+            "denied": Stance.denied,
+            "doubted": Stance.doubted,
+        }[kind]
+        span = doc[verb.i : verb.i + 1]
+        add_assertion(
+            doc,
+            "claims",
+            span,
+            Claim(kind=kind, by=by, group=group[0], via=via, channel=channel),  # type: ignore[arg-type]
+            extractor=EXTRACTOR,
+            confidence=0.75,
+            speaker=by if kind != "claimed" else None,
+            stance=Stance.asserted if kind == "claimed" else stance,
+        )
+        add_assertion(
+            doc,
+            "perpetrators",
+            span,
+            Perpetrator(group=group[0], parent=group[1]),
+            extractor=EXTRACTOR,
+            confidence=0.7,
+            speaker=by,
+            stance=stance,
+        )
+
+    def _legal(self, doc: Doc, sent: Span, info: SentInfo) -> None:
+        steps = self.lex.legal_steps
+        for token in sent:
+            lemma = token.lemma_.lower()
+            step = steps.get(lemma)
+            if step is None or token.pos_ not in {"VERB", "ADJ"}:
+                continue
+            if (
+                lemma == "charge"
+                and not any(c.lower_ == "with" for c in token.children)
+                and not any(c.dep_ == "nsubjpass" for c in token.children)
+            ):
+                continue  # "in charge of"
+            # who: the passive subject ("four Tajik nationals were charged"), the object
+            # ("police arrested two men"), or the noun an adjectival participle modifies
+            # ("the apprehended attackers")
+            who = next((c for c in token.children if c.dep_ == "nsubjpass"), None)
+            if who is None:
+                who = next((c for c in token.children if c.dep_ == "dobj"), None)
+            if who is None and token.dep_ == "amod":
+                who = token.head
+            if who is None and token.dep_ in {"advcl", "conj"}:
+                who = next(
+                    (c for c in token.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None
+                )
+                if who is not None and who.dep_ == "nsubj" and step != "confessed":
+                    who = None
+            if step == "confessed":
+                who = who or next((c for c in token.children if c.dep_ == "nsubj"), None)
+            count = None
+            names: list[str] = []
+            nationality = None
+            if who is not None:
+                for child in who.children:
+                    if child.dep_ == "nummod" or child.like_num:
+                        number = read_number(doc, child.i, self.lex)
+                        if number is not None and not number.vague:
+                            count = number.value
+                nationality = self._nationality(doc, who)
+                names = self._names(doc, who, {"appos", "compound"})
+            elif step not in {"arrested", "detained", "charged"}:
+                continue
+            charge = None
+            for child in token.children:
+                if child.lower_ in {"with", "for"} and step in {
+                    "charged",
+                    "convicted",
+                    "sentenced",
+                }:
+                    objs = [c for c in child.children if c.dep_ == "pobj"]
+                    if objs:
+                        charge = doc[objs[0].left_edge.i : objs[0].right_edge.i + 1].text
+            span = doc[token.i : token.i + 1]
+            if who is not None:
+                lo = min(token.i, who.left_edge.i)
+                hi = max(token.i, who.i)
+                if hi - lo < 12:
+                    span = doc[lo : hi + 1]
+            add_assertion(
+                doc,
+                "suspects",
+                span,
+                LegalStep(
+                    step=step,
+                    count=count,
+                    nationality=nationality,
+                    names=names,  # type: ignore[arg-type]
+                    charge=charge,
+                ),
+                extractor=EXTRACTOR,
+                confidence=0.75,
+            )
+
+    def _threats(self, doc: Doc, sent: Span, info: SentInfo) -> None:
+        if "Threat/Propaganda" not in info.events:
+            return
+        form_token = next(
+            (
+                t
+                for t in sent
+                if t.lemma_.lower() in self.lex.threat_forms and t.pos_ in {"NOUN", "PROPN"}
+            ),
+            None,
+        )
+        if form_token is None:
+            return
+        form = form_token.lemma_.lower()
+        text = sent.text.lower()
+        medium = next(
+            (
+                m
+                for m in self.lex.media_words
+                if m in text
+                and any(
+                    t.lower_ == m.split()[-1] and t.head.lower_ in {"on", "across", "via"}
+                    for t in sent
+                )
+            ),
+            None,
+        )
+        actor = linked = None
+        relayed: list[str] = []
+        for hit in doc.spans["outlets"]:
+            if not (hit.start >= sent.start and hit.end <= sent.end):
+                continue
+            outlet = self.kb.outlet(hit.text)
+            if outlet is None:
+                continue
+            if outlet.kind == "propaganda":
+                actor = outlet.name
+                linked = outlet.affiliation
+            elif outlet.kind == "platform":
+                medium = outlet.name
+            elif _is_relay(hit.root, self.lex.relay_verbs):
+                relayed.append(outlet.name)
+        groups = self._groups_in(doc, sent)
+        if linked is None and groups:
+            linked = groups[0][1]
+        for token in sent:
+            if token.dep_ == "agent" and token.head.lemma_.lower() in self.lex.relay_verbs:
+                for obj in token.children:
+                    if obj.dep_ == "pobj":
+                        name = actor_name(phrase_of(obj))
+                        for conj in [obj, *obj.conjuncts]:
+                            n = actor_name(phrase_of(conj)) if conj is not obj else name
+                            if n not in relayed and n != actor:
+                                relayed.append(n)
+        targets: list[str] = []
+        for token in sent:
+            lemma = token.lemma_.lower()
+            if lemma in {"threaten", "aim", "target", "direct"} or token.lower_ in {"against"}:
+                for desc in token.subtree:
+                    if desc.ent_iob_ == "B" and desc.ent_type_ in {"GPE", "PERSON", "NORP", "ORG"}:
+                        ent = next(e for e in doc.ents if e.start == desc.i)
+                        name = actor_name(ent)
+                        if name not in targets and name != actor:
+                            targets.append(name)
+        add_assertion(
+            doc,
+            "threats",
+            doc[form_token.i : form_token.i + 1],
+            Threat(
+                form=form,
+                medium=medium,
+                actor=actor,
+                linked_group=linked,
+                targets=targets,
+                relayed_by=relayed,
+            ),
+            extractor=EXTRACTOR,
+            confidence=0.7,
+        )
+
+
+def _has_object(verb: Token, words: set[str]) -> bool:
+    for child in verb.children:
+        if child.dep_ in {"dobj", "attr", "pobj", "nsubjpass"} and child.lower_ in words:
+            return True
+        if child.dep_ == "prep":
+            if any(g.lower_ in words for g in child.children if g.dep_ == "pobj"):
+                return True
+    return False
+
+
+def _in_claim_context(span: Span) -> bool:
+    head = span.root
+    for _ in range(4):
+        if head.lemma_.lower() in {"claim", "admit", "confirm", "deny", "doubt", "link", "blame"}:
+            return True
+        if head.head is head:
+            break
+        head = head.head
+    return False
+
+
+def _is_object_of_doubt(span: Span) -> bool:
+    return any(t.lemma_.lower() in {"doubt", "question", "dismiss"} for t in span.root.ancestors)
+
+
+def _attributed_to(verb: Token) -> Span | None:
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in {"to", "on"}:
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return phrase_of(obj)
+    return None
+
+
+def _subject_name(verb: Token) -> str | None:
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return actor_name(phrase_of(subj)) if subj is not None else None
+
+
+def _is_relay(token: Token, relay_verbs: frozenset[str]) -> bool:
+    node = token
+    for _ in range(3):
+        node = node.head
+        if node.lemma_.lower() in relay_verbs:
+            return True
+    return False
+
+
+def _sentence_of(doc: Doc, token: Token) -> SentInfo:
+    return sentence_of(doc, token.i)[1]
+
+
+@Language.factory("incidex_actors_v1", assigns=["doc._.assertions"])
+def make_actors(nlp: Language, name: str) -> ActorExtractor:
+    return ActorExtractor()

@@ -1,0 +1,215 @@
+"""Sentence breaks, knowledge-base matching and event triggers.
+
+``incidex.sentences.v1`` runs before the parser: a line break ends a sentence (headings glued
+to text are split onto their own line by the reader). ``incidex.kb_matcher.v1`` marks groups,
+outlets, weapons, targets and nationalities from the knowledge base as span groups.
+``incidex.triggers.v1`` marks event triggers and fills each sentence's :class:`SentInfo`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .._doc import ensure_extensions, sent_info
+from ..kb import default_kb
+from ..lexicon import default_lexicon
+
+__all__ = ["KbMatcher", "NewlineSentences", "TriggerMatcher", "inflections"]
+
+SPAN_KEYS = ("groups", "outlets", "weapons", "targets", "nationalities")
+
+
+def inflections(lemma: str) -> Iterator[str]:
+    """The lemma and its regular inflections, for text the lemmatizer gets wrong (upper case)."""
+    yield lemma
+    if " " in lemma:
+        return
+    yield lemma + "s"
+    yield lemma + "es"
+    if lemma.endswith("e"):
+        yield lemma + "d"
+        yield lemma[:-1] + "ing"
+    else:
+        yield lemma + "ed"
+        yield lemma + "ing"
+        if len(lemma) > 2 and lemma[-1] in "bdgmnpt" and lemma[-2] in "aeiou":
+            yield lemma + lemma[-1] + "ed"
+            yield lemma + lemma[-1] + "ing"
+
+
+class NewlineSentences:
+    """A token after a line break starts a sentence; the parser keeps preset boundaries."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for i, token in enumerate(doc[:-1]):
+            if "\n" in token.text or "\n" in token.whitespace_:
+                doc[i + 1].is_sent_start = True
+                # a line does not open with a one-word sentence ("Four | individuals armed")
+                if i + 2 < len(doc) and not doc[i + 1].is_space and not doc[i + 2].is_punct:
+                    doc[i + 2].is_sent_start = False
+        return doc
+
+
+@Language.factory("incidex_sentences_v1", assigns=["token.is_sent_start"])
+def make_sentences(nlp: Language, name: str) -> NewlineSentences:
+    return NewlineSentences()
+
+
+class KbMatcher:
+    """Knowledge-base terms as span groups; each span's label names the KB entry."""
+
+    def __init__(self, nlp: Language) -> None:
+        ensure_extensions()
+        kb = default_kb()
+        self.lower: dict[str, PhraseMatcher] = {}
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        tokenizer = nlp.tokenizer
+
+        def add(matcher: PhraseMatcher, key: str, terms: Iterable[tuple[str, str]]) -> None:
+            by_label: dict[str, list[Doc]] = {}
+            for term, label in terms:
+                if term.strip():
+                    by_label.setdefault(label, []).append(tokenizer(term))
+            for label, docs in by_label.items():
+                matcher.add(f"{key}|{label}", docs)
+
+        for key in SPAN_KEYS:
+            self.lower[key] = PhraseMatcher(nlp.vocab, attr="LOWER")
+        add(
+            self.lower["groups"],
+            "groups",
+            ((t, g.name) for t, g, case in kb.group_terms() if not case),
+        )
+        add(self.exact, "groups", ((t, g.name) for t, g, case in kb.group_terms() if case))
+        add(self.lower["outlets"], "outlets", ((t, o.name) for t, o in kb.outlet_terms()))
+        add(self.exact, "outlets", ((t, o.name) for t, o in kb.outlet_terms_case_sensitive()))
+        add(
+            self.lower["weapons"],
+            "weapons",
+            ((t, f"{w.type_code}/{w.subtype_code or 0}") for t, w in kb.weapon_terms()),
+        )
+        add(
+            self.lower["targets"],
+            "targets",
+            ((t, f"{c.type_code}/{c.subtype_code or 0}") for t, c in kb.target_terms()),
+        )
+        add(
+            self.lower["nationalities"],
+            "nationalities",
+            ((t, n.country_code) for t, n, case in kb.nationality_terms() if not case),
+        )
+        add(
+            self.exact,
+            "nationalities",
+            ((t, n.country_code) for t, n, case in kb.nationality_terms() if case),
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: dict[str, list[Span]] = {key: [] for key in SPAN_KEYS}
+        matches = [m for matcher in self.lower.values() for m in matcher(doc)]
+        if not _mostly_upper(doc.text):
+            # exact-case aliases ("IS", "AP") are words in all-capitals wire text
+            matches.extend(self.exact(doc))
+        for match_id, start, end in matches:
+            key, _, label = doc.vocab.strings[match_id].partition("|")
+            found[key].append(Span(doc, start, end, label=label))
+        for key, spans in found.items():
+            doc.spans[key] = filter_spans(spans)
+        return doc
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [ch for ch in text[:5000] if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
+
+
+@Language.factory("incidex_kb_matcher_v1", assigns=["doc.spans"])
+def make_kb_matcher(nlp: Language, name: str) -> KbMatcher:
+    return KbMatcher(nlp)
+
+
+class TriggerMatcher:
+    """Event triggers from the lexicon; fills every sentence's events and attack flags."""
+
+    def __init__(self, nlp: Language) -> None:
+        ensure_extensions()
+        lex = default_lexicon()
+        self.matcher = Matcher(nlp.vocab)
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for event in lex.events:
+            forms = sorted({f for lemma in event.lemmas for f in inflections(lemma)})
+            if event.lemmas:
+                self.matcher.add(
+                    event.name,
+                    [[{"LEMMA": {"IN": list(event.lemmas)}}], [{"LOWER": {"IN": forms}}]],
+                )
+            if event.phrases:
+                self.phrases.add(event.name, [nlp.tokenizer(p) for p in event.phrases])
+        # "set parts of the building on fire": a verb, a short object, "on fire"
+        self.matcher.add(
+            "Facility/Infrastructure Attack",
+            [
+                [
+                    {"LEMMA": {"IN": ["set", "put"]}},
+                    {"OP": "{0,6}", "IS_PUNCT": False},
+                    {"LOWER": {"IN": ["on", "ablaze", "alight"]}},
+                    {"LOWER": "fire", "OP": "?"},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        generic = sorted({f for lemma in lex.generic_attack_lemmas for f in inflections(lemma)})
+        self.matcher.add(
+            "generic_attack",
+            [[{"LEMMA": {"IN": sorted(lex.generic_attack_lemmas)}}], [{"LOWER": {"IN": generic}}]],
+        )
+        self.attack_names = {e.name for e in lex.events if e.attack}
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        infos = sent_info(doc)
+        starts = [info.start_char for info in infos]
+        matches = list(self.matcher(doc)) + list(self.phrases(doc))
+        for match_id, start, end in matches:
+            label = doc.vocab.strings[match_id]
+            span = Span(doc, start, end, label=label)
+            info = infos[_sentence_index(starts, span.start_char)]
+            if label == "generic_attack":
+                info.generic_attack = True
+                continue
+            if label == "Facility/Infrastructure Attack" and span.text.lower().startswith(
+                "on fire"
+            ):
+                # "opened fire on", "came under fire": only a verb of setting makes it arson
+                continue
+            info.events.add(label)
+            if label in self.attack_names:
+                info.events_attack.add(label)
+            spans.append(span)
+        # a sentence naming a weapon or an armed perpetrator is about the violence too
+        for key in ("weapons",):
+            for span in doc.spans[key] if key in doc.spans else []:
+                infos[_sentence_index(starts, span.start_char)].generic_attack = True
+        doc.spans["triggers"] = sorted(spans, key=lambda s: (s.start, -s.end))
+        return doc
+
+
+def _sentence_index(starts: list[int], char: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= char:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@Language.factory("incidex_triggers_v1", assigns=["doc.spans", "doc._.sent_infos"])
+def make_triggers(nlp: Language, name: str) -> TriggerMatcher:
+    return TriggerMatcher(nlp)

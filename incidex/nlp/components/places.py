@@ -1,0 +1,239 @@
+"""Where: the scene (venue, city, region, country, coordinates) told apart from other places.
+
+Each place mention gets a role from its syntax: "heading to Ukraine" is a destination, "formed
+in Afghanistan" background, "the United States confirming" a country making a statement,
+"attack on Moscow's concert center" the scene. Coordinates come from the offline gazetteer.
+Precision is GTD's specificity: 1 city (or finer) known, 4 region, 5 country only.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ...model import Place
+from .._doc import SentInfo, add_assertion, ensure_extensions, sentence_of
+from ..gazetteer import City, Country, default_gazetteer
+from ..lexicon import default_lexicon
+
+__all__ = ["PlaceExtractor", "VENUE_WORDS"]
+
+EXTRACTOR = "incidex_places_v1"
+VENUE_WORDS = frozenset(
+    "hall center centre arena stadium theatre theater mall market mosque church synagogue temple "
+    "cathedral hotel school university college airport station club nightclub cafe café "
+    "restaurant bar embassy consulate hospital museum studio studios square bridge promenade "
+    "park office offices headquarters base barracks prison court parliament plaza shrine "
+    "chapel academy complex building tower terminal".split()
+)
+_SCENE_PREPS = {"in", "at", "near", "outside", "inside", "on", "of", "across", "around", "into"}
+_TOWARD = {"to", "toward", "towards", "into", "for"}
+
+
+class PlaceExtractor:
+    def __init__(self) -> None:
+        ensure_extensions()
+        self.lex = default_lexicon()
+        self.gaz = default_gazetteer()
+
+    def __call__(self, doc: Doc) -> Doc:
+        countries_named = tuple(
+            c.code
+            for e in doc.ents
+            if e.label_ in {"GPE", "LOC"}
+            for c in [self.gaz.country(e.text)]
+            if c is not None
+        )
+        venues: list[tuple[Span, str]] = []
+        scene_city: City | None = None
+        scene_country: Country | None = None
+        for ent in doc.ents:
+            if ent.label_ in {"FAC", "ORG"} and ent[-1].lower_ in VENUE_WORDS:
+                venues.append((ent, self._role(ent, sentence_of(doc, ent.start)[1])))
+                continue
+            if ent.label_ not in {"GPE", "LOC"}:
+                continue
+            _, info = sentence_of(doc, ent.start)
+            role = self._role(ent, info)
+            place = self._place(ent, role, countries_named)
+            if place is None:
+                continue
+            if role == "scene" and place.city and scene_city is None:
+                scene_city = self.gaz.city(place.city, prefer=(place.country_code or "",))
+            if role == "scene" and place.country_code and scene_country is None:
+                scene_country = self.gaz.country_by_code(place.country_code)
+            add_assertion(
+                doc,
+                "where",
+                ent,
+                place,
+                extractor=EXTRACTOR,
+                confidence=0.8 if role == "scene" else 0.6,
+            )
+        for ent, role in venues:
+            if role not in {"scene", "mentioned"}:
+                continue
+            _, info = sentence_of(doc, ent.start)
+            if not (info.attack or "venue" in ent.sent.text.lower()):
+                continue
+            name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+            country = scene_country or (
+                self.gaz.country_by_code(scene_city.country_code) if scene_city else None
+            )
+            place = Place(
+                role="scene",
+                name=name,
+                venue=name,
+                city=scene_city.name if scene_city else None,
+                country_code=country.code if country else None,
+                country=country.name if country else None,
+                latitude=scene_city.latitude if scene_city else None,
+                longitude=scene_city.longitude if scene_city else None,
+                precision=1 if scene_city else 5,
+                geonameid=scene_city.geonameid if scene_city else None,
+            )
+            add_assertion(doc, "where", ent, place, extractor=EXTRACTOR, confidence=0.75)
+        return doc
+
+    def _role(self, ent: Span, info: SentInfo) -> str:
+        root = ent.root
+        head = root.head
+        lex = self.lex
+        if root.dep_ == "pobj" and head.dep_ == "prep":
+            prep = head.lower_
+            verb = head.head
+            vlemma = verb.lemma_.lower()
+            if prep in _TOWARD and (
+                vlemma in lex.motion_verbs
+                or verb.pos_ == "VERB"
+                and prep != "into"
+                and vlemma not in {"attack", "fire", "shoot"}
+            ):
+                if vlemma in lex.motion_verbs:
+                    return "destination"
+            if prep == "from" and (vlemma in lex.motion_verbs or verb.pos_ in {"NOUN", "PROPN"}):
+                return "origin"
+            if vlemma in lex.background_verbs:
+                return "mentioned"
+            if prep in _SCENE_PREPS and (info.attack or _under_attack_word(verb)):
+                if _near_attack(ent):
+                    return "scene"
+        if root.dep_ in {"nsubj", "nsubjpass"} and head.lemma_.lower() in lex.speech_verbs:
+            return "statement"
+        if root.dep_ in {"compound", "amod", "nmod"} and head.lower_ in {
+            "claims",
+            "claim",
+            "officials",
+            "official",
+            "response",
+            "government",
+            "intelligence",
+            "authorities",
+            "statement",
+            "president",
+            "forces",
+            "ministry",
+            "embassy",
+        }:
+            return "statement"
+        if root.dep_ == "poss" and (info.attack or head.lower_ in VENUE_WORDS):
+            return "scene"
+        if (
+            ent.start <= 2
+            and ent.end < len(ent.doc)
+            and ent.doc[ent.end].text in {",", "(", "—", "-", "–"}
+        ):
+            return "scene"  # a dateline: "KABUL, March 3 (Wire) -"
+        if info.attack and not info.events - info.events_attack and root.dep_ in {"pobj", "appos"}:
+            return "scene" if _near_attack(ent) else "mentioned"
+        return "mentioned"
+
+    def _place(self, ent: Span, role: str, countries_named: tuple[str, ...]) -> Place | None:
+        text = ent.text
+        name = text[4:] if text.lower().startswith("the ") else text
+        country = self.gaz.country(name)
+        if country is not None:
+            return Place(
+                role=role,
+                name=name,
+                country_code=country.code,
+                country=country.name,
+                latitude=country.latitude,
+                longitude=country.longitude,
+                precision=5,
+            )
+        state = self.gaz.us_states.get(name.lower())
+        if state is not None:
+            us = self.gaz.country_by_code("US")
+            return Place(
+                role=role,
+                name=name,
+                region=name,
+                country_code="US",
+                country=us.name if us else "United States",
+                precision=4,
+            )
+        city = self.gaz.city(name, prefer=countries_named)
+        if city is not None:
+            country = self.gaz.country_by_code(city.country_code)
+            return Place(
+                role=role,
+                name=name,
+                city=city.name,
+                country_code=city.country_code,
+                country=country.name if country else None,
+                latitude=city.latitude,
+                longitude=city.longitude,
+                precision=1,
+                geonameid=city.geonameid,
+            )
+        if role == "scene":
+            return Place(role=role, name=name, precision=5)
+        return None
+
+
+def _under_attack_word(token: Token) -> bool:
+    lex = default_lexicon()
+    return token.lemma_.lower() in lex.generic_attack_lemmas
+
+
+def _near_attack(ent: Span) -> bool:
+    """The place depends on an attack word or on the verb of an attack sentence, not on a
+    clause about something else ("the conflict in Ukraine")."""
+    lex = default_lexicon()
+    node = ent.root
+    for _ in range(5):
+        node = node.head
+        lemma = node.lemma_.lower()
+        if lemma in lex.generic_attack_lemmas or lemma in {
+            "shooting",
+            "bombing",
+            "explosion",
+            "blast",
+            "fire",
+            "enter",
+            "storm",
+            "open",
+            "kidnap",
+            "abduct",
+            "stab",
+            "ram",
+            "drive",
+            "detonate",
+            "explode",
+            "center",
+            "centre",
+            "hall",
+            "venue",
+        }:
+            return True
+        if node.lemma_.lower() in {"conflict", "war", "region", "progress", "motive"}:
+            return False
+        if node.dep_ == "ROOT":
+            return node.pos_ == "VERB" and lemma not in lex.speech_verbs
+    return False
+
+
+@Language.factory("incidex_places_v1", assigns=["doc._.assertions"])
+def make_places(nlp: Language, name: str) -> PlaceExtractor:
+    return PlaceExtractor()

@@ -1,0 +1,228 @@
+"""Event types, weapons and targets, coded to the GTD codebook through the knowledge base."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ...model import EventType, Target, Weapon
+from .._doc import SentInfo, add_assertion, ensure_extensions, sent_info, sentence_of
+from ..kb import default_kb
+from ..lexicon import default_lexicon
+from .casualties import read_number
+
+__all__ = ["TaxonomyExtractor"]
+
+EXTRACTOR_TYPES = "incidex_types_v1"
+EXTRACTOR_WEAPONS = "incidex_weapons_v1"
+EXTRACTOR_TARGETS = "incidex_targets_v1"
+_ARSON_WORDS = {
+    "fire",
+    "ablaze",
+    "alight",
+    "arson",
+    "torch",
+    "torched",
+    "flames",
+    "firebomb",
+    "burned",
+    "burnt",
+    "arsonist",
+}
+
+
+_AMMUNITION = {
+    "cartridge",
+    "bullet",
+    "round",
+    "shell",
+    "casing",
+    "magazine",
+    "ammunition",
+    "cartridges",
+    "bullets",
+    "rounds",
+    "shells",
+    "casings",
+    "magazines",
+}
+
+
+def _not_a_target(span: Span) -> bool:
+    """Hits that name no target: a title before a name ("President Putin"), a source ("TASS
+    news agency"), an instrument or accompaniment ("armed with", "colliding with")."""
+    root = span.root
+    if (
+        any(t.ent_type_ == "PERSON" for t in span)
+        or root.head.ent_type_ == "PERSON"
+        and (root.dep_ == "compound")
+    ):
+        return True
+    if root.dep_ == "pobj" and root.head.lower_ == "with":
+        return True
+    for ancestor in list(root.ancestors)[:3]:
+        if ancestor.lower_ == "according":
+            return True
+    return False
+
+
+class TaxonomyExtractor:
+    def __init__(self) -> None:
+        ensure_extensions()
+        self.kb = default_kb()
+        self.lex = default_lexicon()
+        self.events = {e.name: e for e in self.lex.events}
+        self.weapon_by_code = {(w.type_code, w.subtype_code or 0): w for w in self.kb.weapons}
+        self.target_by_code = {(t.type_code, t.subtype_code or 0): t for t in self.kb.targets}
+        self.weapon_verbs = {verb: w for w in self.kb.weapons for verb in w.verbs}
+
+    def __call__(self, doc: Doc) -> Doc:
+        infos = sent_info(doc)
+        self._types(doc, infos)
+        self._weapons(doc)
+        self._targets(doc)
+        return doc
+
+    def _types(self, doc: Doc, infos: list[SentInfo]) -> None:
+        for span in doc.spans["triggers"]:
+            _, info = sentence_of(doc, span.start)
+            event = self.events[span.label_]
+            if event.attack and info.background:
+                continue
+            add_assertion(
+                doc,
+                "types",
+                span,
+                EventType(name=event.name, gtd_code=event.gtd_code, attack=event.attack),
+                extractor=EXTRACTOR_TYPES,
+                confidence=0.8 if event.attack else 0.7,
+            )
+        # a statement by an official, a government or a person (not by a news outlet)
+        for info in infos:
+            if info.speaker is None or info.speaker_start is None:
+                continue
+            if self.kb.outlet(info.speaker) is not None or self.kb.group(info.speaker) is not None:
+                continue
+            cue = doc[info.speaker_start : info.speaker_start + 1]
+            add_assertion(
+                doc,
+                "types",
+                cue,
+                EventType(name="Official Statement", gtd_code=None, attack=False),
+                extractor=EXTRACTOR_TYPES,
+                confidence=0.6,
+            )
+
+    def _weapons(self, doc: Doc) -> None:
+        for span in doc.spans["weapons"]:
+            _, info = sentence_of(doc, span.start)
+            if not info.attack or ("Threat/Propaganda" in info.events and not info.events_attack):
+                continue  # a knife on a propaganda poster is not the attack's weapon
+            type_code, _, subtype_code = span.label_.partition("/")
+            weapon = self.weapon_by_code.get((int(type_code), int(subtype_code)))
+            if weapon is None:
+                continue
+            self._add_weapon(
+                doc, span, weapon.type, weapon.type_code, weapon.subtype, weapon.subtype_code
+            )
+        for token in doc:
+            weapon = self.weapon_verbs.get(token.lemma_.lower())
+            if weapon is None or token.pos_ != "VERB":
+                continue
+            _, info = sentence_of(doc, token.i)
+            if info.attack and not info.background:
+                self._add_weapon(
+                    doc,
+                    doc[token.i : token.i + 1],
+                    weapon.type,
+                    weapon.type_code,
+                    weapon.subtype,
+                    weapon.subtype_code,
+                    confidence=0.5,
+                )
+        for span in doc.spans["triggers"]:
+            if span.label_ != "Facility/Infrastructure Attack":
+                continue
+            if not any(t.lower_ in _ARSON_WORDS for t in span):
+                continue
+            arson = self.weapon_by_code.get((8, 18))
+            if arson is not None:
+                self._add_weapon(doc, span, arson.type, 8, arson.subtype, 18, confidence=0.75)
+
+    def _add_weapon(
+        self,
+        doc: Doc,
+        span: Span,
+        type_: str,
+        type_code: int,
+        subtype: str | None,
+        subtype_code: int | None,
+        confidence: float = 0.8,
+    ) -> None:
+        count = None
+        prev = span.start - 1
+        if span[-1].lemma_.lower() in _AMMUNITION:
+            prev = -1  # "500 spent cartridges" counts rounds, not weapons
+        if prev >= 0:
+            number = read_number(doc, prev, self.lex)
+            if number is not None and not number.vague and number.end == span.start:
+                count = number.value
+        model = (
+            span.text
+            if any(ch.isdigit() for ch in span.text)
+            or (span[0].is_title and span[0].pos_ == "PROPN")
+            else None
+        )
+        add_assertion(
+            doc,
+            "weapons",
+            span,
+            Weapon(
+                type=type_,
+                type_code=type_code,
+                subtype=subtype,
+                subtype_code=subtype_code or None,
+                model=model,
+                count=count,
+            ),
+            extractor=EXTRACTOR_WEAPONS,
+            confidence=confidence,
+        )
+
+    def _targets(self, doc: Doc) -> None:
+        for span in doc.spans["targets"]:
+            _, info = sentence_of(doc, span.start)
+            if not info.attack or info.background:
+                continue
+            if "Threat/Propaganda" in info.events and not info.events_attack:
+                continue
+            if _not_a_target(span) or any(
+                o.start <= span.start < o.end for o in doc.spans["outlets"]
+            ):
+                continue
+            type_code, _, subtype_code = span.label_.partition("/")
+            target = self.target_by_code.get((int(type_code), int(subtype_code)))
+            if target is None:
+                continue
+            add_assertion(
+                doc,
+                "targets",
+                span,
+                Target(
+                    type=target.type,
+                    type_code=target.type_code,
+                    subtype=target.subtype,
+                    subtype_code=target.subtype_code or None,
+                    entity=span.text,
+                ),
+                extractor=EXTRACTOR_TARGETS,
+                confidence=0.7,
+            )
+
+
+@Language.factory(
+    "incidex_taxonomy_v1",
+    assigns=["doc._.assertions"],
+)
+def make_taxonomy(nlp: Language, name: str) -> TaxonomyExtractor:
+    return TaxonomyExtractor()

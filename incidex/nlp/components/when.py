@@ -1,0 +1,193 @@
+"""When the incident happened, and the time-stamped steps within it.
+
+Dates come from DATE entities in sentences about the incident, parsed with dateparser and
+anchored on the publication date for relative expressions ("on Friday", "two days ago").
+A date is never invented: relative dates and dates without a year are dropped when the
+article has no publication date, and dates governed by a background verb ("formed in late
+2014", "opened in 1998") belong to something else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from dateparser.date import DateDataParser
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ...model import Precision, TimelineStep, When
+from .._doc import add_assertion, article_of, ensure_extensions, sentence_of
+from ..lexicon import default_lexicon
+
+__all__ = ["WhenExtractor", "parse_clock"]
+
+EXTRACTOR = "incidex_when_v1"
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+    "july|august|september|october|november|december"
+)
+_HAS_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b\d{1,2} (?:%s) \d{2}\b" % _MONTHS, re.I)
+_RELATIVE = re.compile(
+    r"\b(today|yesterday|tonight|last|ago|this|earlier|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|morning|evening|night|afternoon)\b",
+    re.I,
+)
+_DATEISH = re.compile(r"\d|\b(%s)\b" % _MONTHS + r"|" + _RELATIVE.pattern, re.I)
+_CLOCK = re.compile(
+    r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)?(?:\s*(?:hrs|hours|gmt|utc))?$",
+    re.I,
+)
+_MUC_DATE = re.compile(r"\b(\d{1,2}) (%s)\.? (\d{2}|\d{4})\b" % _MONTHS, re.I)
+_PERIODS = {
+    "day": Precision.day,
+    "week": Precision.week,
+    "month": Precision.month,
+    "year": Precision.year,
+    "time": Precision.minute,
+}
+
+
+def parse_clock(text: str) -> dt.time | None:
+    """'6:54 p.m.' -> 18:54; '18:54' -> 18:54; 'around 7 pm' -> 19:00; 'noon' -> 12:00."""
+    t = text.strip().lower()
+    for word in (
+        "around ",
+        "about ",
+        "at ",
+        "approximately ",
+        "shortly after ",
+        "just after ",
+        "shortly before ",
+        "just before ",
+        "by ",
+        "until ",
+    ):
+        if t.startswith(word):
+            t = t[len(word) :]
+    t = t.replace("local time", "").strip().rstrip(",")
+    if t in {"noon", "midday"}:
+        return dt.time(12, 0)
+    if t == "midnight":
+        return dt.time(0, 0)
+    match = _CLOCK.match(t)
+    if not match:
+        return None
+    hour, minute = int(match["h"]), int(match["m"] or 0)
+    ampm = (match["ap"] or "").replace(".", "")
+    if not ampm and match["m"] is None:
+        return None  # a bare number is not a time
+    if ampm == "pm" and hour < 12:
+        hour += 12
+    if ampm == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def _governing_verb(token: Token) -> Token | None:
+    node = token
+    for _ in range(6):
+        if node.pos_ in {"VERB", "AUX"} and node.dep_ != "aux":
+            return node
+        if node.head is node:
+            return None
+        node = node.head
+    return None
+
+
+class WhenExtractor:
+    def __init__(self) -> None:
+        ensure_extensions()
+        self.lex = default_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        article = article_of(doc)
+        base = article.published if article is not None else None
+        if base is not None and base.tzinfo is not None:
+            base = base.replace(tzinfo=None)
+        parser = DateDataParser(
+            languages=["en"],
+            settings={"PREFER_DATES_FROM": "past", **({"RELATIVE_BASE": base} if base else {})},
+        )
+        date_spans = [e for e in doc.ents if e.label_ == "DATE"]
+        seen = {(e.start_char, e.end_char) for e in date_spans}
+        for m in _MUC_DATE.finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None and (span.start_char, span.end_char) not in seen:
+                date_spans.append(span)
+        for ent in date_spans:
+            self._date(doc, ent, parser, base)
+        for ent in doc.ents:
+            if ent.label_ == "TIME":
+                self._time(doc, ent)
+        return doc
+
+    def _date(self, doc: Doc, ent: Span, parser: DateDataParser, base: dt.datetime | None) -> None:
+        _, info = sentence_of(doc, ent.start)
+        if not (info.attack or info.events & {"Hostage Taking (Kidnapping)"}) or info.background:
+            return
+        if info.events and not info.events_attack and not info.generic_attack:
+            return  # a date in a sentence only about an arrest or trial is that step's date
+        text = ent.text
+        if not _DATEISH.search(text):
+            return  # "two days", "the past decade": durations, not dates
+        verb = _governing_verb(ent.root)
+        if verb is not None and verb.lemma_.lower() in self.lex.background_verbs:
+            return
+        relative = bool(_RELATIVE.search(text)) and not _HAS_YEAR.search(text)
+        if base is None and (relative or not _HAS_YEAR.search(text)):
+            return  # no anchor: the year or day would be invented
+        data = parser.get_date_data(text)
+        if data.date_obj is None:
+            return
+        precision = _PERIODS.get(data.period or "day", Precision.day)
+        when = When(date=data.date_obj.date(), precision=precision, relative=relative)
+        clock = [e for e in ent.sent.ents if e.label_ == "TIME"]
+        if clock and precision == Precision.day:
+            parsed = parse_clock(clock[0].text)
+            if parsed is not None:
+                when = When(
+                    date=when.date, time=parsed, precision=Precision.minute, relative=relative
+                )
+        add_assertion(doc, "when", ent, when, extractor=EXTRACTOR, confidence=0.75)
+
+    def _time(self, doc: Doc, ent: Span) -> None:
+        _, info = sentence_of(doc, ent.start)
+        clock = parse_clock(ent.text)
+        if clock is None or info.background:
+            return
+        verb = _governing_verb(ent.root)
+        if verb is None:
+            return
+        lemma = verb.lemma_.lower()
+        action = self.lex.timeline_past.get(lemma) or _past(lemma)
+        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if subjects and lemma in {"begin", "start", "end", "stop", "continue"}:
+            subject = subjects[0]
+            if subject.pos_ in {"NOUN", "PROPN"}:
+                action = f"{subject.text.lower()} {action}"
+        if not (info.attack or info.events or lemma in self.lex.motion_verbs | {"enter", "flee"}):
+            return
+        add_assertion(
+            doc,
+            "timeline",
+            ent,
+            TimelineStep(time=clock, action=action),
+            extractor=EXTRACTOR,
+            confidence=0.7,
+        )
+
+
+def _past(lemma: str) -> str:
+    if lemma.endswith("e"):
+        return lemma + "d"
+    if lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ied"
+    return lemma + "ed"
+
+
+@Language.factory("incidex_when_v1", assigns=["doc._.assertions"])
+def make_when(nlp: Language, name: str) -> WhenExtractor:
+    return WhenExtractor()

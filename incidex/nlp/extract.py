@@ -1,0 +1,128 @@
+"""From articles to incident reports: language check, batching through ``nlp.pipe``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..config import Settings, load_settings
+from ..errors import Errors
+from ..ingest import clean_text, detect_language, parse_datetime
+from ..model import Article, ArticleResult
+from ._doc import ensure_extensions
+from .pipeline import load_pipeline
+
+__all__ = ["Extractor", "extract"]
+
+
+class Extractor:
+    """Runs the pipeline over a stream of articles; memory stays flat (one batch at a time)."""
+
+    def __init__(self, nlp: Language | None = None, settings: Settings | None = None) -> None:
+        self.settings = settings or load_settings()
+        self._nlp = nlp
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.settings.spacy_model)
+        return self._nlp
+
+    def language_of(self, article: Article) -> str:
+        if article.language:
+            return article.language
+        found = detect_language(article.text, self.settings.min_language_chars)
+        return found or "en"
+
+    def extract_articles(self, articles: Iterable[Article]) -> Iterator[ArticleResult]:
+        """One :class:`ArticleResult` per article, in input order."""
+        ensure_extensions()
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.settings.batch_size:
+                yield from self._batch(batch)
+                batch = []
+        if batch:
+            yield from self._batch(batch)
+
+    def _batch(self, articles: list[Article]) -> Iterator[ArticleResult]:
+        results: list[ArticleResult | None] = []
+        docs = []
+        for article in articles:
+            language = self.language_of(article)
+            if language != "en":
+                article = article.model_copy(update={"language": language})
+                results.append(
+                    ArticleResult(
+                        article=article,
+                        status="not_english",
+                        message=f"[E010] {Errors.E010.format(lang=language)}",
+                    )
+                )
+                continue
+            article = article.model_copy(update={"language": "en"})
+            doc = self.nlp.make_doc(article.text[: self.settings.max_extract_chars])
+            doc._.article = article
+            docs.append(doc)
+            results.append(None)
+        parsed = iter(self._parse(docs))
+        for result in results:
+            if result is not None:
+                yield result
+                continue
+            doc, failure = next(parsed)
+            article = doc._.article
+            if failure is not None:
+                yield ArticleResult(article=article, status="failed", message=failure)
+                continue
+            incidents = doc._.incidents or []
+            for index, report in enumerate(incidents):
+                report.article_id = article.id
+                report.index = index
+            yield ArticleResult(
+                article=article,
+                status="extracted" if incidents else "no_incident",
+                message=None if incidents else "no incident of political violence found",
+                incidents=incidents,
+            )
+
+    def _parse(self, docs: list[Doc]) -> list[tuple[Doc, str | None]]:
+        """Parse a batch; if a component fails, parse one by one so one bad text fails alone."""
+        try:
+            return [(doc, None) for doc in self.nlp.pipe(docs, batch_size=len(docs) or 1)]
+        except Exception:  # noqa: BLE001 - a bug on one text must not lose the batch
+            out: list[tuple[Doc, str | None]] = []
+            for doc in docs:
+                try:
+                    out.append((self.nlp(doc), None))
+                except Exception as exc:  # noqa: BLE001
+                    out.append((doc, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
+            return out
+
+
+def extract(
+    text: str,
+    published: dt.datetime | dt.date | str | None = None,
+    source: str | None = None,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    nlp: Language | None = None,
+) -> ArticleResult:
+    """Extract incident reports from one text.
+
+    ``published`` anchors relative dates ("on Friday"); ``source`` (the outlet) is the default
+    speaker of what the text asserts. Returns a typed :class:`~incidex.model.ArticleResult`
+    whose ``model_dump_json()`` is what ``incidex extract --json`` prints.
+    """
+    if isinstance(published, dt.date) and not isinstance(published, dt.datetime):
+        published = dt.datetime.combine(published, dt.time())
+    when = parse_datetime(published) if published is not None else None
+    article = Article.from_text(
+        clean_text(text), url=url, title=title, published=when, source=source
+    )
+    return next(Extractor(nlp=nlp).extract_articles([article]))

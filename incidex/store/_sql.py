@@ -1,0 +1,327 @@
+"""Every SQL statement of the SQLite store: the schema as ordered migrations, then queries.
+
+Kept in one module so a PostgreSQL twin can mirror it statement by statement. Statements
+are single strings (no ``executescript``: it commits behind our back), values are always
+bound parameters; the only text ever spliced in is chosen from the fixed tables below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "MARKER_KEY",
+    "MARKER_VALUE",
+    "MIGRATIONS",
+    "Migration",
+    "SCHEMA_VERSION",
+    "SORTS",
+    "IncidentFilter",
+    "fts_phrase_query",
+    "incident_where",
+]
+
+MARKER_KEY = "schema"
+MARKER_VALUE = "incidex"
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+_V1 = (
+    # The marker tells an incidex database from any other SQLite file.
+    "CREATE TABLE IF NOT EXISTS incidex_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT INTO incidex_meta (key, value) VALUES ('schema', 'incidex') ON CONFLICT DO NOTHING",
+    """CREATE TABLE IF NOT EXISTS migrations (
+        version INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+    )""",
+    # seq is the stable integer rowid the external-content FTS table points at (a plain
+    # rowid may be renumbered by VACUUM); id is the public key.
+    """CREATE TABLE articles (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,
+        url TEXT,
+        title TEXT,
+        source TEXT,
+        published TEXT,
+        language TEXT,
+        origin TEXT,
+        status TEXT NOT NULL
+            CHECK (status IN ('extracted', 'no_incident', 'not_english', 'failed')),
+        message TEXT,
+        text TEXT NOT NULL,
+        extra TEXT NOT NULL DEFAULT '{}',
+        ingested_at TEXT NOT NULL
+    )""",
+    "CREATE UNIQUE INDEX articles_url ON articles (url) WHERE url IS NOT NULL",
+    "CREATE INDEX articles_status ON articles (status)",
+    """CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, text,
+        content = 'articles', content_rowid = 'seq',
+        tokenize = 'unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END""",
+    """CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+    END""",
+    """CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        VALUES ('delete', old.seq, old.title, old.text);
+        INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
+    END""",
+    """CREATE TABLE incidents (
+        id TEXT PRIMARY KEY,
+        summary TEXT NOT NULL,
+        title TEXT,
+        date TEXT,
+        country_code TEXT,
+        city TEXT,
+        killed INTEGER,
+        wounded INTEGER,
+        n_reports INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX incidents_date ON incidents (date)",
+    "CREATE INDEX incidents_country ON incidents (country_code)",
+    "CREATE INDEX incidents_killed ON incidents (killed)",
+    # Types and groups of the summary, one row each, so filters stay plain indexed SQL.
+    """CREATE TABLE incident_tags (
+        incident_id TEXT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('type', 'group')),
+        value TEXT NOT NULL,
+        PRIMARY KEY (incident_id, kind, value)
+    )""",
+    "CREATE INDEX incident_tags_value ON incident_tags (kind, value)",
+    """CREATE TABLE reports (
+        id TEXT PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        incident_id TEXT REFERENCES incidents (id),
+        json TEXT NOT NULL,
+        UNIQUE (article_id, idx)
+    )""",
+    "CREATE INDEX reports_incident ON reports (incident_id)",
+    # A query index over the assertions; the report JSON stays the source of truth.
+    """CREATE TABLE assertions (
+        report_id TEXT NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+        pos INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        normalized TEXT NOT NULL,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        sentence TEXT NOT NULL,
+        speaker TEXT,
+        outlet TEXT,
+        stance TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        extractor TEXT NOT NULL,
+        PRIMARY KEY (report_id, pos)
+    )""",
+    "CREATE INDEX assertions_field ON assertions (field)",
+    "CREATE INDEX assertions_speaker ON assertions (speaker)",
+    # Audit trail; no foreign keys so entries outlive the incidents they mention.
+    """CREATE TABLE incident_log (
+        seq INTEGER PRIMARY KEY,
+        incident_id TEXT NOT NULL,
+        report_id TEXT,
+        action TEXT NOT NULL CHECK (action IN ('created', 'attached', 'relinked', 'deleted')),
+        from_incident TEXT,
+        reason TEXT,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX incident_log_incident ON incident_log (incident_id)",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _V1),)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+# ---- opening ----
+
+LIST_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+READ_MARKER = "SELECT value FROM incidex_meta WHERE key = ?"
+APPLIED_VERSIONS = "SELECT version FROM migrations ORDER BY version"
+LIST_MIGRATIONS = "SELECT version, name, applied_at FROM migrations ORDER BY version"
+RECORD_MIGRATION = "INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)"
+
+# ---- articles ----
+
+_ARTICLE_COLUMNS = "id, text, url, title, published, source, language, origin, content_hash, extra"
+FIND_DUPLICATE = (
+    "SELECT id FROM articles WHERE content_hash = ? OR (? IS NOT NULL AND url = ?) LIMIT 1"
+)
+HAS_HASH = "SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1"
+HAS_URL = "SELECT 1 FROM articles WHERE url = ? LIMIT 1"
+INSERT_ARTICLE = """INSERT INTO articles (
+        id, content_hash, url, title, source, published, language, origin,
+        status, message, text, extra, ingested_at
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT DO NOTHING"""
+GET_ARTICLE = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?"
+LIST_ARTICLES = f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq"
+LIST_ARTICLES_LIMIT = f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq LIMIT ?"
+ARTICLE_STATUS = "SELECT status, message FROM articles WHERE id = ?"
+
+# ---- reports and assertions ----
+
+INSERT_REPORT = """INSERT INTO reports (id, article_id, idx, incident_id, json)
+    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"""
+INSERT_ASSERTION = """INSERT INTO assertions (
+        report_id, pos, field, value, normalized, char_start, char_end, sentence,
+        speaker, outlet, stance, confidence, extractor
+    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+# Reports in reading order: earliest publication first, then order of arrival.
+_REPORT_ORDER = "ORDER BY a.published IS NULL, a.published, a.seq, r.idx"
+REPORTS_ALL = f"SELECT r.json FROM reports r JOIN articles a ON a.id = r.article_id {_REPORT_ORDER}"
+REPORTS_OF_ARTICLE = (
+    f"SELECT r.json FROM reports r JOIN articles a ON a.id = r.article_id "
+    f"WHERE r.article_id = ? {_REPORT_ORDER}"
+)
+REPORTS_OF_INCIDENT = (
+    f"SELECT r.json FROM reports r JOIN articles a ON a.id = r.article_id "
+    f"WHERE r.incident_id = ? {_REPORT_ORDER}"
+)
+REPORTS_OF_BOTH = (
+    f"SELECT r.json FROM reports r JOIN articles a ON a.id = r.article_id "
+    f"WHERE r.article_id = ? AND r.incident_id = ? {_REPORT_ORDER}"
+)
+ARTICLE_REFS_OF_INCIDENT = """SELECT a.id, a.url, a.title, a.source, a.published
+    FROM articles a
+    WHERE a.id IN (SELECT article_id FROM reports WHERE incident_id = ?)
+    ORDER BY a.published IS NULL, a.published, a.seq"""
+REPORT_INCIDENT = "SELECT incident_id FROM reports WHERE id = ?"
+SET_REPORT_INCIDENT = "UPDATE reports SET incident_id = ? WHERE id = ?"
+
+# ---- incidents ----
+
+INCIDENT_EXISTS = "SELECT 1 FROM incidents WHERE id = ?"
+INSERT_INCIDENT = """INSERT INTO incidents (id, summary, title, n_reports, created_at, updated_at)
+    VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING"""
+UPDATE_INCIDENT = """UPDATE incidents SET
+        summary = ?, title = ?, date = ?, country_code = ?, city = ?, killed = ?, wounded = ?,
+        n_reports = ?, updated_at = ?
+    WHERE id = ?"""
+DELETE_INCIDENT = "DELETE FROM incidents WHERE id = ?"
+DELETE_TAGS = "DELETE FROM incident_tags WHERE incident_id = ?"
+INSERT_TAG = """INSERT INTO incident_tags (incident_id, kind, value) VALUES (?, ?, ?)
+    ON CONFLICT DO NOTHING"""
+GET_INCIDENT_SUMMARY = "SELECT summary FROM incidents WHERE id = ?"
+INSERT_LOG = """INSERT INTO incident_log (incident_id, report_id, action, from_incident, reason, at)
+    VALUES (?, ?, ?, ?, ?, ?)"""
+
+# ---- search and stats ----
+
+SEARCH = """SELECT a.id, a.title, a.source,
+        snippet(articles_fts, -1, '[', ']', '…', 24) AS snip,
+        bm25(articles_fts) AS rank
+    FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
+    WHERE articles_fts MATCH ?
+    ORDER BY rank, a.seq
+    LIMIT ?"""
+COUNT_BY_STATUS = "SELECT status, count(*) FROM articles GROUP BY status ORDER BY status"
+COUNT_REPORTS = "SELECT count(*) FROM reports"
+COUNT_INCIDENTS = "SELECT count(*) FROM incidents"
+COUNT_ASSERTIONS = "SELECT count(*) FROM assertions"
+
+# ---- incident listing ----
+
+# sort key -> ORDER BY clause; NULLs always last, id breaks ties so pages are stable.
+SORTS: dict[str, str] = {
+    "date": "date IS NULL, date ASC, id",
+    "-date": "date IS NULL, date DESC, id",
+    "killed": "killed IS NULL, killed ASC, id",
+    "-killed": "killed IS NULL, killed DESC, id",
+    "reports": "n_reports ASC, id",
+    "-reports": "n_reports DESC, id",
+}
+
+_MAX_FTS_TERMS = 32
+_MAX_FTS_TERM_CHARS = 100
+_MAX_FTS_INPUT_CHARS = 4_000
+
+
+def fts_phrase_query(text: str) -> str | None:
+    """Turn user text into a safe FTS5 query: every white-space chunk a quoted phrase.
+
+    Inside double quotes FTS5 operators (AND, OR, NEAR, *, ^, column filters) are plain
+    words, and doubled quotes are literal; the phrases are ANDed. None when nothing is left.
+    """
+    # Control, format and surrogate characters (NUL ends the query string inside SQLite,
+    # a lone surrogate cannot be encoded) become spaces.
+    cleaned = "".join(
+        " " if unicodedata.category(ch)[0] == "C" else ch for ch in text[:_MAX_FTS_INPUT_CHARS]
+    )
+    chunks = cleaned.split()[:_MAX_FTS_TERMS]
+    phrases = ['"' + c[:_MAX_FTS_TERM_CHARS].replace('"', '""') + '"' for c in chunks]
+    return " ".join(phrases) or None
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFilter:
+    country: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    type: str | None = None
+    group: str | None = None
+    min_killed: int | None = None
+    query: str | None = None
+
+
+def incident_where(f: IncidentFilter) -> tuple[str, list[object]]:
+    """A WHERE clause (possibly empty) and its parameters for an incident filter."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if f.country:
+        # ISO code or country name, case-insensitive.
+        clauses.append(
+            "(upper(country_code) = upper(?) OR "
+            "lower(json_extract(summary, '$.country')) = lower(?))"
+        )
+        params += [f.country.strip(), f.country.strip()]
+    if f.since is not None:
+        clauses.append("date >= ?")
+        params.append(f.since.isoformat())
+    if f.until is not None:
+        clauses.append("date <= ?")
+        params.append(f.until.isoformat())
+    for kind, wanted in (("type", f.type), ("group", f.group)):
+        if wanted:
+            # Case-insensitive substring ('bombing' finds 'Bombing/Explosion'); instr, not
+            # LIKE, so user % and _ are not wildcards.
+            clauses.append(
+                "EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = incidents.id "
+                "AND t.kind = ? AND instr(lower(t.value), lower(?)) > 0)"
+            )
+            params += [kind, wanted.strip()]
+    if f.min_killed is not None:
+        clauses.append("killed >= ?")
+        params.append(f.min_killed)
+    if f.query is not None:
+        match = fts_phrase_query(f.query)
+        if match is None:
+            clauses.append("0")  # an empty query matches nothing
+        else:
+            clauses.append(
+                "id IN (SELECT r.incident_id FROM reports r JOIN articles a "
+                "ON a.id = r.article_id WHERE a.seq IN "
+                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
+            )
+            params.append(match)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+LIST_INCIDENTS = "SELECT summary FROM incidents{where} ORDER BY {order} LIMIT ? OFFSET ?"
+COUNT_INCIDENTS_WHERE = "SELECT count(*) FROM incidents{where}"
