@@ -141,6 +141,9 @@ class When(Record):
     time: dt.time | None = None
     precision: Precision = Precision.unknown
     relative: bool = Field(default=False, description="resolved against the publication date")
+    event: str = Field(
+        default="attack", description="what the date is of: 'attack' or a non-attack event type"
+    )
 
 
 class TimelineStep(Record):

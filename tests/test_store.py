@@ -1,17 +1,29 @@
-"""The SQLite store: round trips, idempotence, incidents, filters, search, safety."""
+"""The stores: round trips, idempotence, incidents, filters, search, safety.
+
+Every behaviour test runs on both backends: SQLite always, PostgreSQL when the environment
+variable INCIDEX_TEST_PG names a server (``. .ci/postgres.sh`` starts one); each PostgreSQL
+test gets a fresh database, dropped after. Without INCIDEX_TEST_PG (or without psycopg) the
+PostgreSQL variants skip. Backend-specific behaviour has backend-specific tests.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 import incidex.resolve
+from incidex.config import load_settings
 from incidex.errors import CorruptStoreError, IncidexError, NotFoundError, StoreError
 from incidex.model import (
     Article,
@@ -30,7 +42,18 @@ from incidex.model import (
     Status,
     When,
 )
-from incidex.store import SCHEMA_VERSION, IncidentStore, SaveSummary, Store, incident_id_for
+from incidex.store import (
+    SCHEMA_VERSION,
+    IncidentStore,
+    PostgresStore,
+    SaveSummary,
+    SQLiteStore,
+    Store,
+    incident_id_for,
+    open_store,
+)
+from incidex.store import _postgres as pg_store
+from incidex.store import _sql as store_sql
 
 # ---- building records by hand ----
 
@@ -138,12 +161,6 @@ def simple_summaries(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incidex.resolve, "summarize", _simple_summarize)
 
 
-@pytest.fixture
-def store() -> Iterator[Store]:
-    with Store(memory=True) as s:
-        yield s
-
-
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (FTS shadow tables included), read by a separate connection."""
     conn = sqlite3.connect(path)
@@ -160,6 +177,139 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
+# ---- the two backends ----
+
+PG_ENV = "INCIDEX_TEST_PG"
+PG_SKIP = (
+    f"PostgreSQL tests skipped: set {PG_ENV}=postgresql://user:password@host:port/db (a role "
+    "that may CREATE DATABASE; `. .ci/postgres.sh` starts a local server and sets it)"
+)
+
+
+class Backend:
+    """One test's database on one backend: open stores on it, read or tamper with it directly."""
+
+    name: str
+    target: str  # what --db / INCIDEX_DB would say
+    # Statements that break a reference the way a careless tool could.
+    break_references: tuple[str, ...]
+
+    def open(self) -> IncidentStore:
+        return open_store(self.target)
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        raise NotImplementedError
+
+    def execute(self, statement: str) -> None:
+        raise NotImplementedError
+
+
+class SQLiteBackend(Backend):
+    name = "sqlite"
+    break_references = ("DELETE FROM incidents",)  # foreign keys are off on a new connection
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.target = str(path)
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        return dump(self.path)
+
+    def execute(self, statement: str) -> None:
+        conn = sqlite3.connect(self.path)
+        try:
+            conn.execute(statement)
+            conn.commit()
+        finally:
+            conn.close()
+
+
+class PostgresBackend(Backend):
+    name = "postgres"
+    break_references = (
+        "ALTER TABLE reports DROP CONSTRAINT reports_incident_id_fkey",
+        "DELETE FROM incidents",
+    )
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(self.target, autocommit=True)
+
+    def dump(self) -> dict[str, list[tuple[Any, ...]]]:
+        from psycopg import sql
+
+        with self._connect() as conn:
+            names = [r[0] for r in conn.execute(pg_store._LIST_TABLES + " ORDER BY 1")]
+            return {
+                n: conn.execute(
+                    sql.SQL("SELECT * FROM {} ORDER BY 1").format(sql.Identifier(n))
+                ).fetchall()
+                for n in names
+            }
+
+    def execute(self, statement: str) -> None:
+        with self._connect() as conn:
+            conn.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    """The admin URL of the test server, checked once; skips when there is none."""
+    url = os.environ.get(PG_ENV, "").strip()
+    if not url:
+        pytest.skip(PG_SKIP)
+    try:
+        import psycopg
+    except ImportError:
+        pytest.skip("PostgreSQL tests skipped: psycopg is not installed (incidex[postgres])")
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        pytest.fail(f"{PG_ENV} is set but the server is not usable: {exc}", pytrace=False)
+    return url
+
+
+@pytest.fixture
+def pg_database(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database for one test (URL), dropped afterwards."""
+    import psycopg
+    from psycopg import sql
+
+    name = "incidex_test_" + uuid.uuid4().hex[:12]
+    parts = urlsplit(pg_server)
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+    finally:
+        with psycopg.connect(pg_server, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    if request.param == "sqlite":
+        return SQLiteBackend(tmp_path / "store.db")
+    return PostgresBackend(request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+def store(backend: Backend) -> Iterator[IncidentStore]:
+    if isinstance(backend, SQLiteBackend):
+        opened: IncidentStore = Store(memory=True)  # as before: SQLite tests run in memory
+    else:
+        opened = backend.open()
+    with opened as s:
+        yield s
+
+
 MOSCOW = (
     "Gunmen opened fire at Crocus City Hall near Moscow on Friday, killing 137 people. "
     "Islamic State claimed responsibility through Amaq."
@@ -171,7 +321,7 @@ PARIS = "Police in Paris arrested two men over a plot against a concert hall, pr
 # ---- round trip and idempotence ----
 
 
-def test_article_and_report_round_trip(store: Store) -> None:
+def test_article_and_report_round_trip(store: IncidentStore) -> None:
     result = make_result(
         MOSCOW,
         url="https://ex.org/crocus",
@@ -193,7 +343,7 @@ def test_article_and_report_round_trip(store: Store) -> None:
     assert list(store.articles()) == [result.article]
 
 
-def test_duplicate_content_and_url_are_not_stored_twice(store: Store) -> None:
+def test_duplicate_content_and_url_are_not_stored_twice(store: IncidentStore) -> None:
     first = make_result(MOSCOW, url="https://ex.org/a")
     same_text_other_url = make_result(MOSCOW, url="https://ex.org/b")
     same_url_other_text = make_result(KABUL, url="https://ex.org/a")
@@ -207,25 +357,24 @@ def test_duplicate_content_and_url_are_not_stored_twice(store: Store) -> None:
     assert store.save_results([first]).duplicates == 1
 
 
-def test_second_save_of_a_batch_changes_no_row(tmp_path: Path) -> None:
-    db = tmp_path / "x.db"
+def test_second_save_of_a_batch_changes_no_row(backend: Backend) -> None:
     batch = [
         make_result(MOSCOW, url="https://ex.org/1", title="Crocus", killed=137, country="RU"),
         make_result(KABUL, title="Kabul", status="extracted", n_reports=2),
         make_result(PARIS, title="Paris", status="no_incident"),
     ]
-    with Store(db) as s:
+    with backend.open() as s:
         s.save_results(batch)
-    before = dump(db)
-    with Store(db) as s:
+    before = backend.dump()
+    with backend.open() as s:
         again = s.save_results(batch)
     assert (again.stored, again.duplicates, again.incidents_created) == (0, 3, 0)
-    assert dump(db) == before
+    assert backend.dump() == before
     assert len(before["articles"]) == 3 and len(before["reports"]) == 3
 
 
 def test_non_extracted_articles_are_stored_and_searchable_but_found_no_incident(
-    store: Store,
+    store: IncidentStore,
 ) -> None:
     results = [
         make_result("Текст на русском языке о нападении.", status="not_english"),
@@ -243,7 +392,7 @@ def test_non_extracted_articles_are_stored_and_searchable_but_found_no_incident(
 # ---- incidents ----
 
 
-def test_incident_created_with_stable_id_and_second_report_attached(store: Store) -> None:
+def test_incident_created_with_stable_id_and_second_report_attached(store: IncidentStore) -> None:
     first = make_result(MOSCOW, title="Crocus attack", source="TASS")
     summary = store.save_results([first])
     report = first.incidents[0]
@@ -267,13 +416,13 @@ def test_incident_created_with_stable_id_and_second_report_attached(store: Store
     }
 
 
-def test_incident_of_naming_an_unknown_incident_fails_the_batch(store: Store) -> None:
+def test_incident_of_naming_an_unknown_incident_fails_the_batch(store: IncidentStore) -> None:
     with pytest.raises(NotFoundError):
         store.save_results([make_result(MOSCOW)], incident_of=lambda r: "inope")
     assert store.stats().articles == 0
 
 
-def test_unknown_incident_and_article_raise_not_found(store: Store) -> None:
+def test_unknown_incident_and_article_raise_not_found(store: IncidentStore) -> None:
     with pytest.raises(NotFoundError) as err:
         store.incident("i000000000000")
     assert err.value.code == "E032"
@@ -284,7 +433,7 @@ def test_unknown_incident_and_article_raise_not_found(store: Store) -> None:
 
 
 @pytest.fixture
-def three(store: Store, simple_summaries: None) -> Store:
+def three(store: IncidentStore, simple_summaries: None) -> IncidentStore:
     store.save_results(
         [
             make_result(
@@ -315,7 +464,7 @@ def _titles(items: list[IncidentSummary]) -> list[str]:
     return [i.title for i in items]
 
 
-def test_filters(three: Store) -> None:
+def test_filters(three: IncidentStore) -> None:
     assert _titles(three.incidents(country="ru")) == ["Crocus"]
     assert _titles(three.incidents(since=dt.date(2024, 1, 1))) == ["Paris", "Crocus"]
     assert _titles(three.incidents(until=dt.date(2024, 3, 22))) == ["Crocus", "Kabul"]
@@ -334,7 +483,7 @@ def test_filters(three: Store) -> None:
     assert three.count_incidents(group="%") == 0  # no LIKE wildcards
 
 
-def test_sort_and_paging(three: Store) -> None:
+def test_sort_and_paging(three: IncidentStore) -> None:
     assert _titles(three.incidents()) == ["Paris", "Crocus", "Kabul"]
     assert _titles(three.incidents(sort="date")) == ["Kabul", "Crocus", "Paris"]
     # Unknown casualties sort last either way.
@@ -348,7 +497,9 @@ def test_sort_and_paging(three: Store) -> None:
     assert three.count_incidents() == 3
 
 
-def test_relink_moves_a_report_and_resummarises_both(store: Store, simple_summaries: None) -> None:
+def test_relink_moves_a_report_and_resummarises_both(
+    store: IncidentStore, simple_summaries: None
+) -> None:
     a = make_result(MOSCOW, title="Crocus", killed=137)
     b = make_result(KABUL, title="Kabul", killed=12)
     store.save_results([a, b])
@@ -370,7 +521,7 @@ def test_relink_moves_a_report_and_resummarises_both(store: Store, simple_summar
 # ---- full text search ----
 
 
-def test_search_finds_words_with_snippet(store: Store) -> None:
+def test_search_finds_words_with_snippet(store: IncidentStore) -> None:
     store.save_results([make_result(MOSCOW, title="Crocus"), make_result(KABUL, title="Kabul")])
     hits = store.search("Crocus")
     assert len(hits) == 1 and hits[0].title == "Crocus"
@@ -380,7 +531,7 @@ def test_search_finds_words_with_snippet(store: Store) -> None:
     assert store.search("crocus", limit=0) == []
 
 
-def test_search_folds_diacritics(store: Store) -> None:
+def test_search_folds_diacritics(store: IncidentStore) -> None:
     store.save_results([make_result("Attack reported in Açores and São Paulo today.")])
     assert len(store.search("sao paulo")) == 1
 
@@ -405,7 +556,7 @@ def test_search_folds_diacritics(store: Store) -> None:
         "\u200b",
     ],
 )
-def test_hostile_queries_neither_crash_nor_harm(three: Store, hostile: str) -> None:
+def test_hostile_queries_neither_crash_nor_harm(three: IncidentStore, hostile: str) -> None:
     assert isinstance(three.search(hostile), list)
     assert isinstance(three.incidents(query=hostile), list)
     assert three.count_incidents(query=hostile) >= 0
@@ -415,13 +566,13 @@ def test_hostile_queries_neither_crash_nor_harm(three: Store, hostile: str) -> N
 # ---- schema, migrations, foreign files ----
 
 
-def test_migrations_recorded_once_across_reopen(tmp_path: Path) -> None:
-    db = tmp_path / "m.db"
-    with Store(db) as s:
+def test_migrations_recorded_once_across_reopen(backend: Backend) -> None:
+    with backend.open() as s:
         first = s.migrations()
         assert [m.version for m in first] == list(range(1, SCHEMA_VERSION + 1))
+        assert [m.name for m in first] == [m.name for m in store_sql.MIGRATIONS]
         assert s.schema_version == SCHEMA_VERSION
-    with Store(db) as s:
+    with backend.open() as s:
         assert s.migrations() == first
         s.integrity_check()
 
@@ -466,29 +617,34 @@ def test_foreign_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
     assert f.read_bytes() == before
 
 
-def test_newer_schema_is_refused(tmp_path: Path) -> None:
-    db = tmp_path / "new.db"
-    Store(db).close()
-    conn = sqlite3.connect(db)
-    conn.execute(
-        "INSERT INTO migrations VALUES (?, 'from the future', '2099-01-01')", (SCHEMA_VERSION + 1,)
+def test_database_of_another_program_is_refused_untouched(backend: Backend) -> None:
+    backend.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+    backend.execute("INSERT INTO customers (id, name) VALUES (1, 'Ada')")
+    before = backend.dump()
+    with pytest.raises(CorruptStoreError) as err:
+        backend.open()
+    assert err.value.code == "E030" and "customers" in str(err.value)
+    assert backend.dump() == before
+
+
+def test_newer_schema_is_refused(backend: Backend) -> None:
+    backend.open().close()
+    backend.execute(
+        f"INSERT INTO migrations VALUES ({int(SCHEMA_VERSION) + 1}, 'from the future', "
+        "'2099-01-01')"
     )
-    conn.commit()
-    conn.close()
     with pytest.raises(StoreError) as err:
-        Store(db)
+        backend.open()
     assert err.value.code == "E033"
 
 
-def test_integrity_check_reports_broken_references(tmp_path: Path) -> None:
-    db = tmp_path / "fk.db"
-    with Store(db) as s:
+def test_integrity_check_reports_broken_references(backend: Backend) -> None:
+    with backend.open() as s:
         s.save_results([make_result(MOSCOW)])
-    conn = sqlite3.connect(db)  # foreign keys are off on this connection
-    conn.execute("DELETE FROM incidents")
-    conn.commit()
-    conn.close()
-    with Store(db) as s, pytest.raises(CorruptStoreError) as err:
+        s.integrity_check()
+    for statement in backend.break_references:
+        backend.execute(statement)
+    with backend.open() as s, pytest.raises(CorruptStoreError) as err:
         s.integrity_check()
     assert err.value.code == "E031"
 
@@ -496,11 +652,10 @@ def test_integrity_check_reports_broken_references(tmp_path: Path) -> None:
 # ---- transactions and concurrency ----
 
 
-def test_failing_batch_rolls_back_and_earlier_batch_is_intact(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
-    with Store(db) as s:
+def test_failing_batch_rolls_back_and_earlier_batch_is_intact(backend: Backend) -> None:
+    with backend.open() as s:
         s.save_results([make_result(MOSCOW, title="Crocus")])
-        before = dump(db)
+        before = backend.dump()
 
         def explode(report: IncidentReport) -> str | None:
             raise RuntimeError("resolver failed")
@@ -508,14 +663,14 @@ def test_failing_batch_rolls_back_and_earlier_batch_is_intact(tmp_path: Path) ->
         batch = [make_result(KABUL), make_result(PARIS)]
         with pytest.raises(RuntimeError):
             s.save_results(batch, incident_of=explode)
-        assert dump(db) == before
+        assert backend.dump() == before
         assert not s.has_article(content_hash=batch[0].article.content_hash)
         # The store stays usable after a rollback.
         assert s.save_results(batch).stored == 2
 
 
-def test_two_writers_on_one_file_store_each_article_once(tmp_path: Path) -> None:
-    db = tmp_path / "c.db"  # both writers also create and migrate it at once
+def test_two_writers_on_one_database_store_each_article_once(backend: Backend) -> None:
+    # Both writers also create and migrate the (empty) database at once.
     batch = [make_result(f"Report number {i} on the attack in Kabul.") for i in range(40)]
     barrier = threading.Barrier(2)
     outcomes: list[SaveSummary | BaseException] = []
@@ -523,7 +678,7 @@ def test_two_writers_on_one_file_store_each_article_once(tmp_path: Path) -> None
     def write() -> None:
         try:
             barrier.wait()
-            with Store(db) as s:
+            with backend.open() as s:
                 barrier.wait()
                 outcomes.append(s.save_results(batch))
         except BaseException as exc:  # noqa: B902 - handed to the main thread
@@ -538,18 +693,18 @@ def test_two_writers_on_one_file_store_each_article_once(tmp_path: Path) -> None
     assert len(summaries) == 2, outcomes
     assert sorted(s.stored for s in summaries) == [0, 40]
     assert sum(s.duplicates for s in summaries) == 40
-    with Store(db) as s:
+    with backend.open() as s:
         stats = s.stats()
         assert (stats.articles, stats.reports, stats.incidents) == (40, 40, 40)
         s.integrity_check()
 
 
-def test_store_satisfies_the_protocol(store: Store) -> None:
+def test_store_satisfies_the_protocol(store: IncidentStore) -> None:
     assert isinstance(store, IncidentStore)
 
 
 def test_resolver_sees_incidents_created_earlier_in_the_same_batch(
-    store: Store, simple_summaries: None
+    store: IncidentStore, simple_summaries: None
 ) -> None:
     seen: list[int] = []
 
@@ -568,3 +723,130 @@ def test_resolver_sees_incidents_created_earlier_in_the_same_batch(
     assert seen == [0, 1]
     assert (summary.incidents_created, summary.reports, store.count_incidents()) == (1, 2, 1)
     assert store.incidents()[0].killed == 137
+
+
+def test_articles_are_listed_in_arrival_order_page_by_page(
+    store: IncidentStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pg_store, "_PAGE", 2)  # PostgreSQL reads articles in pages
+    results = [make_result(f"Report {i} on the attack.", status="no_incident") for i in range(5)]
+    store.save_results(results)
+    ids = [r.article.id for r in results]
+    assert [a.id for a in store.articles()] == ids
+    assert [a.id for a in store.articles(limit=4)] == ids[:4]
+    assert [a.id for a in store.articles(limit=2)] == ids[:2]
+    assert list(store.articles(limit=0)) == []
+
+
+# ---- choosing and opening a backend ----
+
+
+def test_open_store_picks_the_backend_from_the_db_setting(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INCIDEX_DB", backend.target)
+    with open_store(load_settings().db) as s:
+        expected = SQLiteStore if backend.name == "sqlite" else PostgresStore
+        assert isinstance(s, expected)
+        assert s.save_results([make_result(MOSCOW)]).stored == 1
+    with open_store(load_settings(db=backend.target).db) as s:
+        assert s.stats().articles == 1
+
+
+def test_open_store_refuses_other_urls(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as err:
+        open_store("mysql://root:hunter2@localhost/x")
+    assert "postgresql://" in str(err.value) and "hunter2" not in str(err.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_importing_the_store_does_not_need_psycopg() -> None:
+    code = (
+        "import sys; sys.modules['psycopg'] = None\n"  # any import of psycopg now fails
+        "import incidex.store as s\n"
+        "s.open_store(sys.argv[1]).close()\n"
+        "try:\n"
+        "    s.open_store('postgresql://u@127.0.0.1:1/x')\n"
+        "except s.StoreError:\n"
+        "    raise\n"
+        "except Exception as e:\n"
+        "    print(e)\n"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(Path(d) / "x.db")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "incidex[postgres]" in done.stdout
+
+
+def test_redacted_url_hides_passwords() -> None:
+    assert (
+        pg_store.redact_url("postgresql://ann:s3cret@db.example:5433/news?sslmode=require")
+        == "postgresql://ann:***@db.example:5433/news?sslmode=require"
+    )
+    assert "s3cret" not in pg_store.redact_url("postgres://db/news?password=s3cret&user=ann")
+    assert pg_store.redact_url("postgresql://ann@db/news") == "postgresql://ann@db/news"
+
+
+def test_every_migration_has_a_postgres_twin() -> None:
+    assert sorted(pg_store.PG_STEPS) == [m.version for m in store_sql.MIGRATIONS]
+
+
+# ---- PostgreSQL only ----
+
+
+def test_postgres_connection_failure_says_what_to_check() -> None:
+    pytest.importorskip("psycopg")
+    with pytest.raises(StoreError) as err:
+        # Port 1 on the loopback: refused at once, no server needed.
+        PostgresStore("postgresql://ann:s3cret@127.0.0.1:1/news")
+    message = str(err.value)
+    assert "cannot connect to PostgreSQL" in message and "server is running" in message
+    assert "127.0.0.1:1/news" in message and "s3cret" not in message
+
+
+def test_postgres_path_is_the_url_without_password(pg_database: str) -> None:
+    parts = urlsplit(pg_database)
+    with PostgresStore(pg_database) as s:
+        assert s.path == pg_store.redact_url(pg_database)
+        if parts.password:
+            assert ":***@" in s.path and f":{parts.password}@" not in s.path
+        assert s.path.endswith(parts.path)
+
+
+def test_postgres_readers_are_not_blocked_by_a_writer(pg_database: str) -> None:
+    """A batch in progress holds the write lock; another connection still reads."""
+    with PostgresStore(pg_database) as writer, PostgresStore(pg_database) as reader:
+        writer.save_results([make_result(KABUL, title="Kabul")])
+        counts: list[int] = []
+
+        def resolver(report: IncidentReport) -> str | None:
+            # Runs inside the writer's open transaction.
+            counts.append(reader.stats().articles)
+            counts.append(len(reader.search("Crocus")))
+            return None
+
+        writer.save_results([make_result(MOSCOW, title="Crocus")], incident_of=resolver)
+        assert counts == [1, 0]  # the reader saw the committed state, without waiting
+        assert reader.stats().articles == 2 and len(reader.search("Crocus")) == 1
+
+
+def test_postgres_stores_in_separate_schemas_are_independent(pg_database: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute("CREATE SCHEMA newsroom")
+    sep = "&" if "?" in pg_database else "?"
+    other = pg_database + sep + "options=-csearch_path%3Dnewsroom"
+    with PostgresStore(pg_database) as a, PostgresStore(other) as b:
+        a.save_results([make_result(MOSCOW)])
+        assert b.stats().articles == 0 and b.search("Crocus") == []
+        b.save_results([make_result(KABUL)])
+        assert [h.title for h in b.search("checkpoint")] == [None]
+        assert a.stats().articles == 1

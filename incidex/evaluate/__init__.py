@@ -42,6 +42,25 @@ from incidex.evaluate._muc import (
     read_muc_keys,
     read_muc_messages,
 )
+from incidex.evaluate._predict import (
+    incident_type_of,
+    instrument_type_of,
+    org_confidence_of,
+    to_gtt_templates,
+    to_muc_slots,
+    to_wikievents,
+)
+from incidex.evaluate._run import (
+    Evaluation,
+    RunStats,
+    evaluate_all,
+    evaluate_muc4,
+    evaluate_muc4_slots,
+    evaluate_wikievents,
+    format_evaluations,
+    predict_muc4,
+    read_slot_predictions,
+)
 from incidex.evaluate._slots import (
     SLOT_ROWS,
     HumNumber,
@@ -65,6 +84,7 @@ from incidex.evaluate._wikievents import (
 
 __all__ = [
     "ArgumentScores",
+    "Evaluation",
     "GTT_ROLES",
     "GoldTemplate",
     "GttDoc",
@@ -82,6 +102,7 @@ __all__ = [
     "MucSlot",
     "PredTemplate",
     "RoleScores",
+    "RunStats",
     "SLOT_ROWS",
     "Score",
     "ScoreTable",
@@ -94,19 +115,32 @@ __all__ = [
     "WikiEvent",
     "WikiPredArgument",
     "WikiPredEvent",
+    "evaluate_all",
+    "evaluate_muc4",
+    "evaluate_muc4_slots",
+    "evaluate_wikievents",
+    "format_evaluations",
     "format_scores",
     "gold_from_gtt",
+    "incident_type_of",
+    "instrument_type_of",
     "keys_by_docid",
     "normalize_string",
+    "org_confidence_of",
+    "predict_muc4",
     "read_gtt",
     "read_muc_keys",
     "read_muc_messages",
     "read_predictions",
+    "read_slot_predictions",
     "read_wiki_predictions",
     "read_wikievents",
     "score_five_role",
     "score_muc_slots",
     "score_wikievents",
+    "to_gtt_templates",
+    "to_muc_slots",
+    "to_wikievents",
 ]
 
 

@@ -97,6 +97,9 @@ class Extractor:
         except Exception:  # noqa: BLE001 - a bug on one text must not lose the batch
             out: list[tuple[Doc, str | None]] = []
             for doc in docs:
+                fresh = self.nlp.make_doc(doc.text)  # the failed batch left docs half-processed
+                fresh._.article = doc._.article
+                doc = fresh
                 try:
                     out.append((self.nlp(doc), None))
                 except Exception as exc:  # noqa: BLE001

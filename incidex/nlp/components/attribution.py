@@ -62,7 +62,9 @@ def phrase_of(token: Token) -> Span:
         left += 1
     # stop the left edge at a comma or a relative clause boundary
     for i in range(token.i - 1, left - 1, -1):
-        if doc[i].is_punct and doc[i].text not in {"-", "'", "’"}:
+        if doc[i].is_punct and (
+            doc[i].text not in {"-", "'", "’"} or doc[i].whitespace_ or doc[i - 1].whitespace_
+        ):
             left = i + 1
             break
     return doc[left : right + 1]
@@ -78,17 +80,22 @@ def actor_name(span: Span) -> str:
                 found = lookup(hit.text)
                 if found is not None:
                     return found.name
-    for ent in span.ents:
+    root = span.root
+    for ent in span.ents:  # a person named anywhere in the phrase is the speaker
         if ent.label_ == "PERSON":
             return _full_person(doc, ent)
-        if ent.label_ == "NORP" and span.root.pos_ == "NOUN" and span.root not in ent:
-            break  # "Iranian media": the phrase, not the adjective
-        if ent.label_ in {"GPE", "ORG", "NORP"}:
+    for (
+        ent
+    ) in span.ents:  # the phrase is a named entity: "the United States", "Thames Valley Police"
+        if ent.start <= root.i < ent.end and ent.label_ in {"GPE", "ORG", "NORP", "FAC", "LOC"}:
             text = ent.text
             return text[4:] if text.lower().startswith("the ") else text
-    words = [t for t in span if t.lower_ not in _DROP_LEFT]
-    text = " ".join(t.text for t in words) if words else span.text
-    return text.strip(" ,.;:\"“”'’")
+    # a common noun with modifiers: "Swedish police", "Iranian media", "Yobe state officials"
+    start = span.start
+    while start < span.end - 1 and (doc[start].lower_ in _DROP_LEFT or doc[start].is_punct):
+        start += 1
+    text = doc[start : span.end].text
+    return text.strip(" ,.;:\"“”'’-")
 
 
 def _full_person(doc: Doc, ent: Span) -> str:

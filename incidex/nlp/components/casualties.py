@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ...model import Casualties
 from .._doc import add_assertion, ensure_extensions, sentence_of
@@ -155,13 +155,140 @@ class CasualtyExtractor:
                 )
                 used.update(range(number.start, span_end))
                 i = span_end
+                second = self._coordinated(doc, number, span_end, category, values)
+                if second is not None:
+                    used.update(range(span_end, second))
+                    i = second
                 continue
             i = number.end
+        self._singular(doc)
         return doc
+
+    def _coordinated(
+        self, doc: Doc, first: NumberExpr, end: int, category: str, values: dict[str, int | None]
+    ) -> int | None:
+        """'killing five policemen and two civilians': the second count, and their total."""
+        if end + 1 >= len(doc) or doc[end].lower_ != "and" or values.get("exact") is None:
+            return None
+        if doc[end - 1].lower_ not in self.people:
+            return None  # only after "killing five policemen": the verb governs both counts
+        second = read_number(doc, end + 1, self.lex)
+        if second is None or second.vague or second.end >= len(doc):
+            return None
+        if doc[second.end].lower_ not in self.people:
+            return None
+        stop = second.end + 1
+        add_assertion(
+            doc,
+            "casualties",
+            doc[second.start : stop],
+            Casualties(category=category, exact=second.value),  # type: ignore[arg-type]
+            extractor=EXTRACTOR,
+            confidence=0.8,
+        )
+        add_assertion(
+            doc,
+            "casualties",
+            doc[first.start : stop],
+            Casualties(
+                category=category,
+                exact=first.value + second.value,  # type: ignore[arg-type]
+                qualifier="total",
+            ),
+            extractor=EXTRACTOR,
+            confidence=0.8,
+        )
+        return stop
+
+    def _singular(self, doc: Doc) -> None:
+        """One named or singular victim: 'Jo Cox ... died', 'a man was stabbed to death',
+        'a 77-year-old man ... suffered a stab wound', 'the gunman was killed'."""
+        for token in doc:
+            lemma = token.lemma_.lower()
+            category = None
+            if (
+                lemma == "die"
+                or (
+                    lemma in {"kill", "murder"}
+                    and any(c.dep_ == "nsubjpass" for c in token.children)
+                )
+                or (lemma == "pronounce" and any(c.lower_ == "dead" for c in token.children))
+            ):
+                category = "killed"
+            elif (
+                lemma in {"wound", "injure", "hurt"}
+                and any(c.dep_ == "nsubjpass" for c in token.children)
+                or lemma == "suffer"
+                and any(
+                    c.dep_ == "dobj" and c.lemma_.lower() in {"wound", "injury"}
+                    for c in token.children
+                )
+            ):
+                category = "wounded"
+            if category is None or token.pos_ not in {"VERB", "AUX"}:
+                continue
+            if any(c.dep_ == "neg" for c in token.children):
+                continue
+            subject = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subject is None:
+                continue
+            _, info = sentence_of(doc, token.i)
+            if _nobody(subject):
+                # "No one was injured": a figure of zero, and then nobody was killed either
+                add_assertion(
+                    doc,
+                    "casualties",
+                    doc[subject.left_edge.i : token.i + 1],
+                    Casualties(category=category, exact=0),  # type: ignore[arg-type]
+                    extractor=EXTRACTOR,
+                    confidence=0.7,
+                )
+                if category == "wounded":
+                    add_assertion(
+                        doc,
+                        "casualties",
+                        doc[subject.left_edge.i : token.i + 1],
+                        Casualties(category="killed", exact=0),
+                        extractor=EXTRACTOR,
+                        confidence=0.5,
+                    )
+                continue
+            if not info.attack:
+                continue
+            for conj in subject.conjuncts:  # "Two hostages and the gunman were killed"
+                if (
+                    category == "killed"
+                    and conj.lower_ in self.perps
+                    and _one_person(conj, self.people, self.perps)
+                ):
+                    add_assertion(
+                        doc,
+                        "casualties",
+                        doc[conj.left_edge.i : conj.i + 1],
+                        Casualties(category="perpetrators_killed", exact=1),
+                        extractor=EXTRACTOR,
+                        confidence=0.7,
+                    )
+            if not _one_person(subject, self.people, self.perps):
+                continue
+            if category == "killed" and subject.lower_ in self.perps:
+                category = "perpetrators_killed"
+            add_assertion(
+                doc,
+                "casualties",
+                doc[subject.left_edge.i : token.i + 1]
+                if token.i - subject.left_edge.i < 12
+                else doc[token.i : token.i + 1],
+                Casualties(category=category, exact=1),  # type: ignore[arg-type]
+                extractor=EXTRACTOR,
+                confidence=0.6,
+            )
 
     def _classify(self, doc: Doc, number: NumberExpr) -> tuple[str, int | None, int] | None:
         sent_end = doc[number.start].sent.end
         sent_start = doc[number.start].sent.start
+        if number.start > sent_start and doc[number.start - 1].lower_ == "no":
+            return None  # "no one was injured" is a zero, handled with the parse in _singular
         j = number.end
         high: int | None = None
         # a range: "20 to 30", "20-30", "between 20 and 30"
@@ -188,22 +315,48 @@ class CasualtyExtractor:
         # number before the word: "137 deaths", "20 people were killed", "12 of them wounded"
         k = j
         subject_perp = False
+        after_and = False
         steps = 0
         while k < sent_end and steps < 6:
             word = doc[k].lower_
             category = self.category_word(word)
+            if category == "hostages" and doc[k].pos_ == "NOUN":
+                # "two hostages were killed": the hostages are who, not what happened
+                later = [
+                    self.category_word(doc[x].lower_) for x in range(k + 1, min(k + 7, sent_end))
+                ]
+                if any(c in {"killed", "wounded"} for c in later):
+                    category = None
             if category is not None:
                 if category == "killed" and subject_perp:
                     category = "perpetrators_killed"
                 return category, high, k + 1
+            if word == "," and k + 1 < sent_end and doc[k + 1].lower_ == "including":
+                # "Four other people, including a police officer, were wounded"
+                close = next(
+                    (x for x in range(k + 2, min(k + 9, sent_end)) if doc[x].text == ","), None
+                )
+                if close is not None:
+                    k = close + 1
+                    steps += 1
+                    continue
+            if (
+                word == "and"
+                and k + 1 < sent_end
+                and (doc[k + 1].lower_ in {"the", "a", "an"} | self.people | self.perps)
+            ):
+                k += 1  # "Two hostages and the gunman were killed": the number is the hostages
+                steps += 1
+                after_and = True
+                continue
             if word in self.perps:
-                subject_perp = True
+                subject_perp = subject_perp or not after_and
             elif not (
                 word in self.people
                 or word in _BE
                 or word in _LINK
-                or doc[k].pos_ == "ADJ"
-                or word in {"police", "security", "children", "women", "men", "and"}
+                or doc[k].pos_ in {"ADJ", "ADV", "DET"}
+                or word in {"police", "security", "children", "women", "men"}
             ):
                 break
             k += 1
@@ -262,6 +415,48 @@ class CasualtyExtractor:
         if kind == "estimate":
             return {"estimate": number.value}
         return {"exact": number.value}
+
+
+def _nobody(subject: Token) -> bool:
+    if subject.lower_ in {"nobody", "none", "no-one"}:
+        return True
+    return subject.lower_ in {"one", "person", "people"} and any(
+        c.lower_ == "no" for c in subject.children
+    )
+
+
+_SINGULAR_DETS = {"a", "an", "one", "the", "another"}
+
+
+def _one_person(subject: Token, people: frozenset[str], perps: set[str]) -> bool:
+    if subject.lower_ in {"he", "she"}:
+        return False  # who "he" is needs coreference; not guessed
+    if subject.ent_type_ == "PERSON" or (subject.pos_ == "PROPN" and subject.tag_ == "NNP"):
+        return not any(c.dep_ == "cc" for c in subject.children)
+    if subject.tag_ == "NN" and (
+        subject.lower_ in people | perps
+        or subject.lower_
+        in {
+            "man",
+            "woman",
+            "boy",
+            "girl",
+            "officer",
+            "policeman",
+            "soldier",
+            "guard",
+            "child",
+            "gunman",
+            "attacker",
+            "assailant",
+            "bomber",
+            "driver",
+            "victim",
+            "passer-by",
+        }
+    ):
+        return any(c.lower_ in _SINGULAR_DETS for c in subject.children)
+    return False
 
 
 def _people_end(doc: Doc, number: NumberExpr, people: frozenset[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -10,6 +11,7 @@ from spacy.tokens import Doc
 
 from ...model import FIELDS, Assertion, EventType, IncidentReport
 from .._doc import add_assertion, article_of, ensure_extensions, sent_info
+from ..lexicon import default_lexicon
 
 __all__ = ["IncidentAssembler", "INFERRED_TYPES"]
 
@@ -27,34 +29,22 @@ INFERRED_TYPES: dict[int, tuple[str, int]] = {
 class IncidentAssembler:
     def __init__(self) -> None:
         ensure_extensions()
+        lex = default_lexicon()
+        self.weak = {w for e in lex.events for w in e.weak_lemmas}
 
     def __call__(self, doc: Doc) -> Doc:
         assertions: list[Assertion[Any]] = list(doc._.assertions or [])
         by_field: dict[str, list[Assertion[Any]]] = defaultdict(list)
         for assertion in assertions:
             by_field[assertion.field].append(assertion)
-        attack_types = [a for a in by_field["types"] if a.normalized.attack]
         infos = sent_info(doc)
         generic = any(info.generic_attack for info in infos)
-        if not attack_types and generic:
-            for weapon in by_field["weapons"]:
-                inferred = INFERRED_TYPES.get(weapon.normalized.type_code)
-                if inferred is None:
-                    continue
-                span = doc.char_span(weapon.start, weapon.end, alignment_mode="expand")
-                if span is None:
-                    continue
-                by_field["types"].append(
-                    add_assertion(
-                        doc,
-                        "types",
-                        span,
-                        EventType(name=inferred[0], gtd_code=inferred[1]),
-                        extractor=EXTRACTOR,
-                        confidence=0.5,
-                    )
-                )
-                break
+        article = article_of(doc)
+        if generic:
+            self._infer_types(doc, by_field)
+        by_field["types"] = self._apply_hierarchy(by_field["types"])
+        if article is not None and article.published is not None:
+            by_field["types"] = _drop_old_attack(by_field, article.published.date())
         relevant = bool(
             any(a.normalized.attack for a in by_field["types"])
             or by_field["claims"]
@@ -64,7 +54,6 @@ class IncidentAssembler:
         if not relevant:
             doc._.incidents = []
             return doc
-        article = article_of(doc)
         summary_sent = next(
             (s for s, info in zip(doc.sents, infos, strict=False) if info.attack), None
         )
@@ -75,6 +64,88 @@ class IncidentAssembler:
         )
         doc._.incidents = [report]
         return doc
+
+    def _infer_types(self, doc: Doc, by_field: dict[str, list[Assertion[Any]]]) -> None:
+        """Weapons used in an attack imply its type when the text names none for them
+        ("attacked the post ... armed with automatic rifles" -> Armed Assault)."""
+        present = {a.normalized.name for a in by_field["types"]}
+        for weapon in by_field["weapons"]:
+            inferred = INFERRED_TYPES.get(weapon.normalized.type_code)
+            if inferred is None or inferred[0] in present:
+                continue
+            if inferred[0] != "Armed Assault" and any(
+                a.normalized.attack for a in by_field["types"]
+            ):
+                continue
+            span = doc.char_span(weapon.start, weapon.end, alignment_mode="expand")
+            if span is None:
+                continue
+            by_field["types"].append(
+                add_assertion(
+                    doc,
+                    "types",
+                    span,
+                    EventType(name=inferred[0], gtd_code=inferred[1]),
+                    extractor=EXTRACTOR,
+                    confidence=0.5,
+                )
+            )
+            present.add(inferred[0])
+
+    def _apply_hierarchy(self, types: list[Assertion[Any]]) -> list[Assertion[Any]]:
+        """GTD codes the most specific type: an assassination is not also an armed assault;
+        in a kidnapping or a siege, 'gunmen' and 'gunfire' tell the means, not a second type."""
+        names = {a.normalized.name for a in types}
+        if "Bombing/Explosion" in names:
+            # "a suicide bomber drove a car packed with explosives into a checkpoint"
+            bomb_sentences = {
+                a.sentence.start for a in types if a.normalized.name == "Bombing/Explosion"
+            }
+            types = [
+                a
+                for a in types
+                if not (
+                    a.normalized.name == "Unarmed Assault" and a.sentence.start in bomb_sentences
+                )
+            ]
+        if "Assassination" in names:
+            return [a for a in types if a.normalized.name != "Armed Assault"]
+        if names & _OVERRIDING:
+            return [
+                a
+                for a in types
+                if not (a.normalized.name == "Armed Assault" and _weak(a, self.weak))
+            ]
+        return types
+
+
+_OVERRIDING = {"Hostage Taking (Kidnapping)", "Hostage Taking (Barricade Incident)", "Hijacking"}
+
+
+def _weak(assertion: Assertion[Any], weak: set[str]) -> bool:
+    return assertion.extractor == EXTRACTOR or assertion.value.lower() in weak
+
+
+def _drop_old_attack(
+    by_field: dict[str, list[Assertion[Any]]], published: dt.date
+) -> list[Assertion[Any]]:
+    """A report of a trial, an arrest or a threat that recalls an attack dated more than 30
+    days before publication describes no new attack: keep only its non-attack events."""
+    types = by_field["types"]
+    non_attack = {a.normalized.name for a in types if not a.normalized.attack}
+    attack_dates = [
+        a.normalized.date
+        for a in by_field["when"]
+        if a.normalized.event == "attack" and a.normalized.date is not None
+    ]
+    if not non_attack or not attack_dates:
+        return types
+    if max(attack_dates) >= published - dt.timedelta(days=30):
+        return types
+    for when in by_field["when"]:
+        if when.normalized.event == "attack":
+            when.normalized = when.normalized.model_copy(update={"event": "earlier attack"})
+    return [a for a in types if not a.normalized.attack]
 
 
 @Language.factory("incidex_incidents_v1", assigns=["doc._.incidents"])

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .._doc import ensure_extensions, sent_info
+from ..dateline import parse_dateline
 from ..kb import default_kb
 from ..lexicon import default_lexicon
 
@@ -52,6 +53,21 @@ class NewlineSentences:
                 # a line does not open with a one-word sentence ("Four | individuals armed")
                 if i + 2 < len(doc) and not doc[i + 1].is_space and not doc[i + 2].is_punct:
                     doc[i + 2].is_sent_start = False
+        dateline = parse_dateline(doc.text)
+        if dateline is not None:
+            # "BIRSTALL, England - Jo Cox ...": the dateline is no part of the first sentence
+            for token in doc[:40]:
+                if token.text in {"-", "--", "–", "—"} and token.idx > dateline.end:
+                    nxt = token.i + 1
+                    while nxt < len(doc) and (
+                        doc[nxt].is_space
+                        or doc[nxt].text in {"[", "]"}
+                        or doc[nxt].lower_ == "text"
+                    ):
+                        nxt += 1
+                    if nxt < len(doc):
+                        doc[nxt].is_sent_start = True
+                    break
         return doc
 
 
@@ -133,6 +149,59 @@ def make_kb_matcher(nlp: Language, name: str) -> KbMatcher:
     return KbMatcher(nlp)
 
 
+_CROWDS = {
+    "crowd",
+    "crowds",
+    "shoppers",
+    "pedestrians",
+    "people",
+    "revellers",
+    "revelers",
+    "worshippers",
+    "tourists",
+    "fans",
+    "spectators",
+    "market",
+    "marketplace",
+    "protesters",
+    "demonstrators",
+    "pilgrims",
+    "bystanders",
+    "passers-by",
+    "commuters",
+    "children",
+    "cyclists",
+    "soldiers",
+    "police",
+    "officers",
+}
+_NEGATIONS = {"no", "not", "never", "nobody", "none", "n't"}
+
+
+def _negated(span: Span) -> bool:
+    """'No group has claimed responsibility', 'did not claim'."""
+    for token in span:
+        head = token if token.pos_ in {"VERB", "AUX"} else token.head
+        if any(c.dep_ == "neg" for c in head.children):
+            return True
+        for child in head.children:
+            if child.dep_ in {"nsubj", "nsubjpass"} and (
+                child.lower_ in {"nobody", "none", "no-one"}
+                or any(d.lower_ == "no" for d in child.children)
+            ):
+                return True
+    return False
+
+
+def _past_event(span: Span) -> bool:
+    """'the 2017 attack', 'the 1998 bombings': an earlier attack, named for background."""
+    for token in span:
+        for child in token.children:
+            if child.like_num and len(child.text) == 4 and child.text[:2] in {"19", "20"}:
+                return True
+    return False
+
+
 class TriggerMatcher:
     """Event triggers from the lexicon; fills every sentence's events and attack flags."""
 
@@ -159,6 +228,35 @@ class TriggerMatcher:
                     {"OP": "{0,6}", "IS_PUNCT": False},
                     {"LOWER": {"IN": ["on", "ablaze", "alight"]}},
                     {"LOWER": "fire", "OP": "?"},
+                ]
+            ],
+            greedy="LONGEST",
+        )
+        # "a truck was driven into shoppers", "rammed his car into the crowd"
+        self.matcher.add(
+            "Unarmed Assault",
+            [
+                [
+                    {
+                        "LEMMA": {
+                            "IN": [
+                                "drive",
+                                "plow",
+                                "plough",
+                                "ram",
+                                "crash",
+                                "smash",
+                                "steer",
+                                "speed",
+                                "career",
+                                "swerve",
+                            ]
+                        }
+                    },
+                    {"OP": "{0,5}", "IS_PUNCT": False},
+                    {"LOWER": {"IN": ["into", "through"]}},
+                    {"OP": "{0,3}", "IS_PUNCT": False},
+                    {"LOWER": {"IN": sorted(_CROWDS)}},
                 ]
             ],
             greedy="LONGEST",

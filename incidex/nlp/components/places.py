@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...model import Place
 from .._doc import SentInfo, add_assertion, ensure_extensions, sentence_of
+from ..dateline import parse_dateline
 from ..gazetteer import City, Country, default_gazetteer
 from ..lexicon import default_lexicon
 
@@ -25,6 +26,16 @@ VENUE_WORDS = frozenset(
     "restaurant bar embassy consulate hospital museum studio studios square bridge promenade "
     "park office offices headquarters base barracks prison court parliament plaza shrine "
     "chapel academy complex building tower terminal".split()
+)
+_VENUE_PREPS = {"at", "in", "into", "on", "near", "outside", "inside", "of", "against"}
+_FACILITIES = frozenset(
+    "post checkpoint terminal store shop supermarket house home residence compound camp "
+    "station market library office outpost barracks base convoy mall hotel restaurant cafe "
+    "bar nightclub stadium arena theatre theater hall school college university dormitory "
+    "hospital clinic church mosque synagogue temple shrine embassy consulate court courthouse "
+    "prison jail factory plant pipeline refinery mine port airport bridge tower headquarters "
+    "building apartment warehouse farm kiosk bank ministry parliament palace studio "
+    "studios gate venue centre center square".split()
 )
 _SCENE_PREPS = {"in", "at", "near", "outside", "inside", "on", "of", "across", "around", "into"}
 _TOWARD = {"to", "toward", "towards", "into", "for"}
@@ -44,16 +55,24 @@ class PlaceExtractor:
             for c in [self.gaz.country(e.text)]
             if c is not None
         )
-        venues: list[tuple[Span, str]] = []
+        venues: list[Span] = []
         scene_city: City | None = None
         scene_country: Country | None = None
+        dateline = parse_dateline(doc.text)
         for ent in doc.ents:
-            if ent.label_ in {"FAC", "ORG"} and ent[-1].lower_ in VENUE_WORDS:
-                venues.append((ent, self._role(ent, sentence_of(doc, ent.start)[1])))
-                continue
-            if ent.label_ not in {"GPE", "LOC"}:
-                continue
+            if dateline is not None and dateline.start <= ent.start_char < dateline.end + 2:
+                continue  # the dateline is handled by _dateline
             _, info = sentence_of(doc, ent.start)
+            if (
+                ent.label_ in {"FAC", "ORG"}
+                and ent[-1].lower_ in VENUE_WORDS
+                or (ent.label_ == "FAC")
+            ):
+                if self._role(ent, info) in {"scene", "mentioned"}:
+                    venues.append(ent)
+                continue
+            if ent.label_ not in {"GPE", "LOC"} and not _named_as_place(ent):
+                continue
             role = self._role(ent, info)
             place = self._place(ent, role, countries_named)
             if place is None:
@@ -62,17 +81,18 @@ class PlaceExtractor:
                 scene_city = self.gaz.city(place.city, prefer=(place.country_code or "",))
             if role == "scene" and place.country_code and scene_country is None:
                 scene_country = self.gaz.country_by_code(place.country_code)
-            add_assertion(
-                doc,
-                "where",
-                ent,
-                place,
-                extractor=EXTRACTOR,
-                confidence=0.8 if role == "scene" else 0.6,
-            )
-        for ent, role in venues:
-            if role not in {"scene", "mentioned"}:
+            confidence = 0.8 if role == "scene" else 0.6
+            add_assertion(doc, "where", ent, place, extractor=EXTRACTOR, confidence=confidence)
+        if scene_city is None:
+            found = self._dateline(doc, countries_named)
+            if found is not None:
+                scene_city, scene_country = found
+        venues.extend(self._target_venues(doc))
+        seen: set[tuple[int, int]] = set()
+        for ent in venues:
+            if (ent.start, ent.end) in seen:
                 continue
+            seen.add((ent.start, ent.end))
             _, info = sentence_of(doc, ent.start)
             if not (info.attack or "venue" in ent.sent.text.lower()):
                 continue
@@ -94,6 +114,55 @@ class PlaceExtractor:
             )
             add_assertion(doc, "where", ent, place, extractor=EXTRACTOR, confidence=0.75)
         return doc
+
+    def _target_venues(self, doc: Doc) -> list[Span]:
+        """Facilities named as where the attack happened: 'at a bus terminal', 'into a police
+        checkpoint', 'outside a library'."""
+        out = []
+        for hit in doc.spans["targets"] if "targets" in doc.spans else []:
+            root = hit.root
+            if root.lower_ not in VENUE_WORDS | _FACILITIES or root.pos_ != "NOUN":
+                continue
+            if not (root.dep_ == "pobj" and root.head.lower_ in _VENUE_PREPS):
+                continue
+            _, info = sentence_of(doc, hit.start)
+            if not info.attack:
+                continue
+            left = root.left_edge.i
+            while left < root.i and doc[left].lower_ in {"a", "an", "the", "its", "their"}:
+                left += 1
+            out.append(doc[left : root.i + 1])
+        return out
+
+    def _dateline(
+        self, doc: Doc, countries_named: tuple[str, ...]
+    ) -> tuple[City | None, Country | None] | None:
+        """The dateline's place: where the report was filed. Only when the text names no
+        scene itself is it taken as the scene (datelines are often a capital far away)."""
+        dateline = parse_dateline(doc.text)
+        if dateline is None:
+            return None
+        span = doc.char_span(dateline.start, dateline.end, alignment_mode="expand")
+        if span is None:
+            return None
+        prefer = countries_named
+        if dateline.region:
+            country = self.gaz.country(dateline.region)
+            if country is not None:
+                prefer = (country.code, *prefer)
+        place = self._place(span, "scene", prefer)
+        if place is not None:
+            name = dateline.place.title() if dateline.place.isupper() else dateline.place
+            place = place.model_copy(update={"name": name})
+            add_assertion(doc, "where", span, place, extractor=EXTRACTOR, confidence=0.5)
+            city = (
+                self.gaz.city(place.city, prefer=(place.country_code or "",))
+                if place.city
+                else None
+            )
+            country = self.gaz.country_by_code(place.country_code) if place.country_code else None
+            return city, country
+        return None
 
     def _role(self, ent: Span, info: SentInfo) -> str:
         root = ent.root
@@ -190,6 +259,33 @@ class PlaceExtractor:
         if role == "scene":
             return Place(role=role, name=name, precision=5)
         return None
+
+
+_PLACE_NOUNS = {
+    "town",
+    "city",
+    "village",
+    "district",
+    "province",
+    "region",
+    "department",
+    "state",
+    "county",
+    "municipality",
+    "suburb",
+    "neighbourhood",
+    "neighborhood",
+}
+
+
+def _named_as_place(ent: Span) -> bool:
+    """'the town of Dapchi' (which NER may tag ORG): a place by its apposition."""
+    root = ent.root
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _PLACE_NOUNS:
+        return True
+    return (
+        ent.start > 0 and ent.doc[ent.start - 1].lower_ in _PLACE_NOUNS and ent.label_ != "PERSON"
+    )
 
 
 def _under_attack_word(token: Token) -> bool:

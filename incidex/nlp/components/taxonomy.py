@@ -9,6 +9,7 @@ from ...model import EventType, Target, Weapon
 from .._doc import SentInfo, add_assertion, ensure_extensions, sent_info, sentence_of
 from ..kb import default_kb
 from ..lexicon import default_lexicon
+from .attribution import phrase_of
 from .casualties import read_number
 
 __all__ = ["TaxonomyExtractor"]
@@ -29,6 +30,86 @@ _ARSON_WORDS = {
     "burnt",
     "arsonist",
 }
+
+
+_NOT_OFFICIAL = {
+    "witness",
+    "witnesses",
+    "resident",
+    "residents",
+    "survivor",
+    "survivors",
+    "relative",
+    "relatives",
+    "neighbour",
+    "neighbours",
+    "neighbor",
+    "neighbors",
+    "friend",
+    "friends",
+    "family",
+    "people",
+    "person",
+    "man",
+    "woman",
+    "source",
+    "sources",
+    "attackers",
+    "gunmen",
+    "militants",
+    "group",
+}
+_POLITICAL = {
+    "mp",
+    "mps",
+    "minister",
+    "president",
+    "mayor",
+    "governor",
+    "senator",
+    "judge",
+    "prosecutor",
+    "politician",
+    "lawmaker",
+    "legislator",
+    "councillor",
+    "councilor",
+    "ambassador",
+    "candidate",
+    "parliamentarian",
+    "congressman",
+    "congresswoman",
+    "deputy",
+    "premier",
+    "chancellor",
+    "official",
+    "leader",
+    "commander",
+    "general",
+}
+
+
+def _dies(ent: Span) -> bool:
+    """The person is the one who died or was killed (subject of die, object of kill)."""
+    root = ent.root
+    node = root
+    for _ in range(3):
+        if node.dep_ == "appos":
+            node = node.head
+    head = node.head
+    lemma = head.lemma_.lower()
+    if node.dep_ in {"nsubj", "nsubjpass"} and lemma in {
+        "die",
+        "kill",
+        "assassinate",
+        "shoot",
+        "murder",
+        "stab",
+    }:
+        return node.dep_ == "nsubjpass" or lemma == "die"
+    if node.dep_ == "dobj" and lemma in {"kill", "assassinate", "murder", "shoot"}:
+        return True
+    return False
 
 
 _AMMUNITION = {
@@ -74,11 +155,27 @@ class TaxonomyExtractor:
         self.events = {e.name: e for e in self.lex.events}
         self.weapon_by_code = {(w.type_code, w.subtype_code or 0): w for w in self.kb.weapons}
         self.target_by_code = {(t.type_code, t.subtype_code or 0): t for t in self.kb.targets}
+        self.official_words = {w for phrase in self.lex.officials for w in phrase.split()} | {
+            "minister",
+            "president",
+            "spokesman",
+            "spokeswoman",
+            "commissioner",
+            "constable",
+            "director",
+            "general",
+            "secretary",
+            "senator",
+            "governor",
+            "mayor",
+            "judge",
+        }
         self.weapon_verbs = {verb: w for w in self.kb.weapons for verb in w.verbs}
 
     def __call__(self, doc: Doc) -> Doc:
         infos = sent_info(doc)
         self._types(doc, infos)
+        self._assassination(doc)
         self._weapons(doc)
         self._targets(doc)
         return doc
@@ -97,21 +194,59 @@ class TaxonomyExtractor:
                 extractor=EXTRACTOR_TYPES,
                 confidence=0.8 if event.attack else 0.7,
             )
-        # a statement by an official, a government or a person (not by a news outlet)
+        # a statement by an official, a government or a named person (not by a news outlet,
+        # a witness or the attackers' group)
         for info in infos:
             if info.speaker is None or info.speaker_start is None:
                 continue
             if self.kb.outlet(info.speaker) is not None or self.kb.group(info.speaker) is not None:
                 continue
-            cue = doc[info.speaker_start : info.speaker_start + 1]
+            head = doc[info.speaker_start]
+            phrase = {t.lower_ for t in phrase_of(head)}
+            if phrase & _NOT_OFFICIAL:
+                continue
+            named = head.ent_type_ in {"PERSON", "GPE", "ORG", "NORP"}
+            if not (named or phrase & self.official_words):
+                continue
             add_assertion(
                 doc,
                 "types",
-                cue,
+                doc[head.i : head.i + 1],
                 EventType(name="Official Statement", gtd_code=None, attack=False),
                 extractor=EXTRACTOR_TYPES,
                 confidence=0.6,
             )
+
+    def _assassination(self, doc: Doc) -> None:
+        """A named official or politician killed is an assassination (GTD's first type)."""
+        for sent in doc.sents:
+            _, info = sentence_of(doc, sent.start)
+            if not info.attack and not any(t.lemma_.lower() in {"die", "kill"} for t in sent):
+                continue
+            # PERSON entities, and proper-noun subjects the small model does not tag
+            people = [e for e in sent.ents if e.label_ == "PERSON"]
+            people += [
+                doc[t.left_edge.i if t.left_edge.pos_ == "PROPN" else t.i : t.i + 1]
+                for t in sent
+                if t.pos_ == "PROPN"
+                and t.dep_ in {"nsubj", "nsubjpass", "dobj"}
+                and not t.ent_type_
+            ]
+            for ent in people:
+                if not _dies(ent):
+                    continue
+                window = doc[max(sent.start, ent.start - 6) : min(sent.end, ent.end + 16)]
+                words = {t.lower_ for t in window}
+                if words & _POLITICAL or "member of parliament" in window.text.lower():
+                    add_assertion(
+                        doc,
+                        "types",
+                        ent,
+                        EventType(name="Assassination", gtd_code=1, attack=True),
+                        extractor=EXTRACTOR_TYPES,
+                        confidence=0.6,
+                    )
+                    return
 
     def _weapons(self, doc: Doc) -> None:
         for span in doc.spans["weapons"]:

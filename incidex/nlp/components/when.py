@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ...model import Precision, TimelineStep, When
 from .._doc import add_assertion, article_of, ensure_extensions, sentence_of
+from ..dateline import parse_dateline
 from ..lexicon import default_lexicon
 
 __all__ = ["WhenExtractor", "parse_clock"]
@@ -36,6 +37,12 @@ _RELATIVE = re.compile(
 _DATEISH = re.compile(r"\d|\b(%s)\b" % _MONTHS + r"|" + _RELATIVE.pattern, re.I)
 _CLOCK = re.compile(
     r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)?(?:\s*(?:hrs|hours|gmt|utc))?$",
+    re.I,
+)
+# "at 2300", "at approximately 0130", "at about 14:53": times NER misses, in upper case above all
+_LOOSE_CLOCK = re.compile(
+    r"\b(?:at|about|around|approximately|after|before|until|by)\s{1,3}"
+    r"(?P<t>(?:[01]\d|2[0-3]):?[0-5]\d)(?:\s{0,2}(?:hours|hrs|gmt|utc))?\b",
     re.I,
 )
 _MUC_DATE = re.compile(r"\b(\d{1,2}) (%s)\.? (\d{2}|\d{4})\b" % _MONTHS, re.I)
@@ -70,6 +77,9 @@ def parse_clock(text: str) -> dt.time | None:
         return dt.time(12, 0)
     if t == "midnight":
         return dt.time(0, 0)
+    military = re.fullmatch(r"([01]\d|2[0-3])([0-5]\d)(?:\s*(?:hours|hrs|gmt|utc))?", t)
+    if military:
+        return dt.time(int(military[1]), int(military[2]))
     match = _CLOCK.match(t)
     if not match:
         return None
@@ -105,6 +115,10 @@ class WhenExtractor:
     def __call__(self, doc: Doc) -> Doc:
         article = article_of(doc)
         base = article.published if article is not None else None
+        if base is None:
+            dateline = parse_dateline(doc.text)
+            if dateline is not None and dateline.date is not None:
+                base = dt.datetime.combine(dateline.date, dt.time(12))
         if base is not None and base.tzinfo is not None:
             base = base.replace(tzinfo=None)
         parser = DateDataParser(
@@ -119,38 +133,67 @@ class WhenExtractor:
                 date_spans.append(span)
         for ent in date_spans:
             self._date(doc, ent, parser, base)
-        for ent in doc.ents:
-            if ent.label_ == "TIME":
-                self._time(doc, ent)
+        time_spans = [e for e in doc.ents if e.label_ == "TIME"]
+        covered = {i for e in time_spans for i in range(e.start_char, e.end_char)}
+        for m in _LOOSE_CLOCK.finditer(doc.text):
+            if m.start("t") in covered:
+                continue
+            span = doc.char_span(m.start("t"), m.end("t"), alignment_mode="expand")
+            if span is not None:
+                time_spans.append(span)
+        for ent in time_spans:
+            self._time(doc, ent)
         return doc
 
     def _date(self, doc: Doc, ent: Span, parser: DateDataParser, base: dt.datetime | None) -> None:
         _, info = sentence_of(doc, ent.start)
-        if not (info.attack or info.events & {"Hostage Taking (Kidnapping)"}) or info.background:
+        if info.background or not (info.attack or info.events):
             return
-        if info.events and not info.events_attack and not info.generic_attack:
-            return  # a date in a sentence only about an arrest or trial is that step's date
+        # a date in a sentence only about an arrest, a trial or a threat is that event's date
+        event = "attack" if info.attack else sorted(info.events)[0]
         text = ent.text
         if not _DATEISH.search(text):
             return  # "two days", "the past decade": durations, not dates
         verb = _governing_verb(ent.root)
-        if verb is not None and verb.lemma_.lower() in self.lex.background_verbs:
+        lemma = verb.lemma_.lower() if verb is not None else ""
+        if lemma in self.lex.background_verbs:
             return
+        if lemma in self.lex.speech_verbs and lemma not in {"claim"}:
+            return  # "police said on Saturday": the date of the statement
+        step = self.lex.legal_steps.get(lemma)
+        if (
+            lemma == "find"
+            and verb is not None
+            and any(c.lower_ == "guilty" for c in verb.children)
+        ):
+            step = "convicted"
+        if step is not None:
+            event = "Arrest" if step in {"arrested", "detained"} else "Charge/Trial"
         relative = bool(_RELATIVE.search(text)) and not _HAS_YEAR.search(text)
         if base is None and (relative or not _HAS_YEAR.search(text)):
             return  # no anchor: the year or day would be invented
+        if relative and base is not None:
+            own = _relative_day(text, base.date())
+            if own is not None:
+                self._add_when(doc, ent, own, Precision.day, True, event)
+                return
         data = parser.get_date_data(text)
         if data.date_obj is None:
             return
         precision = _PERIODS.get(data.period or "day", Precision.day)
-        when = When(date=data.date_obj.date(), precision=precision, relative=relative)
+        if precision == Precision.minute:
+            precision = Precision.day
+        self._add_when(doc, ent, data.date_obj.date(), precision, relative, event)
+
+    def _add_when(
+        self, doc: Doc, ent: Span, date: dt.date, precision: Precision, relative: bool, event: str
+    ) -> None:
+        when = When(date=date, precision=precision, relative=relative, event=event)
         clock = [e for e in ent.sent.ents if e.label_ == "TIME"]
         if clock and precision == Precision.day:
             parsed = parse_clock(clock[0].text)
             if parsed is not None:
-                when = When(
-                    date=when.date, time=parsed, precision=Precision.minute, relative=relative
-                )
+                when = when.model_copy(update={"time": parsed, "precision": Precision.minute})
         add_assertion(doc, "when", ent, when, extractor=EXTRACTOR, confidence=0.75)
 
     def _time(self, doc: Doc, ent: Span) -> None:
@@ -178,6 +221,28 @@ class WhenExtractor:
             extractor=EXTRACTOR,
             confidence=0.7,
         )
+
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_SAME_DAY = re.compile(r"\b(today|tonight|this (morning|afternoon|evening)|earlier today)\b", re.I)
+_DAY_BEFORE = re.compile(r"\b(yesterday|last night|overnight)\b", re.I)
+
+
+def _relative_day(text: str, base: dt.date) -> dt.date | None:
+    """'on Thursday' -> the latest Thursday on or before the publication day (dateparser
+    would skip back a week when the article appeared that same Thursday)."""
+    lower = text.lower()
+    for index, name in enumerate(_WEEKDAYS):
+        if re.search(r"\b%s\b" % name, lower):
+            back = (base.weekday() - index) % 7
+            if "last " + name in lower and back == 0:
+                back = 7
+            return base - dt.timedelta(days=back)
+    if _SAME_DAY.search(lower):
+        return base
+    if _DAY_BEFORE.search(lower):
+        return base - dt.timedelta(days=1)
+    return None
 
 
 def _past(lemma: str) -> str:

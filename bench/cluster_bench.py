@@ -1,0 +1,136 @@
+"""Clustering cost at scale: generated reports through the real resolver and SQLite store.
+
+Prints, for each size, the time per 1,000 reports and the peak Python memory (tracemalloc),
+plus how many incidents came out (the generator makes incidents of 1-8 reports each, so
+the expected count is printed too).
+
+    python bench/cluster_bench.py               # 1k, 10k, 100k
+    python bench/cluster_bench.py 1000 5000     # chosen sizes
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+from incidex.model import (
+    Article,
+    ArticleResult,
+    Assertion,
+    Casualties,
+    EventType,
+    IncidentReport,
+    Place,
+    Precision,
+    SentenceRef,
+    When,
+)
+from incidex.resolve import IncidentResolver
+from incidex.store import Store
+
+__all__ = ["generate", "run"]
+
+_TYPES = [("Bombing/Explosion", 3), ("Armed Assault", 2), ("Hostage Taking (Kidnapping)", 6)]
+_COUNTRIES = ["AF", "IQ", "NG", "SO", "PK", "SY", "ML", "CO", "IN", "PH"]
+_SYLLABLES = ["ka", "ro", "mi", "ta", "lu", "sen", "dar", "bel", "qu", "zor", "an", "vi"]
+
+
+def _name(rng: random.Random, parts: int) -> str:
+    return "".join(rng.choice(_SYLLABLES) for _ in range(parts)).capitalize()
+
+
+def _assertion(field: str, value: str, normalized: object, text: str) -> Assertion:  # type: ignore[type-arg]
+    return Assertion[type(normalized)](  # type: ignore[misc]
+        field=field,
+        value=value,
+        normalized=normalized,
+        start=0,
+        end=len(value),
+        sentence=SentenceRef(start=0, end=len(text), text=text),
+        extractor="bench.v1",
+    )
+
+
+def generate(n: int, seed: int = 7) -> Iterator[ArticleResult]:
+    """n reports of about n/4 incidents over three years, in publication order (roughly)."""
+    rng = random.Random(seed)
+    cities = [(_name(rng, 3), rng.choice(_COUNTRIES)) for _ in range(max(50, n // 40))]
+    start = dt.date(2020, 1, 1)
+    made = 0
+    k = 0
+    while made < n:
+        k += 1
+        city, country = rng.choice(cities)
+        day = start + dt.timedelta(days=int(1095 * made / n))
+        kind, code = rng.choice(_TYPES)
+        venue = f"{_name(rng, 2)} {rng.choice(['market', 'mosque', 'checkpoint', 'school'])}"
+        victim = f"{_name(rng, 2)} {_name(rng, 3)}"
+        killed = rng.randint(1, 60)
+        for j in range(min(rng.randint(1, 8), n - made)):
+            text = (
+                f"Attackers struck the {venue} in {city} on {day:%A}, killing {killed + j} "
+                f"people including {victim}, officials said. Report {k}-{j} by outlet "
+                f"{rng.randint(1, 300)}; witnesses described {rng.choice(_SYLLABLES)} scenes."
+            )
+            article = Article.from_text(
+                text,
+                title=f"{kind} in {city}",
+                published=dt.datetime.combine(day, dt.time(8 + j), tzinfo=dt.UTC),
+                source=f"Outlet {rng.randint(1, 300)}",
+            )
+            r = IncidentReport(article_id=article.id)
+            r.types.append(_assertion("types", kind, EventType(name=kind, gtd_code=code), text))
+            r.when.append(_assertion("when", "on", When(date=day, precision=Precision.day), text))
+            r.where.append(
+                _assertion(
+                    "where", city, Place(name=city, city=city, country_code=country), text
+                )
+            )
+            r.casualties.append(
+                _assertion(
+                    "casualties", "killing", Casualties(category="killed", exact=killed), text
+                )
+            )
+            yield ArticleResult(article=article, status="extracted", incidents=[r])
+            made += 1
+
+
+def run(n: int) -> tuple[float, int, int, int]:
+    """Cluster n generated reports; (seconds, peak bytes, incidents made, incidents meant)."""
+    results = list(generate(n))
+    meant = len({r.article.text.split(" Report ")[1].split("-")[0] for r in results})
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.db")
+        try:
+            resolver = IncidentResolver(store)
+            tracemalloc.start()
+            started = time.perf_counter()
+            for i in range(0, n, 500):
+                store.save_results(results[i : i + 500], incident_of=resolver)
+            seconds = time.perf_counter() - started
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            made = store.count_incidents()
+        finally:
+            store.close()
+    return seconds, peak, made, meant
+
+
+def main(argv: list[str]) -> int:
+    sizes = [int(a) for a in argv] or [1_000, 10_000, 100_000]
+    print(f"{'reports':>8} {'s/1k reports':>13} {'peak MiB':>9} {'incidents':>10} {'meant':>7}")
+    for n in sizes:
+        seconds, peak, made, meant = run(n)
+        print(f"{n:>8} {seconds / n * 1000:>13.2f} {peak / 2**20:>9.1f} {made:>10} {meant:>7}")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,586 @@
+"""From incidex's extraction to benchmark predictions: GTT five-role templates, MUC-4 slot
+templates and WikiEvents events.
+
+Each :class:`~incidex.model.IncidentReport` of an article becomes at most one template (and one
+event per event type). The mapping is fixed here and is not tuned on any split:
+
+=================== ================== ======================== ============================
+incidex field       GTT five-role      MUC-4 slot               WikiEvents role
+=================== ================== ======================== ============================
+types (attack)      incident_type      INCIDENT: TYPE           Conflict.Attack.* (type)
+when (day or finer) --                 INCIDENT: DATE [1]       --
+where (scene) [7]   --                 LOCATION country, place  Place (scene only)
+perpetrators, group PerpOrg [2]        PERP: ORGANIZATION ID    Attacker, Killer, Injurer
+perpetrators, other PerpInd [3]        --                       Attacker, Killer, Injurer
+claims, stances     --                 PERP: ORG. CONFIDENCE    --
+targets, things     Target [4]         --                       Target
+targets, people     Victim [4]         --                       Target
+casualties' people  Victim [5]         HUM TGT: EFFECT, NUMBER  Victim (Life.Die/Life.Injure)
+weapons             Weapon [6]         INSTRUMENT TYPE          Instrument, ExplosiveDevice
+suspects (arrested) --                 --                       Detainee (ArrestJailDetain)
+=================== ================== ======================== ============================
+
+[1] The first day-precision date not denied and within the year before publication; else
+    the publication date (the MUC dateline).
+[2] Mention strings as written ("FMLN", not the canonical name), one entity per canonical
+    group; MUC takes the group's first mention.
+[3] One entity per description ("gunmen"). Targets coded Terrorists/Non-State Militia
+    (GTD 17) count here, not as targets: in these reports such words ("guerrillas",
+    "terrorists") are nearly always the attackers.
+[4] A target is a person when its head word names people (soldiers, civilian, policemen,
+    president...), else a thing (buildings, vehicles, institutions).
+[5] The people part of a killed/wounded/hostages phrase: "THREE SOLDIERS WERE KILLED" ->
+    "THREE SOLDIERS"; "AT LEAST 20" names nobody. HUM TGT: EFFECT is DEATH when anyone was
+    killed, INJURY when anyone was wounded; HUM TGT: NUMBER the first killed and wounded
+    counts. Life.Die / Life.Injure events exist when killed / wounded figures exist.
+[6] One entity per GTD weapon class (type, subtype). Mentions naming the event rather than
+    an instrument ("explosion", "sabotage", verbs such as "burned") are left out.
+[7] MUC: the first scene place with a country, else the first mentioned place below country
+    level, else the first mentioned country; the place is its city (else region).
+Jailer of ArrestJailDetain is never filled: LegalStep records no arresting party.
+
+Incident type (GTT lower case, MUC upper case), by the most frequent attack type of the report
+(first in the text on a tie); a report with no attack type (claims only) is ``attack``:
+
+* Bombing/Explosion -> bombing; Hostage Taking (Kidnapping or Barricade) -> kidnapping;
+* Facility/Infrastructure Attack -> arson with an incendiary weapon (GTD weapon type 8),
+  bombing with an explosive one (type 6), else attack;
+* Armed Assault, Assassination, Unarmed Assault, Hijacking -> attack;
+* robbery and forced work stoppage: incidex has no such type, never predicted.
+
+INSTRUMENT TYPE, from the mention's words first, then the GTD class: machine gun -> MACHINE
+GUN, mortar -> MORTAR, rifle -> RIFLE, pistol/revolver/handgun -> HANDGUN, other firearms ->
+GUN; car/vehicle bomb -> VEHICLE BOMB, dynamite/TNT -> DYNAMITE, mine -> MINE, grenade ->
+GRENADE, rocket -> ROCKET, missile -> MISSILE, other projectiles -> PROJECTILE, bomb -> BOMB,
+other explosives -> EXPLOSIVE; Molotov cocktail -> MOLOTOV COCKTAIL, other incendiaries ->
+FIRE; knife, machete -> CUTTING DEVICE; stone -> STONE.
+
+PERP: ORGANIZATION CONFIDENCE per group, the first that applies: the group claimed it (claim
+of kind ``claimed`` or a perpetrator assertion with stance ``claimed``) -> CLAIMED OR
+ADMITTED; an authority (army, police, minister, government, spokesman...) said so -> SUSPECTED
+OR ACCUSED BY AUTHORITIES; the outlet states it (speaker is the outlet or none, stance
+asserted/confirmed) -> REPORTED AS FACT; another speaker asserts or attributes it, or it is
+denied -> SUSPECTED OR ACCUSED; doubted -> POSSIBLE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from incidex.evaluate._common import normalize_string
+from incidex.evaluate._gtt import PredTemplate
+from incidex.evaluate._slots import HumNumber, SlotTemplate
+from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent
+from incidex.model import (
+    ArticleResult,
+    Assertion,
+    IncidentReport,
+    Place,
+    Precision,
+    Stance,
+    Target,
+    Weapon,
+)
+
+__all__ = [
+    "incident_type_of",
+    "instrument_type_of",
+    "org_confidence_of",
+    "to_gtt_templates",
+    "to_muc_slots",
+    "to_wikievents",
+]
+
+# -- incident type ---------------------------------------------------------------------
+
+_GTD_TO_GTT: dict[str, str] = {
+    "Bombing/Explosion": "bombing",
+    "Hostage Taking (Kidnapping)": "kidnapping",
+    "Hostage Taking (Barricade Incident)": "kidnapping",
+    "Armed Assault": "attack",
+    "Assassination": "attack",
+    "Unarmed Assault": "attack",
+    "Hijacking": "attack",
+}
+_FACILITY = "Facility/Infrastructure Attack"
+_INCENDIARY, _EXPLOSIVES, _FIREARMS, _MELEE = 8, 6, 5, 9
+_MILITIA_TARGET = 17
+
+
+def _facility_type(report: IncidentReport) -> str:
+    codes = {w.normalized.type_code for w in report.weapons}
+    if _INCENDIARY in codes:
+        return "arson"
+    if _EXPLOSIVES in codes:
+        return "bombing"
+    return "attack"
+
+
+def incident_type_of(report: IncidentReport) -> str:
+    """GTT incident type of a report (lower case; upper-case it for MUC)."""
+    votes: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for assertion in report.types:
+        event = assertion.normalized
+        if not event.attack:
+            continue
+        kind = _facility_type(report) if event.name == _FACILITY else _GTD_TO_GTT.get(event.name)
+        if kind is None:
+            continue
+        votes[kind] += 1
+        first.setdefault(kind, assertion.start)
+    if not votes:
+        return "attack"
+    return max(votes, key=lambda k: (votes[k], -first[k]))
+
+
+# -- mentions --------------------------------------------------------------------------
+
+# Head words naming people (upper or lower case input is folded); plus the suffixes below.
+_PEOPLE_WORDS = frozenset(
+    """people person persons civilian civilians soldier soldiers troops troop officer
+    officers police policeman policemen agent agents guard guards bodyguard bodyguards
+    escort escorts president vice-president minister ministers judge judges mayor mayors
+    governor governors leader leaders member members child children student students
+    worker workers peasant peasants farmer farmers priest priests jesuit jesuits nun nuns
+    bishop archbishop colonel lieutenant captain sergeant major general commander
+    ambassador diplomat diplomats journalist journalists reporter reporters candidate
+    candidates citizen citizens resident residents family families wife husband son sons
+    daughter daughters mother father brother sister passenger passengers tourist tourists
+    victim victims hostage hostages senator deputy deputies congressman councilman
+    councilmen attorney prosecutor lawyer lawyers notary doctor doctors nurse driver
+    drivers pilot teacher teachers official officials employee employees manager
+    businessman businessmen industrialist trader traders merchant merchants mp mps
+    inhabitants villagers youth youths boy boys girl girls man men woman women""".split()
+)
+_PEOPLE_SUFFIXES = ("men", "man", "woman", "women", "ist", "ists", "ian", "ians")
+_EVENT_WEAPON_WORDS = frozenset(
+    """explosion explosions blast blasts detonation detonations sabotage attack attacks
+    burned burnt burning burn torched set exploded explode explodes fired firing shot
+    shooting shootings""".split()
+)
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "his", "her"})
+_NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve dozen dozens scores
+    hundreds some several at least more than about nearly almost over up to around
+    approximately some of""".split()
+)
+_CASUALTY_STOP = frozenset(
+    """were was are is have has had been be being killed dead died deaths death wounded
+    injured injuries hurt casualties fatalities lost kidnapped missing including who""".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text[:500])]
+
+
+def _is_people(text: str) -> bool:
+    words = _words(text)
+    if not words:
+        return False
+    head = words[-1]
+    return head in _PEOPLE_WORDS or (len(head) > 4 and head.endswith(_PEOPLE_SUFFIXES))
+
+
+def _names_instrument(assertion: Assertion[Weapon]) -> bool:
+    words = _words(assertion.value)
+    return bool(words) and words[-1] not in _DETERMINERS and words[-1] not in _EVENT_WEAPON_WORDS
+
+
+def _casualty_people(value: str) -> str | None:
+    """The people part of a casualty phrase, as written ("THREE SOLDIERS WERE KILLED" ->
+    "THREE SOLDIERS"); None when the phrase names no people ("AT LEAST 20")."""
+    kept: list[str] = []
+    for raw in value[:500].split():
+        word = raw.strip(",.;:()\"'").lower()
+        if word in _CASUALTY_STOP:
+            break
+        kept.append(raw.strip(",.;:()\"'"))
+    nouns = [w for w in kept if w.lower() not in _NUMBER_WORDS and not w[:1].isdigit()]
+    return " ".join(kept) if nouns else None
+
+
+def _group(pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """Entities from (key, mention) pairs: one entity per key, mentions in text order, each
+    normalised string once."""
+    entities: dict[str, list[str]] = {}
+    seen: dict[str, set[str]] = {}
+    for key, mention in pairs:
+        norm = normalize_string(mention)
+        if not norm:
+            continue
+        bucket = entities.setdefault(key, [])
+        if norm not in seen.setdefault(key, set()):
+            seen[key].add(norm)
+            bucket.append(mention.strip())
+    return [e for e in entities.values() if e]
+
+
+def _entity_key(text: str) -> str:
+    return normalize_string(text)
+
+
+def _perp_orgs(report: IncidentReport) -> list[list[str]]:
+    return _group(
+        (a.normalized.group, a.value) for a in report.perpetrators if a.normalized.group is not None
+    )
+
+
+def _perp_inds(report: IncidentReport) -> list[list[str]]:
+    described = [
+        (_entity_key(a.normalized.description or a.value), a.value, a.start)
+        for a in report.perpetrators
+        if a.normalized.group is None
+    ]
+    # Targets coded Terrorists/Non-State Militia: in these reports, the attackers.
+    militia = [
+        (_entity_key(a.normalized.entity or a.value), a.value, a.start)
+        for a in report.targets
+        if a.normalized.type_code == _MILITIA_TARGET
+    ]
+    ordered = sorted(described + militia, key=lambda item: item[2])
+    return _group((key, mention) for key, mention, _ in ordered)
+
+
+def _target_entities(report: IncidentReport) -> tuple[list[Assertion[Target]], ...]:
+    things: list[Assertion[Target]] = []
+    people: list[Assertion[Target]] = []
+    for a in report.targets:
+        if a.normalized.type_code == _MILITIA_TARGET:
+            continue
+        (people if _is_people(a.normalized.entity or a.value) else things).append(a)
+    return things, people
+
+
+def _victim_mentions(report: IncidentReport, people: Sequence[Assertion[Target]]) -> list[str]:
+    mentions = [a.value for a in people]
+    for c in report.casualties:
+        if c.normalized.category in ("killed", "wounded", "hostages"):
+            found = _casualty_people(c.value)
+            if found is not None:
+                mentions.append(found)
+    return mentions
+
+
+def _weapons(report: IncidentReport) -> list[Assertion[Weapon]]:
+    return [w for w in report.weapons if _names_instrument(w)]
+
+
+# -- GTT ---------------------------------------------------------------------------------
+
+
+def _gtt_template(report: IncidentReport) -> PredTemplate:
+    things, people = _target_entities(report)
+    victims = _victim_mentions(report, people)
+    return PredTemplate.build(
+        incident_type_of(report),
+        PerpInd=_perp_inds(report),
+        PerpOrg=_perp_orgs(report),
+        Target=_group((_entity_key(a.normalized.entity or a.value), a.value) for a in things),
+        Victim=_group((_entity_key(m), m) for m in victims),
+        Weapon=_group(
+            (f"{w.normalized.type_code}.{w.normalized.subtype_code}", w.value)
+            for w in _weapons(report)
+        ),
+    )
+
+
+def to_gtt_templates(result: ArticleResult) -> list[PredTemplate]:
+    """One five-role template per incident report; none when no incident was found."""
+    if result.status != "extracted":
+        return []
+    return [_gtt_template(report) for report in result.incidents]
+
+
+# -- MUC slots -----------------------------------------------------------------------------
+
+# (word in the mention, MUC fill), tried in order: the most specific first.
+_INSTRUMENT_WORDS: tuple[tuple[str, str], ...] = (
+    ("machine", "MACHINE GUN"),
+    ("machinegun", "MACHINE GUN"),
+    ("machineguns", "MACHINE GUN"),
+    ("submachine", "MACHINE GUN"),
+    ("mortar", "MORTAR"),
+    ("mortars", "MORTAR"),
+    ("molotov", "MOLOTOV COCKTAIL"),
+    ("car", "VEHICLE BOMB"),
+    ("vehicle", "VEHICLE BOMB"),
+    ("truck", "VEHICLE BOMB"),
+    ("dynamite", "DYNAMITE"),
+    ("tnt", "DYNAMITE"),
+    ("mine", "MINE"),
+    ("mines", "MINE"),
+    ("grenade", "GRENADE"),
+    ("grenades", "GRENADE"),
+    ("rocket", "ROCKET"),
+    ("rockets", "ROCKET"),
+    ("missile", "MISSILE"),
+    ("missiles", "MISSILE"),
+    ("rifle", "RIFLE"),
+    ("rifles", "RIFLE"),
+    ("pistol", "HANDGUN"),
+    ("pistols", "HANDGUN"),
+    ("revolver", "HANDGUN"),
+    ("handgun", "HANDGUN"),
+    ("bomb", "BOMB"),
+    ("bombs", "BOMB"),
+    ("knife", "CUTTING DEVICE"),
+    ("knives", "CUTTING DEVICE"),
+    ("machete", "CUTTING DEVICE"),
+    ("machetes", "CUTTING DEVICE"),
+    ("stone", "STONE"),
+    ("stones", "STONE"),
+)
+# (GTD type, subtype) -> MUC fill; (type, None) is the type's default.
+_INSTRUMENT_CODES: dict[tuple[int, int | None], str] = {
+    (_FIREARMS, 2): "RIFLE",
+    (_FIREARMS, 3): "HANDGUN",
+    (_FIREARMS, 4): "RIFLE",
+    (_FIREARMS, None): "GUN",
+    (_EXPLOSIVES, 7): "GRENADE",
+    (_EXPLOSIVES, 8): "MINE",
+    (_EXPLOSIVES, 11): "PROJECTILE",
+    (_EXPLOSIVES, 15): "VEHICLE BOMB",
+    (_EXPLOSIVES, 28): "DYNAMITE",
+    (_EXPLOSIVES, 9): "BOMB",
+    (_EXPLOSIVES, 29): "BOMB",
+    (_EXPLOSIVES, 31): "BOMB",
+    (_EXPLOSIVES, None): "EXPLOSIVE",
+    (_INCENDIARY, 19): "MOLOTOV COCKTAIL",
+    (_INCENDIARY, None): "FIRE",
+    (_MELEE, 23): "CUTTING DEVICE",
+}
+
+
+def instrument_type_of(weapon: Weapon, mention: str) -> str | None:
+    """MUC INSTRUMENT TYPE fill of a weapon (None if the set has no fitting fill)."""
+    words = set(_words(mention))
+    if weapon.type_code in (_FIREARMS, _EXPLOSIVES, _INCENDIARY, _MELEE):
+        for word, fill in _INSTRUMENT_WORDS:
+            if word in words:
+                return fill
+    specific = _INSTRUMENT_CODES.get((weapon.type_code, weapon.subtype_code))
+    return specific or _INSTRUMENT_CODES.get((weapon.type_code, None))
+
+
+_AUTHORITY_WORDS = frozenset(
+    """army military police government minister ministry president spokesman spokesmen
+    spokeswoman colonel general commander officer officers official officials authorities
+    armed forces defense interior troops command security judge court prosecutor attorney
+    governor mayor embassy national guard treasury dncd das""".split()
+)
+_CLAIMED = "CLAIMED OR ADMITTED"
+_BY_AUTHORITIES = "SUSPECTED OR ACCUSED BY AUTHORITIES"
+_FACT = "REPORTED AS FACT"
+_SUSPECTED = "SUSPECTED OR ACCUSED"
+_POSSIBLE = "POSSIBLE"
+_CONFIDENCE_ORDER = (_CLAIMED, _BY_AUTHORITIES, _FACT, _SUSPECTED, _POSSIBLE)
+
+
+def _is_authority(speaker: str | None) -> bool:
+    return bool(speaker) and any(w in _AUTHORITY_WORDS for w in _words(speaker or ""))
+
+
+def _stance_confidence(stance: Stance, speaker: str | None, outlet: str | None) -> str:
+    if stance is Stance.claimed:
+        return _CLAIMED
+    if stance is Stance.doubted:
+        return _POSSIBLE
+    if stance is Stance.denied:
+        return _SUSPECTED
+    if _is_authority(speaker):
+        return _BY_AUTHORITIES
+    if speaker is None or (outlet is not None and speaker == outlet):
+        return _FACT
+    return _SUSPECTED
+
+
+def org_confidence_of(report: IncidentReport, group: str) -> str | None:
+    """MUC PERP: ORGANIZATION CONFIDENCE of one canonical group in a report."""
+    found: set[str] = set()
+    for a in report.perpetrators:
+        if a.normalized.group == group:
+            found.add(_stance_confidence(a.stance, a.speaker, a.outlet))
+    for c in report.claims:
+        claim = c.normalized
+        if claim.group != group:
+            continue
+        if claim.kind == "claimed":
+            found.add(_CLAIMED)
+        elif claim.kind == "doubted":
+            found.add(_POSSIBLE)
+        elif claim.kind == "denied":
+            found.add(_SUSPECTED)
+        else:  # attributed / confirmed: who says so decides
+            found.add(_stance_confidence(Stance.asserted, claim.by or c.speaker, c.outlet))
+    return next((label for label in _CONFIDENCE_ORDER if label in found), None)
+
+
+_FINE = (Precision.minute, Precision.hour, Precision.day)
+
+
+def _muc_date(report: IncidentReport, published: dt.date | None) -> dt.date | None:
+    for a in report.when:
+        when = a.normalized
+        if when.date is None or when.precision not in _FINE or a.stance is Stance.denied:
+            continue
+        if published is not None and not (
+            published - dt.timedelta(days=366) <= when.date <= published
+        ):
+            continue  # a date after the report, or years before: another event
+        return when.date
+    return published
+
+
+def _scene(report: IncidentReport) -> Place | None:
+    places = [a.normalized for a in report.where if a.normalized.country]
+    scene = [p for p in places if p.role == "scene"]
+    # Else a place named below the country level: "U.S. aid" says little about the scene.
+    mentioned = [p for p in places if p.role == "mentioned"]
+    for place in (*scene, *(p for p in mentioned if p.precision < 5), *mentioned):
+        return place
+    return None
+
+
+def _hum_numbers(report: IncidentReport) -> tuple[HumNumber, ...]:
+    out: list[HumNumber] = []
+    for category in ("killed", "wounded"):
+        figures = [
+            c.normalized.conservative
+            for c in report.casualties
+            if c.normalized.category == category
+        ]
+        known = [n for n in figures if n is not None and n > 0]
+        if known and known[0] not in out:
+            out.append(known[0])
+    return tuple(out)
+
+
+def _casualty_total(report: IncidentReport, category: str) -> int:
+    found = [
+        c.normalized.conservative
+        for c in report.casualties
+        if c.normalized.category == category and c.normalized.conservative is not None
+    ]
+    return max(found, default=0)
+
+
+def _slot_template(report: IncidentReport, published: dt.date | None) -> SlotTemplate:
+    place = _scene(report)
+    country = place.country.upper() if place is not None and place.country else None
+    spot = None
+    if place is not None and place.precision < 5:
+        spot = place.city or place.region or place.name
+    instruments: list[str] = []
+    for w in _weapons(report):
+        fill = instrument_type_of(w.normalized, w.value)
+        if fill is not None and fill not in instruments:
+            instruments.append(fill)
+    orgs: list[str] = []
+    confidences: list[str] = []
+    seen_groups: set[str] = set()
+    for a in report.perpetrators:
+        group = a.normalized.group
+        if group is None or group in seen_groups:
+            continue
+        seen_groups.add(group)
+        orgs.append(a.value.strip())
+        confidences.append(org_confidence_of(report, group) or _FACT)
+    effects: list[str] = []
+    if _casualty_total(report, "killed") > 0:
+        effects.append("DEATH")
+    if _casualty_total(report, "wounded") > 0:
+        effects.append("INJURY")
+    return SlotTemplate(
+        incident_type=incident_type_of(report).upper(),
+        date=_muc_date(report, published),
+        country=country,
+        place=spot.upper() if spot else None,
+        instrument_types=tuple(instruments),
+        perp_orgs=tuple(orgs),
+        perp_org_confidences=tuple(confidences),
+        hum_tgt_effects=tuple(effects),
+        hum_tgt_numbers=_hum_numbers(report),
+    )
+
+
+def to_muc_slots(result: ArticleResult) -> list[SlotTemplate]:
+    """One MUC slot template per incident report; none when no incident was found. The date
+    falls back to the article's publication date (the MUC dateline)."""
+    if result.status != "extracted":
+        return []
+    published = result.article.published.date() if result.article.published else None
+    return [_slot_template(report, published) for report in result.incidents]
+
+
+# -- WikiEvents ------------------------------------------------------------------------
+
+_DETONATE = "Conflict.Attack.DetonateExplode"
+_ATTACK = "Conflict.Attack.Unspecified"
+_DIE = "Life.Die.Unspecified"
+_INJURE = "Life.Injure.Unspecified"
+_ARREST = "Justice.ArrestJailDetain.Unspecified"
+
+
+def _args(role: str, texts: Iterable[str]) -> list[WikiPredArgument]:
+    out: list[WikiPredArgument] = []
+    seen: set[str] = set()
+    for text in texts:
+        key = normalize_string(text)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(WikiPredArgument(role, text.strip()))
+    return out
+
+
+def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
+    attackers = [a.value for a in report.perpetrators]
+    things, people = _target_entities(report)
+    places = [a.value for a in report.where if a.normalized.role == "scene"]
+    weapons = _weapons(report)
+    events: list[WikiPredEvent] = []
+    if any(t.normalized.attack for t in report.types) or report.claims:
+        kind = incident_type_of(report)
+        explosive = [w.value for w in weapons if w.normalized.type_code == _EXPLOSIVES]
+        other = [w.value for w in weapons if w.normalized.type_code != _EXPLOSIVES]
+        arguments = _args("Attacker", attackers) + _args(
+            "Target", [a.value for a in (*things, *people)]
+        )
+        if kind == "bombing":
+            arguments += _args("ExplosiveDevice", explosive) + _args("Instrument", other)
+        else:
+            arguments += _args("Instrument", [w.value for w in weapons])
+        arguments += _args("Place", places)
+        events.append(
+            WikiPredEvent(doc_id, _DETONATE if kind == "bombing" else _ATTACK, tuple(arguments))
+        )
+    for category, event_type, agent in (
+        ("killed", _DIE, "Killer"),
+        ("wounded", _INJURE, "Injurer"),
+    ):
+        phrases = [c for c in report.casualties if c.normalized.category == category]
+        if not phrases:
+            continue
+        victims = [p for c in phrases if (p := _casualty_people(c.value)) is not None]
+        arguments = _args("Victim", victims) + _args(agent, attackers) + _args("Place", places)
+        events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
+    detained = [a for a in report.suspects if a.normalized.step in ("arrested", "detained")]
+    if detained:
+        names = [n for a in detained for n in a.normalized.names] or [a.value for a in detained]
+        arguments = _args("Detainee", names) + _args("Place", places)
+        events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
+    return events
+
+
+def to_wikievents(doc_id: str, result: ArticleResult) -> list[WikiPredEvent]:
+    """WikiEvents events of one document: per incident report, an attack event
+    (DetonateExplode for bombings, else Unspecified), Life.Die / Life.Injure when people were
+    killed / wounded, Justice.ArrestJailDetain when suspects were arrested or detained."""
+    if result.status != "extracted":
+        return []
+    return [e for report in result.incidents for e in _wiki_events(doc_id, report)]

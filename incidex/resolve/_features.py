@@ -1,0 +1,279 @@
+"""What the resolver compares: per-report features and per-incident profiles.
+
+Everything here is a pure function of reports and texts. Sizes are bounded (texts are cut,
+term and entity sets capped) so one report costs the same however long the article is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from ..model import IncidentReport, Stance
+from .summary import _date, report_figure, scene_of
+
+__all__ = [
+    "FOLLOW_UP_EVENTS",
+    "IncidentProfile",
+    "ReportFeatures",
+    "TermStats",
+    "cosine",
+    "report_features",
+    "report_text",
+]
+
+# Non-attack events that make a report a follow-up of an earlier attack.
+FOLLOW_UP_EVENTS = frozenset(
+    {"Arrest", "Charge/Trial", "Claim of Responsibility", "Threat/Propaganda"}
+)
+
+_MAX_TEXT = 6_000  # characters of a report's text that are compared
+_MAX_TERMS = 300  # distinct terms kept per report / profile
+_MAX_ENTITIES = 60
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{1,29}")
+# A run of one to four capitalised words; bounded, so linear on any input.
+_CAP_RUN = re.compile(r"[A-Z][A-Za-z'\-]{1,29}(?:[ \t]+[A-Z][A-Za-z'\-]{1,29}){0,3}")
+_MONTHS_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday "
+    "friday saturday sunday today yesterday tonight".split()
+)
+# Words that are capitalised in news text but name nothing in particular.
+_NOT_NAMES = (
+    frozenset(
+        "the a an and but in on at of for to by with from after before as it its he she they "
+        "we i his her their this that these those there police officials official president "
+        "minister government authorities mr mrs ms dr said says according state islamic".split()
+    )
+    | _MONTHS_DAYS
+)
+_STOP = frozenset(ENGLISH_STOP_WORDS) | _MONTHS_DAYS | {"said", "says", "told", "according"}
+
+
+def report_text(report: IncidentReport, title: str | None = None) -> str:
+    """The text that is this report's own: title, summary and its assertions' sentences.
+
+    Not the whole article, so two reports of one article (two attacks) differ.
+    """
+    parts: list[str] = [title or "", report.summary or ""]
+    seen: set[int] = set()
+    for a in report.assertions():
+        if a.sentence.start in seen:
+            continue
+        seen.add(a.sentence.start)
+        parts.append(a.sentence.text)
+        if sum(len(p) for p in parts) > _MAX_TEXT:
+            break
+    return "\n".join(p for p in parts if p)[:_MAX_TEXT]
+
+
+def _terms(text: str) -> dict[str, float]:
+    counts = Counter(
+        w
+        for w in (m.group(0).lower().strip("'-") for m in _WORD.finditer(text))
+        if w and w not in _STOP and len(w) > 2
+    )
+    top = counts.most_common(_MAX_TERMS)
+    return {w: 1.0 + math.log(c) for w, c in top}
+
+
+def _entities(text: str, extra: Iterable[str], drop: Iterable[str] = ()) -> frozenset[str]:
+    """Names: capitalised word runs (not in an all-capitals text) and extracted names."""
+    found: Counter[str] = Counter()
+    letters = [c for c in text[:2000] if c.isalpha()]
+    mostly_upper = bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    if not mostly_upper:
+        # A word also written in lower case in the text is a common word capitalised at the
+        # start of a sentence ("People fled"), not a name.
+        lower = {m.group(0) for m in _WORD.finditer(text) if m.group(0).islower()}
+        for m in _CAP_RUN.finditer(text):
+            words = [w for w in m.group(0).split() if w.lower() not in _NOT_NAMES]
+            if len(words) == 1 and (words[0].lower() in lower or words[0].lower() in _STOP):
+                continue
+            if words:
+                found[" ".join(words).lower()] += 1
+    for name in extra:
+        name = " ".join(name.split()).lower()[:80]
+        if name and name not in _NOT_NAMES:
+            found[name] += 2
+    for name in drop:
+        found.pop(name.lower(), None)
+    return frozenset(n for n, _ in found.most_common(_MAX_ENTITIES))
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFeatures:
+    """One report reduced to what resolution compares."""
+
+    report_id: str
+    article_id: str
+    date: dt.date | None
+    published: dt.date | None
+    country: str | None
+    city: str | None
+    venue: str | None
+    attack_types: frozenset[str]
+    events: frozenset[str]
+    groups: frozenset[str]
+    killed: int | None
+    entities: frozenset[str]
+    place_names: frozenset[str]
+    terms: Mapping[str, float]
+
+    @property
+    def anchor(self) -> dt.date | None:
+        """The event date, else the publication date."""
+        return self.date or self.published
+
+    @property
+    def follow_up(self) -> bool:
+        """A report about something after an attack: an arrest, a charge, a claim."""
+        return bool(self.events & FOLLOW_UP_EVENTS) or not self.attack_types
+
+
+def report_features(
+    report: IncidentReport,
+    *,
+    title: str | None = None,
+    published: dt.datetime | None = None,
+    source: str | None = None,
+) -> ReportFeatures:
+    """Features of one report; ``title``, ``published`` and ``source`` come from its article
+    (the outlet's own name is not evidence that two reports tell of one incident)."""
+    place = scene_of([report])
+    date, _ = _date([report])
+    names: list[str] = []
+    place_names: set[str] = set()
+    for a in report.where:
+        p = a.normalized
+        for n in (p.venue, p.city, p.region, p.country, p.name):
+            if n:
+                place_names.add(n.lower())
+    for perp in report.perpetrators:
+        names.extend(perp.normalized.names)
+        if perp.normalized.group:
+            names.append(perp.normalized.group)
+    for t in report.targets:
+        if t.normalized.entity:
+            names.append(t.normalized.entity)
+    for s in report.suspects:
+        names.extend(s.normalized.names)
+    text = report_text(report, title)
+    return ReportFeatures(
+        report_id=report.id,
+        article_id=report.article_id,
+        date=date,
+        published=published.date() if published else None,
+        country=place.country_code.upper() if place and place.country_code else None,
+        city=place.city.lower() if place and place.city else None,
+        venue=place.venue.lower() if place and place.venue else None,
+        attack_types=frozenset(a.normalized.name for a in report.types if a.normalized.attack),
+        events=frozenset(a.normalized.name for a in report.types if not a.normalized.attack),
+        groups=frozenset(
+            a.normalized.group
+            for a in report.perpetrators
+            if a.normalized.group and a.stance not in {Stance.denied, Stance.doubted}
+        ),
+        killed=report_figure(report, "killed"),
+        entities=_entities(text, names, [source] if source else []),
+        place_names=frozenset(place_names),
+        terms=_terms(text),
+    )
+
+
+@dataclass(slots=True)
+class TermStats:
+    """Document frequencies of terms and entities over the reports seen, for IDF weights."""
+
+    docs: int = 0
+    df: Counter[str] = field(default_factory=Counter)
+
+    def add(self, features: ReportFeatures) -> None:
+        self.docs += 1
+        self.df.update(features.terms.keys())
+        self.df.update("\x00" + e for e in features.entities)
+
+    def idf(self, term: str) -> float:
+        return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+    def entity_idf(self, name: str) -> float:
+        return self.idf("\x00" + name)
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float], stats: TermStats) -> float:
+    """TF-IDF cosine similarity of two term-frequency maps."""
+    if not a or not b:
+        return 0.0
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = 0.0
+    for term, weight in small.items():
+        other = large.get(term)
+        if other is not None:
+            dot += weight * other * stats.idf(term) ** 2
+    if dot == 0.0:
+        return 0.0
+    na = math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in a.items()))
+    nb = math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+@dataclass(slots=True)
+class IncidentProfile:
+    """What the resolver remembers of an incident: the union of its reports' features."""
+
+    id: str
+    articles: set[str] = field(default_factory=set)
+    dates: Counter[dt.date] = field(default_factory=Counter)
+    published: list[dt.date] = field(default_factory=list)
+    countries: Counter[str] = field(default_factory=Counter)
+    cities: set[str] = field(default_factory=set)
+    venues: set[str] = field(default_factory=set)
+    attack_types: Counter[str] = field(default_factory=Counter)
+    groups: set[str] = field(default_factory=set)
+    entities: Counter[str] = field(default_factory=Counter)
+    place_names: set[str] = field(default_factory=set)
+    terms: Counter[str] = field(default_factory=Counter)
+    n: int = 0
+
+    def add(self, f: ReportFeatures) -> None:
+        self.n += 1
+        self.articles.add(f.article_id)
+        if f.date is not None:
+            self.dates[f.date] += 1
+        if f.published is not None and len(self.published) < 64:
+            self.published.append(f.published)
+        if f.country:
+            self.countries[f.country] += 1
+        if f.city:
+            self.cities.add(f.city)
+        if f.venue:
+            self.venues.add(f.venue)
+        self.attack_types.update(f.attack_types)
+        self.groups.update(f.groups)
+        self.entities.update(f.entities)
+        self.place_names.update(f.place_names)
+        self.terms.update(f.terms)
+        # Keep the profile bounded however many reports an incident gathers.
+        if len(self.terms) > 4 * _MAX_TERMS:
+            self.terms = Counter(dict(self.terms.most_common(2 * _MAX_TERMS)))
+        if len(self.entities) > 4 * _MAX_ENTITIES:
+            self.entities = Counter(dict(self.entities.most_common(2 * _MAX_ENTITIES)))
+
+    @property
+    def date(self) -> dt.date | None:
+        """The date most reports give (earliest on a tie)."""
+        if not self.dates:
+            return None
+        return min(self.dates, key=lambda d: (-self.dates[d], d))
+
+    @property
+    def start(self) -> dt.date | None:
+        """The earliest the incident can be: first event date or first publication."""
+        known = list(self.dates) + self.published
+        return min(known) if known else None

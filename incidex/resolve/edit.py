@@ -1,0 +1,92 @@
+"""Human corrections: merge two incidents, split reports off into a new one.
+
+Both work through ``store.relink`` (one transaction per report, logged in ``incident_log``
+with the reason). The store's log has no "who" column yet, so the reason is recorded as
+``"<who>: <reason>"``. Incident ids stay stable: a merge keeps ``keep_id``; a split's new id
+is derived from the reports split off, so repeating the same split gives the same id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from ..errors import IncidexError, NotFoundError
+from ..model import Incident, IncidentReport
+
+__all__ = ["merge_incidents", "split_id", "split_incident"]
+
+
+class _EditStore(Protocol):
+    def incident(self, incident_id: str) -> Incident: ...
+
+    def reports(
+        self, *, article_id: str | None = None, incident_id: str | None = None
+    ) -> Iterator[IncidentReport]: ...
+
+    def relink(
+        self, report_id: str, incident_id: str, *, reason: str | None = None, create: bool = False
+    ) -> None: ...
+
+
+def _reason(reason: str, who: str | None) -> str:
+    reason = " ".join(reason.split())[:500] or "no reason given"
+    return f"{' '.join(who.split())[:100]}: {reason}" if who else reason
+
+
+def merge_incidents(
+    store: _EditStore, keep_id: str, other_id: str, *, reason: str, who: str | None = None
+) -> Incident:
+    """Move every report of ``other_id`` into ``keep_id``; ``other_id`` is then deleted.
+
+    Raises NotFoundError (E032) for an unknown id and IncidexError when both ids are one.
+    """
+    if keep_id == other_id:
+        raise IncidexError(f"cannot merge incident {keep_id!r} with itself.")
+    store.incident(keep_id)  # both must exist before anything moves
+    other = store.incident(other_id)
+    note = _reason(f"merged {other_id} into {keep_id}: {reason}", who)
+    for report in other.reports:
+        store.relink(report.id, keep_id, reason=note)
+    return store.incident(keep_id)
+
+
+def split_id(incident_id: str, report_ids: Sequence[str]) -> str:
+    """The id of the incident a split creates: stable for the same reports."""
+    key = incident_id + "|" + "|".join(sorted(set(report_ids)))
+    return "i" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+
+
+def split_incident(
+    store: _EditStore,
+    incident_id: str,
+    report_ids: Sequence[str],
+    *,
+    reason: str,
+    who: str | None = None,
+) -> str:
+    """Move ``report_ids`` out of ``incident_id`` into a new incident; returns its id.
+
+    Every id must be a report of the incident, and at least one report must stay behind
+    (moving all of them is a rename, not a split).
+    """
+    incident = store.incident(incident_id)
+    present = {r.id for r in incident.reports}
+    wanted = list(dict.fromkeys(report_ids))
+    if not wanted:
+        raise IncidexError("name at least one report to split off (--reports ID,...).")
+    missing = [r for r in wanted if r not in present]
+    if missing:
+        raise NotFoundError.make(
+            "E032", kind=f"report of incident {incident_id}", id=missing[0], listing="show"
+        )
+    if len(wanted) == len(present):
+        raise IncidexError(
+            f"splitting every report off {incident_id} would leave it empty; keep at least one."
+        )
+    new_id = split_id(incident_id, wanted)
+    note = _reason(f"split from {incident_id}: {reason}", who)
+    for report_id in wanted:
+        store.relink(report_id, new_id, reason=note, create=True)
+    return new_id

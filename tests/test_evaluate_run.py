@@ -1,0 +1,399 @@
+"""Mapping incidex records to benchmark predictions, and the runners' file formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from pydantic import BaseModel
+
+from incidex.evaluate import (
+    INCIDENT_TYPES,
+    MucMessage,
+    SlotTemplate,
+    WikiPredArgument,
+    read_predictions,
+    read_slot_predictions,
+    to_gtt_templates,
+    to_muc_slots,
+    to_wikievents,
+)
+from incidex.evaluate._run import _gtt_json, _muc_article, _slot_json
+from incidex.model import (
+    Article,
+    ArticleResult,
+    Assertion,
+    Casualties,
+    Claim,
+    EventType,
+    IncidentReport,
+    LegalStep,
+    Perpetrator,
+    Place,
+    Precision,
+    SentenceRef,
+    Stance,
+    Target,
+    Weapon,
+    When,
+)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+T = TypeVar("T", bound=BaseModel)
+
+TEXT = (
+    "A BOMB EXPLODED AT THE EMBASSY IN SAN SALVADOR YESTERDAY, KILLING THREE SOLDIERS. "
+    "THE FMLN CLAIMED RESPONSIBILITY FOR THE ATTACK."
+)
+
+
+def _at(
+    field: str,
+    value: str,
+    normalized: T,
+    *,
+    stance: Stance = Stance.asserted,
+    speaker: str | None = "EFE",
+) -> Assertion[T]:
+    start = TEXT.find(value)
+    start = max(start, 0)
+    return Assertion[type(normalized)](  # type: ignore[misc,operator]
+        field=field,
+        value=value,
+        normalized=normalized,
+        start=start,
+        end=start + len(value),
+        sentence=SentenceRef(start=0, end=len(TEXT), text=TEXT),
+        speaker=speaker,
+        outlet="EFE",
+        stance=stance,
+        extractor="test",
+    )
+
+
+def _result(report: IncidentReport | None, published: dt.datetime | None = None) -> ArticleResult:
+    article = Article.from_text(TEXT, source="EFE", published=published)
+    if report is None:
+        return ArticleResult(article=article, status="no_incident")
+    report.article_id = article.id
+    return ArticleResult(article=article, status="extracted", incidents=[report])
+
+
+def _bombing(**changes: Any) -> IncidentReport:
+    fields: dict[str, Any] = {
+        "article_id": "a0",
+        "types": [_at("types", "EXPLODED", EventType(name="Bombing/Explosion", gtd_code=3))],
+        "when": [
+            _at(
+                "when",
+                "YESTERDAY",
+                When(date=dt.date(1990, 2, 3), precision=Precision.day, relative=True),
+            )
+        ],
+        "where": [
+            _at(
+                "where",
+                "SAN SALVADOR",
+                Place(
+                    role="scene",
+                    name="SAN SALVADOR",
+                    city="San Salvador",
+                    country="El Salvador",
+                    country_code="SV",
+                    precision=1,
+                ),
+            )
+        ],
+        "perpetrators": [
+            _at(
+                "perpetrators",
+                "FMLN",
+                Perpetrator(group="Farabundo Marti National Liberation Front"),
+                stance=Stance.claimed,
+                speaker="FMLN",
+            )
+        ],
+        "claims": [
+            _at(
+                "claims",
+                "CLAIMED RESPONSIBILITY",
+                Claim(kind="claimed", by="FMLN", group="Farabundo Marti National Liberation Front"),
+                stance=Stance.claimed,
+                speaker="FMLN",
+            )
+        ],
+        "weapons": [_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6))],
+        "targets": [
+            _at(
+                "targets",
+                "EMBASSY",
+                Target(type="Government (Diplomatic)", type_code=7, entity="EMBASSY"),
+            )
+        ],
+        "casualties": [
+            _at("casualties", "THREE SOLDIERS", Casualties(category="killed", exact=3)),
+        ],
+    }
+    fields.update(changes)
+    return IncidentReport(**fields)
+
+
+# -- GTT five-role ---------------------------------------------------------------------
+
+
+def test_bombing_with_group_claim_gives_a_bombing_template_with_mention_strings() -> None:
+    templates = to_gtt_templates(_result(_bombing()))
+    assert len(templates) == 1
+    template = templates[0]
+    assert template.incident_type == "bombing"
+    # The mention as written, not the canonical name: the five-role metric matches strings.
+    assert template.role("PerpOrg") == (("FMLN",),)
+    assert template.role("Target") == (("EMBASSY",),)
+    assert template.role("Victim") == (("THREE SOLDIERS",),)
+    assert template.role("Weapon") == (("BOMB",),)
+
+
+def test_mentions_of_one_group_form_one_entity() -> None:
+    group = "Farabundo Marti National Liberation Front"
+    perps = [
+        _at("perpetrators", "FARABUNDO MARTI", Perpetrator(group=group)),
+        _at("perpetrators", "FMLN", Perpetrator(group=group)),
+        _at("perpetrators", "FMLN", Perpetrator(group=group)),
+    ]
+    template = to_gtt_templates(_result(_bombing(perpetrators=perps)))[0]
+    assert template.role("PerpOrg") == (("FARABUNDO MARTI", "FMLN"),)
+
+
+def test_facility_attack_with_incendiary_weapon_is_arson() -> None:
+    report = _bombing(
+        types=[
+            _at(
+                "types",
+                "EXPLODED",
+                EventType(name="Facility/Infrastructure Attack", gtd_code=7),
+            )
+        ],
+        weapons=[
+            _at(
+                "weapons",
+                "BOMB",
+                Weapon(type="Incendiary", type_code=8, subtype="Arson/Fire", subtype_code=18),
+            )
+        ],
+    )
+    assert to_gtt_templates(_result(report))[0].incident_type == "arson"
+    assert to_muc_slots(_result(report))[0].incident_type == "ARSON"
+
+
+def test_kidnapping_and_armed_assault_types() -> None:
+    kidnap = _bombing(
+        types=[_at("types", "BOMB", EventType(name="Hostage Taking (Kidnapping)", gtd_code=6))]
+    )
+    assault = _bombing(types=[_at("types", "BOMB", EventType(name="Assassination", gtd_code=1))])
+    assert to_gtt_templates(_result(kidnap))[0].incident_type == "kidnapping"
+    assert to_gtt_templates(_result(assault))[0].incident_type == "attack"
+
+
+def test_no_incident_gives_no_template() -> None:
+    result = _result(None)
+    assert to_gtt_templates(result) == []
+    assert to_muc_slots(result) == []
+    assert to_wikievents("doc", result) == []
+
+
+def test_event_words_are_not_weapons_and_people_are_victims() -> None:
+    report = _bombing(
+        weapons=[
+            _at("weapons", "EXPLODED", Weapon(type="Explosives", type_code=6)),
+            _at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)),
+        ],
+        targets=[
+            _at("targets", "EMBASSY", Target(type="Government", type_code=7, entity="EMBASSY")),
+            _at("targets", "SOLDIERS", Target(type="Military", type_code=4, entity="SOLDIERS")),
+            _at(
+                "targets",
+                "GUERRILLAS",
+                Target(type="Terrorists/Non-State Militia", type_code=17, entity="GUERRILLAS"),
+            ),
+        ],
+        casualties=[_at("casualties", "AT LEAST 20", Casualties(category="killed", low=20))],
+    )
+    template = to_gtt_templates(_result(report))[0]
+    assert template.role("Weapon") == (("BOMB",),)
+    assert template.role("Target") == (("EMBASSY",),)
+    assert template.role("Victim") == (("SOLDIERS",),)  # "AT LEAST 20" names nobody
+    assert template.role("PerpInd") == (("GUERRILLAS",),)
+
+
+# -- MUC slots ---------------------------------------------------------------------------
+
+
+def test_muc_slots_of_a_claimed_bombing() -> None:
+    published = dt.datetime(1990, 2, 4)
+    slots = to_muc_slots(_result(_bombing(), published))
+    assert len(slots) == 1
+    slot = slots[0]
+    assert slot.incident_type == "BOMBING"
+    assert slot.date == dt.date(1990, 2, 3)
+    assert (slot.country, slot.place) == ("EL SALVADOR", "SAN SALVADOR")
+    assert slot.instrument_types == ("BOMB",)
+    assert slot.perp_orgs == ("FMLN",)
+    assert slot.perp_org_confidences == ("CLAIMED OR ADMITTED",)
+    assert slot.hum_tgt_effects == ("DEATH",)
+    assert slot.hum_tgt_numbers == (3,)
+
+
+@pytest.mark.parametrize(
+    ("stance", "speaker", "expected"),
+    [
+        (Stance.asserted, "EFE", "REPORTED AS FACT"),
+        (Stance.asserted, None, "REPORTED AS FACT"),
+        (Stance.asserted, "ARMED FORCES SPOKESMAN", "SUSPECTED OR ACCUSED BY AUTHORITIES"),
+        (Stance.asserted, "NATIONAL POLICE", "SUSPECTED OR ACCUSED BY AUTHORITIES"),
+        (Stance.asserted, "A WITNESS", "SUSPECTED OR ACCUSED"),
+        (Stance.doubted, "EFE", "POSSIBLE"),
+        (Stance.claimed, "FMLN", "CLAIMED OR ADMITTED"),
+    ],
+)
+def test_org_confidence_from_stance_and_speaker(
+    stance: Stance, speaker: str | None, expected: str
+) -> None:
+    perp = _at("perpetrators", "FMLN", Perpetrator(group="FMLN"), stance=stance, speaker=speaker)
+    report = _bombing(perpetrators=[perp], claims=[])
+    assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
+
+
+def test_instrument_types_and_date_fallback() -> None:
+    report = _bombing(
+        when=[
+            # A date after the report cannot be the incident's: fall back to the dateline.
+            _at("when", "YESTERDAY", When(date=dt.date(2330, 2, 18), precision=Precision.day))
+        ],
+        weapons=[
+            _at("weapons", "MACHINE GUNS", Weapon(type="Firearms", type_code=5, subtype_code=2)),
+            _at("weapons", "RIFLES", Weapon(type="Firearms", type_code=5, subtype_code=2)),
+            _at("weapons", "DYNAMITE", Weapon(type="Explosives", type_code=6, subtype_code=28)),
+            _at("weapons", "CAR BOMB", Weapon(type="Explosives", type_code=6, subtype_code=15)),
+            _at("weapons", "FIREARMS", Weapon(type="Firearms", type_code=5)),
+        ],
+        casualties=[
+            _at("casualties", "THREE SOLDIERS", Casualties(category="wounded", exact=3)),
+        ],
+    )
+    slot = to_muc_slots(_result(report, dt.datetime(1990, 2, 18)))[0]
+    assert slot.instrument_types == ("MACHINE GUN", "RIFLE", "DYNAMITE", "VEHICLE BOMB", "GUN")
+    assert slot.date == dt.date(1990, 2, 18)
+    assert slot.hum_tgt_effects == ("INJURY",)
+
+
+# -- WikiEvents ---------------------------------------------------------------------------
+
+
+def test_wikievents_roles() -> None:
+    report = _bombing(
+        suspects=[
+            _at("suspects", "ARRESTED", LegalStep(step="arrested", names=["Juan Perez"])),
+        ],
+    )
+    events = {e.event_type: e for e in to_wikievents("doc1", _result(report))}
+    assert set(events) == {
+        "Conflict.Attack.DetonateExplode",
+        "Life.Die.Unspecified",
+        "Justice.ArrestJailDetain.Unspecified",
+    }
+    attack = events["Conflict.Attack.DetonateExplode"].arguments
+    assert WikiPredArgument("Attacker", "FMLN") in attack
+    assert WikiPredArgument("Target", "EMBASSY") in attack
+    assert WikiPredArgument("ExplosiveDevice", "BOMB") in attack
+    assert WikiPredArgument("Place", "SAN SALVADOR") in attack
+    die = events["Life.Die.Unspecified"].arguments
+    assert WikiPredArgument("Victim", "THREE SOLDIERS") in die
+    assert WikiPredArgument("Killer", "FMLN") in die
+    arrest = events["Justice.ArrestJailDetain.Unspecified"].arguments
+    assert WikiPredArgument("Detainee", "Juan Perez") in arrest
+    assert all(e.doc_id == "doc1" for e in events.values())
+
+
+def test_armed_assault_is_an_unspecified_attack_with_instruments() -> None:
+    report = _bombing(
+        types=[_at("types", "EXPLODED", EventType(name="Armed Assault", gtd_code=2))],
+        weapons=[_at("weapons", "BOMB", Weapon(type="Firearms", type_code=5))],
+        casualties=[],
+    )
+    events = to_wikievents("d", _result(report))
+    assert [e.event_type for e in events] == ["Conflict.Attack.Unspecified"]
+    assert WikiPredArgument("Instrument", "BOMB") in events[0].arguments
+
+
+# -- file formats -------------------------------------------------------------------------
+
+
+def test_prediction_line_round_trips(tmp_path: Path) -> None:
+    result = _result(_bombing(), dt.datetime(1990, 2, 4))
+    templates = to_gtt_templates(result)
+    slots = to_muc_slots(result)
+    line = {
+        "docid": "TST1-MUC3-0001",
+        "templates": [_gtt_json(t) for t in templates],
+        "slots": [_slot_json(s) for s in slots],
+    }
+    path = tmp_path / "pred.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    assert read_predictions(path) == {"TST1-MUC3-0001": templates}
+    assert read_slot_predictions(path) == {"TST1-MUC3-0001": slots}
+
+
+def test_slot_range_numbers_round_trip(tmp_path: Path) -> None:
+    slot = SlotTemplate(incident_type="ATTACK", hum_tgt_numbers=(3, (6, 8)))
+    path = tmp_path / "pred.jsonl"
+    path.write_text(json.dumps({"docid": "X", "slots": [_slot_json(slot)]}) + "\n")
+    assert read_slot_predictions(path)["X"] == [slot]
+
+
+def test_muc_article_keeps_dateline_date_and_source() -> None:
+    message = MucMessage(
+        "TST1-MUC3-0001",
+        "SAN SALVADOR, 4 FEB 90 (EFE) -- [TEXT]",
+        TEXT,
+        None,
+        "SAN SALVADOR",
+        "4 FEB 90",
+        "EFE",
+    )
+    article = _muc_article(message)
+    assert article.published == dt.datetime(1990, 2, 4)
+    assert article.source == "EFE"
+    assert article.text == TEXT
+
+
+# -- the real pipeline on real messages ---------------------------------------------------
+
+TST1 = SHARED / "data" / "muc4" / "tst1" / "tst1-muc3"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not TST1.is_file(), reason="../shared MUC-4 data is absent")
+def test_smoke_three_tst1_messages(tmp_path: Path) -> None:
+    from incidex.evaluate import predict_muc4, read_muc_messages
+
+    messages = list(read_muc_messages(TST1))[:3]
+    source = tmp_path / "three-muc"
+    # Rewrite the three messages as a message file of their own (id line, header, text).
+    source.write_text(
+        "\n\n".join(f"{m.docid}\n\n{m.header}\n\n{m.text}" for m in messages) + "\n",
+        encoding="latin-1",
+    )
+    out = io.StringIO()
+    stats = predict_muc4([source], out)
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [line["docid"] for line in lines] == [m.docid for m in messages]
+    assert stats.documents == 3 and stats.failed == 0 and stats.per_second > 0
+    # TST1-MUC3-0002: the FMLN attack on a power substation.
+    second = lines[1]["templates"]
+    assert second, "an attack message gives a template"
+    assert ["FMLN"] in second[0]["PerpOrg"]
+    assert all(t["incident_type"] in INCIDENT_TYPES for line in lines for t in line["templates"])

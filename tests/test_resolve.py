@@ -1,0 +1,467 @@
+"""Incident resolution: clustering reports into incidents, resolved views, corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from incidex.errors import IncidexError, NotFoundError
+from incidex.model import (
+    Article,
+    ArticleResult,
+    Assertion,
+    Casualties,
+    Claim,
+    EventType,
+    IncidentReport,
+    LegalStep,
+    Perpetrator,
+    Place,
+    Precision,
+    SentenceRef,
+    Stance,
+    When,
+)
+from incidex.resolve import (
+    IncidentResolver,
+    independent_groups,
+    merge_incidents,
+    resolve_incident,
+    resolve_stored_incident,
+    split_incident,
+)
+from incidex.store import Store
+
+# ---- hand-built reports (no spaCy) ----
+
+_TYPES = {
+    "Bombing/Explosion": 3,
+    "Armed Assault": 2,
+    "Hostage Taking (Kidnapping)": 6,
+}
+
+
+def _a(field: str, value: str, normalized: Any, text: str, **kw: Any) -> Assertion[Any]:
+    start = max(text.find(value), 0)
+    return Assertion[type(normalized)](  # type: ignore[misc,operator]
+        field=field,
+        value=value,
+        normalized=normalized,
+        start=start,
+        end=start + len(value),
+        sentence=SentenceRef(start=0, end=len(text), text=text),
+        extractor="tests.v1",
+        **kw,
+    )
+
+
+@dataclass
+class Story:
+    """One article telling of one (or more) incidents, built by hand."""
+
+    text: str
+    source: str
+    published: dt.datetime
+    title: str | None = None
+    date: dt.date | None = None
+    country: str | None = None
+    city: str | None = None
+    venue: str | None = None
+    types: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    killed: int | None = None
+    groups: list[str] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    arrests: int | None = None
+
+    def report(self, article_id: str, index: int = 0) -> IncidentReport:
+        t = self.text
+        r = IncidentReport(article_id=article_id, index=index)
+        r.types += [
+            _a("types", name, EventType(name=name, gtd_code=_TYPES.get(name)), t)
+            for name in self.types
+        ]
+        r.types += [
+            _a("types", name, EventType(name=name, attack=False), t) for name in self.events
+        ]
+        if self.date is not None:
+            r.when.append(_a("when", "on", When(date=self.date, precision=Precision.day), t))
+        if self.country or self.city:
+            r.where.append(
+                _a(
+                    "where",
+                    self.venue or self.city or self.country or "",
+                    Place(
+                        name=self.venue or self.city or self.country or "",
+                        venue=self.venue,
+                        city=self.city,
+                        country_code=self.country,
+                        country={"AF": "Afghanistan", "RU": "Russia"}.get(self.country or ""),
+                        precision=1 if self.venue else 2 if self.city else 5,
+                    ),
+                    t,
+                )
+            )
+        if self.killed is not None:
+            r.casualties.append(
+                _a(
+                    "casualties",
+                    f"{self.killed} people",
+                    Casualties(category="killed", exact=self.killed),
+                    t,
+                    speaker="officials",
+                )
+            )
+        for g in self.groups:
+            r.perpetrators.append(_a("perpetrators", g, Perpetrator(group=g), t))
+        for c in self.claims:
+            stance = Stance.claimed if c.kind == "claimed" else Stance.asserted
+            r.claims.append(_a("claims", c.group or "claim", c, t, speaker=c.by, stance=stance))
+        if self.arrests is not None:
+            r.suspects.append(
+                _a("suspects", "detained", LegalStep(step="arrested", count=self.arrests), t)
+            )
+        return r
+
+    def result(self, n_incidents: int = 1) -> ArticleResult:
+        article = Article.from_text(
+            self.text, title=self.title, published=self.published, source=self.source
+        )
+        reports = [self.report(article.id, i) for i in range(n_incidents)]
+        return ArticleResult(article=article, status="extracted", incidents=reports)
+
+
+def _when(day: int, hour: int = 12) -> dt.datetime:
+    return dt.datetime(2024, 3, day, hour, tzinfo=dt.UTC)
+
+
+ATTACK_DAY = dt.date(2024, 3, 22)
+
+CROCUS_1 = Story(
+    "Gunmen in combat fatigues opened fire at Crocus City Hall in Krasnogorsk near Moscow "
+    "before a concert by the band Picnic and set the building on fire, killing at least 40 "
+    "people, Russian investigators said.",
+    "Example Wire",
+    _when(22, 20),
+    title="Gunmen kill 40 at Crocus City Hall concert",
+    date=ATTACK_DAY,
+    country="RU",
+    city="Krasnogorsk",
+    types=["Armed Assault"],
+    killed=40,
+)
+CROCUS_2 = Story(
+    "The Islamic State group claimed responsibility for the attack on Crocus City Hall in "
+    "Krasnogorsk through its Amaq news agency on Telegram, saying its fighters attacked the "
+    "concert of Picnic. The death toll rose to 115, the Investigative Committee said.",
+    "Daily Ledger",
+    _when(23, 8),
+    title="Islamic State claims Crocus City Hall attack as toll rises to 115",
+    date=ATTACK_DAY,
+    country="RU",
+    city="Krasnogorsk",
+    types=["Armed Assault"],
+    events=["Claim of Responsibility"],
+    killed=115,
+    groups=["Islamic State"],
+    claims=[Claim(kind="claimed", by="Islamic State", group="Islamic State", via="Amaq")],
+)
+CROCUS_3 = Story(
+    "Russian officials disputed the Islamic State claim for the Crocus City Hall massacre in "
+    "Krasnogorsk, saying the gunmen had tried to flee towards Ukraine. The Investigative "
+    "Committee said 143 people were killed at the Picnic concert.",
+    "Harbor Times",
+    _when(24, 9),
+    title="Kremlin points at Ukraine over Crocus City Hall attack; toll 143",
+    date=ATTACK_DAY,
+    country="RU",
+    city="Krasnogorsk",
+    types=["Armed Assault"],
+    killed=143,
+    claims=[
+        Claim(kind="doubted", by="Kremlin", group="Islamic State", alternative="Ukraine"),
+    ],
+)
+CROCUS_ARREST = Story(
+    "Four suspects in the Crocus City Hall shooting were detained in the Bryansk region and "
+    "flown to Moscow, where a court ordered them held; the Federal Security Service said the "
+    "men were Tajik nationals who had been paid to attack the Picnic concert.",
+    "Global Desk",
+    _when(24, 18),
+    title="Four Crocus City Hall suspects detained in Bryansk",
+    country="RU",
+    events=["Arrest"],
+    arrests=4,
+)
+
+KABUL_MARKET = Story(
+    "A suicide bomber blew himself up in the crowded Mandawi market in central Kabul on "
+    "Tuesday, killing 12 shoppers and traders among fruit stalls, the interior ministry said.",
+    "Example Wire",
+    dt.datetime(2024, 5, 14, 14, tzinfo=dt.UTC),
+    title="Suicide bomber kills 12 in Mandawi market",
+    date=dt.date(2024, 5, 14),
+    country="AF",
+    city="Kabul",
+    venue="Mandawi market",
+    types=["Bombing/Explosion"],
+    killed=12,
+)
+KABUL_MOSQUE = Story(
+    "Gunmen stormed the Sakhi shrine mosque in western Kabul during evening prayers on "
+    "Tuesday, shooting worshippers of the Hazara community and killing 7, the interior "
+    "ministry said.",
+    "Daily Ledger",
+    dt.datetime(2024, 5, 14, 21, tzinfo=dt.UTC),
+    title="Gunmen kill 7 worshippers at Sakhi shrine",
+    date=dt.date(2024, 5, 14),
+    country="AF",
+    city="Kabul",
+    venue="Sakhi shrine",
+    types=["Armed Assault"],
+    killed=7,
+)
+
+
+def _copy(story: Story, source: str, minutes: int, **changes: Any) -> Story:
+    fields = dict(story.__dict__)
+    fields.update(source=source, published=story.published + dt.timedelta(minutes=minutes))
+    fields.update(changes)
+    return Story(**fields)
+
+
+def _ingest(store: Store, *results: ArticleResult) -> IncidentResolver:
+    resolver = IncidentResolver(store)
+    for result in results:
+        store.save_results([result], incident_of=resolver)
+    return resolver
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    with Store(memory=True) as s:
+        yield s
+
+
+def _members(store: Store) -> set[frozenset[str]]:
+    return {
+        frozenset(a.title or a.id for a in store.incident(s.id).articles)
+        for s in store.incidents(limit=1000)
+    }
+
+
+# ---- clustering ----
+
+
+def test_toll_updates_join_one_incident_and_form_a_series(store: Store) -> None:
+    _ingest(store, CROCUS_1.result(), CROCUS_2.result(), CROCUS_3.result())
+    assert store.count_incidents() == 1
+    incident = store.incident(store.incidents()[0].id)
+    view = resolve_incident(incident)
+    killed = next(t for t in view.toll_series if t.category == "killed")
+    assert [p.figure for p in killed.points] == [40, 115, 143]
+    assert (killed.latest, killed.low, killed.high, killed.conservative) == (143, 40, 143, 143)
+    assert killed.independent_sources == 3 and not killed.conflict
+    assert incident.summary.killed == 143
+
+
+def test_a_claim_then_a_dispute_are_both_kept_with_who_said_them(store: Store) -> None:
+    _ingest(store, CROCUS_1.result(), CROCUS_2.result(), CROCUS_3.result())
+    view = resolve_incident(store.incident(store.incidents()[0].id))
+    (perp,) = [p for p in view.perpetrators if p.group == "Islamic State"]
+    assert "Islamic State" in perp.claimed_by
+    assert perp.disputed_by == ["Kremlin"] and perp.attributed_elsewhere == ["Ukraine"]
+    assert perp.contested
+    assert any(c.via == "Amaq" for c in view.claims)
+    assert [d.by for d in view.disputes] == ["Kremlin"]
+    assert any("Islamic State" in c and "Kremlin" in c for c in view.conflicts)
+
+
+def test_an_arrest_report_a_day_later_is_linked_as_a_follow_up(store: Store) -> None:
+    _ingest(store, CROCUS_1.result(), CROCUS_2.result(), CROCUS_ARREST.result())
+    assert store.count_incidents() == 1
+    view = resolve_incident(store.incident(store.incidents()[0].id))
+    arrests = [f for f in view.follow_ups if "arrested" in f.kinds or "Arrest" in f.kinds]
+    assert len(arrests) == 1 and arrests[0].source.source == "Global Desk"
+    assert arrests[0].title == CROCUS_ARREST.title
+
+
+def test_two_attacks_in_one_city_on_one_day_stay_apart(store: Store) -> None:
+    _ingest(store, KABUL_MARKET.result(), KABUL_MOSQUE.result())
+    assert store.count_incidents() == 2
+    # ...and a second report of each still finds its own incident.
+    _ingest(
+        store,
+        _copy(
+            KABUL_MOSQUE,
+            "Harbor Times",
+            90,
+            text="Attackers with rifles killed 7 Hazara worshippers at the Sakhi shrine mosque "
+            "in Kabul at evening prayers, police said.",
+            title="Sakhi shrine attack kills 7",
+        ).result(),
+        _copy(
+            KABUL_MARKET,
+            "Global Desk",
+            120,
+            text="The Mandawi market bombing in Kabul killed 12 people at fruit stalls; a "
+            "suicide bomber detonated a vest among shoppers, officials said.",
+            title="Mandawi market blast toll 12",
+        ).result(),
+    )
+    assert store.count_incidents() == 2
+    groups = _members(store)
+    assert {t for g in groups for t in g if "Sakhi" in t} in [set(g) for g in groups]
+
+
+def test_an_article_about_two_attacks_yields_two_incidents(store: Store) -> None:
+    _ingest(store, KABUL_MARKET.result(n_incidents=2))
+    assert store.count_incidents() == 2
+
+
+def test_a_syndicated_copy_counts_once_as_a_source(store: Store) -> None:
+    copy = _copy(CROCUS_1, "Northern Courier", 30, text=CROCUS_1.text + " Reporting by staff.")
+    _ingest(store, CROCUS_1.result(), copy.result(), CROCUS_2.result())
+    assert store.count_incidents() == 1
+    view = resolve_stored_incident(store, store.incidents()[0].id)
+    assert view.n_independent_sources == 2
+    (syndicated,) = [g for g in view.sources if len(g.article_ids) == 2]
+    assert syndicated.sources == ["Example Wire", "Northern Courier"]
+    killed = next(t for t in view.toll_series if t.category == "killed")
+    assert len(killed.points) == 3 and killed.independent_sources == 2
+
+
+def test_without_texts_same_outlet_and_title_still_count_once() -> None:
+    from incidex.model import ArticleRef
+
+    refs = [
+        ArticleRef(id="a1", source="Wire", title="Blast kills 5"),
+        ArticleRef(id="a2", source="wire", title="Blast kills 5 "),
+        ArticleRef(id="a3", source="Other", title="Blast kills 5"),
+    ]
+    groups = independent_groups(refs)
+    assert [g.article_ids for g in groups] == [["a1", "a2"], ["a3"]]
+
+
+def test_reports_without_dates_or_places_are_joined_on_their_text(store: Store) -> None:
+    bare = _copy(CROCUS_2, "Global Desk", 60, date=None, country=None, city=None)
+    _ingest(store, CROCUS_1.result(), bare.result())
+    assert store.count_incidents() == 1
+
+
+def test_same_text_elsewhere_a_year_apart_is_another_incident(store: Store) -> None:
+    later = _copy(
+        KABUL_MARKET,
+        "Daily Ledger",
+        60 * 24 * 400,
+        date=dt.date(2025, 6, 18),
+        text="A suicide bomber blew himself up in the crowded Sarai Shahzada currency market in "
+        "central Kabul, killing 9 money changers, the interior ministry said.",
+        title="Suicide bomber kills 9 in Kabul currency market",
+        venue="Sarai Shahzada",
+    )
+    _ingest(store, KABUL_MARKET.result(), later.result())
+    assert store.count_incidents() == 2
+
+
+def test_reingesting_the_same_reports_gives_the_same_incidents() -> None:
+    stories = [CROCUS_1, KABUL_MARKET, CROCUS_2, KABUL_MOSQUE, CROCUS_ARREST, CROCUS_3]
+    outcomes = []
+    for _ in range(2):
+        with Store(memory=True) as s:
+            _ingest(s, *(x.result() for x in stories))
+            outcomes.append(
+                {i.id: sorted(r.id for r in s.incident(i.id).reports) for i in s.incidents()}
+            )
+    assert outcomes[0] == outcomes[1] and len(outcomes[0]) == 3
+
+
+# ---- corrections ----
+
+
+def _log(path: Path) -> list[tuple[Any, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(
+            "SELECT incident_id, report_id, action, from_incident, reason FROM incident_log "
+            "ORDER BY seq"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def test_split_then_merge_round_trip_is_logged_with_who_and_why(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    with Store(db) as s:
+        _ingest(s, CROCUS_1.result(), CROCUS_2.result(), CROCUS_3.result())
+        (only,) = s.incidents()
+        before = sorted(r.id for r in s.incident(only.id).reports)
+        moved = before[-1]
+        new_id = split_incident(s, only.id, [moved], reason="different attack", who="ana")
+        assert s.count_incidents() == 2
+        assert [r.id for r in s.incident(new_id).reports] == [moved]
+        assert moved not in {r.id for r in s.incident(only.id).reports}
+        # The same split again gives the same id (stable identity).
+        merged = merge_incidents(s, only.id, new_id, reason="same attack after all", who="bo")
+        assert merged.id == only.id and sorted(r.id for r in merged.reports) == before
+        assert s.count_incidents() == 1
+        with pytest.raises(NotFoundError):
+            s.incident(new_id)
+    log = _log(db)
+    relinks = [row for row in log if row[2] == "relinked"]
+    assert relinks[0][:4] == (new_id, moved, "relinked", only.id)
+    assert relinks[0][4].startswith("ana: split from")
+    assert relinks[-1][4].startswith("bo: merged") and "same attack after all" in relinks[-1][4]
+    assert any(row[2] == "deleted" and row[0] == new_id for row in log)
+
+
+def test_corrections_refuse_impossible_requests(store: Store) -> None:
+    _ingest(store, CROCUS_1.result(), CROCUS_2.result())
+    (only,) = store.incidents()
+    ids = [r.id for r in store.incident(only.id).reports]
+    with pytest.raises(IncidexError):
+        split_incident(store, only.id, ids, reason="all of them")
+    with pytest.raises(NotFoundError):
+        split_incident(store, only.id, ["nope-0"], reason="unknown")
+    with pytest.raises(IncidexError):
+        merge_incidents(store, only.id, only.id, reason="self")
+    with pytest.raises(NotFoundError):
+        merge_incidents(store, only.id, "i000000000000", reason="missing")
+    assert store.count_incidents() == 1
+
+
+def test_the_resolver_explains_its_decision(store: Store) -> None:
+    resolver = _ingest(store, KABUL_MARKET.result(), KABUL_MOSQUE.result())
+    (candidate,) = resolver.last
+    assert not candidate.attaches and candidate.score < 1.0
+
+
+# ---- the bundled corpus through the real pipeline ----
+
+_KEYS = ("paris", "manchester", "chibok", "kyoto", "nice", "solingen", "abe")
+
+
+@pytest.mark.slow
+def test_bundled_corpus_gives_one_incident_per_real_attack() -> None:
+    pytest.importorskip("spacy")
+    from incidex.jobs import example_corpus, ingest
+
+    with Store(memory=True) as s:
+        ingest([example_corpus()], s)
+        clusters: list[set[str]] = []
+        for summary in s.incidents(limit=100):
+            keys = set()
+            for a in s.incident(summary.id).articles:
+                words = set(re.split(r"[-/]", a.url or ""))
+                keys |= {k for k in _KEYS if k in words}
+            if keys:
+                clusters.append(keys)
+    assert all(len(c) == 1 for c in clusters), clusters  # nothing merged across attacks
+    assert len(clusters) == len(_KEYS), clusters  # nothing split
