@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,7 +46,7 @@ def db_option(func: F) -> F:
         envvar="INCIDEX_DB",
         default=None,
         metavar="PATH",
-        help="SQLite database file [env INCIDEX_DB; default incidex.db].",
+        help="SQLite file or postgresql://user@host/db URL [env INCIDEX_DB; default incidex.db].",
     )(func)
 
 
@@ -64,9 +64,9 @@ def output_options(func: F) -> F:
 
 
 def _open_store(db: str | None) -> Any:
-    from .store import Store
+    from .store import open_store
 
-    return Store(load_settings(db=db).db)
+    return open_store(load_settings(db=db).db)
 
 
 @click.group(context_settings=CONTEXT)
@@ -196,6 +196,12 @@ def extract(
     from .jobs import extract_paths
 
     fmt = "json" if as_json else (fmt or "card")
+    if fmt == "muc4-jsonl":
+        from .evaluate import predict_muc4
+
+        stats = predict_muc4(paths, sys.stdout)
+        click.echo(stats.describe(), err=True)
+        return
     when = None
     if published is not None:
         from .ingest import parse_datetime
@@ -391,9 +397,249 @@ def _emit_csv(rows: list[dict[str, Any]]) -> None:
             writer.writerow([_cell(v) for v in row.values()])
 
 
-def _iter_lines(items: list[Any]) -> Iterator[str]:
-    for item in items:
-        yield str(item)
+@cli.command(context_settings=CONTEXT)
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@_fail_cleanly
+def serve(db: str | None, host: str, port: int) -> None:
+    """Serve the web app and HTTP API (read-only unless INCIDEX_TOKEN is set).
+
+    \b
+    Example:
+        incidex serve
+        INCIDEX_TOKEN=secret incidex serve --port 8080
+    """
+    from .web import serve as run_server
+
+    run_server(load_settings(db=db).db, host=host, port=port)
+
+
+def filter_options(func: F) -> F:
+    """The incident filters shared by `incidents` and `export`."""
+    for option in reversed(
+        [
+            click.option("--country", default=None, help="ISO code or country name."),
+            click.option(
+                "--since",
+                type=click.DateTime(["%Y-%m-%d"]),
+                default=None,
+                help="From date (YYYY-MM-DD).",
+            ),
+            click.option(
+                "--until",
+                type=click.DateTime(["%Y-%m-%d"]),
+                default=None,
+                help="To date (YYYY-MM-DD).",
+            ),
+            click.option("--type", "type_", default=None, help="Attack type (substring)."),
+            click.option("--group", default=None, help="Perpetrator group (substring)."),
+            click.option("--min-killed", type=int, default=None, help="At least this many killed."),
+            click.option("--query", "-q", default=None, help="Full-text query over the reports."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@cli.command(name="export", context_settings=CONTEXT)
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    type=click.Choice(["jsonl", "csv", "gtd-csv", "acled-csv", "geojson", "stix"]),
+    help="Output format.",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+@click.option("--no-articles", is_flag=True, help="jsonl: leave the article texts out.")
+@filter_options
+@_fail_cleanly
+def export_command(
+    db: str | None,
+    fmt: str,
+    out: Path | None,
+    no_articles: bool,
+    country: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    type_: str | None,
+    group: str | None,
+    min_killed: int | None,
+    query: str | None,
+) -> None:
+    """Export incidents as JSON Lines, CSV, GTD or ACLED CSV, GeoJSON or a STIX 2.1 bundle.
+
+    \b
+    Example:
+        incidex export --format gtd-csv --out incidents.csv
+        incidex export --format geojson --country FR > france.geojson
+        incidex export --format stix --since 2024-01-01 --out bundle.json
+    """
+    from .export import export
+
+    with _open_store(db) as store:
+        try:
+            summary = export(
+                store,
+                fmt,
+                out if out is not None else sys.stdout,
+                country=country,
+                since=since.date() if since else None,
+                until=until.date() if until else None,
+                type=type_,
+                group=group,
+                min_killed=min_killed,
+                query=query,
+                articles=not no_articles,
+            )
+        except BrokenPipeError:  # `incidex export ... | head`
+            sys.stderr.close()
+            return
+    click.echo(f"exported {summary.incidents} incidents as {fmt}", err=True)
+    for note in summary.notes:
+        click.echo(note, err=True)
+
+
+@cli.command(name="import", context_settings=CONTEXT)
+@click.argument("path", type=click.Path(path_type=Path))
+@db_option
+@_fail_cleanly
+def import_command(path: Path, db: str | None) -> None:
+    """Import a JSON Lines export (from `incidex export --format jsonl`).
+
+    \b
+    Example:
+        incidex import incidents.jsonl --db copy.db
+    """
+    from .export import import_jsonl
+
+    with _open_store(db) as store:
+        summary = import_jsonl(path, store)
+    click.echo(
+        f"{summary.articles} articles, {summary.reports} reports, {summary.incidents} incidents "
+        f"imported; {summary.duplicates} already there; {summary.skipped_lines} lines skipped"
+    )
+    for error in summary.errors:
+        click.echo(f"skipped: {error}", err=True)
+
+
+@cli.group(context_settings=CONTEXT)
+def evaluate() -> None:
+    """Score incidex on the field's benchmarks (MUC-4, WikiEvents)."""
+
+
+@evaluate.command(name="muc4", context_settings=CONTEXT)
+@click.option(
+    "--pred",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Predictions from `incidex extract --format muc4-jsonl`.",
+)
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="GTT-format gold JSON Lines (e.g. muc4/gtt/dev.jsonl).",
+)
+@_fail_cleanly
+def evaluate_muc4_command(pred: Path, gold: Path) -> None:
+    """Five-role template F1 (GTT metric) against GTT-format gold.
+
+    \b
+    Example:
+        incidex extract ../shared/data/muc4/tst1/tst1-muc3 --format muc4-jsonl > pred.jsonl
+        incidex evaluate muc4 --pred pred.jsonl --gold ../shared/data/muc4/gtt/dev.jsonl
+    """
+    from .evaluate import evaluate_muc4
+
+    click.echo(evaluate_muc4(pred, gold).markdown)
+
+
+@evaluate.command(name="muc4-slots", context_settings=CONTEXT)
+@click.option("--pred", required=True, type=click.Path(path_type=Path), help="Predictions.")
+@click.option(
+    "--keys",
+    required=True,
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="MUC-4 answer-key file(s); repeat the option for several.",
+)
+@_fail_cleanly
+def evaluate_slots_command(pred: Path, keys: tuple[Path, ...]) -> None:
+    """Slot-by-slot scores against the full MUC-4 answer keys.
+
+    \b
+    Example:
+        incidex evaluate muc4-slots --pred pred.jsonl \\
+            --keys ../shared/data/muc4/tst1/key-tst1.v7 --keys ../shared/data/muc4/tst2/key-tst2.v4
+    """
+    from .evaluate import evaluate_muc4_slots
+
+    click.echo(evaluate_muc4_slots(pred, keys).markdown)
+
+
+@evaluate.command(name="wikievents", context_settings=CONTEXT)
+@click.option(
+    "--data",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="WikiEvents JSON Lines (e.g. wikievents/dev.jsonl).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the predictions here.",
+)
+@_fail_cleanly
+def evaluate_wikievents_command(data: Path, out: Path | None) -> None:
+    """Argument identification and classification F1 (head-word match) on WikiEvents.
+
+    \b
+    Example:
+        incidex evaluate wikievents --data ../shared/data/wikievents/dev.jsonl
+    """
+    from .evaluate import evaluate_wikievents
+
+    if out is None:
+        click.echo(evaluate_wikievents(data).markdown)
+        return
+    with out.open("w", encoding="utf-8") as handle:
+        click.echo(evaluate_wikievents(data, out=handle).markdown)
+
+
+@evaluate.command(name="all", context_settings=CONTEXT)
+@click.option(
+    "--data",
+    "data_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The folder holding muc4/ and wikievents/ (e.g. ../shared/data).",
+)
+@click.option(
+    "--pred-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the prediction files here.",
+)
+@_fail_cleanly
+def evaluate_all_command(data_dir: Path, pred_dir: Path | None) -> None:
+    """Run every benchmark (TST1+TST2 five-role and slots, WikiEvents dev) and print tables.
+
+    \b
+    Example:
+        incidex evaluate all --data ../shared/data
+    """
+    from .evaluate import evaluate_all, format_evaluations
+
+    click.echo(format_evaluations(evaluate_all(data_dir, pred_dir=pred_dir)))
 
 
 def main() -> None:

@@ -23,7 +23,6 @@ from ._csv import CSV_COLUMNS, write_csv
 from ._geojson import write_geojson
 from ._gtd import CLAIM_MODES, GTD_COLUMNS, write_gtd
 from ._jsonl import ImportSummary, import_jsonl, write_jsonl
-from ._stix import write_stix
 
 __all__ = [
     "ACLED_COLUMNS",
@@ -46,7 +45,6 @@ _TABLE_WRITERS: dict[str, _Writer] = {
     "gtd-csv": write_gtd,
     "acled-csv": write_acled,
     "geojson": write_geojson,
-    "stix": write_stix,
 }
 
 
@@ -84,6 +82,11 @@ def export(
     with _open_output(out, newline=newline) as fh:
         if fmt == "jsonl":
             write_jsonl(store, incidents, fh, summary, articles=articles)
+        elif fmt == "stix":
+            # stix2 is only needed for this format: import it only when asked for.
+            from ._stix import write_stix
+
+            write_stix(incidents, fh, summary)
         else:
             _TABLE_WRITERS[fmt](incidents, fh, summary)
     return summary

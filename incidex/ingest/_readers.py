@@ -642,7 +642,8 @@ def read_file(
     """Articles from one file, the reader chosen by extension or else by sniffing content.
 
     ``.txt``/``.md`` text, ``.html``/``.htm`` HTML, ``.jsonl``/``.ndjson`` JSON Lines,
-    ``.xml``/``.rss``/``.atom`` feeds; other files by their first bytes (``<html`` or
+    ``.xml``/``.rss``/``.atom`` feeds, ``.parquet`` tables (needs pyarrow); other files
+    by their first bytes (``<html`` or
     ``<!doctype html`` -> HTML, ``<rss``/``<feed`` -> feed, ``{`` -> JSON Lines, else text).
     Binary files (NUL bytes; PDF, PNG, ZIP, gzip ... signatures) are problems E004. A folder
     is read as by :func:`read_paths`.
@@ -655,6 +656,11 @@ def read_file(
 
 
 def _dispatch(path: Path, max_bytes: int, encoding: str | None) -> Iterator[ReadItem]:
+    if path.suffix.lower() == ".parquet":  # binary by design: no sniffing (incidex[parquet])
+        from ._parquet import read_parquet
+
+        yield from read_parquet(path, max_bytes, encoding)
+        return
     head = _read_head(path)
     if not head:
         yield _problem(EmptyInputError, "E003", str(path))

@@ -41,6 +41,7 @@ __all__ = ["CandidateScore", "IncidentResolver", "ResolverStore", "score_candida
 
 _MAX_ENTITY_QUERIES = 4
 _MAX_SHORTLIST = 12
+_COMMON_NAME_DOCS = 50  # (+1 per 1,000 reports seen) reports with a name: too common
 _PROFILE_REPORTS = 40  # reports read to profile a stored incident (first and last halves)
 _ATTACH_SCORE = 1.0
 _MAX_PLACE_PENALTY = -0.8
@@ -287,8 +288,16 @@ class IncidentResolver:
 
     def _distinctive(self, f: ReportFeatures) -> list[str]:
         """The report's rarest names (fewest reports seen with them), multi-word first."""
-        names = [n for n in f.entities if 3 <= len(n) <= 60 and any(c.isalpha() for c in n)]
-        names.sort(key=lambda n: (self.stats.df.get("\x00" + n, 0), -n.count(" "), n))
+        # A name in many reports (a capital city, a word capitalised in every headline) is
+        # no block: its full-text posting list grows with the corpus. Dates cover those.
+        common = _COMMON_NAME_DOCS + self.stats.docs // 1000
+        df = self.stats.df
+        names = [
+            n
+            for n in f.entities
+            if 3 <= len(n) <= 60 and any(c.isalpha() for c in n) and df.get("\x00" + n, 0) <= common
+        ]
+        names.sort(key=lambda n: (df.get("\x00" + n, 0), -n.count(" "), n))
         return names[:_MAX_ENTITY_QUERIES]
 
     @staticmethod

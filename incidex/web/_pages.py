@@ -419,28 +419,31 @@ def _supporting(incident: Incident) -> dict[str, list[Evidence]]:
         def add(key: str, a: Assertion[Any], _r: Any = report, _ref: Any = ref) -> None:
             out[key].append(evidence_of(_r, a, _ref))
 
-        for a in report.when:
-            if s.date is not None and a.normalized.date == s.date:
-                add("date", a)
-        for a in report.where:
-            n = a.normalized
-            if n.role == "scene" and (
-                (s.venue and n.venue == s.venue)
-                or (s.city and n.city == s.city)
-                or (not s.city and s.country_code and n.country_code == s.country_code)
+        for w in report.when:
+            if s.date is not None and w.normalized.date == s.date:
+                add("date", w)
+        for p in report.where:
+            place = p.normalized
+            if place.role == "scene" and (
+                (s.venue and place.venue == s.venue)
+                or (s.city and place.city == s.city)
+                or (not s.city and s.country_code and place.country_code == s.country_code)
             ):
-                add("place", a)
-        for a in report.types:
-            if a.normalized.name in s.types[:2]:
-                add("types", a)
-        for a in report.perpetrators:
-            if a.normalized.group and a.normalized.group in s.groups:
-                add("groups", a)
-        for a in report.casualties:
-            n = a.normalized
+                add("place", p)
+        for t in report.types:
+            if t.normalized.name in s.types[:2]:
+                add("types", t)
+        for g in report.perpetrators:
+            if g.normalized.group and g.normalized.group in s.groups:
+                add("groups", g)
+        for c in report.casualties:
             for key, figure in (("killed", s.killed), ("wounded", s.wounded)):
-                if n.category == key and figure is not None and n.conservative == figure:
-                    add(key, a)
+                if (
+                    c.normalized.category == key
+                    and figure is not None
+                    and c.normalized.conservative == figure
+                ):
+                    add(key, c)
     return out
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from ...model import Claim, LegalStep, Perpetrator, Stance, Threat
+from ...model import Claim, EventType, LegalStep, Perpetrator, Stance, Threat
 from .._doc import SentInfo, add_assertion, ensure_extensions, sent_info, sentence_of
+from ..gazetteer import default_gazetteer
 from ..kb import default_kb
 from ..lexicon import default_lexicon
 from .attribution import actor_name, phrase_of
 from .casualties import read_number
+from .matching import negated
 
 __all__ = ["ActorExtractor"]
 
@@ -71,13 +73,17 @@ class ActorExtractor:
             self._perpetrators(doc, sent, info)
             self._legal(doc, sent, info)
             self._threats(doc, sent, info)
+            self._copula_nationality(doc, sent)
         return doc
 
     def _perpetrators(self, doc: Doc, sent: Span, info: SentInfo) -> None:
         about_attack = info.attack or bool(info.events & {"Claim of Responsibility"})
         if "Threat/Propaganda" in info.events and not info.events_attack:
             return
-        for span, name, parent in self._groups_in(doc, sent) if about_attack else []:
+        official = info.speaker is not None and self.kb.outlet(info.speaker) is None
+        for span, name, parent in self._groups_in(doc, sent):
+            if not (about_attack or official or _blamer(span)):
+                continue
             if (
                 _in_claim_context(span)
                 or info.speaker is not None
@@ -99,13 +105,7 @@ class ActorExtractor:
                 continue
             if token.dep_ == "compound":
                 continue
-            count = None
-            number_token = None
-            for child in token.children:
-                if child.dep_ == "nummod" or child.like_num:
-                    number = read_number(doc, child.i, self.lex)
-                    if number is not None and not number.vague:
-                        count, number_token = number.value, child
+            count, number_token = self._count(doc, token)
             nationality = self._nationality(doc, token)
             names = self._names(doc, token, {"appos"})
             if count is None and nationality is None and not names:
@@ -175,9 +175,42 @@ class ActorExtractor:
                                 stance=Stance.asserted,
                             )
 
+    def _count(self, doc: Doc, token: Token) -> tuple[int | None, Token | None]:
+        """'four individuals', 'SOME 40 SHINING PATH TERRORISTS', 'a lone gunman' (1)."""
+        for child in token.children:
+            if child.dep_ == "nummod" or child.like_num:
+                number = read_number(doc, child.i, self.lex)
+                if number is not None and not number.vague:
+                    return number.value, child
+        # a number a few words before, over adjectives and a group's name (weak parse)
+        for i in range(token.i - 1, max(token.sent.start, token.i - 5) - 1, -1):
+            number = read_number(doc, i, self.lex)
+            if number is not None and not number.vague and number.value > 1:
+                return number.value, doc[i]
+            if doc[i].pos_ not in {"ADJ", "PROPN", "NOUN"} and not doc[i].is_upper:
+                break
+        if token.tag_ == "NN" and token.lower_ in self.perp_nouns | {"man", "woman"}:
+            dets = {c.lower_ for c in token.children if c.dep_ in {"det", "amod"}}
+            if dets & {"a", "an", "the", "lone", "single"} and not self._plural_perps(doc):
+                return 1, None
+        return None, None
+
+    def _plural_perps(self, doc: Doc) -> bool:
+        return any(t.tag_ == "NNS" and t.lower_ in self.perp_nouns for t in doc)
+
     def _armed_individuals(self, token: Token) -> bool:
         """'Four individuals armed with rifles', 'three armed men'."""
-        if token.lower_ not in {"individuals", "men", "man", "people", "persons", "youths"}:
+        if token.lower_ not in {
+            "individuals",
+            "individual",
+            "men",
+            "man",
+            "people",
+            "persons",
+            "youths",
+            "woman",
+            "women",
+        }:
             return False
         return any(
             c.lower_ in {"armed", "masked", "hooded", "unidentified"} for c in token.children
@@ -198,12 +231,58 @@ class ActorExtractor:
         return names
 
     def _nationality(self, doc: Doc, token: Token) -> str | None:
+        """'four Tajik nationals', 'a Libyan man', 'a man from Uzbekistan', 'the gunman, ...
+        a 50-year-old Iranian-born cleric'."""
+        spans = [(token.left_edge.i, token.i)]  # left modifiers: "four Tajik nationals"
+        for child in token.children:  # appositions: "the gunman, ... an Iranian-born cleric"
+            if child.dep_ == "appos":
+                spans.append((child.left_edge.i, child.right_edge.i))
+                spans.extend((g.left_edge.i, g.i) for g in child.children if g.dep_ == "appos")
         for span in doc.spans["nationalities"]:
-            if span.root.head == token or span.start in {token.i - 1, token.i - 2}:
+            if any(lo <= span.start <= hi for lo, hi in spans) or span.root.head == token:
                 found = self.kb.nationality(span.text)
                 if found is not None:
                     return found.demonym
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "from":
+                for obj in child.children:
+                    country = default_gazetteer().country(obj.text) if obj.dep_ == "pobj" else None
+                    if country is not None:
+                        demonym = self._demonym(country.code)
+                        if demonym:
+                            return demonym
         return None
+
+    def _demonym(self, code: str) -> str | None:
+        return next((n.demonym for n in self.kb.nationalities if n.country_code == code), None)
+
+    def _copula_nationality(self, doc: Doc, sent: Span) -> None:
+        """'the suspect was a Libyan man', 'Both are Filipinos'."""
+        for token in sent:
+            if token.lemma_ != "be":
+                continue
+            subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            attr = next((c for c in token.children if c.dep_ == "attr"), None)
+            if subj is None or attr is None:
+                continue
+            if subj.lower_ not in self.perp_nouns | {"suspect", "suspects", "both", "they"}:
+                continue
+            nationality = self._nationality(doc, attr)
+            if nationality is None and attr.lower_ in {
+                n.demonym.lower() for n in self.kb.nationalities
+            }:
+                found = self.kb.nationality(attr.text)
+                nationality = found.demonym if found else None
+            if nationality is None:
+                continue
+            add_assertion(
+                doc,
+                "perpetrators",
+                doc[subj.i : attr.i + 1],
+                Perpetrator(nationality=nationality, description=subj.lower_),
+                extractor=EXTRACTOR,
+                confidence=0.6,
+            )
 
     def _claims(self, doc: Doc, sent: Span, info: SentInfo) -> None:
         for token in sent:
@@ -244,9 +323,10 @@ class ActorExtractor:
                 kind = "denied"
             elif lemma in {"doubt", "question", "dismiss", "dispute"}:
                 kind = "doubted"
-            if kind is None:
-                continue
+            if kind is None or negated(doc[token.i : token.i + 1]):
+                continue  # "No group has claimed responsibility"
             self._claim(doc, sent, info, token, kind)
+        self._statement_claim(doc, sent, info)
 
     def _claim(self, doc: Doc, sent: Span, info: SentInfo, verb: Token, kind: str) -> None:
         subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
@@ -315,11 +395,64 @@ class ActorExtractor:
             stance=stance,
         )
 
+    def _statement_claim(self, doc: Doc, sent: Span, info: SentInfo) -> None:
+        """A group saying it carried out the attack: 'al-Shabaab said in a statement that it
+        had killed 30 soldiers'."""
+        if info.speaker is None or not (info.attack or info.events_attack):
+            return
+        group = self.kb.group(info.speaker)
+        if group is None:
+            return
+        via = channel = None
+        for hit in doc.spans["outlets"]:
+            if sent.start <= hit.start and hit.end <= sent.end:
+                outlet = self.kb.outlet(hit.text)
+                if outlet is not None and outlet.kind == "platform":
+                    channel = channel or outlet.name
+                elif outlet is not None:
+                    via = via or outlet.name
+        cue = (
+            doc[info.speaker_start : info.speaker_start + 1]
+            if info.speaker_start is not None
+            else sent
+        )
+        ancestors = self.kb.ancestors(group.name)
+        add_assertion(
+            doc,
+            "claims",
+            cue,
+            Claim(kind="claimed", by=group.name, group=group.name, via=via, channel=channel),
+            extractor=EXTRACTOR,
+            confidence=0.65,
+            speaker=group.name,
+            stance=Stance.claimed,
+        )
+        add_assertion(
+            doc,
+            "perpetrators",
+            cue,
+            Perpetrator(group=group.name, parent=ancestors[0] if ancestors else None),
+            extractor=EXTRACTOR,
+            confidence=0.65,
+            speaker=group.name,
+            stance=Stance.claimed,
+        )
+        add_assertion(
+            doc,
+            "types",
+            cue,
+            EventType(name="Claim of Responsibility", gtd_code=None, attack=False),
+            extractor=EXTRACTOR,
+            confidence=0.65,
+        )
+
     def _legal(self, doc: Doc, sent: Span, info: SentInfo) -> None:
         steps = self.lex.legal_steps
         for token in sent:
             lemma = token.lemma_.lower()
             step = steps.get(lemma)
+            if lemma == "find" and any(c.lower_ == "guilty" for c in token.children):
+                step = "convicted"
             if step is None or token.pos_ not in {"VERB", "ADJ"}:
                 continue
             if (
@@ -353,6 +486,12 @@ class ActorExtractor:
                         number = read_number(doc, child.i, self.lex)
                         if number is not None and not number.vague:
                             count = number.value
+                if (
+                    count is None
+                    and who.tag_ == "NN"
+                    and any(c.lower_ in {"a", "an", "one"} for c in who.children)
+                ):
+                    count = 1  # "police arrested a 52-year-old man"
                 nationality = self._nationality(doc, who)
                 names = self._names(doc, who, {"appos", "compound"})
             elif step not in {"arrested", "detained", "charged"}:
@@ -492,6 +631,14 @@ def _in_claim_context(span: Span) -> bool:
 
 def _is_object_of_doubt(span: Span) -> bool:
     return any(t.lemma_.lower() in {"doubt", "question", "dismiss"} for t in span.root.ancestors)
+
+
+def _blamer(span: Span) -> str | None:
+    """'Police blamed Boko Haram': the subject of blame/accuse whose object is the group."""
+    head = span.root.head
+    if span.root.dep_ == "dobj" and head.lemma_.lower() in {"blame", "accuse", "suspect"}:
+        return _subject_name(head)
+    return None
 
 
 def _attributed_to(verb: Token) -> Span | None:

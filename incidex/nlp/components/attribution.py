@@ -56,7 +56,9 @@ def phrase_of(token: Token) -> Span:
     left = token.left_edge.i
     right = token.i
     for child in token.rights:
-        if child.dep_ in {"compound", "flat", "nummod", "amod", "nmod", "poss"}:
+        if child.dep_ in {"compound", "flat", "nummod", "amod", "nmod", "poss"} or (
+            child.dep_ == "appos" and child.pos_ == "PROPN"  # "the Islamist group al-Shabaab"
+        ):
             right = max(right, child.right_edge.i)
     while left < token.i and (doc[left].lower_ in _DROP_LEFT or doc[left].is_punct):
         left += 1
@@ -165,6 +167,14 @@ class Attribution:
                 continue
             subjects = [c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}]
             if not subjects:
+                # "..., Temporary Chief Constable Dee Collins said." parsed without a subject
+                before = [
+                    e
+                    for e in sent.ents
+                    if e.end == token.i and e.label_ in {"PERSON", "ORG", "GPE", "NORP"}
+                ]
+                if before:
+                    return actor_name(before[0]), Stance(stance_name), before[0].root.i
                 continue
             subj = subjects[0]
             if subj.lower_ in PRONOUNS:

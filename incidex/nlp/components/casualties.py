@@ -364,11 +364,12 @@ class CasualtyExtractor:
         # word before the number: "killing at least 20", "death toll rose to 40"
         k = number.start - 1
         steps = 0
-        while k >= sent_start and steps < 5:
+        while k >= sent_start and steps < 8:
             word = doc[k].lower_
             if word == "including":
                 return None  # a subset of a figure given before
-            category = self.category_word(word)
+            # casualty verbs right before the number; "toll" may stand further back
+            category = self.category_word(word) if steps < 5 else None
             if (
                 category is not None
                 and doc[k].pos_ in {"VERB", "AUX"} | {"NOUN"}

@@ -20,7 +20,7 @@ from ..dateline import parse_dateline
 from ..kb import default_kb
 from ..lexicon import default_lexicon
 
-__all__ = ["KbMatcher", "NewlineSentences", "TriggerMatcher", "inflections"]
+__all__ = ["KbMatcher", "NewlineSentences", "TriggerMatcher", "inflections", "negated"]
 
 SPAN_KEYS = ("groups", "outlets", "weapons", "targets", "nationalities")
 
@@ -178,7 +178,7 @@ _CROWDS = {
 _NEGATIONS = {"no", "not", "never", "nobody", "none", "n't"}
 
 
-def _negated(span: Span) -> bool:
+def negated(span: Span) -> bool:
     """'No group has claimed responsibility', 'did not claim'."""
     for token in span:
         head = token if token.pos_ in {"VERB", "AUX"} else token.head
@@ -284,6 +284,13 @@ class TriggerMatcher:
                 "on fire"
             ):
                 # "opened fire on", "came under fire": only a verb of setting makes it arson
+                continue
+            if len(span) == 1 and span[0].tag_ == "VBG" and span[0].dep_ in {"amod", "compound"}:
+                continue  # "blasting caps", "shooting range": a modifier, not an event
+            if label == "Claim of Responsibility" and negated(span):
+                continue  # "No group has claimed responsibility"
+            if label in self.attack_names and _past_event(span):
+                info.generic_attack = True  # about an earlier attack, not a new one
                 continue
             info.events.add(label)
             if label in self.attack_names:

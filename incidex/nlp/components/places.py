@@ -87,7 +87,11 @@ class PlaceExtractor:
             found = self._dateline(doc, countries_named)
             if found is not None:
                 scene_city, scene_country = found
-        venues.extend(self._target_venues(doc))
+        named = [
+            v for v in venues if v[-1].lower_ in VENUE_WORDS and sentence_of(doc, v.start)[1].attack
+        ]
+        if not named:  # a named venue ("Crocus City Hall") beats "a concert center"
+            venues.extend(self._target_venues(doc))
         seen: set[tuple[int, int]] = set()
         for ent in venues:
             if (ent.start, ent.end) in seen:
@@ -126,7 +130,11 @@ class PlaceExtractor:
             if not (root.dep_ == "pobj" and root.head.lower_ in _VENUE_PREPS):
                 continue
             _, info = sentence_of(doc, hit.start)
-            if not info.attack:
+            if (
+                not info.attack
+                or info.events & {"Arrest", "Charge/Trial"}
+                and not (info.events_attack)
+            ):
                 continue
             left = root.left_edge.i
             while left < root.i and doc[left].lower_ in {"a", "an", "the", "its", "their"}:
@@ -165,6 +173,12 @@ class PlaceExtractor:
         return None
 
     def _role(self, ent: Span, info: SentInfo) -> str:
+        role = self._syntactic_role(ent, info)
+        if role == "scene" and info.events & {"Arrest", "Charge/Trial"} and not info.events_attack:
+            return "mentioned"  # "detained in a raid on a house in Maguindanao"
+        return role
+
+    def _syntactic_role(self, ent: Span, info: SentInfo) -> str:
         root = ent.root
         head = root.head
         lex = self.lex
@@ -298,7 +312,7 @@ def _near_attack(ent: Span) -> bool:
     clause about something else ("the conflict in Ukraine")."""
     lex = default_lexicon()
     node = ent.root
-    for _ in range(5):
+    for _ in range(8):
         node = node.head
         lemma = node.lemma_.lower()
         if lemma in lex.generic_attack_lemmas or lemma in {

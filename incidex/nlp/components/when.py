@@ -45,6 +45,11 @@ _LOOSE_CLOCK = re.compile(
     r"(?P<t>(?:[01]\d|2[0-3]):?[0-5]\d)(?:\s{0,2}(?:hours|hrs|gmt|utc))?\b",
     re.I,
 )
+_RELATIVE_PHRASE = re.compile(
+    r"\b(?:yesterday|last night|this morning|on (?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday))\b",
+    re.I,
+)
 _MUC_DATE = re.compile(r"\b(\d{1,2}) (%s)\.? (\d{2}|\d{4})\b" % _MONTHS, re.I)
 _PERIODS = {
     "day": Precision.day,
@@ -131,6 +136,13 @@ class WhenExtractor:
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None and (span.start_char, span.end_char) not in seen:
                 date_spans.append(span)
+        covered_dates = {i for e in date_spans for i in range(e.start_char, e.end_char)}
+        for m in _RELATIVE_PHRASE.finditer(doc.text):
+            if m.start() in covered_dates:
+                continue
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            if span is not None:
+                date_spans.append(span)  # "LAST NIGHT" in upper-case text NER does not tag
         for ent in date_spans:
             self._date(doc, ent, parser, base)
         time_spans = [e for e in doc.ents if e.label_ == "TIME"]
@@ -158,7 +170,12 @@ class WhenExtractor:
         lemma = verb.lemma_.lower() if verb is not None else ""
         if lemma in self.lex.background_verbs:
             return
-        if lemma in self.lex.speech_verbs and lemma not in {"claim"}:
+        if (
+            lemma in self.lex.speech_verbs
+            and lemma not in {"claim"}
+            and verb is not None
+            and min(abs(verb.i - ent.start), abs(verb.i - ent.end + 1)) <= 3
+        ):
             return  # "police said on Saturday": the date of the statement
         step = self.lex.legal_steps.get(lemma)
         if (

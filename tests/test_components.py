@@ -1,0 +1,331 @@
+"""Each pipeline component on short texts written for the test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from incidex.model import IncidentReport
+from incidex.nlp.components.when import parse_clock
+from incidex.nlp.dateline import parse_dateline
+from incidex.nlp.gazetteer import default_gazetteer
+
+
+def run(
+    nlp: Any,
+    text: str,
+    published: str | None = "2024-03-25T12:00:00+00:00",
+    source: str | None = "Test Wire",
+) -> IncidentReport:
+    from incidex.nlp.extract import extract
+
+    result = extract(text, published=published, source=source, nlp=nlp)
+    return result.incidents[0] if result.incidents else IncidentReport(article_id="none")
+
+
+# ---- pure helpers (no model) ----
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("6:54 p.m.", dt.time(18, 54)),
+        ("around 7:58 pm", dt.time(19, 58)),
+        ("18:54", dt.time(18, 54)),
+        ("2300", dt.time(23, 0)),
+        ("12 a.m.", dt.time(0, 0)),
+        ("noon", dt.time(12, 0)),
+        ("7", None),  # a bare number is not a time
+        ("25:10", None),
+    ],
+)
+def test_parse_clock(text: str, expected: dt.time | None) -> None:
+    assert parse_clock(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "outlet", "date"),
+    [
+        ("BOSTON (Example Wire) - Two bombs", "BOSTON", "Example Wire", None),
+        ("COTABATO CITY, Philippines - Police", "COTABATO CITY", None, None),
+        (
+            "LIMA, 14 APR 90 (EXAMPLE WIRE) -- [TEXT] A",
+            "LIMA",
+            "EXAMPLE WIRE",
+            dt.date(1990, 4, 14),
+        ),
+    ],
+)
+def test_dateline(text: str, place: str, outlet: str | None, date: dt.date | None) -> None:
+    dateline = parse_dateline(text)
+    assert dateline is not None
+    assert (dateline.place, dateline.outlet, dateline.date) == (place, outlet, date)
+
+
+@pytest.mark.parametrize("text", ["Police said - nothing more", "A recent poster has emerged"])
+def test_not_a_dateline(text: str) -> None:
+    assert parse_dateline(text) is None
+
+
+def test_gazetteer_prefers_the_country_the_text_names() -> None:
+    gaz = default_gazetteer()
+    assert gaz.city("Moscow").country_code == "RU"  # type: ignore[union-attr]
+    assert gaz.city("Reading", prefer=("GB",)).country_code == "GB"  # type: ignore[union-attr]
+    assert gaz.country("the United States").code == "US"  # type: ignore[union-attr]
+
+
+# ---- components through the pipeline ----
+
+pytestmark_slow = pytest.mark.slow
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "category", "values"),
+    [
+        (
+            "Gunmen attacked the hall, resulting in at least 137 deaths.",
+            "killed",
+            {"low": 137, "qualifier": "at least"},
+        ),
+        (
+            "A bomb exploded in the market, killing 12 people and wounding 30.",
+            "wounded",
+            {"exact": 30},
+        ),
+        (
+            "A bomb exploded in the market, killing 12 people and wounding 30.",
+            "killed",
+            {"exact": 12},
+        ),
+        ("The death toll from the bombing rose to 40, officials said.", "killed", {"exact": 40}),
+        ("Dozens were wounded when the bomb exploded.", "wounded", {"estimate": 12, "vague": True}),
+        (
+            "Militants attacked the post, killing five policemen and two civilians.",
+            "killed",
+            {"exact": 7, "qualifier": "total"},
+        ),
+        (
+            "Gunmen opened fire at the rally; between 20 and 30 people were killed.",
+            "killed",
+            {"low": 20, "high": 30},
+        ),
+        (
+            "Three of the attackers were killed in the shootout with police.",
+            "perpetrators_killed",
+            {"exact": 3},
+        ),
+        ("A fire was set deliberately at the mosque. No one was injured.", "wounded", {"exact": 0}),
+    ],
+)
+def test_casualties(nlp: Any, text: str, category: str, values: dict[str, Any]) -> None:
+    report = run(nlp, text)
+    found = [a.normalized for a in report.casualties if a.normalized.category == category]
+    assert any(all(getattr(c, k) == v for k, v in values.items()) for c in found), found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen stormed the 6,200-seat hall, which can host up to 6,200 guests.",
+        "The attackers left over 500 spent cartridges at the scene of the shooting.",
+        "The 24-year-old gunman opened fire in the 2019 attack.",
+        "No group has claimed the bombing, in which nobody was killed, police said.",
+    ],
+)
+def test_numbers_that_are_not_casualties(nlp: Any, text: str) -> None:
+    report = run(nlp, text)
+    figures = {
+        v
+        for a in report.casualties
+        for v in (a.normalized.exact, a.normalized.low, a.normalized.high, a.normalized.estimate)
+    }
+    assert not figures - {0, None}, figures
+
+
+@pytest.mark.slow
+def test_relative_date_resolved_against_publication(nlp: Any) -> None:
+    # published on a Monday; "on Friday" is three days before, "on Monday" the same day
+    report = run(
+        nlp,
+        "Gunmen attacked a police post on Friday, killing two officers.",
+        published="2024-03-25T09:00:00+00:00",
+    )
+    assert {a.normalized.date for a in report.when} == {dt.date(2024, 3, 22)}
+    report = run(
+        nlp,
+        "Gunmen attacked a police post on Monday, killing two officers.",
+        published="2024-03-25T20:00:00+00:00",
+    )
+    assert {a.normalized.date for a in report.when} == {dt.date(2024, 3, 25)}
+
+
+@pytest.mark.slow
+def test_no_date_is_invented_without_publication_date(nlp: Any) -> None:
+    report = run(
+        nlp, "Gunmen attacked a police post on Friday, killing two officers.", published=None
+    )
+    assert report.when == []
+
+
+@pytest.mark.slow
+def test_founding_date_is_not_the_incident_date(nlp: Any) -> None:
+    report = run(
+        nlp,
+        "The group, formed in Afghanistan in late 2014, attacked a police post "
+        "in Kabul on Friday, killing two officers.",
+    )
+    assert all(
+        a.normalized.date != dt.date(2014, 12, 1)
+        and (a.normalized.date is None or a.normalized.date.year == 2024)
+        for a in report.when
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "place", "role"),
+    [
+        (
+            "Police said the attackers who bombed the market in Kabul were heading to Pakistan.",
+            "Pakistan",
+            "destination",
+        ),
+        ("A bomb exploded at a bus station in Kabul, killing 12 people.", "Kabul", "scene"),
+        (
+            "The group, formed in Syria in 2012, bombed a market in Baghdad, killing 9 people.",
+            "Syria",
+            "mentioned",
+        ),
+    ],
+)
+def test_place_roles(nlp: Any, text: str, place: str, role: str) -> None:
+    report = run(nlp, text)
+    roles = {(a.normalized.name, a.normalized.role) for a in report.where}
+    assert (place, role) in roles, roles
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("Five people were killed in the bombing, according to TASS news agency.", "TASS"),
+        ("Interior Minister Ahmad Khan said five people were killed in the bombing.", "Ahmad Khan"),
+        ("Five people were killed in the bombing, police said.", "police"),
+    ],
+)
+def test_attribution(nlp: Any, text: str, speaker: str) -> None:
+    report = run(nlp, text)
+    killed = [a for a in report.casualties if a.normalized.category == "killed"]
+    assert killed and killed[0].speaker == speaker
+    assert killed[0].outlet == "Test Wire"
+
+
+@pytest.mark.slow
+def test_outlet_is_the_default_speaker(nlp: Any) -> None:
+    report = run(nlp, "A bomb exploded in a market in Kabul, killing 12 people.")
+    assert {a.speaker for a in report.casualties} == {"Test Wire"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "group", "parent"),
+    [
+        (
+            "ISKP claimed responsibility for the bombing in Kabul.",
+            "Islamic State - Khorasan Province",
+            "Islamic State",
+        ),
+        (
+            "Wilayat Khorasan claimed responsibility for the attack on the mosque.",
+            "Islamic State - Khorasan Province",
+            "Islamic State",
+        ),
+        (
+            "Al-Shabaab claimed responsibility for the attack in Mogadishu through Radio Andalus.",
+            "al-Shabaab",
+            "al-Qaeda",
+        ),
+    ],
+)
+def test_groups_resolved_through_aliases(nlp: Any, text: str, group: str, parent: str) -> None:
+    report = run(nlp, text)
+    claims = {(a.normalized.group, a.normalized.kind) for a in report.claims}
+    assert (group, "claimed") in claims
+    perps = {(a.normalized.group, a.normalized.parent) for a in report.perpetrators}
+    assert (group, parent) in perps
+
+
+@pytest.mark.slow
+def test_negated_claim_is_no_claim(nlp: Any) -> None:
+    report = run(
+        nlp, "A bomb exploded in Kabul, killing 12 people. No group has claimed responsibility."
+    )
+    assert report.claims == []
+    assert "Claim of Responsibility" not in {a.normalized.name for a in report.types}
+
+
+@pytest.mark.slow
+def test_denial_keeps_who_denied(nlp: Any) -> None:
+    report = run(
+        nlp,
+        "A bomb exploded in Quetta, killing 12 people. The Pakistani Taliban "
+        "denied any involvement in the attack.",
+    )
+    denied = [a for a in report.claims if a.normalized.kind == "denied"]
+    assert denied and denied[0].normalized.group == "Tehrik-i-Taliban Pakistan"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "type_", "subtype"),
+    [
+        (
+            "Gunmen armed with AK-47 rifles attacked the hotel.",
+            "Firearms",
+            "Automatic or Semi-Automatic Rifle",
+        ),
+        (
+            "A man stabbed three people with a knife at the station.",
+            "Melee",
+            "Knife or Other Sharp Object",
+        ),
+        ("Attackers set the school on fire overnight.", "Incendiary", "Arson/Fire"),
+    ],
+)
+def test_weapons(nlp: Any, text: str, type_: str, subtype: str) -> None:
+    report = run(nlp, text)
+    assert (type_, subtype) in {(a.normalized.type, a.normalized.subtype) for a in report.weapons}
+
+
+@pytest.mark.slow
+def test_weapon_on_a_propaganda_poster_is_not_an_attack_weapon(nlp: Any) -> None:
+    report = run(nlp, "A new propaganda poster threatening France shows a masked man with a knife.")
+    assert report.weapons == []
+
+
+@pytest.mark.slow
+def test_timeline_steps(nlp: Any) -> None:
+    report = run(
+        nlp,
+        "The gunmen entered the mall at 10:05 a.m. and opened fire. They fled "
+        "at 10:40 a.m., police said.",
+    )
+    times = {a.normalized.time for a in report.timeline}
+    assert {dt.time(10, 5), dt.time(10, 40)} <= times
+
+
+@pytest.mark.slow
+def test_uppercase_wire_text(nlp: Any) -> None:
+    report = run(
+        nlp,
+        "SAN SALVADOR, 12 JAN 90 (RADIO) -- URBAN GUERRILLAS ATTACKED A POLICE "
+        "POST IN SAN MIGUEL LAST NIGHT, KILLING THREE POLICEMEN, POLICE REPORTED.",
+        published=None,
+    )
+    killed = [a.normalized for a in report.casualties if a.normalized.category == "killed"]
+    assert killed and killed[0].exact == 3
+    assert {a.normalized.date for a in report.when} == {dt.date(1990, 1, 11)}
