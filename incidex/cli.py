@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -92,6 +93,7 @@ def demo(db: str | None, quiet: bool) -> None:
     """
     from .cards import render_incident
     from .jobs import example_corpus, ingest
+    from .resolve import resolve_stored_incident
 
     with _open_store(db) as store:
         report = ingest([example_corpus()], store)
@@ -100,19 +102,55 @@ def demo(db: str | None, quiet: bool) -> None:
             return
         for summary in store.incidents(limit=100, sort="date"):
             click.echo("")
-            click.echo(render_incident(store.incident(summary.id)))
+            click.echo(
+                render_incident(
+                    store.incident(summary.id), resolve_stored_incident(store, summary.id)
+                )
+            )
 
 
 @cli.command(context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @click.option("--encoding", default=None, help="Force a text encoding (e.g. latin-1).")
+@click.option(
+    "--workers",
+    "-w",
+    default="1",
+    show_default=True,
+    help="Extraction processes; 'all' (or 0) for every core.",
+)
+@click.option(
+    "--no-filter",
+    is_flag=True,
+    help="Run the full pipeline on every article (no cheap relevance filter first).",
+)
+@click.option(
+    "--dask",
+    "dask_url",
+    default=None,
+    metavar="URL",
+    help="Extract on a Dask cluster: tcp://scheduler:8786, local[:N] or local-threads:N.",
+)
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --dask: workers write result partitions here (see `incidex load`).",
+)
 @click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
 @_fail_cleanly
 def ingest(
-    paths: tuple[Path, ...], db: str | None, encoding: str | None, no_progress: bool
+    paths: tuple[Path, ...],
+    db: str | None,
+    encoding: str | None,
+    workers: str,
+    no_filter: bool,
+    dask_url: str | None,
+    results_dir: Path | None,
+    no_progress: bool,
 ) -> None:
-    """Read reports (text, HTML, JSON Lines, RSS/Atom, folders) into the database.
+    """Read reports (text, HTML, JSON Lines, Parquet, RSS/Atom, folders) into the database.
 
     Re-ingesting the same text or URL changes nothing. Files that cannot be read are
     listed with the reason; the rest of the batch is still stored.
@@ -120,32 +158,155 @@ def ingest(
     \b
     Example:
         incidex ingest reports/ wire.jsonl feed.xml
-        incidex ingest --db events.db article.html
+        incidex ingest --workers all corpus.jsonl
+        incidex ingest --dask tcp://scheduler:8786 --db postgresql://u@db/incidex corpus/
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
+    from .jobs import ProgressMeter, count_articles, default_workers
     from .jobs import ingest as run_ingest
 
+    if workers.lower() in {"all", "0"}:
+        n_workers = default_workers()
+    elif workers.isdigit():
+        n_workers = int(workers)
+    else:
+        raise click.BadParameter("a number of processes, or 'all'", param_hint="--workers")
+    show = not no_progress and sys.stderr.isatty()
+    meter = ProgressMeter(
+        count_articles(paths) if show else None,
+        on_update=(lambda m: click.echo(f"\r{m.describe()}", err=True, nl=False)) if show else None,
+    )
     with _open_store(db) as store:
-        show = not no_progress and sys.stderr.isatty()
-        progress = Progress(
-            TextColumn("ingesting"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            transient=True,
-            disable=not show,
-        )
-        with progress:
-            task = progress.add_task("ingest", total=None, rate="")
+        if dask_url:
+            from .distributed import dask_ingest
 
-            def advance(n: int) -> None:
-                progress.advance(task, n)
-
-            report = run_ingest(paths, store, encoding=encoding, progress=advance)
+            report = dask_ingest(
+                paths,
+                store,
+                scheduler=dask_url,
+                encoding=encoding,
+                progress=meter,
+                prefilter=not no_filter,
+                results_dir=results_dir,
+            )
+        else:
+            report = run_ingest(
+                paths,
+                store,
+                encoding=encoding,
+                progress=meter,
+                workers=n_workers,
+                prefilter=not no_filter,
+            )
+        if show:
+            click.echo("", err=True)
         _print_ingest_summary(report)
         if not report.ok:
             raise click.ClickException("nothing could be read; see the problems above.")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@_fail_cleanly
+def load(paths: tuple[Path, ...], db: str | None) -> None:
+    """Load result partitions written by `incidex ingest --dask ... --results-dir DIR`.
+
+    \b
+    Example:
+        incidex load results/ --db postgresql://u@db/incidex
+    """
+    from .jobs import load_results
+
+    with _open_store(db) as store:
+        _print_ingest_summary(load_results(paths, store))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("keep_id")
+@click.argument("other_id")
+@db_option
+@click.option("--reason", required=True, help="Why: kept in the audit log.")
+@click.option("--who", default=None, help="Who decided [default: $USER].")
+@_fail_cleanly
+def merge(keep_id: str, other_id: str, db: str | None, reason: str, who: str | None) -> None:
+    """Merge OTHER_ID into KEEP_ID (a wrong split); the change is logged.
+
+    \b
+    Example:
+        incidex merge i3f2a9c1b7d40 i77aa01c9e2b3 --reason "same attack, later toll"
+    """
+    from .resolve import merge_incidents
+
+    with _open_store(db) as store:
+        incident = merge_incidents(
+            store, keep_id, other_id, reason=reason, who=who or os.environ.get("USER")
+        )
+    click.echo(f"merged {other_id} into {incident.id}: {len(incident.reports)} reports")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("incident_id")
+@click.option("--reports", required=True, help="Comma-separated report ids to move out.")
+@db_option
+@click.option("--reason", required=True, help="Why: kept in the audit log.")
+@click.option("--who", default=None, help="Who decided [default: $USER].")
+@_fail_cleanly
+def split(incident_id: str, reports: str, db: str | None, reason: str, who: str | None) -> None:
+    """Move reports out of an incident into a new one (a wrong merge); the change is logged.
+
+    \b
+    Example:
+        incidex split i3f2a9c1b7d40 --reports a1b2c3d4e5f6a7b8c-0 --reason "different attack"
+    """
+    from .resolve import split_incident
+
+    ids = [r.strip() for r in reports.split(",") if r.strip()]
+    with _open_store(db) as store:
+        new_id = split_incident(
+            store, incident_id, ids, reason=reason, who=who or os.environ.get("USER")
+        )
+    click.echo(new_id)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--articles", "-n", default=1000, show_default=True, help="Generated articles per stream."
+)
+@click.option("--workers", default=None, type=int, help="Processes for the parallel runs.")
+@click.option(
+    "--relevant-fraction",
+    default=0.1,
+    show_default=True,
+    help="Share of relevant articles in the mixed stream.",
+)
+@click.option(
+    "--parts",
+    default="spacy,end-to-end,mixed,no-filter",
+    show_default=True,
+    help="Which runs to make.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_fail_cleanly
+def bench(
+    articles: int, workers: int | None, relevant_fraction: float, parts: str, as_json: bool
+) -> None:
+    """Measure throughput and memory against the bare spaCy pipeline (generated texts).
+
+    \b
+    Example:
+        incidex bench --articles 1000
+        incidex bench --articles 10000 --json
+    """
+    from .bench import run_bench
+
+    result = run_bench(
+        articles,
+        workers=workers,
+        relevant_fraction=relevant_fraction,
+        parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
+        log=None if as_json else (lambda line: click.echo(line, err=True)),
+    )
+    click.echo(json.dumps(result.to_json()) if as_json else result.table())
 
 
 def _print_ingest_summary(report: Any) -> None:
@@ -343,7 +504,8 @@ def _cell(value: Any) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the incident as JSON.")
 @_fail_cleanly
 def show(incident_id: str, db: str | None, as_json: bool) -> None:
-    """Show one incident as a card: each value with its sources.
+    """Show one incident as a card: each value with its sources, the toll series, claims and
+    disputes, follow-ups and independent-source counts.
 
     \b
     Example:
@@ -351,13 +513,19 @@ def show(incident_id: str, db: str | None, as_json: bool) -> None:
         incidex show i3f2a9c1b7d40 --json
     """
     from .cards import render_incident
+    from .resolve import resolve_stored_incident
 
     with _open_store(db) as store:
         incident = store.incident(incident_id)
+        resolved = resolve_stored_incident(store, incident_id)
     if as_json:
-        click.echo(incident.model_dump_json(indent=2))
+        payload = {
+            "incident": incident.model_dump(mode="json"),
+            "resolved": resolved.model_dump(mode="json"),
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_incident(incident))
+        click.echo(render_incident(incident, resolved))
 
 
 @cli.command(context_settings=CONTEXT)

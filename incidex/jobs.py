@@ -29,6 +29,7 @@ from .config import Settings, load_settings
 from .ingest import ReadProblem, detect_language, read_paths
 from .model import Article, ArticleResult
 from .nlp.extract import Extractor
+from .nlp.pipeline import load_pipeline
 from .resolve import IncidentResolver
 from .store import IncidentStore, SaveSummary
 
@@ -429,9 +430,14 @@ def extract_stream(
             yield from _merge(slots, local.extract_articles(todo) if todo else ())
         return
     pending: deque[tuple[list[ArticleResult | None], Future[list[str]] | None]] = deque()
+    context = _mp_context()
+    if context.get_start_method() == "fork":
+        # Loaded once here, the pipeline is inherited by every forked worker (shared pages)
+        # instead of being built again in each.
+        load_pipeline(settings.spacy_model)
     with ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=_mp_context(),
+        mp_context=context,
         initializer=_init_worker,
         initargs=(settings.model_dump_json(),),
     ) as pool:

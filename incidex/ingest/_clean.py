@@ -29,7 +29,8 @@ _DROP.update({cp: None for cp in range(0x7F, 0xA0) if cp != 0x85})
 _TABLE: dict[int, str | None] = {**_DROP, **_SPACES, **_LINE_BREAKS}
 
 _RUN_OF_SPACES = re.compile(r" {2,}")
-_SPACES_AROUND_NEWLINE = re.compile(r" *\n *")
+# Runs of spaces are already one space here; " *\n *" would be quadratic on a long run.
+_SPACES_AROUND_NEWLINE = re.compile(r" ?\n ?")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 _UPPER = "A-ZÀ-ÖØ-Þ"

@@ -46,6 +46,57 @@ _BE = {
     "far",
     "already",
 }
+_BETWEEN_VERB_AND_NUMBER = {
+    "at",
+    "least",
+    "more",
+    "than",
+    "over",
+    "about",
+    "around",
+    "some",
+    "nearly",
+    "almost",
+    "up",
+    "to",
+    "as",
+    "many",
+    "an",
+    "estimated",
+    "approximately",
+    "roughly",
+    "a",
+    "the",
+    "another",
+    "no",
+    "fewer",
+    "less",
+    "and",
+    "injuring",
+    "wounding",
+    "killing",
+    "leaving",
+    "left",
+    "rose",
+    "reached",
+    "climbed",
+    "stands",
+    "stood",
+    "risen",
+    "has",
+    "had",
+    "of",
+    "further",
+    "upwards",
+    "excess",
+    "in",
+    "close",
+    "total",
+    "just",
+    "under",
+    "toll",
+    "death",
+}
 _LINK = {"of", "them", "whom", "people", "persons"}
 
 
@@ -312,6 +363,13 @@ class CasualtyExtractor:
             "p.m.",
         }:
             return None
+        # "the death toll ... has risen to 130": the parse links the figure to the toll
+        token = doc[number.start]
+        if token.dep_ == "pobj" and token.head.lower_ in {"to", "at", "of"}:
+            verb = token.head.head
+            subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if (subject is not None and subject.lower_ == "toll") or verb.lower_ == "toll":
+                return "killed", high, number.end
         # number before the word: "137 deaths", "20 people were killed", "12 of them wounded"
         k = j
         subject_perp = False
@@ -327,6 +385,12 @@ class CasualtyExtractor:
                 ]
                 if any(c in {"killed", "wounded"} for c in later):
                     category = None
+            if (
+                category in {"wounded", "hostages"}
+                and k + 1 < sent_end
+                and (doc[k + 1].lemma_.lower() == "die")
+            ):
+                return None  # "one of the wounded died": a death, counted in the new toll
             if category is not None:
                 if category == "killed" and subject_perp:
                     category = "perpetrators_killed"
@@ -364,12 +428,13 @@ class CasualtyExtractor:
         # word before the number: "killing at least 20", "death toll rose to 40"
         k = number.start - 1
         steps = 0
+        broken = False
         while k >= sent_start and steps < 8:
             word = doc[k].lower_
             if word == "including":
                 return None  # a subset of a figure given before
             # casualty verbs right before the number; "toll" may stand further back
-            category = self.category_word(word) if steps < 5 else None
+            category = self.category_word(word) if steps < 5 and not broken else None
             if (
                 category is not None
                 and doc[k].pos_ in {"VERB", "AUX"} | {"NOUN"}
@@ -388,6 +453,8 @@ class CasualtyExtractor:
                     return "killed", high, _people_end(doc, number, self.people)
             if word in {"toll"}:
                 return "killed", high, _people_end(doc, number, self.people)
+            if category is None and word not in _BETWEEN_VERB_AND_NUMBER:
+                broken = True  # "tried to kill a plan to close two fire stations"
             k -= 1
             steps += 1
         return None

@@ -71,8 +71,10 @@ class IncidentAssembler:
         present = {a.normalized.name for a in by_field["types"]}
         for weapon in by_field["weapons"]:
             inferred = INFERRED_TYPES.get(weapon.normalized.type_code)
-            if inferred is None or inferred[0] in present:
-                continue
+            if weapon.value.lower() in _EVENT_WORDS:
+                continue  # "a blast of rising costs": an event word is no weapon evidence
+            if inferred is None or inferred[0] in present or weapon.confidence < 0.6:
+                continue  # a weapon read off a verb ("firing") alone implies no attack
             if inferred[0] != "Armed Assault" and any(
                 a.normalized.attack for a in by_field["types"]
             ):
@@ -119,6 +121,21 @@ class IncidentAssembler:
         return types
 
 
+_EVENT_WORDS = {
+    "blast",
+    "blasts",
+    "explosion",
+    "explosions",
+    "firing",
+    "shooting",
+    "gunfire",
+    "shot",
+    "shots",
+    "fire",
+    "fires",
+    "bombing",
+    "bombings",
+}
 _OVERRIDING = {"Hostage Taking (Kidnapping)", "Hostage Taking (Barricade Incident)", "Hijacking"}
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from .._doc import ensure_extensions, sent_info
@@ -202,6 +202,84 @@ def _past_event(span: Span) -> bool:
     return False
 
 
+_PERSONS = {
+    "people",
+    "person",
+    "persons",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "child",
+    "children",
+    "officer",
+    "officers",
+    "policeman",
+    "policemen",
+    "soldier",
+    "soldiers",
+    "civilian",
+    "civilians",
+    "him",
+    "her",
+    "them",
+    "himself",
+    "herself",
+    "guard",
+    "guards",
+    "boy",
+    "girl",
+    "student",
+    "students",
+    "worshippers",
+    "victim",
+    "victims",
+    "hostage",
+    "hostages",
+    "passer-by",
+    "bystander",
+    "bystanders",
+    "journalist",
+}
+
+
+def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
+    """A one-word trigger whose arguments say it is no violence: a shot on goal, an amendment
+    'shot down', 'a blast of rising costs', 'under siege' in a match report."""
+    lemma = token.lemma_.lower()
+    if token.lower_ in {"shot", "shoots", "shoot"}:
+        lemma = "shoot"
+    if lemma == "shoot":
+        if token.pos_ == "NOUN":
+            return False  # "a shot" (on goal); the events are "shooting", "shots fired"
+        objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
+        if any(c.lower_ == "down" and c.dep_ == "prt" for c in token.children) and not any(
+            o.lower_ in _PERSONS or o.ent_type_ == "PERSON" for o in objects
+        ):
+            return False  # "the amendment was shot down"
+        aimed = (
+            any(
+                c.lower_ in {"at", "into", "on", "dead", "down"} or c.dep_ == "conj"
+                for c in token.children
+            )
+            or token.dep_ == "conj"
+        )
+        if not objects and not aimed:
+            return False  # "the striker shot wide": shooting at nobody
+        if objects and not any(
+            o.lower_ in _PERSONS | people or o.ent_type_ in {"PERSON", "NORP"} or o.pos_ == "PRON"
+            for o in objects
+        ):
+            return False  # "shot a film", "shot the ball"
+    if lemma == "blast" and token.pos_ == "NOUN":
+        nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+        if nxt is not None and nxt.lower_ == "of":
+            return False  # "a blast of cold air / rising costs"
+    if lemma == "siege" and any(c.lower_ == "under" for c in [token.head]):
+        return False  # "we were under siege": a figure of speech far more often than a siege
+    return True
+
+
 class TriggerMatcher:
     """Event triggers from the lexicon; fills every sentence's events and attack flags."""
 
@@ -226,9 +304,14 @@ class TriggerMatcher:
                 [
                     {"LEMMA": {"IN": ["set", "put"]}},
                     {"OP": "{0,6}", "IS_PUNCT": False},
-                    {"LOWER": {"IN": ["on", "ablaze", "alight"]}},
-                    {"LOWER": "fire", "OP": "?"},
-                ]
+                    {"LOWER": "on"},
+                    {"LOWER": "fire"},
+                ],
+                [
+                    {"LEMMA": "set"},
+                    {"OP": "{0,6}", "IS_PUNCT": False},
+                    {"LOWER": {"IN": ["ablaze", "alight"]}},
+                ],
             ],
             greedy="LONGEST",
         )
@@ -267,6 +350,7 @@ class TriggerMatcher:
             [[{"LEMMA": {"IN": sorted(lex.generic_attack_lemmas)}}], [{"LOWER": {"IN": generic}}]],
         )
         self.attack_names = {e.name for e in lex.events if e.attack}
+        self.people = lex.people_nouns
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -287,6 +371,8 @@ class TriggerMatcher:
                 continue
             if len(span) == 1 and span[0].tag_ == "VBG" and span[0].dep_ in {"amod", "compound"}:
                 continue  # "blasting caps", "shooting range": a modifier, not an event
+            if len(span) == 1 and not _valid_single_trigger(span[0], self.people):
+                continue
             if label == "Claim of Responsibility" and negated(span):
                 continue  # "No group has claimed responsibility"
             if label in self.attack_names and _past_event(span):

@@ -8,6 +8,8 @@ Precision is GTD's specificity: 1 city (or finer) known, 4 region, 5 country onl
 
 from __future__ import annotations
 
+from collections import Counter
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -48,13 +50,14 @@ class PlaceExtractor:
         self.gaz = default_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
-        countries_named = tuple(
+        named = Counter(
             c.code
             for e in doc.ents
             if e.label_ in {"GPE", "LOC"}
             for c in [self.gaz.country(e.text)]
             if c is not None
         )
+        countries_named = tuple(code for code, _ in named.most_common())
         venues: list[Span] = []
         scene_city: City | None = None
         scene_country: Country | None = None
@@ -101,8 +104,9 @@ class PlaceExtractor:
             if not (info.attack or "venue" in ent.sent.text.lower()):
                 continue
             name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-            country = scene_country or (
-                self.gaz.country_by_code(scene_city.country_code) if scene_city else None
+            # the city's own country: never Montreuil with Belgium
+            country = (
+                self.gaz.country_by_code(scene_city.country_code) if scene_city else scene_country
             )
             place = Place(
                 role="scene",

