@@ -4,7 +4,8 @@ Policy (docs/resolution.md says the same, at more length):
 - place: the scene assertions only; the most specific one (venue > city > region > country)
   whose country agrees with the most-asserted country;
 - date: the most precise date asserted; ties go to the date most reports give;
-- types: attack types by how many assertions back them, then non-attack events;
+- types: attack types in the GTD codebook's hierarchy (assassination first, facility
+  attack last), then non-attack events by how many assertions back them;
 - groups: perpetrator groups asserted, claimed or confirmed (never those only denied or
   doubted), most-backed first;
 - killed / wounded: each report's figure is the largest conservative figure it gives for that
@@ -74,17 +75,62 @@ def scene_of(reports: Sequence[IncidentReport]) -> Place | None:
     return best
 
 
-def _date(reports: Sequence[IncidentReport]) -> tuple[dt.date | None, Precision]:
-    dates = [a.normalized for r in reports for a in r.when if a.normalized.date is not None]
-    attack_dates = [w for w in dates if w.event == "attack"]
+_LEAD_CHARS = 300
+# GTD codes the first attack type by this hierarchy (codebook, "attack type").
+_GTD_HIERARCHY = [
+    "Assassination",
+    "Hijacking",
+    "Hostage Taking (Kidnapping)",
+    "Hostage Taking (Barricade Incident)",
+    "Bombing/Explosion",
+    "Armed Assault",
+    "Unarmed Assault",
+    "Facility/Infrastructure Attack",
+]
+
+
+def _gtd_rank(name: str) -> int:
+    return _GTD_HIERARCHY.index(name) if name in _GTD_HIERARCHY else len(_GTD_HIERARCHY)
+
+
+def _date(
+    reports: Sequence[IncidentReport], published: dt.date | None = None
+) -> tuple[dt.date | None, Precision]:
+    """The date most reports give for the attack; ties go to the date given in a report's lead,
+    then to the more precise date, then to the date closest before the first publication
+    (news reports an attack within days)."""
+    items = [(r.article_id, a) for r in reports for a in r.when if a.normalized.date is not None]
+    attack_items = [(r, a) for r, a in items if a.normalized.event == "attack"]
     has_attack = any(a.normalized.attack for r in reports for a in r.types)
-    if has_attack and attack_dates:
-        dates = attack_dates  # the attack's date, not the date of an arrest reported with it
-    if not dates:
+    if has_attack and attack_items:
+        items = attack_items  # the attack's date, not the date of an arrest reported with it
+    if not items:
         return None, Precision.unknown
-    counts = Counter(w.date for w in dates)
-    best = min(dates, key=lambda w: (_PRECISION_ORDER.index(w.precision), -counts[w.date]))
-    return best.date, best.precision
+    backers: dict[dt.date, set[str]] = {}
+    leads: dict[dt.date, set[str]] = {}
+    precision: dict[dt.date, Precision] = {}
+    for article_id, a in items:
+        day = a.normalized.date
+        assert day is not None
+        backers.setdefault(day, set()).add(article_id)
+        if a.sentence.start <= _LEAD_CHARS:  # the lead of a news report dates the attack
+            leads.setdefault(day, set()).add(article_id)
+        best_known = precision.get(day, Precision.unknown)
+        if _PRECISION_ORDER.index(a.normalized.precision) < _PRECISION_ORDER.index(best_known):
+            precision[day] = a.normalized.precision
+
+    def rank(day: dt.date) -> tuple[int, int, int, int]:
+        gap = (published - day).days if published is not None else 0
+        distance = gap if gap >= 0 else 10_000 - gap  # after publication: least likely
+        return (
+            -len(backers[day]),
+            -len(leads.get(day, ())),
+            _PRECISION_ORDER.index(precision[day]),
+            distance,
+        )
+
+    best = min(backers, key=rank)
+    return best, precision[best]
 
 
 def report_figure(report: IncidentReport, category: str) -> int | None:
@@ -110,7 +156,8 @@ def summarize(
         ),
     )
     place = scene_of(reports)
-    date, precision = _date(reports)
+    first = min((a.published for a in articles if a.published is not None), default=None)
+    date, precision = _date(reports, first.date() if first is not None else None)
     type_counts = Counter(
         a.normalized.name for r in reports for a in r.types if a.normalized.attack
     )
@@ -140,7 +187,7 @@ def summarize(
         country=place.country if place else None,
         latitude=place.latitude if place else None,
         longitude=place.longitude if place else None,
-        types=[n for n, _ in type_counts.most_common()] + [n for n, _ in other_types.most_common()],
+        types=sorted(type_counts, key=_gtd_rank) + [n for n, _ in other_types.most_common()],
         groups=[n for n, _ in group_counts.most_common()],
         killed=latest_killed,
         killed_high=max((k for k in killed if k is not None), default=None),
@@ -159,7 +206,7 @@ def _title(
     fallback: str,
 ) -> str:
     kind = (
-        types.most_common(1)[0][0]
+        min(types, key=_gtd_rank)
         if types
         else (other.most_common(1)[0][0] if other else "Incident")
     )

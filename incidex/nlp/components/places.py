@@ -32,7 +32,7 @@ VENUE_WORDS = frozenset(
 _VENUE_PREPS = {"at", "in", "into", "on", "near", "outside", "inside", "of", "against"}
 _FACILITIES = frozenset(
     "post checkpoint terminal store shop supermarket house home residence compound camp "
-    "station market library office outpost barracks base convoy mall hotel restaurant cafe "
+    "station market library office outpost barracks base mall hotel restaurant cafe "
     "bar nightclub stadium arena theatre theater hall school college university dormitory "
     "hospital clinic church mosque synagogue temple shrine embassy consulate court courthouse "
     "prison jail factory plant pipeline refinery mine port airport bridge tower headquarters "
@@ -103,6 +103,8 @@ class PlaceExtractor:
             _, info = sentence_of(doc, ent.start)
             if not (info.attack or "venue" in ent.sent.text.lower()):
                 continue
+            if ent[-1].lower_ in {"day", "eve", "night"} or _aftermath(ent):
+                continue  # "celebrating Bastille Day", "died in hospital"
             name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
             # the city's own country: never Montreuil with Belgium
             country = (
@@ -277,6 +279,33 @@ class PlaceExtractor:
         if role == "scene":
             return Place(role=role, name=name, precision=5)
         return None
+
+
+_AFTERMATH_VERBS = {
+    "die",
+    "treat",
+    "airlift",
+    "hospitalize",
+    "hospitalise",
+    "evacuate",
+    "pronounce",
+    "recover",
+}
+_MOVED_TO = {"take", "rush", "bring", "transfer", "fly", "admit", "carry", "send"}
+
+
+def _aftermath(ent: Span) -> bool:
+    """A place of the aftermath, not of the attack: 'died in hospital', 'taken to a hospital'."""
+    root = ent.root
+    node = root
+    for _ in range(3):
+        node = node.head
+        if node.pos_ in {"VERB", "AUX"}:
+            lemma = node.lemma_.lower()
+            if lemma in _AFTERMATH_VERBS:
+                return True
+            return lemma in _MOVED_TO and root.dep_ == "pobj" and root.head.lower_ == "to"
+    return False
 
 
 _PLACE_NOUNS = {

@@ -138,7 +138,7 @@ class WhenExtractor:
                 date_spans.append(span)
         covered_dates = {i for e in date_spans for i in range(e.start_char, e.end_char)}
         for m in _RELATIVE_PHRASE.finditer(doc.text):
-            if m.start() in covered_dates:
+            if any(i in covered_dates for i in range(m.start(), m.end())):
                 continue
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None:
@@ -163,6 +163,8 @@ class WhenExtractor:
             return
         # a date in a sentence only about an arrest, a trial or a threat is that event's date
         event = "attack" if info.attack else sorted(info.events)[0]
+        if _after_the_attack(ent.sent):
+            event = "follow-up"  # "late on Saturday, about a day after the attack"
         text = ent.text
         if not _DATEISH.search(text):
             return  # "two days", "the past decade": durations, not dates
@@ -260,6 +262,33 @@ def _relative_day(text: str, base: dt.date) -> dt.date | None:
     if _DAY_BEFORE.search(lower):
         return base - dt.timedelta(days=1)
     return None
+
+
+_AFTER = {"after", "following", "since"}
+_ATTACK_NOUNS = {
+    "attack",
+    "attacks",
+    "bombing",
+    "shooting",
+    "stabbing",
+    "massacre",
+    "blast",
+    "explosion",
+    "assault",
+    "killings",
+    "killing",
+    "kidnapping",
+    "abduction",
+}
+
+
+def _after_the_attack(sent: Span) -> bool:
+    """The sentence dates something that came after the attack."""
+    words = [t.lower_ for t in sent]
+    for i, word in enumerate(words):
+        if word in _AFTER and any(w in _ATTACK_NOUNS for w in words[i + 1 : i + 4]):
+            return True
+    return False
 
 
 def _past(lemma: str) -> str:
