@@ -84,7 +84,7 @@ def add_assertion(
     sent, info = sentence_of(doc, span.start)
     article = article_of(doc)
     outlet = article.source if article is not None else None
-    assertion: Assertion[Any] = Assertion[type(normalized)](  # type: ignore[misc]
+    assertion: Assertion[Any] = Assertion[type(normalized)](  # type: ignore[misc,operator]
         field=field_name,
         value=span.text,
         normalized=normalized,

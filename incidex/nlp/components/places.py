@@ -90,10 +90,10 @@ class PlaceExtractor:
             found = self._dateline(doc, countries_named)
             if found is not None:
                 scene_city, scene_country = found
-        named = [
+        named_venues = [
             v for v in venues if v[-1].lower_ in VENUE_WORDS and sentence_of(doc, v.start)[1].attack
         ]
-        if not named:  # a named venue ("Crocus City Hall") beats "a concert center"
+        if not named_venues:  # a named venue ("Crocus City Hall") beats "a concert center"
             venues.extend(self._target_venues(doc))
         seen: set[tuple[int, int]] = set()
         for ent in venues:
