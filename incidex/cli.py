@@ -64,6 +64,33 @@ def output_options(func: F) -> F:
     return func
 
 
+def filter_options(func: F) -> F:
+    """The incident filters shared by `incidents` and `export`."""
+    for option in reversed(
+        [
+            click.option("--country", default=None, help="ISO code or country name."),
+            click.option(
+                "--since",
+                type=click.DateTime(["%Y-%m-%d"]),
+                default=None,
+                help="From date (YYYY-MM-DD).",
+            ),
+            click.option(
+                "--until",
+                type=click.DateTime(["%Y-%m-%d"]),
+                default=None,
+                help="To date (YYYY-MM-DD).",
+            ),
+            click.option("--type", "type_", default=None, help="Attack type (substring)."),
+            click.option("--group", default=None, help="Perpetrator group (substring)."),
+            click.option("--min-killed", type=int, default=None, help="At least this many killed."),
+            click.option("--query", "-q", default=None, help="Full-text query over the reports."),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
 def _open_store(db: str | None) -> Any:
     from .store import open_store
 
@@ -404,13 +431,7 @@ def _emit_extraction(results: list[Any], fmt: str) -> None:
 @cli.command(context_settings=CONTEXT)
 @db_option
 @output_options
-@click.option("--country", default=None, help="ISO code or country name.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="From date.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="To date.")
-@click.option("--type", "type_", default=None, help="Attack type (substring).")
-@click.option("--group", default=None, help="Perpetrator group (substring).")
-@click.option("--min-killed", type=int, default=None, help="At least this many killed.")
-@click.option("--query", "-q", default=None, help="Full-text query over the reports.")
+@filter_options
 @click.option(
     "--sort",
     default="-date",
@@ -484,10 +505,17 @@ def _emit_rows(rows: list[dict[str, Any]], as_json: bool, as_nl: bool, as_csv: b
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(*columns, show_lines=False)
+    table = Table(show_lines=False)
+    for column in columns:
+        table.add_column(
+            column,
+            no_wrap=column in {"id", "date", "country_code", "killed", "wounded", "n_reports"},
+        )
     for row in rows:
         table.add_row(*[_cell(row.get(c)) for c in columns])
-    Console(markup=False, highlight=False).print(table)
+    # a pipe or a file gets a wide table rather than 80 columns of folded cells
+    width = None if sys.stdout.isatty() else 200
+    Console(markup=False, highlight=False, width=width).print(table)
 
 
 def _cell(value: Any) -> str:
@@ -581,33 +609,6 @@ def serve(db: str | None, host: str, port: int) -> None:
     from .web import serve as run_server
 
     run_server(load_settings(db=db).db, host=host, port=port)
-
-
-def filter_options(func: F) -> F:
-    """The incident filters shared by `incidents` and `export`."""
-    for option in reversed(
-        [
-            click.option("--country", default=None, help="ISO code or country name."),
-            click.option(
-                "--since",
-                type=click.DateTime(["%Y-%m-%d"]),
-                default=None,
-                help="From date (YYYY-MM-DD).",
-            ),
-            click.option(
-                "--until",
-                type=click.DateTime(["%Y-%m-%d"]),
-                default=None,
-                help="To date (YYYY-MM-DD).",
-            ),
-            click.option("--type", "type_", default=None, help="Attack type (substring)."),
-            click.option("--group", default=None, help="Perpetrator group (substring)."),
-            click.option("--min-killed", type=int, default=None, help="At least this many killed."),
-            click.option("--query", "-q", default=None, help="Full-text query over the reports."),
-        ]
-    ):
-        func = option(func)
-    return func
 
 
 @cli.command(name="export", context_settings=CONTEXT)
