@@ -455,6 +455,8 @@ class ActorExtractor:
                 step = "convicted"
             if step is None or token.pos_ not in {"VERB", "ADJ"}:
                 continue
+            if lemma == "hold" and not _CUSTODY_WORDS & {t.lower_ for t in sent}:
+                continue  # "the venue holds 21,000 people", "held a vigil"
             if (
                 lemma == "charge"
                 and not any(c.lower_ == "with" for c in token.children)
@@ -606,6 +608,10 @@ class ActorExtractor:
             extractor=EXTRACTOR,
             confidence=0.7,
         )
+
+
+_CUSTODY_WORDS = {"custody", "suspicion", "questioning", "remand", "remanded", "detention",
+                  "charge", "charges", "incommunicado", "police"}
 
 
 def _has_object(verb: Token, words: set[str]) -> bool:
