@@ -227,6 +227,13 @@ def ingest(
         if show:
             click.echo("", err=True)
         _print_ingest_summary(report)
+        if report.interrupted:
+            click.echo(
+                "Interrupted: what was committed so far is kept. Run the same command "
+                "again to finish.",
+                err=True,
+            )
+            sys.exit(130)
         if not report.ok:
             raise click.ClickException("nothing could be read; see the problems above.")
 

@@ -21,7 +21,9 @@ class Settings(BaseModel):
     # Articles over this size are refused rather than processed (bounded work).
     max_article_bytes: int = Field(default=2_000_000, gt=0)
     # Characters of article text the pipeline reads; the rest is stored but not parsed.
-    max_extract_chars: int = Field(default=100_000, gt=0)
+    # 30,000 covers nearly every news article and bounds the time spent on one text
+    # (docs/robustness.md: some components grow faster than linearly on long inputs).
+    max_extract_chars: int = Field(default=30_000, gt=0)
     # Texts shorter than this are not language-checked (too short to tell) and taken as English.
     min_language_chars: int = Field(default=40, ge=0)
     # Articles per nlp.pipe batch and per database transaction.

@@ -68,6 +68,8 @@ class IngestReport:
     workers: int = 1
     # English articles the relevance filter stored as no_incident without parsing them.
     filtered: int = 0
+    # Stopped by Ctrl-C: what was committed before is kept; the batch in flight is not.
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
@@ -511,7 +513,11 @@ def ingest(
         prefilter=prefilter,
         stats=stats,
     )
-    save = _save_in_batches(results, store, settings.batch_size, progress)
+    save = _Saved()
+    try:
+        _save_in_batches(results, store, settings.batch_size, progress, saved=save)
+    except KeyboardInterrupt:
+        report.interrupted = True  # the store rolled back the batch in flight
     report.summary.merge(save.summary)
     report.filtered = stats.filtered
     report.seconds = time.perf_counter() - started
@@ -528,10 +534,12 @@ def _save_in_batches(
     store: IncidentStore,
     batch_size: int,
     progress: Callable[[int], None] | None,
+    saved: _Saved | None = None,
 ) -> _Saved:
-    """Resolve and save in input order, one transaction per batch."""
+    """Resolve and save in input order, one transaction per batch. ``saved`` collects the
+    counts as batches commit, so a caller still has them after an interruption."""
     resolver = IncidentResolver(store)
-    saved = _Saved()
+    saved = saved if saved is not None else _Saved()
     batch: list[ArticleResult] = []
 
     def flush() -> None:

@@ -610,8 +610,18 @@ class ActorExtractor:
         )
 
 
-_CUSTODY_WORDS = {"custody", "suspicion", "questioning", "remand", "remanded", "detention",
-                  "charge", "charges", "incommunicado", "police"}
+_CUSTODY_WORDS = {
+    "custody",
+    "suspicion",
+    "questioning",
+    "remand",
+    "remanded",
+    "detention",
+    "charge",
+    "charges",
+    "incommunicado",
+    "police",
+}
 
 
 def _has_object(verb: Token, words: set[str]) -> bool:

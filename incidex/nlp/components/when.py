@@ -36,7 +36,7 @@ _RELATIVE = re.compile(
 )
 _DATEISH = re.compile(r"\d|\b(%s)\b" % _MONTHS + r"|" + _RELATIVE.pattern, re.I)
 _CLOCK = re.compile(
-    r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ap>a\.?m\.?|p\.?m\.?)?(?:\s*(?:hrs|hours|gmt|utc))?$",
+    r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s{0,3}(?P<ap>a\.?m\.?|p\.?m\.?)?(?:\s{0,3}(?:hrs|hours|gmt|utc))?$",
     re.I,
 )
 # "at 2300", "at approximately 0130", "at about 14:53": times NER misses, in upper case above all
