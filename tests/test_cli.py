@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -66,21 +67,24 @@ def counts(db: str) -> tuple[int, ...]:
         )
 
 
-def test_help_has_examples() -> None:
-    for command in (
-        "demo",
-        "ingest",
-        "extract",
-        "incidents",
-        "show",
-        "search",
-        "export",
-        "serve",
-        "import",
-    ):
-        out = invoke(command, "--help")
+def _docs_text() -> str:
+    root = Path(__file__).resolve().parents[1]
+    texts = [(root / "README.md").read_text(encoding="utf-8")]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((root / "docs").glob("*.md"))]
+    return "\n".join(texts)
+
+
+def test_every_command_has_an_example_and_is_documented() -> None:
+    evaluate = cli.commands["evaluate"]
+    assert isinstance(evaluate, click.Group)
+    commands = [[name] for name in cli.commands if name != "evaluate"]
+    commands += [["evaluate", name] for name in evaluate.commands]
+    docs = _docs_text()
+    for command in commands:
+        out = invoke(*command, "--help")
         assert out.exit_code == 0
         assert "Example:" in out.output, command
+        assert f"incidex {' '.join(command)}" in docs, f"{command} is not in README or docs/"
 
 
 def test_extract_json_prints_typed_records(tmp_path: Path) -> None:
