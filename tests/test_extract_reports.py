@@ -52,8 +52,6 @@ trial_abedi_2020 scene
 trial_abedi_2020 suspects
 wire_upper_peru_1990 timeline
 wire_upper_peru_1990 scene
-wire_upper_peru_1990 not_scene
-wire_upper_peru_1990 attributions
 """.strip().splitlines()
     if line.strip()
 }

@@ -69,6 +69,14 @@ def article_of(doc: Doc) -> Article | None:
     return article
 
 
+def _original(doc: Doc, start: int, end: int) -> str:
+    """The text as the article has it (the parser may have seen a truecased copy)."""
+    article = article_of(doc)
+    if article is not None and article.text[start:end].lower() == doc.text[start:end].lower():
+        return article.text[start:end]
+    return doc.text[start:end]
+
+
 def add_assertion(
     doc: Doc,
     field_name: str,
@@ -86,11 +94,15 @@ def add_assertion(
     outlet = article.source if article is not None else None
     assertion: Assertion[Any] = Assertion[type(normalized)](  # type: ignore[misc,operator]
         field=field_name,
-        value=span.text,
+        value=_original(doc, span.start_char, span.end_char),
         normalized=normalized,
         start=span.start_char,
         end=span.end_char,
-        sentence=SentenceRef(start=sent.start_char, end=sent.end_char, text=sent.text),
+        sentence=SentenceRef(
+            start=sent.start_char,
+            end=sent.end_char,
+            text=_original(doc, sent.start_char, sent.end_char),
+        ),
         speaker=speaker if speaker is not None else (info.speaker or outlet),
         outlet=outlet,
         stance=stance if stance is not None else info.stance,

@@ -14,6 +14,7 @@ from ..ingest import clean_text, detect_language, parse_datetime
 from ..model import Article, ArticleResult
 from ._doc import ensure_extensions
 from .pipeline import load_pipeline
+from .truecase import mostly_upper, truecase
 
 __all__ = ["Extractor", "extract"]
 
@@ -65,7 +66,9 @@ class Extractor:
                 )
                 continue
             article = article.model_copy(update={"language": "en"})
-            doc = self.nlp.make_doc(article.text[: self.settings.max_extract_chars])
+            text = article.text[: self.settings.max_extract_chars]
+            # all-capitals wire copy: parse a truecased copy; offsets are the same
+            doc = self.nlp.make_doc(truecase(text) if mostly_upper(text) else text)
             doc._.article = article
             docs.append(doc)
             results.append(None)

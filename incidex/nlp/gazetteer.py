@@ -141,6 +141,16 @@ class Gazetteer:
                     longitude=capital.longitude,
                 )
 
+    def big_city_names(self, min_population: int = 100_000) -> list[str]:
+        """Official names of cities of at least ``min_population`` people."""
+        seen = {
+            c.name
+            for cities in self._cities.values()
+            for c in cities
+            if c.population >= min_population
+        }
+        return sorted(seen)
+
     def country(self, name: str) -> Country | None:
         folded = _fold(name)
         code = self._country_names.get(folded) or self._country_names.get(

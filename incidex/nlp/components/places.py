@@ -58,6 +58,11 @@ class PlaceExtractor:
             if c is not None
         )
         countries_named = tuple(code for code, _ in named.most_common())
+        dateline = parse_dateline(doc.text)
+        if dateline is not None:  # "LIMA, 14 APR 90 --": Santa Rosa is then the Peruvian one
+            filed = self.gaz.city(dateline.place, prefer=countries_named)
+            if filed is not None and filed.country_code not in countries_named:
+                countries_named = (*countries_named, filed.country_code)
         venues: list[Span] = []
         scene_city: City | None = None
         scene_country: Country | None = None
