@@ -420,11 +420,6 @@ def test_adversarial_text_is_extracted_within_a_bound(nlp: Any) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="components (casualties, taxonomy, places, attribution) are superlinear in the "
-    "length of one text; see docs/robustness.md",
-)
 def test_extraction_time_grows_about_linearly(nlp: Any) -> None:
     from incidex.nlp.extract import extract
 
@@ -438,7 +433,7 @@ def test_extraction_time_grows_about_linearly(nlp: Any) -> None:
 
     timed(2000)  # warm up
     small, large = timed(4000), timed(32000)
-    assert large < small * 8 * 2  # 8x the text, at most 16x the time (today: ~30x)
+    assert large < small * 8 * 2  # 8x the text, at most 16x the time (measured: ~11x)
 
 
 # ---- regular expressions on adversarial strings ----

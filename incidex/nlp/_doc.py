@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -10,7 +11,16 @@ from spacy.tokens import Doc, Span
 
 from ..model import Article, Assertion, SentenceRef, Stance
 
-__all__ = ["SentInfo", "add_assertion", "ensure_extensions", "sent_info", "sentence_of"]
+__all__ = [
+    "SentInfo",
+    "add_assertion",
+    "ensure_extensions",
+    "ents",
+    "ents_in",
+    "info_at",
+    "sent_info",
+    "sentence_of",
+]
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -38,7 +48,7 @@ class SentInfo:
 
 def ensure_extensions() -> None:
     """Register the Doc extensions once (spaCy keeps them process-wide)."""
-    for name in ("article", "assertions", "sent_infos", "incidents", "group_mentions"):
+    for name in ("article", "assertions", "sent_infos", "sent_starts", "ent_cache", "incidents"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 
@@ -51,17 +61,46 @@ def sent_info(doc: Doc) -> list[SentInfo]:
             for i, s in enumerate(doc.sents)
         ]
         doc._.sent_infos = infos
+        doc._.sent_starts = [info.start_char for info in infos]
     return infos
+
+
+def info_at(doc: Doc, char: int) -> SentInfo:
+    """The record of the sentence holding character ``char`` (a binary search: the
+    extractors ask for every span, so a scan would make long documents quadratic)."""
+    infos = sent_info(doc)
+    return infos[max(0, bisect_right(doc._.sent_starts, char) - 1)]
+
+
+def ents(doc: Doc) -> tuple[Span, ...]:
+    """``doc.ents``, computed once: spaCy rebuilds the tuple on every access (and ``Span.ents``
+    walks all of them), which made per-sentence lookups quadratic on long documents. The
+    incidex components run after NER and never change the entities."""
+    cache: tuple[tuple[Span, ...], list[int]] | None = doc._.ent_cache
+    if cache is None:
+        found = tuple(doc.ents)
+        cache = (found, [e.start for e in found])
+        doc._.ent_cache = cache
+    return cache[0]
+
+
+def ents_in(span: Span) -> list[Span]:
+    """The entities wholly inside ``span`` (the replacement for ``span.ents``)."""
+    found = ents(span.doc)
+    starts: list[int] = span.doc._.ent_cache[1]
+    out = []
+    for i in range(bisect_left(starts, span.start), len(found)):
+        ent = found[i]
+        if ent.start >= span.end:
+            break
+        if ent.end <= span.end:
+            out.append(ent)
+    return out
 
 
 def sentence_of(doc: Doc, token_index: int) -> tuple[Span, SentInfo]:
     sent = doc[token_index].sent
-    infos = sent_info(doc)
-    # sentences are in order; find by start char
-    for info in infos:
-        if info.start_char == sent.start_char:
-            return sent, info
-    raise LookupError(token_index)
+    return sent, info_at(doc, sent.start_char)
 
 
 def article_of(doc: Doc) -> Article | None:
@@ -70,11 +109,13 @@ def article_of(doc: Doc) -> Article | None:
 
 
 def _original(doc: Doc, start: int, end: int) -> str:
-    """The text as the article has it (the parser may have seen a truecased copy)."""
+    """The text as the article has it. The parser read the article's text or a same-length
+    truecased copy of it, so the offsets hold; slicing a string is cheap, while ``Span.text``
+    joins tokens (costly for one very long sentence) and ``Doc.text`` rebuilds the document."""
     article = article_of(doc)
-    if article is not None and article.text[start:end].lower() == doc.text[start:end].lower():
+    if article is not None:
         return article.text[start:end]
-    return doc.text[start:end]
+    return doc.text[start:end]  # a Doc made without an article (direct component use)
 
 
 def add_assertion(
@@ -89,7 +130,7 @@ def add_assertion(
     speaker: str | None = None,
 ) -> Assertion[T]:
     """Record one assertion for ``span``; speaker and stance default to the sentence's."""
-    sent, info = sentence_of(doc, span.start)
+    info = info_at(doc, span.start_char)
     article = article_of(doc)
     outlet = article.source if article is not None else None
     assertion: Assertion[Any] = Assertion[type(normalized)](  # type: ignore[misc,operator]
@@ -99,9 +140,9 @@ def add_assertion(
         start=span.start_char,
         end=span.end_char,
         sentence=SentenceRef(
-            start=sent.start_char,
-            end=sent.end_char,
-            text=_original(doc, sent.start_char, sent.end_char),
+            start=info.start_char,
+            end=info.end_char,
+            text=_original(doc, info.start_char, info.end_char),
         ),
         speaker=speaker if speaker is not None else (info.speaker or outlet),
         outlet=outlet,

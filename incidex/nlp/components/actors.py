@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Claim, EventType, LegalStep, Perpetrator, Stance, Threat
-from .._doc import SentInfo, add_assertion, ensure_extensions, sent_info, sentence_of
+from .._doc import SentInfo, add_assertion, ensure_extensions, ents, sent_info
 from ..gazetteer import default_gazetteer
 from ..kb import default_kb
 from ..lexicon import default_lexicon
@@ -163,7 +163,7 @@ class ActorExtractor:
                         continue
                     for obj in prep.children:
                         if obj.dep_ == "pobj" and obj.ent_type_ in {"GPE", "LOC"}:
-                            place = next(e for e in doc.ents if e.start <= obj.i < e.end)
+                            place = next(e for e in ents(doc) if e.start <= obj.i < e.end)
                             add_assertion(
                                 doc,
                                 "claims",
@@ -220,7 +220,7 @@ class ActorExtractor:
         """PERSON names in apposition to a noun ("two men, Ali X and Omar Y"), not demonyms."""
         demonyms = {(s.start, s.end) for s in doc.spans["nationalities"]}
         names = []
-        for ent in doc.ents:
+        for ent in ents(doc):
             if ent.label_ != "PERSON" or (ent.start, ent.end) in demonyms:
                 continue
             if self.kb.nationality(ent.text) is not None:
@@ -589,7 +589,7 @@ class ActorExtractor:
             if lemma in {"threaten", "aim", "target", "direct"} or token.lower_ in {"against"}:
                 for desc in token.subtree:
                     if desc.ent_iob_ == "B" and desc.ent_type_ in {"GPE", "PERSON", "NORP", "ORG"}:
-                        ent = next(e for e in doc.ents if e.start == desc.i)
+                        ent = next(e for e in ents(doc) if e.start == desc.i)
                         name = actor_name(ent)
                         if name not in targets and name != actor:
                             targets.append(name)
@@ -678,10 +678,6 @@ def _is_relay(token: Token, relay_verbs: frozenset[str]) -> bool:
         if node.lemma_.lower() in relay_verbs:
             return True
     return False
-
-
-def _sentence_of(doc: Doc, token: Token) -> SentInfo:
-    return sentence_of(doc, token.i)[1]
 
 
 @Language.factory("incidex_actors_v1", assigns=["doc._.assertions"])

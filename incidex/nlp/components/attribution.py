@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Stance
-from .._doc import ensure_extensions, sent_info
+from .._doc import ensure_extensions, ents, ents_in, sent_info
 from ..kb import default_kb
 from ..lexicon import default_lexicon
 
@@ -83,12 +83,12 @@ def actor_name(span: Span) -> str:
                 if found is not None:
                     return found.name
     root = span.root
-    for ent in span.ents:  # a person named anywhere in the phrase is the speaker
+    for ent in ents_in(span):  # a person named anywhere in the phrase is the speaker
         if ent.label_ == "PERSON":
             return _full_person(doc, ent)
-    for (
-        ent
-    ) in span.ents:  # the phrase is a named entity: "the United States", "Thames Valley Police"
+    for ent in ents_in(
+        span
+    ):  # the phrase is a named entity: "the United States", "Thames Valley Police"
         if ent.start <= root.i < ent.end and ent.label_ in {"GPE", "ORG", "NORP", "FAC", "LOC"}:
             text = ent.text
             return text[4:] if text.lower().startswith("the ") else text
@@ -105,7 +105,7 @@ def _full_person(doc: Doc, ent: Span) -> str:
     tokens = [t for t in ent if t.lower_.rstrip(".") not in _TITLES]
     name = " ".join(t.text for t in tokens) or ent.text
     if len(tokens) == 1:
-        for other in doc.ents:
+        for other in ents(doc):
             if other.label_ == "PERSON" and other.end <= ent.start and len(other) > 1:
                 if other[-1].lower_ == tokens[0].lower_:
                     return " ".join(t.text for t in other if t.lower_.rstrip(".") not in _TITLES)
@@ -126,7 +126,7 @@ class Attribution:
             speaker, stance, start = self._speaker(sent, last_person)
             if speaker is not None:
                 info.speaker, info.stance, info.speaker_start = speaker, stance, start
-            for ent in sent.ents:
+            for ent in ents_in(sent):
                 if ent.label_ == "PERSON":
                     last_person = _full_person(doc, ent)
             if speaker is not None and _is_person(doc, speaker):
@@ -170,7 +170,7 @@ class Attribution:
                 # "..., Temporary Chief Constable Dee Collins said." parsed without a subject
                 before = [
                     e
-                    for e in sent.ents
+                    for e in ents_in(sent)
                     if e.end == token.i and e.label_ in {"PERSON", "ORG", "GPE", "NORP"}
                 ]
                 if before:
@@ -186,7 +186,7 @@ class Attribution:
 
 
 def _is_person(doc: Doc, name: str) -> bool:
-    return any(e.label_ == "PERSON" and name.endswith(e[-1].text) for e in doc.ents)
+    return any(e.label_ == "PERSON" and name.endswith(e[-1].text) for e in ents(doc))
 
 
 @Language.factory("incidex_attribution_v1", assigns=["doc._.sent_infos"])

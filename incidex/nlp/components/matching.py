@@ -15,10 +15,11 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .._doc import ensure_extensions, sent_info
+from .._doc import ensure_extensions, info_at
 from ..dateline import parse_dateline
 from ..kb import default_kb
 from ..lexicon import default_lexicon
+from ..truecase import mostly_upper
 
 __all__ = ["KbMatcher", "NewlineSentences", "TriggerMatcher", "inflections", "negated"]
 
@@ -128,7 +129,7 @@ class KbMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list[Span]] = {key: [] for key in SPAN_KEYS}
         matches = [m for matcher in self.lower.values() for m in matcher(doc)]
-        if not _mostly_upper(doc.text):
+        if not mostly_upper(doc.text):
             # exact-case aliases ("IS", "AP") are words in all-capitals wire text
             matches.extend(self.exact(doc))
         for match_id, start, end in matches:
@@ -137,11 +138,6 @@ class KbMatcher:
         for key, spans in found.items():
             doc.spans[key] = filter_spans(spans)
         return doc
-
-
-def _mostly_upper(text: str) -> bool:
-    letters = [ch for ch in text[:5000] if ch.isalpha()]
-    return bool(letters) and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
 
 
 @Language.factory("incidex_kb_matcher_v1", assigns=["doc.spans"])
@@ -354,13 +350,11 @@ class TriggerMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        infos = sent_info(doc)
-        starts = [info.start_char for info in infos]
         matches = list(self.matcher(doc)) + list(self.phrases(doc))
         for match_id, start, end in matches:
             label = doc.vocab.strings[match_id]
             span = Span(doc, start, end, label=label)
-            info = infos[_sentence_index(starts, span.start_char)]
+            info = info_at(doc, span.start_char)
             if label == "generic_attack":
                 info.generic_attack = True
                 continue
@@ -385,20 +379,9 @@ class TriggerMatcher:
         # a sentence naming a weapon or an armed perpetrator is about the violence too
         for key in ("weapons",):
             for span in doc.spans[key] if key in doc.spans else []:
-                infos[_sentence_index(starts, span.start_char)].generic_attack = True
+                info_at(doc, span.start_char).generic_attack = True
         doc.spans["triggers"] = sorted(spans, key=lambda s: (s.start, -s.end))
         return doc
-
-
-def _sentence_index(starts: list[int], char: int) -> int:
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= char:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
 
 
 @Language.factory("incidex_triggers_v1", assigns=["doc.spans", "doc._.sent_infos"])

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Place
-from .._doc import SentInfo, add_assertion, ensure_extensions, sentence_of
+from .._doc import SentInfo, add_assertion, ensure_extensions, ents, sentence_of
 from ..dateline import parse_dateline
 from ..gazetteer import City, Country, default_gazetteer
 from ..lexicon import default_lexicon
@@ -52,7 +52,7 @@ class PlaceExtractor:
     def __call__(self, doc: Doc) -> Doc:
         named = Counter(
             c.code
-            for e in doc.ents
+            for e in ents(doc)
             if e.label_ in {"GPE", "LOC"}
             for c in [self.gaz.country(e.text)]
             if c is not None
@@ -66,8 +66,7 @@ class PlaceExtractor:
         venues: list[Span] = []
         scene_city: City | None = None
         scene_country: Country | None = None
-        dateline = parse_dateline(doc.text)
-        for ent in doc.ents:
+        for ent in ents(doc):
             if dateline is not None and dateline.start <= ent.start_char < dateline.end + 2:
                 continue  # the dateline is handled by _dateline
             _, info = sentence_of(doc, ent.start)

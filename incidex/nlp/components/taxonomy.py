@@ -6,7 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ...model import EventType, Target, Weapon
-from .._doc import SentInfo, add_assertion, ensure_extensions, sent_info, sentence_of
+from .._doc import SentInfo, add_assertion, ensure_extensions, ents_in, sent_info, sentence_of
 from ..kb import default_kb
 from ..lexicon import default_lexicon
 from .attribution import phrase_of
@@ -235,7 +235,7 @@ class TaxonomyExtractor:
             if not info.attack and not any(t.lemma_.lower() in {"die", "kill"} for t in sent):
                 continue
             # PERSON entities, and proper-noun subjects the small model does not tag
-            people = [e for e in sent.ents if e.label_ == "PERSON"]
+            people = [e for e in ents_in(sent) if e.label_ == "PERSON"]
             people += [
                 doc[t.left_edge.i if t.left_edge.pos_ == "PROPN" else t.i : t.i + 1]
                 for t in sent

@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Precision, TimelineStep, When
-from .._doc import add_assertion, article_of, ensure_extensions, sentence_of
+from .._doc import add_assertion, article_of, ensure_extensions, ents, ents_in, sentence_of
 from ..dateline import parse_dateline
 from ..lexicon import default_lexicon
 
@@ -118,6 +118,7 @@ class WhenExtractor:
         self.lex = default_lexicon()
 
     def __call__(self, doc: Doc) -> Doc:
+        self._after: dict[int, bool] = {}
         article = article_of(doc)
         base = article.published if article is not None else None
         if base is None:
@@ -130,7 +131,7 @@ class WhenExtractor:
             languages=["en"],
             settings={"PREFER_DATES_FROM": "past", **({"RELATIVE_BASE": base} if base else {})},
         )
-        date_spans = [e for e in doc.ents if e.label_ == "DATE"]
+        date_spans = [e for e in ents(doc) if e.label_ == "DATE"]
         seen = {(e.start_char, e.end_char) for e in date_spans}
         for m in _MUC_DATE.finditer(doc.text):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
@@ -145,7 +146,7 @@ class WhenExtractor:
                 date_spans.append(span)  # "LAST NIGHT" in upper-case text NER does not tag
         for ent in date_spans:
             self._date(doc, ent, parser, base)
-        time_spans = [e for e in doc.ents if e.label_ == "TIME"]
+        time_spans = [e for e in ents(doc) if e.label_ == "TIME"]
         covered = {i for e in time_spans for i in range(e.start_char, e.end_char)}
         for m in _LOOSE_CLOCK.finditer(doc.text):
             if m.start("t") in covered:
@@ -163,7 +164,9 @@ class WhenExtractor:
             return
         # a date in a sentence only about an arrest, a trial or a threat is that event's date
         event = "attack" if info.attack else sorted(info.events)[0]
-        if _after_the_attack(ent.sent):
+        if info.start_char not in self._after:  # once per sentence, not once per date
+            self._after[info.start_char] = _after_the_attack(ent.sent)
+        if self._after[info.start_char]:
             event = "follow-up"  # "late on Saturday, about a day after the attack"
         text = ent.text
         if not _DATEISH.search(text):
@@ -208,7 +211,7 @@ class WhenExtractor:
         self, doc: Doc, ent: Span, date: dt.date, precision: Precision, relative: bool, event: str
     ) -> None:
         when = When(date=date, precision=precision, relative=relative, event=event)
-        clock = [e for e in ent.sent.ents if e.label_ == "TIME"]
+        clock = [e for e in ents_in(ent.sent) if e.label_ == "TIME"]
         if clock and precision == Precision.day:
             parsed = parse_clock(clock[0].text)
             if parsed is not None:
