@@ -94,6 +94,12 @@ def _legal(value: Any) -> str:
     return text
 
 
+def _victim(value: Any) -> str:
+    who = ", ".join(value.names) or value.description or "victims"
+    extra = " ".join(str(x) for x in (value.count, value.nationality) if x)
+    return f"{value.fate}: {who}" + (f" ({extra})" if extra else "")
+
+
 def _threat(value: Any) -> str:
     text = value.form + (f" on {value.medium}" if value.medium else "")
     if value.actor:
@@ -202,6 +208,7 @@ def render_incident(incident: Incident, resolved: Any | None = None) -> str:
                 + (f": {v.entity}" if v.entity else "")
             ),
         ),
+        ("Victims", "victims", _victim),
         ("Casualties", "casualties", _casualty),
         ("Claims and disputes", "claims", _claim),
         ("Suspects and legal steps", "suspects", _legal),

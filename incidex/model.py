@@ -197,6 +197,21 @@ class Target(Record):
     entity: str | None = Field(default=None, description="the target as named")
 
 
+VictimFate = Literal["killed", "wounded", "kidnapped", "targeted"]
+
+
+class Victim(Record):
+    """A person or group of people harmed or aimed at, as named in the text (MUC-4's HUM TGT)."""
+
+    names: list[str] = Field(default_factory=list, description="named persons, e.g. 'Jo Cox'")
+    description: str | None = Field(
+        default=None, description="who they were, e.g. 'six Jesuit priests', 'a police officer'"
+    )
+    fate: VictimFate = "targeted"
+    count: int | None = None
+    nationality: str | None = None
+
+
 CasualtyCategory = Literal["killed", "wounded", "perpetrators_killed", "hostages", "missing"]
 
 
@@ -285,6 +300,7 @@ FIELDS: tuple[str, ...] = (
     "perpetrators",
     "weapons",
     "targets",
+    "victims",
     "casualties",
     "claims",
     "suspects",
@@ -305,6 +321,7 @@ class IncidentReport(Record):
     perpetrators: list[Assertion[Perpetrator]] = Field(default_factory=list)
     weapons: list[Assertion[Weapon]] = Field(default_factory=list)
     targets: list[Assertion[Target]] = Field(default_factory=list)
+    victims: list[Assertion[Victim]] = Field(default_factory=list)
     casualties: list[Assertion[Casualties]] = Field(default_factory=list)
     claims: list[Assertion[Claim]] = Field(default_factory=list)
     suspects: list[Assertion[LegalStep]] = Field(default_factory=list)

@@ -48,6 +48,7 @@ _FIELD_TITLES = {
     "perpetrators": "Perpetrators",
     "weapons": "Weapons",
     "targets": "Targets",
+    "victims": "Victims",
     "casualties": "Casualties",
     "claims": "Claims and disputes",
     "suspects": "Suspects and legal steps",

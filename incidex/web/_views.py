@@ -220,6 +220,8 @@ def label_of(assertion: Assertion[Any]) -> str:
         return _join(n.type, n.subtype, n.model)
     if field == "targets":
         return _join(n.type, n.subtype, n.entity)
+    if field == "victims":
+        return _join(n.fate, ", ".join(n.names), n.description, n.count, n.nationality)
     if field == "casualties":
         figure = n.conservative
         shown = "?" if figure is None else str(figure)
