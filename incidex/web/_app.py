@@ -221,4 +221,13 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, token: str | None 
 
     if token is None:
         token = os.environ.get("INCIDEX_TOKEN") or None
-    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="info")
+    # Keep idle connections longer than clients do (httpx and many proxies keep them 5 s,
+    # uvicorn's default is also 5 s): with equal timeouts a client may send a request on a
+    # connection the server is closing, which the load test saw as dropped requests.
+    uvicorn.run(
+        create_app(db, token=token),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_keep_alive=75,
+    )
