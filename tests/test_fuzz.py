@@ -397,6 +397,29 @@ def test_the_parser_sees_at_most_max_extract_chars(nlp: Any) -> None:
 
 
 @pytest.mark.slow
+def test_an_article_over_the_time_budget_fails_alone(nlp: Any, monkeypatch: Any) -> None:
+    from incidex.nlp.extract import Extractor
+
+    places = type(nlp.get_pipe("incidex_places_v1"))
+    original = places.__call__
+
+    def slow_on_marked_text(self: Any, doc: Any) -> Any:
+        if "Slowtown" in doc.text:
+            time.sleep(0.3)  # a component stuck on a hostile text
+        return original(self, doc)
+
+    monkeypatch.setattr(places, "__call__", slow_on_marked_text)
+    slow = Article.from_text(GOOD + " Slowtown residents were shocked.")
+    fine = Article.from_text(GOOD)
+    extractor = Extractor(nlp=nlp, settings=Settings(max_extract_seconds=0.2))
+    first, second = extractor.extract_articles([slow, fine])
+    assert first.status == "failed" and first.incidents == []
+    assert first.message is not None and first.message.startswith("[E011]")
+    assert "incidex_places_v1" in first.message and "INCIDEX_MAX_EXTRACT_SECONDS" in first.message
+    assert second.status == "extracted" and second.incidents
+
+
+@pytest.mark.slow
 def test_adversarial_text_is_extracted_within_a_bound(nlp: Any) -> None:
     """Worst-case shapes found by hand (see docs/robustness.md), at 4,000 characters."""
     from incidex.nlp.extract import extract

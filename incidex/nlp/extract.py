@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
@@ -96,18 +97,47 @@ class Extractor:
     def _parse(self, docs: list[Doc]) -> list[tuple[Doc, str | None]]:
         """Parse a batch; if a component fails, parse one by one so one bad text fails alone."""
         try:
-            return [(doc, None) for doc in self.nlp.pipe(docs, batch_size=len(docs) or 1)]
+            return self._run(docs)
         except Exception:  # noqa: BLE001 - a bug on one text must not lose the batch
             out: list[tuple[Doc, str | None]] = []
             for doc in docs:
                 fresh = self.nlp.make_doc(doc.text)  # the failed batch left docs half-processed
                 fresh._.article = doc._.article
-                doc = fresh
                 try:
-                    out.append((self.nlp(doc), None))
+                    out.extend(self._run([fresh]))
                 except Exception as exc:  # noqa: BLE001
-                    out.append((doc, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
+                    out.append((fresh, f"extraction failed: {type(exc).__name__}: {exc}"[:300]))
             return out
+
+    def _run(self, docs: list[Doc]) -> list[tuple[Doc, str | None]]:
+        """What ``nlp.pipe`` does, one component at a time, with a time budget per article.
+
+        Components with a ``pipe`` method (spaCy's statistical ones, linear in the text, which
+        ``max_extract_chars`` bounds) run batched as in ``nlp.pipe``; the rule components run
+        per document and are timed, and an article that has used up ``max_extract_seconds``
+        skips the rest and fails with E011. ``nlp.pipe`` cannot be stopped part-way from
+        outside and threads cannot be killed, so the check sits between components.
+        """
+        limit = self.settings.max_extract_seconds
+        spent = [0.0] * len(docs)
+        stopped: list[str | None] = [None] * len(docs)
+        size = len(docs) or 1
+        for name, proc in self.nlp.pipeline:
+            if hasattr(proc, "pipe"):
+                docs = list(proc.pipe(docs, batch_size=size))
+                continue
+            for i, doc in enumerate(docs):
+                if stopped[i] is not None:
+                    continue
+                started = time.perf_counter()
+                docs[i] = proc(doc)
+                spent[i] += time.perf_counter() - started
+                if spent[i] > limit:
+                    stopped[i] = Errors.E011.format(seconds=spent[i], component=name, limit=limit)
+        return [
+            (doc, None if why is None else f"[E011] {why}")
+            for doc, why in zip(docs, stopped, strict=True)
+        ]
 
 
 def extract(
