@@ -8,9 +8,10 @@ outlets, weapons, targets and nationalities from the knowledge base as span grou
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import IDX, LEMMA, LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import StringStore
@@ -50,8 +51,8 @@ class NewlineSentences:
     """A token after a line break starts a sentence; the parser keeps preset boundaries."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for i, token in enumerate(doc[:-1]):
-            if "\n" in token.text or "\n" in token.whitespace_:
+        for i in _newline_tokens(doc):
+            if i < len(doc) - 1:
                 doc[i + 1].is_sent_start = True
                 # a line does not open with a one-word sentence ("Four | individuals armed")
                 if i + 2 < len(doc) and not doc[i + 1].is_space and not doc[i + 2].is_punct:
@@ -72,6 +73,24 @@ class NewlineSentences:
                         doc[nxt].is_sent_start = True
                     break
         return doc
+
+
+def _newline_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens holding a line break, in order (a token's trailing white space
+    is one space at most, so a break is always inside a token). Found from the text's line
+    breaks instead of a look at every token."""
+    text = doc.text
+    if "\n" not in text:
+        return []
+    starts = doc.to_array(IDX).tolist()
+    found: list[int] = []
+    at = text.find("\n")
+    while at != -1:
+        i = bisect_right(starts, at) - 1
+        if not found or found[-1] != i:
+            found.append(i)
+        at = text.find("\n", at + 1)
+    return found
 
 
 @Language.factory("incidex_sentences_v1", assigns=["token.is_sent_start"])
