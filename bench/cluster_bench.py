@@ -39,8 +39,30 @@ __all__ = ["generate", "run"]
 _TYPES = [("Bombing/Explosion", 3), ("Armed Assault", 2), ("Hostage Taking (Kidnapping)", 6)]
 _COUNTRIES = ["AF", "IQ", "NG", "SO", "PK", "SY", "ML", "CO", "IN", "PH"]
 _SYLLABLES = [
-    "ka", "ro", "mi", "ta", "lu", "sen", "dar", "bel", "qu", "zor", "an", "vi", "pe", "to",
-    "gra", "nu", "sha", "el", "mon", "fi", "ba", "ker", "di", "os",
+    "ka",
+    "ro",
+    "mi",
+    "ta",
+    "lu",
+    "sen",
+    "dar",
+    "bel",
+    "qu",
+    "zor",
+    "an",
+    "vi",
+    "pe",
+    "to",
+    "gra",
+    "nu",
+    "sha",
+    "el",
+    "mon",
+    "fi",
+    "ba",
+    "ker",
+    "di",
+    "os",
 ]
 
 
@@ -91,9 +113,7 @@ def generate(n: int, seed: int = 7) -> Iterator[ArticleResult]:
             r.types.append(_assertion("types", kind, EventType(name=kind, gtd_code=code), text))
             r.when.append(_assertion("when", "on", When(date=day, precision=Precision.day), text))
             r.where.append(
-                _assertion(
-                    "where", city, Place(name=city, city=city, country_code=country), text
-                )
+                _assertion("where", city, Place(name=city, city=city, country_code=country), text)
             )
             r.casualties.append(
                 _assertion(

@@ -1,8 +1,8 @@
 """Throughput and memory of ``incidex ingest`` against bare spaCy (what ``incidex bench`` runs).
 
-    python bench/ingest_bench.py                      # 1,000 articles, every run, a table
-    python bench/ingest_bench.py --articles 10000 --parts mixed --json
-    python bench/ingest_bench.py --articles 100000 --parts mixed --workers 2
+python bench/ingest_bench.py                      # 1,000 articles, every run, a table
+python bench/ingest_bench.py --articles 10000 --parts mixed --json
+python bench/ingest_bench.py --articles 100000 --parts mixed --workers 2
 """
 
 from __future__ import annotations

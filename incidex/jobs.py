@@ -55,6 +55,8 @@ __all__ = [
 NO_INCIDENT_MESSAGE = "no incident of political violence found"
 _MAX_RESULT_LINE = 64 * 1024 * 1024  # one stored ArticleResult line (text + reports), bounded
 _WORD = re.compile(r"[a-z]+|[0-9]+")  # linear, no backtracking
+# Screened chunks held at most while gathering a batch to parse (see ``_screened``).
+_HOLD_BATCHES = 16
 
 
 @dataclass
@@ -240,13 +242,19 @@ class RelevanceFilter:
     def __init__(self, words: Iterable[str], phrases: Iterable[str]) -> None:
         self.words = frozenset(words)
         by_first: dict[str, set[tuple[str, ...]]] = {}
+        raw: set[str] = set()
         for phrase in phrases:
             parts = tuple(_words(phrase))
-            if len(parts) == 1:
+            if parts and all(p.isdigit() for p in parts) and phrase.strip() != " ".join(parts):
+                # ".38", ".45" (calibres): as the bare number "38" they would pass every
+                # text with a score or a temperature; the pipeline matches the whole token
+                raw.add(phrase.strip().lower())
+            elif len(parts) == 1:
                 self.words |= {parts[0]}
             elif parts:
                 by_first.setdefault(parts[0], set()).add(parts)
         self._phrases = {k: tuple(sorted(v)) for k, v in by_first.items()}
+        self._raw = tuple(sorted(raw))
         self._ram: frozenset[str] = frozenset()
         self._crowd = frozenset(_CROWD_WORDS)
 
@@ -277,11 +285,14 @@ class RelevanceFilter:
 
     def __call__(self, text: str) -> bool:
         """True when ``text`` may report an incident (run it through the pipeline)."""
-        tokens = _words(text)
+        lowered = text.lower()
+        tokens = _WORD.findall(lowered)
         present = set(tokens)
         if not present.isdisjoint(self.words):
             return True
         if not present.isdisjoint(self._ram) and not present.isdisjoint(self._crowd):
+            return True
+        if any(term in lowered for term in self._raw):
             return True
         candidates = [self._phrases[w] for w in present if w in self._phrases]
         if not candidates:
@@ -333,8 +344,9 @@ def _screen(
     slots: list[ArticleResult | None] = []
     todo: list[Article] = []
     for article in articles:
-        if keep is not None and _language(article, settings) == "en":
-            if not keep(article.text[: settings.max_extract_chars]):
+        if keep is not None:
+            language = _language(article, settings)
+            if language == "en" and not keep(article.text[: settings.max_extract_chars]):
                 slots.append(
                     ArticleResult(
                         article=article.model_copy(update={"language": "en"}),
@@ -343,9 +355,36 @@ def _screen(
                     )
                 )
                 continue
+            if article.language != language:  # the extractor would detect it again
+                article = article.model_copy(update={"language": language})
         slots.append(None)
         todo.append(article)
     return slots, todo
+
+
+def _screened(
+    articles: Iterable[Article],
+    settings: Settings,
+    keep: RelevanceFilter | None,
+    stats: StreamStats,
+) -> Iterator[tuple[list[ArticleResult | None], list[Article]]]:
+    """Screen the stream a chunk at a time, and group the chunks so that each group gives
+    the pipeline about a full batch to parse: with the filter on, a chunk of 32 articles
+    leaves two or three to parse, and ``nlp.pipe`` costs far more per text on tiny batches.
+    A group holds at most ``_HOLD_BATCHES`` chunks, so memory stays bounded when few pass."""
+    group_slots: list[ArticleResult | None] = []
+    group_todo: list[Article] = []
+    hold = _HOLD_BATCHES * settings.batch_size
+    for chunk in _chunks(articles, settings.batch_size):
+        slots, todo = _screen(chunk, settings, keep)
+        stats.add(len(chunk), len(todo))
+        group_slots.extend(slots)
+        group_todo.extend(todo)
+        if len(group_todo) >= settings.batch_size or len(group_slots) >= hold:
+            yield group_slots, group_todo
+            group_slots, group_todo = [], []
+    if group_slots:
+        yield group_slots, group_todo
 
 
 def _merge(slots: list[ArticleResult | None], done: Iterable[ArticleResult]) -> list[ArticleResult]:
@@ -426,9 +465,7 @@ def extract_stream(
     keep = relevance_filter(settings.spacy_model) if prefilter else None
     if workers <= 1:
         local = extractor or Extractor(settings=settings)
-        for chunk in _chunks(articles, settings.batch_size):
-            slots, todo = _screen(chunk, settings, keep)
-            stats.add(len(chunk), len(todo))
+        for slots, todo in _screened(articles, settings, keep, stats):
             yield from _merge(slots, local.extract_articles(todo) if todo else ())
         return
     pending: deque[tuple[list[ArticleResult | None], Future[list[str]] | None]] = deque()
@@ -450,9 +487,7 @@ def extract_stream(
                 done = future.result() if future is not None else []
                 yield from _merge(slots, (ArticleResult.model_validate_json(r) for r in done))
 
-        for chunk in _chunks(articles, settings.batch_size):
-            slots, todo = _screen(chunk, settings, keep)
-            stats.add(len(chunk), len(todo))
+        for slots, todo in _screened(articles, settings, keep, stats):
             future = (
                 pool.submit(_extract_in_worker, [a.model_dump_json() for a in todo])
                 if todo

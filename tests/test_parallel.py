@@ -86,3 +86,39 @@ def test_load_results_rebuilds_the_same_database(tmp_path: Path) -> None:
     with open_store(tmp_path / "loaded.db") as store:
         load_results([parts], store)
         assert store_fingerprint(store) == expected
+
+
+def test_filter_passes_a_calibre_but_not_the_bare_number() -> None:
+    from incidex.jobs import RelevanceFilter
+
+    keep = RelevanceFilter.from_lexicon()
+    # ".38" is a KB weapon term; "38" alone is a score, an age or a temperature
+    assert keep("Police found a .38 under the seat of the car.")
+    assert not keep("Temperatures reached 38 degrees and 45 stalls opened at the fair.")
+
+
+def test_filtered_ingest_in_small_batches_equals_plain_ingest(tmp_path: Path) -> None:
+    from incidex.config import load_settings
+
+    # batches of 2: screened chunks are grouped before parsing and split again when saved
+    corpus = write_corpus(tmp_path / "mixed.jsonl", 30, relevant_fraction=0.2, seed=11)
+    with open_store(tmp_path / "plain.db") as store:
+        ingest([corpus], store, prefilter=False)
+        expected = store_fingerprint(store)
+    small = load_settings().model_copy(update={"batch_size": 2})
+    with open_store(tmp_path / "small.db") as store:
+        report = ingest([corpus], store, settings=small, prefilter=True)
+        assert store_fingerprint(store) == expected
+    assert report.filtered > 0 and report.summary.stored == 30
+
+
+def test_progress_gives_rate_and_time_left() -> None:
+    now = [0.0]
+    meter = ProgressMeter(total=100, clock=lambda: now[0])
+    now[0] = 5.0
+    meter(10)
+    assert meter.rate == 2.0
+    assert meter.describe() == "10/100 articles, 2.0 articles/s, ETA 45s"
+    now[0] = 50.0
+    meter(10)
+    assert meter.describe() == "20/100 articles, 0.4 articles/s, ETA 3m20s"

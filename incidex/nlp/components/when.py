@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from dateparser.date import DateDataParser
 from spacy.language import Language
@@ -101,6 +102,32 @@ def parse_clock(text: str) -> dt.time | None:
     return dt.time(hour, minute)
 
 
+class _DateParser:
+    """dateparser (about a millisecond a call) behind a bounded cache: the same date strings
+    ("Friday", "last week") recur across articles published on the same day."""
+
+    def __init__(self, base: dt.datetime | None) -> None:
+        self.base = base
+
+    def __call__(self, text: str) -> tuple[dt.date, str | None] | None:
+        # without a base dateparser fills the missing day from today: part of the key
+        return _parse_date(text, self.base, None if self.base else dt.date.today())
+
+
+@lru_cache(maxsize=8192)
+def _parse_date(
+    text: str, base: dt.datetime | None, today: dt.date | None
+) -> tuple[dt.date, str | None] | None:
+    parser = DateDataParser(
+        languages=["en"],
+        settings={"PREFER_DATES_FROM": "past", **({"RELATIVE_BASE": base} if base else {})},
+    )
+    data = parser.get_date_data(text)
+    if data.date_obj is None:
+        return None
+    return data.date_obj.date(), data.period
+
+
 def _governing_verb(token: Token) -> Token | None:
     node = token
     for _ in range(6):
@@ -127,10 +154,7 @@ class WhenExtractor:
                 base = dt.datetime.combine(dateline.date, dt.time(12))
         if base is not None and base.tzinfo is not None:
             base = base.replace(tzinfo=None)
-        parser = DateDataParser(
-            languages=["en"],
-            settings={"PREFER_DATES_FROM": "past", **({"RELATIVE_BASE": base} if base else {})},
-        )
+        parser = _DateParser(base)
         date_spans = [e for e in ents(doc) if e.label_ == "DATE"]
         seen = {(e.start_char, e.end_char) for e in date_spans}
         for m in _MUC_DATE.finditer(doc.text):
@@ -158,7 +182,7 @@ class WhenExtractor:
             self._time(doc, ent)
         return doc
 
-    def _date(self, doc: Doc, ent: Span, parser: DateDataParser, base: dt.datetime | None) -> None:
+    def _date(self, doc: Doc, ent: Span, parser: _DateParser, base: dt.datetime | None) -> None:
         _, info = sentence_of(doc, ent.start)
         if info.background or not (info.attack or info.events):
             return
@@ -199,13 +223,14 @@ class WhenExtractor:
             if own is not None:
                 self._add_when(doc, ent, own, Precision.day, True, event)
                 return
-        data = parser.get_date_data(text)
-        if data.date_obj is None:
+        parsed = parser(text)
+        if parsed is None:
             return
-        precision = _PERIODS.get(data.period or "day", Precision.day)
+        date, period = parsed
+        precision = _PERIODS.get(period or "day", Precision.day)
         if precision == Precision.minute:
             precision = Precision.day
-        self._add_when(doc, ent, data.date_obj.date(), precision, relative, event)
+        self._add_when(doc, ent, date, precision, relative, event)
 
     def _add_when(
         self, doc: Doc, ent: Span, date: dt.date, precision: Precision, relative: bool, event: str
