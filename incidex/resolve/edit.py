@@ -16,7 +16,7 @@ from typing import Protocol
 from ..errors import IncidexError, NotFoundError
 from ..model import Incident, IncidentReport
 
-__all__ = ["merge_incidents", "split_id", "split_incident"]
+__all__ = ["find_incident", "merge_incidents", "split_id", "split_incident"]
 
 
 class _EditStore(Protocol):
@@ -25,6 +25,8 @@ class _EditStore(Protocol):
     def reports(
         self, *, article_id: str | None = None, incident_id: str | None = None
     ) -> Iterator[IncidentReport]: ...
+
+    def incidents_of(self, article_or_report_id: str) -> list[str]: ...
 
     def relink_many(
         self,
@@ -44,6 +46,25 @@ def _reason(reason: str) -> str:
 
 def _who(who: str | None) -> str | None:
     return " ".join(who.split())[:100] or None if who else None
+
+
+def find_incident(store: _EditStore, some_id: str) -> str:
+    """The incident an id names: an incident id, or an article or report id (whose report
+    joined that incident). Raises NotFoundError (E032) when nothing matches and
+    IncidexError when an article's reports went to several incidents (they are listed)."""
+    try:
+        return store.incident(some_id).id
+    except NotFoundError:
+        found = store.incidents_of(some_id)
+    if not found:
+        raise NotFoundError.make(
+            "E032", kind="incident, article or report", id=some_id, listing="list"
+        )
+    if len(found) > 1:
+        raise IncidexError(
+            f"{some_id} has reports in {len(found)} incidents: {', '.join(found)}; show one."
+        )
+    return found[0]
 
 
 def merge_incidents(
