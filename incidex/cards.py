@@ -3,13 +3,16 @@ each value with its sources. Plain text, so it prints anywhere and tests can rea
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .model import Assertion, Incident, IncidentReport, Stance
 from .resolve import report_figure
 
-__all__ = ["render_incident", "render_report"]
+if TYPE_CHECKING:
+    from .store import LogEntry
+
+__all__ = ["render_incident", "render_log", "render_report"]
 
 _WIDTH = 100
 
@@ -258,3 +261,20 @@ def render_report(report: IncidentReport) -> str:
         summary=summarize(report.id, [report], [ref]), reports=[report], articles=[ref]
     )
     return render_incident(incident)
+
+
+def render_log(incident_id: str, entries: Sequence[LogEntry]) -> str:
+    """An incident's history, one line per entry: when, what, which report, who and why."""
+    out = ["History:"]
+    for e in entries:
+        line = f"  {e.at}  {e.action} {e.report_id or ''}".rstrip()
+        if e.incident_id != incident_id:
+            line += f" (moved to {e.incident_id})"
+        elif e.from_incident:
+            line += f" (from {e.from_incident})"
+        if e.who:
+            line += f" by {e.who}"
+        if e.reason:
+            line += f": {e.reason}"
+        out.append(line)
+    return "\n".join(out)

@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -540,27 +541,33 @@ def _cell(value: Any) -> str:
 @_fail_cleanly
 def show(incident_id: str, db: str | None, as_json: bool) -> None:
     """Show one incident as a card: each value with its sources, the toll series, claims and
-    disputes, follow-ups and independent-source counts.
+    disputes, follow-ups, independent-source counts and its history (who merged or split
+    what, and why). ID may also be an article or report id: its incident is shown.
 
     \b
     Example:
         incidex show i3f2a9c1b7d40
+        incidex show a1b2c3d4e5f6a7b8     # the incident this article's report joined
         incidex show i3f2a9c1b7d40 --json
     """
-    from .cards import render_incident
-    from .resolve import resolve_stored_incident
+    from .cards import render_incident, render_log
+    from .resolve import find_incident, resolve_stored_incident
 
     with _open_store(db) as store:
-        incident = store.incident(incident_id)
-        resolved = resolve_stored_incident(store, incident_id)
+        found = find_incident(store, incident_id)
+        incident = store.incident(found)
+        resolved = resolve_stored_incident(store, found)
+        log = store.incident_log(found)
     if as_json:
         payload = {
             "incident": incident.model_dump(mode="json"),
             "resolved": resolved.model_dump(mode="json"),
+            "log": [dataclasses.asdict(entry) for entry in log],
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         click.echo(render_incident(incident, resolved))
+        click.echo(render_log(found, log))
 
 
 @cli.command(context_settings=CONTEXT)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -386,40 +384,32 @@ def test_reingesting_the_same_reports_gives_the_same_incidents() -> None:
 # ---- corrections ----
 
 
-def _log(path: Path) -> list[tuple[Any, ...]]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(
-            "SELECT incident_id, report_id, action, from_incident, reason FROM incident_log "
-            "ORDER BY seq"
-        ).fetchall()
-    finally:
-        conn.close()
-
-
-def test_split_then_merge_round_trip_is_logged_with_who_and_why(tmp_path: Path) -> None:
-    db = tmp_path / "x.db"
-    with Store(db) as s:
-        _ingest(s, CROCUS_1.result(), CROCUS_2.result(), CROCUS_3.result())
-        (only,) = s.incidents()
-        before = sorted(r.id for r in s.incident(only.id).reports)
-        moved = before[-1]
-        new_id = split_incident(s, only.id, [moved], reason="different attack", who="ana")
-        assert s.count_incidents() == 2
-        assert [r.id for r in s.incident(new_id).reports] == [moved]
-        assert moved not in {r.id for r in s.incident(only.id).reports}
-        # The same split again gives the same id (stable identity).
-        merged = merge_incidents(s, only.id, new_id, reason="same attack after all", who="bo")
-        assert merged.id == only.id and sorted(r.id for r in merged.reports) == before
-        assert s.count_incidents() == 1
-        with pytest.raises(NotFoundError):
-            s.incident(new_id)
-    log = _log(db)
-    relinks = [row for row in log if row[2] == "relinked"]
-    assert relinks[0][:4] == (new_id, moved, "relinked", only.id)
-    assert relinks[0][4].startswith("ana: split from")
-    assert relinks[-1][4].startswith("bo: merged") and "same attack after all" in relinks[-1][4]
-    assert any(row[2] == "deleted" and row[0] == new_id for row in log)
+def test_split_then_merge_round_trip_is_logged_with_who_and_why(store: Store) -> None:
+    s = store
+    _ingest(s, CROCUS_1.result(), CROCUS_2.result(), CROCUS_3.result())
+    (only,) = s.incidents()
+    before = sorted(r.id for r in s.incident(only.id).reports)
+    moved = before[-1]
+    new_id = split_incident(s, only.id, [moved], reason="different attack", who="ana")
+    assert s.count_incidents() == 2
+    assert [r.id for r in s.incident(new_id).reports] == [moved]
+    assert moved not in {r.id for r in s.incident(only.id).reports}
+    # The same split again gives the same id (stable identity).
+    merged = merge_incidents(s, only.id, new_id, reason="same attack after all", who="bo")
+    assert merged.id == only.id and sorted(r.id for r in merged.reports) == before
+    assert s.count_incidents() == 1
+    with pytest.raises(NotFoundError):
+        s.incident(new_id)
+    log = s.incident_log(only.id)
+    assert [e.action for e in log[:3]] == ["created", "attached", "attached"]
+    assert all(e.who is None for e in log[:3])  # the ingest's own decisions
+    split_off = next(e for e in log if e.action == "relinked" and e.incident_id == new_id)
+    assert (split_off.report_id, split_off.from_incident) == (moved, only.id)
+    assert split_off.who == "ana" and split_off.reason == f"split from {only.id}: different attack"
+    back = log[-1]
+    assert (back.action, back.incident_id, back.who) == ("relinked", only.id, "bo")
+    assert back.reason is not None and "same attack after all" in back.reason
+    assert any(e.action == "deleted" and e.incident_id == new_id for e in s.incident_log(new_id))
 
 
 def test_corrections_refuse_impossible_requests(store: Store) -> None:

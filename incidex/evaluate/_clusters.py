@@ -16,7 +16,11 @@ Incidents are the connected components of that relation. The clustering is score
 *messages* that have exactly one such template (so each message is one report of one
 incident): B-cubed and pairwise precision, recall and F1 against incidex's incidents.
 
-Command: ``python -m incidex.evaluate._clusters ../shared/data/muc4 [--limit N]``.
+Command: ``python -m incidex.evaluate._clusters ../shared/data/muc4 [--split dev|test|all]
+[--results FILE]``. ``--split dev`` scores the DEV messages only (the split the resolver's
+weights were tuned on), ``test`` the TST1+TST2 messages (held out); each split is clustered
+on its own. ``--results FILE`` keeps the extraction results (JSON Lines, outside the
+repository) so a second run re-clusters without re-extracting.
 """
 
 from __future__ import annotations
@@ -197,11 +201,27 @@ def score_clusters(gold: Mapping[str, str], predicted: Mapping[str, str]) -> Clu
     return ClusterScores(b_cubed(gold, predicted), pairwise(gold, predicted), len(gold))
 
 
+_SPLITS = {"dev": ("DEV-",), "test": ("TST1-", "TST2-"), "all": ("DEV-", "TST1-", "TST2-")}
+
+
+def in_split(docid: str, split: str) -> bool:
+    """Whether a MUC message id belongs to a split: dev, test (TST1+TST2) or all."""
+    return docid.upper().startswith(_SPLITS[split])
+
+
 def predict_muc4_clusters(
-    muc_dir: str | Path, docids: Iterable[str], *, db: str | Path | None = None
+    muc_dir: str | Path,
+    docids: Iterable[str],
+    *,
+    db: str | Path | None = None,
+    results: str | Path | None = None,
 ) -> dict[str, str]:
     """Run incidex (extraction, resolver, store) over the given MUC messages, in dateline
-    order; message id -> incident id of its first report (no report: left out)."""
+    order; message id -> incident id of its first report (no report: left out).
+
+    With ``results``, extraction results are read from that file when it exists (written
+    there otherwise), so clustering can be re-run alone."""
+    from incidex.jobs import read_results, write_results
     from incidex.model import Article
     from incidex.nlp.extract import Extractor
     from incidex.resolve import IncidentResolver
@@ -231,11 +251,19 @@ def predict_muc4_clusters(
         for m in messages
         if m.text.strip()
     ]
+    cache = Path(results) if results is not None else None
+    if cache is not None and cache.exists():
+        by_id = {r.article.id: r for r in read_results([cache])}
+        extracted = [by_id[a.id] for a in articles if a.id in by_id]
+    else:
+        extracted = list(Extractor().extract_articles(articles))
+        if cache is not None:
+            write_results(extracted, cache)
     store = Store(db) if db is not None else Store(memory=True)
     try:
         resolver = IncidentResolver(store)
         batch = []
-        for result in Extractor().extract_articles(articles):
+        for result in extracted:
             batch.append(result)
             if len(batch) >= 32:
                 store.save_results(batch, incident_of=resolver)
@@ -262,18 +290,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("muc_dir", help="the MUC-4 folder (with dev/, tst1/, tst2/)")
     parser.add_argument("--keys", nargs="*", default=list(_KEY_FILES), help="key files or folders")
-    parser.add_argument("--multi-only", action="store_true", help="score multi-report stories")
+    parser.add_argument(
+        "--split", choices=sorted(_SPLITS), default="all", help="messages scored and clustered"
+    )
+    parser.add_argument("--results", help="extraction results cache (JSON Lines)")
     args = parser.parse_args(argv)
     root = Path(args.muc_dir)
     templates = [t for sub in args.keys for t in read_muc_keys(root / sub)]
     gold = muc4_cluster_gold(templates)
-    labels = gold.labels
+    labels = {d: label for d, label in gold.labels.items() if in_split(d, args.split)}
     print(
         f"gold: {gold.templates} templates, {gold.links} cross-message links, "
-        f"{len(labels)} single-incident messages, {gold.multi_report} incidents in 2+ messages"
+        f"{len(gold.labels)} single-incident messages, {gold.multi_report} incidents in 2+ "
+        f"messages; split {args.split}: {len(labels)} messages, "
+        f"{sum(len(m) > 1 for m in _clusters(labels).values())} incidents in 2+ messages"
     )
     started = time.perf_counter()
-    predicted = predict_muc4_clusters(root, labels)
+    predicted = predict_muc4_clusters(root, labels, results=args.results)
     seconds = time.perf_counter() - started
     scores = score_clusters(labels, predicted)
     for s in (scores.b_cubed, scores.pairwise):

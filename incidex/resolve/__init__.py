@@ -8,7 +8,7 @@
 """
 
 from ._resolver import CandidateScore, IncidentResolver, score_candidate
-from .edit import merge_incidents, split_id, split_incident
+from .edit import find_incident, merge_incidents, split_id, split_incident
 from .summary import report_figure, scene_of, summarize
 from .views import (
     ClaimView,
@@ -35,6 +35,7 @@ __all__ = [
     "SourceRef",
     "TollPoint",
     "TollSeries",
+    "find_incident",
     "independent_groups",
     "merge_incidents",
     "report_figure",

@@ -7,6 +7,7 @@ term and entity sets capped) so one report costs the same however long the artic
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections import Counter
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from ..model import IncidentReport, Stance
+from ..model import IncidentReport, Precision, Stance
 from .summary import _date, report_figure, scene_of
 
 __all__ = [
@@ -24,8 +25,10 @@ __all__ = [
     "ReportFeatures",
     "TermStats",
     "cosine",
+    "is_generic",
     "report_features",
     "report_text",
+    "victims_overlap",
 ]
 
 # Non-attack events that make a report a follow-up of an earlier attack.
@@ -83,6 +86,32 @@ def _terms(text: str) -> dict[str, float]:
     return {w: 1.0 + math.log(c) for w, c in top}
 
 
+@functools.cache
+def _generic_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Noun phrases that name a kind of target, not one target ("army", "civilians",
+    "presidential candidate": the knowledge base's target terms), and demonyms."""
+    from ..nlp.kb import default_kb
+
+    kb = default_kb()
+    terms = frozenset(t.lower() for t, _ in kb.target_terms())
+    demonyms = frozenset(d.lower() for d, _, _ in kb.nationality_terms())
+    return terms, demonyms
+
+
+def is_generic(name: str) -> bool:
+    """Whether a name only describes (a kind of target, optionally with a demonym or a
+    determiner: "the salvadoran army") or is a group (scored as a group, not as a name)."""
+    from ..nlp.kb import default_kb
+
+    terms, demonyms = _generic_words()
+    words = name.lower().split()
+    while words and (words[0] in demonyms or words[0] in _STOP):
+        words = words[1:]
+    if not words or " ".join(words) in terms:
+        return True
+    return default_kb().group(name) is not None
+
+
 def _entities(text: str, extra: Iterable[str], drop: Iterable[str] = ()) -> frozenset[str]:
     """Names: capitalised word runs (not in an all-capitals text) and extracted names."""
     found: Counter[str] = Counter()
@@ -100,7 +129,7 @@ def _entities(text: str, extra: Iterable[str], drop: Iterable[str] = ()) -> froz
                 found[" ".join(words).lower()] += 1
     for name in extra:
         name = " ".join(name.split()).lower()[:80]
-        if name and name not in _NOT_NAMES:
+        if name and name not in _NOT_NAMES and not is_generic(name):
             found[name] += 2
     for name in drop:
         found.pop(name.lower(), None)
@@ -125,6 +154,10 @@ class ReportFeatures:
     entities: frozenset[str]
     place_names: frozenset[str]
     terms: Mapping[str, float]
+    # Named victims and targets ("ignacio ellacuria", "uca"): who or what was hit. Two
+    # reports naming different ones are, other things equal, about different attacks.
+    victims: frozenset[str] = frozenset()
+    date_precise: bool = False  # the date is known to the day
 
     @property
     def anchor(self) -> dt.date | None:
@@ -147,7 +180,7 @@ def report_features(
     """Features of one report; ``title``, ``published`` and ``source`` come from its article
     (the outlet's own name is not evidence that two reports tell of one incident)."""
     place = scene_of([report])
-    date, _ = _date([report])
+    date, precision = _date([report])
     names: list[str] = []
     place_names: set[str] = set()
     for a in report.where:
@@ -159,9 +192,14 @@ def report_features(
         names.extend(perp.normalized.names)
         if perp.normalized.group:
             names.append(perp.normalized.group)
+    hit: set[str] = set()
     for t in report.targets:
         if t.normalized.entity:
             names.append(t.normalized.entity)
+            hit.add(_name_key(t.normalized.entity))
+    for v in report.victims:
+        names.extend(v.normalized.names)
+        hit.update(_name_key(n) for n in v.normalized.names)
     for s in report.suspects:
         names.extend(s.normalized.names)
     text = report_text(report, title)
@@ -184,7 +222,29 @@ def report_features(
         entities=_entities(text, names, [source] if source else []),
         place_names=frozenset(place_names),
         terms=_terms(text),
+        victims=frozenset(n for n in hit if len(n) >= 4 and not is_generic(n)),
+        date_precise=precision in _PRECISE,
     )
+
+
+_PRECISE = frozenset({Precision.minute, Precision.hour, Precision.day})
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.lower().split())[:80]
+
+
+def victims_overlap(a: Iterable[str], b: Iterable[str]) -> bool:
+    """Whether two sets of named victims or targets share one: equal, or one name's words
+    contained in the other's ("ellacuria" in "ignacio ellacuria")."""
+    b = list(b)
+    for x in a:
+        xw = set(x.split())
+        for y in b:
+            yw = set(y.split())
+            if x == y or xw <= yw or yw <= xw:
+                return True
+    return False
 
 
 @dataclass(slots=True)
@@ -239,6 +299,8 @@ class IncidentProfile:
     entities: Counter[str] = field(default_factory=Counter)
     place_names: set[str] = field(default_factory=set)
     terms: Counter[str] = field(default_factory=Counter)
+    victims: set[str] = field(default_factory=set)
+    precise_dates: set[dt.date] = field(default_factory=set)
     n: int = 0
 
     def add(self, f: ReportFeatures) -> None:
@@ -246,6 +308,10 @@ class IncidentProfile:
         self.articles.add(f.article_id)
         if f.date is not None:
             self.dates[f.date] += 1
+            if f.date_precise and len(self.precise_dates) < 16:
+                self.precise_dates.add(f.date)
+        if len(self.victims) < _MAX_ENTITIES:
+            self.victims.update(f.victims)
         if f.published is not None and len(self.published) < 64:
             self.published.append(f.published)
         if f.country:

@@ -1,9 +1,10 @@
 """Human corrections: merge two incidents, split reports off into a new one.
 
-Both work through ``store.relink`` (one transaction per report, logged in ``incident_log``
-with the reason). The store's log has no "who" column yet, so the reason is recorded as
-``"<who>: <reason>"``. Incident ids stay stable: a merge keeps ``keep_id``; a split's new id
-is derived from the reports split off, so repeating the same split gives the same id.
+Both work through ``store.relink_many`` (one transaction, each incident re-summarised once;
+every move logged in ``incident_log`` with the reason and who). Incident ids stay stable: a
+merge keeps ``keep_id``; a split's new id is derived from the reports split off, so
+repeating the same split gives the same id. A split is also recorded as "kept apart": the
+resolver never puts those reports back into the incident they were split from.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Protocol
 from ..errors import IncidexError, NotFoundError
 from ..model import Incident, IncidentReport
 
-__all__ = ["merge_incidents", "split_id", "split_incident"]
+__all__ = ["find_incident", "merge_incidents", "split_id", "split_incident"]
 
 
 class _EditStore(Protocol):
@@ -25,14 +26,45 @@ class _EditStore(Protocol):
         self, *, article_id: str | None = None, incident_id: str | None = None
     ) -> Iterator[IncidentReport]: ...
 
-    def relink(
-        self, report_id: str, incident_id: str, *, reason: str | None = None, create: bool = False
+    def incidents_of(self, article_or_report_id: str) -> list[str]: ...
+
+    def relink_many(
+        self,
+        report_ids: Sequence[str],
+        incident_id: str,
+        *,
+        reason: str | None = None,
+        create: bool = False,
+        who: str | None = None,
+        keep_apart: bool = False,
     ) -> None: ...
 
 
-def _reason(reason: str, who: str | None) -> str:
-    reason = " ".join(reason.split())[:500] or "no reason given"
-    return f"{' '.join(who.split())[:100]}: {reason}" if who else reason
+def _reason(reason: str) -> str:
+    return " ".join(reason.split())[:500] or "no reason given"
+
+
+def _who(who: str | None) -> str | None:
+    return " ".join(who.split())[:100] or None if who else None
+
+
+def find_incident(store: _EditStore, some_id: str) -> str:
+    """The incident an id names: an incident id, or an article or report id (whose report
+    joined that incident). Raises NotFoundError (E032) when nothing matches and
+    IncidexError when an article's reports went to several incidents (they are listed)."""
+    try:
+        return store.incident(some_id).id
+    except NotFoundError:
+        found = store.incidents_of(some_id)
+    if not found:
+        raise NotFoundError.make(
+            "E032", kind="incident, article or report", id=some_id, listing="list"
+        )
+    if len(found) > 1:
+        raise IncidexError(
+            f"{some_id} has reports in {len(found)} incidents: {', '.join(found)}; show one."
+        )
+    return found[0]
 
 
 def merge_incidents(
@@ -46,9 +78,8 @@ def merge_incidents(
         raise IncidexError(f"cannot merge incident {keep_id!r} with itself.")
     store.incident(keep_id)  # both must exist before anything moves
     other = store.incident(other_id)
-    note = _reason(f"merged {other_id} into {keep_id}: {reason}", who)
-    for report in other.reports:
-        store.relink(report.id, keep_id, reason=note)
+    note = _reason(f"merged {other_id} into {keep_id}: {reason}")
+    store.relink_many([r.id for r in other.reports], keep_id, reason=note, who=_who(who))
     return store.incident(keep_id)
 
 
@@ -86,7 +117,6 @@ def split_incident(
             f"splitting every report off {incident_id} would leave it empty; keep at least one."
         )
     new_id = split_id(incident_id, wanted)
-    note = _reason(f"split from {incident_id}: {reason}", who)
-    for report_id in wanted:
-        store.relink(report_id, new_id, reason=note, create=True)
+    note = _reason(f"split from {incident_id}: {reason}")
+    store.relink_many(wanted, new_id, reason=note, create=True, who=_who(who), keep_apart=True)
     return new_id

@@ -19,6 +19,8 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
+from pydantic import BaseModel, Field
+
 from ..model import (
     ArticleRef,
     IncidentReport,
@@ -28,7 +30,7 @@ from ..model import (
     Stance,
 )
 
-__all__ = ["report_figure", "scene_of", "summarize"]
+__all__ = ["DateTally", "SummaryState", "report_figure", "scene_of", "summarize"]
 
 _PRECISION_ORDER = [
     Precision.minute,
@@ -43,9 +45,13 @@ _PRECISION_ORDER = [
 
 def scene_of(reports: Sequence[IncidentReport]) -> Place | None:
     scenes = [a.normalized for r in reports for a in r.where if a.normalized.role == "scene"]
+    return _best_scene(scenes, Counter(p.country_code for p in scenes if p.country_code))
+
+
+def _best_scene(scenes: Sequence[Place], countries: Counter[str]) -> Place | None:
+    """The most specific scene in the most-asserted country (``countries`` counts scenes)."""
     if not scenes:
         return None
-    countries = Counter(p.country_code for p in scenes if p.country_code)
     country = countries.most_common(1)[0][0] if countries else None
     consistent = [p for p in scenes if country is None or p.country_code in {None, country}]
 
@@ -93,44 +99,75 @@ def _gtd_rank(name: str) -> int:
     return _GTD_HIERARCHY.index(name) if name in _GTD_HIERARCHY else len(_GTD_HIERARCHY)
 
 
+class DateTally(BaseModel):
+    """How the reports of an incident back one date."""
+
+    backers: int = 0  # reports giving it
+    leads: int = 0  # reports giving it in their lead
+    precision: Precision = Precision.unknown  # the most precise form given
+
+
+def _report_dates(report: IncidentReport) -> tuple[dict[str, DateTally], dict[str, DateTally]]:
+    """One report's dates (all, and those of the attack itself), each counted once."""
+    every: dict[str, DateTally] = {}
+    attack: dict[str, DateTally] = {}
+    for a in report.when:
+        day = a.normalized.date
+        if day is None:
+            continue
+        lead = a.sentence.start <= _LEAD_CHARS  # the lead of a news report dates the attack
+        tables = (every, attack) if a.normalized.event == "attack" else (every,)
+        for table in tables:
+            tally = table.setdefault(day.isoformat(), DateTally(backers=1))
+            tally.leads = max(tally.leads, int(lead))
+            if _PRECISION_ORDER.index(a.normalized.precision) < _PRECISION_ORDER.index(
+                tally.precision
+            ):
+                tally.precision = a.normalized.precision
+    return every, attack
+
+
+def _add_dates(into: dict[str, DateTally], new: dict[str, DateTally]) -> None:
+    for day, t in new.items():
+        old = into.get(day)
+        if old is None:
+            into[day] = t.model_copy()
+            continue
+        old.backers += t.backers
+        old.leads += t.leads
+        if _PRECISION_ORDER.index(t.precision) < _PRECISION_ORDER.index(old.precision):
+            old.precision = t.precision
+
+
+def _pick_date(
+    tallies: dict[str, DateTally], published: dt.date | None
+) -> tuple[dt.date | None, Precision]:
+    """The date most reports give; ties go to the date given in a report's lead, then to the
+    more precise date, then to the date closest before the first publication (news reports
+    an attack within days)."""
+    if not tallies:
+        return None, Precision.unknown
+
+    def rank(item: tuple[str, DateTally]) -> tuple[int, int, int, int]:
+        day, t = dt.date.fromisoformat(item[0]), item[1]
+        gap = (published - day).days if published is not None else 0
+        distance = gap if gap >= 0 else 10_000 - gap  # after publication: least likely
+        return (-t.backers, -t.leads, _PRECISION_ORDER.index(t.precision), distance)
+
+    # Remaining ties go to the date seen first (reports in order, then text order).
+    day, tally = min(tallies.items(), key=rank)
+    return dt.date.fromisoformat(day), tally.precision
+
+
 def _date(
     reports: Sequence[IncidentReport], published: dt.date | None = None
 ) -> tuple[dt.date | None, Precision]:
-    """The date most reports give for the attack; ties go to the date given in a report's lead,
-    then to the more precise date, then to the date closest before the first publication
-    (news reports an attack within days)."""
-    items = [(r.article_id, a) for r in reports for a in r.when if a.normalized.date is not None]
-    attack_items = [(r, a) for r, a in items if a.normalized.event == "attack"]
-    has_attack = any(a.normalized.attack for r in reports for a in r.types)
-    if has_attack and attack_items:
-        items = attack_items  # the attack's date, not the date of an arrest reported with it
-    if not items:
-        return None, Precision.unknown
-    backers: dict[dt.date, set[str]] = {}
-    leads: dict[dt.date, set[str]] = {}
-    precision: dict[dt.date, Precision] = {}
-    for article_id, a in items:
-        day = a.normalized.date
-        assert day is not None
-        backers.setdefault(day, set()).add(article_id)
-        if a.sentence.start <= _LEAD_CHARS:  # the lead of a news report dates the attack
-            leads.setdefault(day, set()).add(article_id)
-        best_known = precision.get(day, Precision.unknown)
-        if _PRECISION_ORDER.index(a.normalized.precision) < _PRECISION_ORDER.index(best_known):
-            precision[day] = a.normalized.precision
-
-    def rank(day: dt.date) -> tuple[int, int, int, int]:
-        gap = (published - day).days if published is not None else 0
-        distance = gap if gap >= 0 else 10_000 - gap  # after publication: least likely
-        return (
-            -len(backers[day]),
-            -len(leads.get(day, ())),
-            _PRECISION_ORDER.index(precision[day]),
-            distance,
-        )
-
-    best = min(backers, key=rank)
-    return best, precision[best]
+    """The attack's date given by most reports (see :func:`_pick_date`); the date of an arrest
+    reported with it counts only when no report dates the attack itself."""
+    state = SummaryState()
+    for r in reports:
+        state.add(r)
+    return state.date(published)
 
 
 def report_figure(report: IncidentReport, category: str) -> int | None:
@@ -142,59 +179,157 @@ def report_figure(report: IncidentReport, category: str) -> int | None:
     return max(values) if values else None
 
 
+class _Latest(BaseModel):
+    """A value with the publication order of the report that gave it."""
+
+    missing: bool  # no publication time: sorts first
+    published: dt.datetime | None
+    article_id: str
+    value: int | str
+
+    def key(self, missing_first: bool = True) -> tuple[bool, str, str]:
+        return (
+            not self.missing if missing_first else self.missing,
+            _when(self.published),
+            self.article_id,
+        )
+
+
+def _when(published: dt.datetime | None) -> str:
+    """A publication time as sortable text: UTC when aware, so mixed time zones still order."""
+    if published is None:
+        return ""
+    if published.tzinfo is not None:
+        published = published.astimezone(dt.UTC).replace(tzinfo=None)
+    return published.isoformat()
+
+
+class SummaryState(BaseModel):
+    """What an incident's summary is computed from, updated one report at a time.
+
+    The store keeps it with the incident, so adding a report costs the same however many
+    reports the incident has: its size is bounded by the distinct dates, scenes, types,
+    groups and outlets asserted, not by the number of reports.
+    """
+
+    n_reports: int = 0
+    scenes: list[Place] = Field(default_factory=list)  # distinct, first seen first
+    countries: dict[str, int] = Field(default_factory=dict)  # scene assertions per country
+    dates: dict[str, DateTally] = Field(default_factory=dict)
+    attack_dates: dict[str, DateTally] = Field(default_factory=dict)
+    has_attack: bool = False
+    types: dict[str, int] = Field(default_factory=dict)
+    other_types: dict[str, int] = Field(default_factory=dict)
+    groups: dict[str, int] = Field(default_factory=dict)
+    sources: list[str] = Field(default_factory=list)
+    first_published: dt.datetime | None = None
+    killed: _Latest | None = None
+    killed_high: int | None = None
+    wounded: _Latest | None = None
+    first_title: _Latest | None = None
+
+    def add(self, report: IncidentReport, article: ArticleRef | None = None) -> None:
+        """Count one more report (and the article it comes from) in."""
+        self.n_reports += 1
+        for a in report.where:
+            p = a.normalized
+            if p.role != "scene":
+                continue
+            if p not in self.scenes:
+                self.scenes.append(p)
+            if p.country_code:
+                self.countries[p.country_code] = self.countries.get(p.country_code, 0) + 1
+        every, attack = _report_dates(report)
+        _add_dates(self.dates, every)
+        _add_dates(self.attack_dates, attack)
+        for a in report.types:
+            table = self.types if a.normalized.attack else self.other_types
+            table[a.normalized.name] = table.get(a.normalized.name, 0) + 1
+            self.has_attack = self.has_attack or a.normalized.attack
+        for a in report.perpetrators:
+            g = a.normalized.group
+            if g and a.stance in {Stance.asserted, Stance.claimed, Stance.confirmed}:
+                self.groups[g] = self.groups.get(g, 0) + 1
+        published = article.published if article is not None else None
+        if article is not None and article.source and article.source not in self.sources:
+            self.sources.append(article.source)
+        if published is not None and (
+            self.first_published is None or _when(published) < _when(self.first_published)
+        ):
+            self.first_published = published
+
+        def later(old: _Latest | None, value: int | str | None) -> _Latest | None:
+            if value is None:
+                return old
+            new = _Latest(
+                missing=published is None,
+                published=published,
+                article_id=report.article_id,
+                value=value,
+            )
+            return new if old is None or new.key() >= old.key() else old
+
+        killed = report_figure(report, "killed")
+        self.killed = later(self.killed, killed)
+        if killed is not None:
+            self.killed_high = max(killed, self.killed_high or killed)
+        self.wounded = later(self.wounded, report_figure(report, "wounded"))
+        title = article.title if article is not None else None
+        if title:
+            new = _Latest(
+                missing=published is None,
+                published=published,
+                article_id=report.article_id,
+                value=title,
+            )
+            # The earliest published article's title; undated articles come last.
+            if self.first_title is None or new.key(False) < self.first_title.key(False):
+                self.first_title = new
+
+    def date(self, published: dt.date | None) -> tuple[dt.date | None, Precision]:
+        # The attack's date, not the date of an arrest reported with it.
+        use_attack = self.has_attack and bool(self.attack_dates)
+        return _pick_date(self.attack_dates if use_attack else self.dates, published)
+
+    def summary(self, incident_id: str) -> IncidentSummary:
+        """The incident's headline values under the policy above."""
+        place = _best_scene(self.scenes, Counter(self.countries))
+        first = self.first_published
+        date, precision = self.date(first.date() if first is not None else None)
+        types = Counter(self.types)
+        other = Counter(self.other_types)
+        fallback = str(self.first_title.value) if self.first_title else incident_id
+        return IncidentSummary(
+            id=incident_id,
+            title=_title(place, types, other, date, fallback),
+            date=date,
+            precision=precision,
+            venue=place.venue if place else None,
+            city=place.city if place else None,
+            region=place.region if place else None,
+            country_code=place.country_code if place else None,
+            country=place.country if place else None,
+            latitude=place.latitude if place else None,
+            longitude=place.longitude if place else None,
+            types=sorted(types, key=_gtd_rank) + [n for n, _ in other.most_common()],
+            groups=[n for n, _ in Counter(self.groups).most_common()],
+            killed=int(self.killed.value) if self.killed else None,
+            killed_high=self.killed_high,
+            wounded=int(self.wounded.value) if self.wounded else None,
+            n_reports=self.n_reports,
+            n_sources=len(self.sources) or self.n_reports,
+        )
+
+
 def summarize(
     incident_id: str, reports: Sequence[IncidentReport], articles: Sequence[ArticleRef]
 ) -> IncidentSummary:
     """Resolve the headline values of one incident under the policy above."""
-    published = {a.id: a.published for a in articles}
-    ordered = sorted(
-        reports,
-        key=lambda r: (
-            published.get(r.article_id) is None,
-            published.get(r.article_id) or dt.datetime.min,
-            r.article_id,
-        ),
-    )
-    place = scene_of(reports)
-    first = min((a.published for a in articles if a.published is not None), default=None)
-    date, precision = _date(reports, first.date() if first is not None else None)
-    type_counts = Counter(
-        a.normalized.name for r in reports for a in r.types if a.normalized.attack
-    )
-    other_types = Counter(
-        a.normalized.name for r in reports for a in r.types if not a.normalized.attack
-    )
-    group_counts = Counter(
-        a.normalized.group
-        for r in reports
-        for a in r.perpetrators
-        if a.normalized.group and a.stance in {Stance.asserted, Stance.claimed, Stance.confirmed}
-    )
-    killed = [report_figure(r, "killed") for r in ordered]
-    wounded = [report_figure(r, "wounded") for r in ordered]
-    latest_killed = next((k for k in reversed(killed) if k is not None), None)
-    latest_wounded = next((w for w in reversed(wounded) if w is not None), None)
-    title = _title(place, type_counts, other_types, date, articles, incident_id)
-    return IncidentSummary(
-        id=incident_id,
-        title=title,
-        date=date,
-        precision=precision,
-        venue=place.venue if place else None,
-        city=place.city if place else None,
-        region=place.region if place else None,
-        country_code=place.country_code if place else None,
-        country=place.country if place else None,
-        latitude=place.latitude if place else None,
-        longitude=place.longitude if place else None,
-        types=sorted(type_counts, key=_gtd_rank) + [n for n, _ in other_types.most_common()],
-        groups=[n for n, _ in group_counts.most_common()],
-        killed=latest_killed,
-        killed_high=max((k for k in killed if k is not None), default=None),
-        wounded=latest_wounded,
-        n_reports=len(reports),
-        n_sources=len({a.source for a in articles if a.source}) or len(articles),
-    )
+    refs = {a.id: a for a in articles}
+    state = SummaryState()
+    for r in reports:
+        state.add(r, refs.get(r.article_id))
+    return state.summary(incident_id)
 
 
 def _title(
@@ -202,7 +337,6 @@ def _title(
     types: Counter[str],
     other: Counter[str],
     date: dt.date | None,
-    articles: Sequence[ArticleRef],
     fallback: str,
 ) -> str:
     kind = (
@@ -219,6 +353,4 @@ def _title(
     if date:
         parts.append(f"on {date.isoformat()}")
     title = " ".join(parts)
-    if title == "Incident":
-        return next((a.title for a in articles if a.title), fallback)
-    return title
+    return fallback if title == "Incident" else title

@@ -13,6 +13,7 @@ from ..errors import StoreError
 from ._base import (
     IncidentOf,
     IncidentStore,
+    LogEntry,
     MigrationRecord,
     SaveEntry,
     SaveSummary,
@@ -46,6 +47,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "IncidentOf",
     "IncidentStore",
+    "LogEntry",
     "MigrationRecord",
     "PostgresStore",
     "SQLiteStore",

@@ -16,28 +16,20 @@ NOTHING``.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..errors import ConfigError, CorruptStoreError, IncidexError, NotFoundError, StoreError
+from ..errors import ConfigError, CorruptStoreError, StoreError
 from ..model import (
     Article,
-    ArticleRef,
     ArticleResult,
-    Incident,
-    IncidentReport,
-    IncidentSummary,
-    Status,
 )
 from . import _sql as sql
-from ._base import IncidentOf, MigrationRecord, SaveEntry, SaveSummary, SearchHit, StoreStats
-from ._sqlite import _bounded, _now, incident_id_for
+from ._base import IncidentOf, MigrationRecord, SaveSummary, SearchHit, SQLStoreBase, bounded, now
 
 if TYPE_CHECKING:
     import psycopg
@@ -241,8 +233,18 @@ _V1: tuple[Step, ...] = (
     "CREATE INDEX incident_log_incident ON incident_log (incident_id)",
 )
 
+_V2: tuple[Step, ...] = (
+    "ALTER TABLE incident_log ADD COLUMN who TEXT",
+    """CREATE TABLE kept_apart (
+        report_id TEXT COLLATE "C" NOT NULL,
+        incident_id TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (report_id, incident_id)
+    )""",
+    "ALTER TABLE incidents ADD COLUMN state TEXT",
+)
+
 # version -> steps; one entry per sql.MIGRATIONS entry (a test keeps them in step).
-PG_STEPS: dict[int, tuple[Step, ...]] = {1: _V1}
+PG_STEPS: dict[int, tuple[Step, ...]] = {1: _V1, 2: _V2}
 
 # ---- statements ----
 
@@ -294,11 +296,12 @@ _SET_REPORT_INCIDENT = "UPDATE reports SET incident_id = %s WHERE id = %s"
 _INCIDENT_HAS_REPORTS = "SELECT 1 FROM reports WHERE incident_id = %s LIMIT 1"
 
 _INCIDENT_EXISTS = "SELECT 1 FROM incidents WHERE id = %s"
-_INSERT_INCIDENT = """INSERT INTO incidents (id, summary, title, n_reports, created_at, updated_at)
-    VALUES (%s, %s::jsonb, %s, 0, %s, %s) ON CONFLICT DO NOTHING"""
+_INSERT_INCIDENT = """INSERT INTO incidents
+    (id, summary, title, n_reports, created_at, updated_at, state)
+    VALUES (%s, %s::jsonb, %s, 0, %s, %s, %s) ON CONFLICT DO NOTHING"""
 _UPDATE_INCIDENT = """UPDATE incidents SET
         summary = %s::jsonb, title = %s, date = %s, country_code = %s, city = %s, killed = %s,
-        wounded = %s, n_reports = %s, updated_at = %s
+        wounded = %s, n_reports = %s, updated_at = %s, state = %s
     WHERE id = %s"""
 _DELETE_INCIDENT = "DELETE FROM incidents WHERE id = %s"
 _DELETE_TAGS = "DELETE FROM incident_tags WHERE incident_id = %s"
@@ -306,8 +309,8 @@ _INSERT_TAG = """INSERT INTO incident_tags (incident_id, kind, value) VALUES (%s
     ON CONFLICT DO NOTHING"""
 _GET_INCIDENT_SUMMARY = "SELECT summary::text FROM incidents WHERE id = %s"
 _INSERT_LOG = """INSERT INTO incident_log
-    (incident_id, report_id, action, from_incident, reason, at)
-    VALUES (%s, %s, %s, %s, %s, %s)"""
+    (incident_id, report_id, action, from_incident, reason, who, at)
+    VALUES (%s, %s, %s, %s, %s, %s, %s)"""
 
 _COUNT_BY_STATUS = "SELECT status, count(*) FROM articles GROUP BY status ORDER BY status"
 _COUNT_REPORTS = "SELECT count(*) FROM reports"
@@ -349,7 +352,53 @@ _EXPECTED_TABLES = frozenset(
         "reports",
         "assertions",
         "incident_log",
+        "kept_apart",
     }
+)
+
+
+def _pg(statement: str) -> str:
+    """A statement of ``_sql`` with PostgreSQL placeholders (only where no cast is needed)."""
+    return statement.replace("?", "%s")
+
+
+PG = sql.Statements(
+    find_duplicate=_FIND_DUPLICATE,
+    insert_article=_INSERT_ARTICLE,
+    get_article=_GET_ARTICLE,
+    article_status=_ARTICLE_STATUS,
+    has_hash=_HAS_HASH,
+    has_url=_HAS_URL,
+    insert_report=_INSERT_REPORT,
+    insert_assertion=_INSERT_ASSERTION,
+    reports_all=_REPORTS_ALL,
+    reports_of_article=_REPORTS_OF_ARTICLE,
+    reports_of_incident=_REPORTS_OF_INCIDENT,
+    reports_of_both=_REPORTS_OF_BOTH,
+    article_refs_of_incident=_ARTICLE_REFS_OF_INCIDENT,
+    report_incident=_REPORT_INCIDENT,
+    set_report_incident=_SET_REPORT_INCIDENT,
+    incident_has_reports=_INCIDENT_HAS_REPORTS,
+    incident_exists=_INCIDENT_EXISTS,
+    insert_incident=_INSERT_INCIDENT,
+    update_incident=_UPDATE_INCIDENT,
+    get_incident_state=_pg(sql.GET_INCIDENT_STATE),
+    delete_incident=_DELETE_INCIDENT,
+    delete_tags=_DELETE_TAGS,
+    insert_tag=_INSERT_TAG,
+    get_incident_summary=_GET_INCIDENT_SUMMARY,
+    insert_log=_INSERT_LOG,
+    incident_log=_pg(sql.INCIDENT_LOG),
+    incidents_of_article=_pg(sql.INCIDENTS_OF_ARTICLE),
+    keep_apart=_pg(sql.KEEP_APART),
+    kept_apart=_pg(sql.KEPT_APART),
+    unkeep_apart=_pg(sql.UNKEEP_APART),
+    count_by_status=_COUNT_BY_STATUS,
+    count_reports=_COUNT_REPORTS,
+    count_incidents=_COUNT_INCIDENTS,
+    count_assertions=_COUNT_ASSERTIONS,
+    list_incidents=_LIST_INCIDENTS,
+    count_incidents_where=_COUNT_INCIDENTS_WHERE,
 )
 
 
@@ -402,7 +451,7 @@ def _incident_where(f: sql.IncidentFilter) -> tuple[str, list[object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-class PostgresStore:
+class PostgresStore(SQLStoreBase):
     """The incidex database in PostgreSQL (``postgresql://user[:password]@host[:port]/db``).
 
     Tables live in the connection's current schema (normally ``public``; add
@@ -417,6 +466,7 @@ class PostgresStore:
             raise StoreError(f"{url}: not a PostgreSQL URL; it must start with postgresql://.")
         self.path = redact_url(url)
         self._pg = _psycopg()
+        self._q = PG
         self._conn = self._connect(url.strip())
         try:
             self._check_schema()
@@ -506,7 +556,7 @@ class PostgresStore:
                         else:
                             step(self._conn)
                     self._conn.execute(
-                        _RECORD_MIGRATION, (migration.version, migration.name, _now())
+                        _RECORD_MIGRATION, (migration.version, migration.name, now())
                     )
             except StoreError as exc:
                 raise StoreError(f"{self.path}: {exc.args[0]}") from None
@@ -579,6 +629,20 @@ class PostgresStore:
                 ) from None
             yield
 
+    # ---- the shared code's hooks ----
+
+    def _exec(self, statement: str, params: Sequence[object] = ()) -> Any:
+        return self._conn.execute(statement, params)
+
+    def _many(self, statement: str, rows: list[tuple[object, ...]]) -> None:
+        # psycopg 3 pipelines executemany: one round trip per batch, not per row.
+        if rows:
+            with self._conn.cursor() as cur:
+                cur.executemany(statement, rows)
+
+    def _incident_where(self, f: sql.IncidentFilter) -> tuple[str, list[object]]:
+        return _incident_where(f)
+
     # ---- writing ----
 
     def save_results(
@@ -589,244 +653,17 @@ class PostgresStore:
         Same semantics as :meth:`incidex.store.SQLiteStore.save_results`.
         """
         pg = self._pg
-        summary = SaveSummary()
-        created: set[str] = set()
-        updated: set[str] = set()
         try:
             with self._transaction():
-                for result in results:
-                    self._save_one(result, incident_of, summary, created, updated)
+                return self._save_batch(results, incident_of)
         except pg.Error as exc:
             if isinstance(exc, pg.IntegrityError | pg.OperationalError | pg.DataError):
                 raise StoreError(
                     f"{self.path}: the batch was not saved ({_first_line(exc)})."
                 ) from None
             raise CorruptStoreError.make("E031", path=self.path, detail=_first_line(exc)) from None
-        summary.incidents_created = len(created)
-        summary.incidents_updated = len(updated - created)
-        return summary
-
-    def _save_one(
-        self,
-        result: ArticleResult,
-        incident_of: IncidentOf | None,
-        summary: SaveSummary,
-        created: set[str],
-        updated: set[str],
-    ) -> None:
-        article = result.article
-        if self._conn.execute(
-            _FIND_DUPLICATE, (article.content_hash, article.url)
-        ).fetchone() or not self._insert_article(result):
-            summary.duplicates += 1
-            summary.entries.append(
-                SaveEntry(article.origin, "duplicate", "already stored", article.id)
-            )
-            return
-        summary.stored += 1
-        status: Status = result.status
-        setattr(summary, status, getattr(summary, status) + 1)
-        summary.entries.append(SaveEntry(article.origin, status, result.message, article.id))
-        if status != "extracted":
-            return
-        touched: list[str] = []
-        for report in result.incidents:
-            if report.article_id != article.id:
-                report = report.model_copy(update={"article_id": article.id})
-            target = incident_of(report) if incident_of is not None else None
-            action = "attached"
-            if target is None:
-                target = incident_id_for(report)
-                if self._create_incident(target):
-                    created.add(target)
-                    action = "created"
-            elif not self._incident_exists(target):
-                raise NotFoundError.make("E032", kind="incident", id=target, listing="list")
-            if not self._insert_report(report, target):
-                continue
-            summary.reports += 1
-            updated.add(target)
-            self._log(target, report.id, action, None, None)
-            if target not in touched:
-                touched.append(target)
-        for incident_id in touched:
-            self._resummarize(incident_id)
-
-    def _insert_article(self, result: ArticleResult) -> bool:
-        a = result.article
-        extra = json.dumps(a.model_dump(mode="json")["extra"], ensure_ascii=False)
-        cur = self._conn.execute(
-            _INSERT_ARTICLE,
-            (
-                a.id,
-                a.content_hash,
-                a.url,
-                a.title,
-                a.source,
-                a.published.isoformat() if a.published else None,
-                a.language,
-                a.origin,
-                result.status,
-                result.message,
-                a.text,
-                extra,
-                _now(),
-            ),
-        )
-        return cur.rowcount == 1
-
-    def _insert_report(self, report: IncidentReport, incident_id: str) -> bool:
-        cur = self._conn.execute(
-            _INSERT_REPORT,
-            (report.id, report.article_id, report.index, incident_id, report.model_dump_json()),
-        )
-        if cur.rowcount != 1:
-            return False
-        rows = [
-            (
-                report.id,
-                pos,
-                a.field,
-                a.value,
-                a.normalized.model_dump_json(),
-                a.start,
-                a.end,
-                a.sentence.model_dump_json(),
-                a.speaker,
-                a.outlet,
-                a.stance.value,
-                a.confidence,
-                a.extractor,
-            )
-            for pos, a in enumerate(report.assertions())
-        ]
-        if rows:
-            with self._conn.cursor() as cur2:
-                cur2.executemany(_INSERT_ASSERTION, rows)
-        return True
-
-    def _incident_exists(self, incident_id: str) -> bool:
-        return self._conn.execute(_INCIDENT_EXISTS, (incident_id,)).fetchone() is not None
-
-    def _create_incident(self, incident_id: str) -> bool:
-        now = _now()
-        placeholder = IncidentSummary(id=incident_id, title=incident_id)
-        cur = self._conn.execute(
-            _INSERT_INCIDENT,
-            (incident_id, placeholder.model_dump_json(), placeholder.title, now, now),
-        )
-        return cur.rowcount == 1
-
-    def _log(
-        self,
-        incident_id: str,
-        report_id: str | None,
-        action: str,
-        from_incident: str | None,
-        reason: str | None,
-    ) -> None:
-        self._conn.execute(
-            _INSERT_LOG, (incident_id, report_id, action, from_incident, reason, _now())
-        )
-
-    def _article_refs(self, incident_id: str) -> list[ArticleRef]:
-        return [
-            ArticleRef(id=r[0], url=r[1], title=r[2], source=r[3], published=r[4])
-            for r in self._conn.execute(_ARTICLE_REFS_OF_INCIDENT, (incident_id,))
-        ]
-
-    def _resummarize(self, incident_id: str) -> None:
-        from ..resolve import summarize  # resolve may import the store; import late
-
-        reports = list(self._iter_reports(_REPORTS_OF_INCIDENT, (incident_id,)))
-        refs = self._article_refs(incident_id)
-        s = summarize(incident_id, reports, refs)
-        if s.id != incident_id:
-            s = s.model_copy(update={"id": incident_id})
-        self._conn.execute(
-            _UPDATE_INCIDENT,
-            (
-                s.model_dump_json(),
-                s.title,
-                s.date.isoformat() if s.date else None,
-                s.country_code.upper() if s.country_code else None,
-                s.city,
-                s.killed,
-                s.wounded,
-                len(reports),
-                _now(),
-                incident_id,
-            ),
-        )
-        self._conn.execute(_DELETE_TAGS, (incident_id,))
-        tags = [(incident_id, "type", t) for t in s.types]
-        tags += [(incident_id, "group", g) for g in s.groups]
-        if tags:
-            with self._conn.cursor() as cur:
-                cur.executemany(_INSERT_TAG, tags)
-
-    def relink(
-        self, report_id: str, incident_id: str, *, reason: str | None = None, create: bool = False
-    ) -> None:
-        """Move a report to another incident and re-summarise both, in one transaction.
-
-        Same semantics as :meth:`incidex.store.SQLiteStore.relink`.
-        """
-        with self._transaction():
-            row = self._conn.execute(_REPORT_INCIDENT, (report_id,)).fetchone()
-            if row is None:
-                raise NotFoundError.make("E032", kind="report", id=report_id, listing="show")
-            old: str | None = row[0]
-            if not self._incident_exists(incident_id):
-                if not create:
-                    raise NotFoundError.make(
-                        "E032", kind="incident", id=incident_id, listing="list"
-                    )
-                self._create_incident(incident_id)
-                self._log(incident_id, report_id, "created", old, reason)
-            if old == incident_id:
-                return
-            self._conn.execute(_SET_REPORT_INCIDENT, (incident_id, report_id))
-            self._log(incident_id, report_id, "relinked", old, reason)
-            self._resummarize(incident_id)
-            if old is not None:
-                if self._conn.execute(_INCIDENT_HAS_REPORTS, (old,)).fetchone():
-                    self._resummarize(old)
-                else:
-                    self._conn.execute(_DELETE_INCIDENT, (old,))
-                    self._log(old, report_id, "deleted", None, reason or "no reports left")
 
     # ---- reading ----
-
-    def has_article(self, *, content_hash: str | None = None, url: str | None = None) -> bool:
-        """Whether an article with this content hash, or with this URL, is stored."""
-        if content_hash is None and url is None:
-            raise ValueError("has_article needs content_hash or url")
-        if content_hash is not None:
-            if self._conn.execute(_HAS_HASH, (content_hash,)).fetchone() is not None:
-                return True
-        return url is not None and self._conn.execute(_HAS_URL, (url,)).fetchone() is not None
-
-    @staticmethod
-    def _article_of(row: Sequence[Any]) -> Article:
-        return Article(
-            id=row[0],
-            text=row[1],
-            url=row[2],
-            title=row[3],
-            published=dt.datetime.fromisoformat(row[4]) if row[4] else None,
-            source=row[5],
-            language=row[6],
-            origin=row[7],
-            content_hash=row[8],
-            extra=json.loads(row[9]),
-        )
-
-    def article(self, article_id: str) -> Article:
-        row = self._conn.execute(_GET_ARTICLE, (article_id,)).fetchone()
-        if row is None:
-            raise NotFoundError.make("E032", kind="article", id=article_id, listing="search")
-        return self._article_of(row)
 
     def articles(self, *, limit: int | None = None) -> Iterator[Article]:
         """Stored articles in order of arrival, read a page at a time (memory stays bounded)."""
@@ -842,84 +679,6 @@ class PostgresStore:
             last = int(rows[-1][10])
             if remaining is not None:
                 remaining -= len(rows)
-
-    def article_status(self, article_id: str) -> tuple[Status, str | None]:
-        row = self._conn.execute(_ARTICLE_STATUS, (article_id,)).fetchone()
-        if row is None:
-            raise NotFoundError.make("E032", kind="article", id=article_id, listing="search")
-        return cast(Status, row[0]), row[1]
-
-    def _iter_reports(self, query: str, params: Sequence[object]) -> Iterator[IncidentReport]:
-        for (text,) in self._conn.execute(query, params).fetchall():
-            yield IncidentReport.model_validate_json(text)
-
-    def reports(
-        self, *, article_id: str | None = None, incident_id: str | None = None
-    ) -> Iterator[IncidentReport]:
-        """Stored reports, earliest article first; optionally of one article and/or incident."""
-        if article_id is not None and incident_id is not None:
-            return self._iter_reports(_REPORTS_OF_BOTH, (article_id, incident_id))
-        if article_id is not None:
-            return self._iter_reports(_REPORTS_OF_ARTICLE, (article_id,))
-        if incident_id is not None:
-            return self._iter_reports(_REPORTS_OF_INCIDENT, (incident_id,))
-        return self._iter_reports(_REPORTS_ALL, ())
-
-    def incident(self, incident_id: str) -> Incident:
-        row = self._conn.execute(_GET_INCIDENT_SUMMARY, (incident_id,)).fetchone()
-        if row is None:
-            raise NotFoundError.make("E032", kind="incident", id=incident_id, listing="list")
-        return Incident(
-            summary=IncidentSummary.model_validate_json(row[0]),
-            reports=list(self._iter_reports(_REPORTS_OF_INCIDENT, (incident_id,))),
-            articles=self._article_refs(incident_id),
-        )
-
-    def incidents(
-        self,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        country: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        type: str | None = None,
-        group: str | None = None,
-        min_killed: int | None = None,
-        query: str | None = None,
-        sort: str = "-date",
-    ) -> list[IncidentSummary]:
-        """A page of incident summaries matching every given filter (see SQLiteStore)."""
-        order = sql.SORTS.get(sort)
-        if order is None:
-            choices = ", ".join(sql.SORTS)
-            raise IncidexError(f"unknown sort {sort!r}; use one of: {choices}.")
-        where, params = _incident_where(
-            sql.IncidentFilter(country, since, until, type, group, min_killed, query)
-        )
-        if offset < 0:
-            raise IncidexError(f"offset must be 0 or more, not {offset}.")
-        params += [_bounded(limit, "limit"), offset]
-        statement = _LIST_INCIDENTS.format(where=where, order=order)
-        rows = self._conn.execute(statement, params).fetchall()
-        return [IncidentSummary.model_validate_json(r[0]) for r in rows]
-
-    def count_incidents(
-        self,
-        *,
-        country: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        type: str | None = None,
-        group: str | None = None,
-        min_killed: int | None = None,
-        query: str | None = None,
-    ) -> int:
-        where, params = _incident_where(
-            sql.IncidentFilter(country, since, until, type, group, min_killed, query)
-        )
-        row = self._conn.execute(_COUNT_INCIDENTS_WHERE.format(where=where), params).fetchone()
-        return int(row[0]) if row else 0
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Full-text search over article titles and texts; every word must occur.
@@ -939,20 +698,5 @@ class PostgresStore:
             "WHERE x.fts @@ q.q ORDER BY rank, x.seq LIMIT %s) m "
             "JOIN articles a ON a.seq = m.seq ORDER BY m.rank, m.seq"
         )
-        rows = self._conn.execute(statement, [*chunks, _bounded(limit, "limit")]).fetchall()
+        rows = self._conn.execute(statement, [*chunks, bounded(limit, "limit")]).fetchall()
         return [SearchHit(r[0], r[1], r[2], r[3] or "", float(r[4])) for r in rows]
-
-    def stats(self) -> StoreStats:
-        by_status = {row[0]: int(row[1]) for row in self._conn.execute(_COUNT_BY_STATUS)}
-
-        def count(statement: str) -> int:
-            row = self._conn.execute(statement).fetchone()
-            return int(row[0]) if row else 0
-
-        return StoreStats(
-            articles=sum(by_status.values()),
-            by_status=by_status,
-            reports=count(_COUNT_REPORTS),
-            incidents=count(_COUNT_INCIDENTS),
-            assertions=count(_COUNT_ASSERTIONS),
-        )

@@ -18,7 +18,9 @@ __all__ = [
     "Migration",
     "SCHEMA_VERSION",
     "SORTS",
+    "SQLITE",
     "IncidentFilter",
+    "Statements",
     "fts_chunks",
     "fts_phrase_query",
     "incident_where",
@@ -147,7 +149,24 @@ _V1 = (
     "CREATE INDEX incident_log_incident ON incident_log (incident_id)",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _V1),)
+_V2 = (
+    # Who made a change (merge, split) apart from why; NULL for the ingest's own decisions.
+    "ALTER TABLE incident_log ADD COLUMN who TEXT",
+    # Reports a person split away from an incident: the resolver never puts them back.
+    """CREATE TABLE kept_apart (
+        report_id TEXT NOT NULL,
+        incident_id TEXT NOT NULL,
+        PRIMARY KEY (report_id, incident_id)
+    )""",
+    "CREATE INDEX IF NOT EXISTS reports_article ON reports (article_id)",
+    # The incident's SummaryState (JSON): its summary is updated from each new report alone.
+    "ALTER TABLE incidents ADD COLUMN state TEXT",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _V1),
+    Migration(2, "incident_log.who, kept_apart", _V2),
+)
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 # ---- opening ----
@@ -161,9 +180,8 @@ RECORD_MIGRATION = "INSERT INTO migrations (version, name, applied_at) VALUES (?
 # ---- articles ----
 
 _ARTICLE_COLUMNS = "id, text, url, title, published, source, language, origin, content_hash, extra"
-FIND_DUPLICATE = (
-    "SELECT id FROM articles WHERE content_hash = ? OR (? IS NOT NULL AND url = ?) LIMIT 1"
-)
+# url = NULL is never true, so a missing URL matches on the hash alone.
+FIND_DUPLICATE = "SELECT id FROM articles WHERE content_hash = ? OR url = ? LIMIT 1"
 HAS_HASH = "SELECT 1 FROM articles WHERE content_hash = ? LIMIT 1"
 HAS_URL = "SELECT 1 FROM articles WHERE url = ? LIMIT 1"
 INSERT_ARTICLE = """INSERT INTO articles (
@@ -209,19 +227,75 @@ SET_REPORT_INCIDENT = "UPDATE reports SET incident_id = ? WHERE id = ?"
 # ---- incidents ----
 
 INCIDENT_EXISTS = "SELECT 1 FROM incidents WHERE id = ?"
-INSERT_INCIDENT = """INSERT INTO incidents (id, summary, title, n_reports, created_at, updated_at)
-    VALUES (?, ?, ?, 0, ?, ?) ON CONFLICT DO NOTHING"""
+INSERT_INCIDENT = """INSERT INTO incidents
+    (id, summary, title, n_reports, created_at, updated_at, state)
+    VALUES (?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING"""
 UPDATE_INCIDENT = """UPDATE incidents SET
         summary = ?, title = ?, date = ?, country_code = ?, city = ?, killed = ?, wounded = ?,
-        n_reports = ?, updated_at = ?
+        n_reports = ?, updated_at = ?, state = ?
     WHERE id = ?"""
+GET_INCIDENT_STATE = "SELECT state FROM incidents WHERE id = ?"
 DELETE_INCIDENT = "DELETE FROM incidents WHERE id = ?"
 DELETE_TAGS = "DELETE FROM incident_tags WHERE incident_id = ?"
 INSERT_TAG = """INSERT INTO incident_tags (incident_id, kind, value) VALUES (?, ?, ?)
     ON CONFLICT DO NOTHING"""
 GET_INCIDENT_SUMMARY = "SELECT summary FROM incidents WHERE id = ?"
-INSERT_LOG = """INSERT INTO incident_log (incident_id, report_id, action, from_incident, reason, at)
-    VALUES (?, ?, ?, ?, ?, ?)"""
+INSERT_LOG = """INSERT INTO incident_log
+    (incident_id, report_id, action, from_incident, reason, who, at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)"""
+# Entries about an incident: its own, and moves out of it (a split names it as the source).
+INCIDENT_LOG = """SELECT seq, incident_id, report_id, action, from_incident, reason, who, at
+    FROM incident_log WHERE incident_id = ? OR from_incident = ? ORDER BY seq"""
+INCIDENT_HAS_REPORTS = "SELECT 1 FROM reports WHERE incident_id = ? LIMIT 1"
+INCIDENTS_OF_ARTICLE = """SELECT DISTINCT incident_id FROM reports
+    WHERE (article_id = ? OR id = ?) AND incident_id IS NOT NULL ORDER BY incident_id"""
+KEEP_APART = "INSERT INTO kept_apart (report_id, incident_id) VALUES (?, ?) ON CONFLICT DO NOTHING"
+KEPT_APART = "SELECT incident_id FROM kept_apart WHERE report_id = ?"
+# A person moving a report into an incident lifts an earlier "keep apart" from it.
+UNKEEP_APART = "DELETE FROM kept_apart WHERE report_id = ? AND incident_id = ?"
+
+
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """The statements the shared store code (``_base.SQLStoreBase``) runs, in one dialect."""
+
+    find_duplicate: str
+    insert_article: str
+    get_article: str
+    article_status: str
+    has_hash: str
+    has_url: str
+    insert_report: str
+    insert_assertion: str
+    reports_all: str
+    reports_of_article: str
+    reports_of_incident: str
+    reports_of_both: str
+    article_refs_of_incident: str
+    report_incident: str
+    set_report_incident: str
+    incident_has_reports: str
+    incident_exists: str
+    insert_incident: str
+    update_incident: str
+    get_incident_state: str
+    delete_incident: str
+    delete_tags: str
+    insert_tag: str
+    get_incident_summary: str
+    insert_log: str
+    incident_log: str
+    incidents_of_article: str
+    keep_apart: str
+    kept_apart: str
+    unkeep_apart: str
+    count_by_status: str
+    count_reports: str
+    count_incidents: str
+    count_assertions: str
+    list_incidents: str
+    count_incidents_where: str
+
 
 # ---- search and stats ----
 
@@ -333,3 +407,43 @@ def incident_where(f: IncidentFilter) -> tuple[str, list[object]]:
 
 LIST_INCIDENTS = "SELECT summary FROM incidents{where} ORDER BY {order} LIMIT ? OFFSET ?"
 COUNT_INCIDENTS_WHERE = "SELECT count(*) FROM incidents{where}"
+
+
+SQLITE = Statements(
+    find_duplicate=FIND_DUPLICATE,
+    insert_article=INSERT_ARTICLE,
+    get_article=GET_ARTICLE,
+    article_status=ARTICLE_STATUS,
+    has_hash=HAS_HASH,
+    has_url=HAS_URL,
+    insert_report=INSERT_REPORT,
+    insert_assertion=INSERT_ASSERTION,
+    reports_all=REPORTS_ALL,
+    reports_of_article=REPORTS_OF_ARTICLE,
+    reports_of_incident=REPORTS_OF_INCIDENT,
+    reports_of_both=REPORTS_OF_BOTH,
+    article_refs_of_incident=ARTICLE_REFS_OF_INCIDENT,
+    report_incident=REPORT_INCIDENT,
+    set_report_incident=SET_REPORT_INCIDENT,
+    incident_has_reports=INCIDENT_HAS_REPORTS,
+    incident_exists=INCIDENT_EXISTS,
+    insert_incident=INSERT_INCIDENT,
+    update_incident=UPDATE_INCIDENT,
+    get_incident_state=GET_INCIDENT_STATE,
+    delete_incident=DELETE_INCIDENT,
+    delete_tags=DELETE_TAGS,
+    insert_tag=INSERT_TAG,
+    get_incident_summary=GET_INCIDENT_SUMMARY,
+    insert_log=INSERT_LOG,
+    incident_log=INCIDENT_LOG,
+    incidents_of_article=INCIDENTS_OF_ARTICLE,
+    keep_apart=KEEP_APART,
+    kept_apart=KEPT_APART,
+    unkeep_apart=UNKEEP_APART,
+    count_by_status=COUNT_BY_STATUS,
+    count_reports=COUNT_REPORTS,
+    count_incidents=COUNT_INCIDENTS,
+    count_assertions=COUNT_ASSERTIONS,
+    list_incidents=LIST_INCIDENTS,
+    count_incidents_where=COUNT_INCIDENTS_WHERE,
+)

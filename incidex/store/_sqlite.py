@@ -2,59 +2,37 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, cast
+from typing import cast
 
-from ..errors import CorruptStoreError, IncidexError, NotFoundError, StoreError
+from ..errors import CorruptStoreError, StoreError
 from ..model import (
     Article,
-    ArticleRef,
     ArticleResult,
-    Incident,
-    IncidentReport,
-    IncidentSummary,
-    Status,
 )
 from . import _sql as sql
 from ._base import (
     IncidentOf,
     MigrationRecord,
-    SaveEntry,
     SaveSummary,
     SearchHit,
-    StoreStats,
+    SQLStoreBase,
+    bounded,
+    incident_id_for,
+    now,
 )
 
 __all__ = ["SQLiteStore", "incident_id_for"]
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_MS = 10_000
-_MAX_LIMIT = 10_000  # bound on one page of incidents / search hits
 
 
-def incident_id_for(report: IncidentReport) -> str:
-    """The id of the incident a report founds: stable across re-runs."""
-    return "i" + hashlib.sha256(report.id.encode("utf-8")).hexdigest()[:12]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _bounded(value: int, name: str) -> int:
-    if value < 0:
-        raise IncidexError(f"{name} must be 0 or more, not {value}.")
-    return min(value, _MAX_LIMIT)
-
-
-class SQLiteStore:
+class SQLiteStore(SQLStoreBase):
     """The incidex database in one SQLite file (or in memory).
 
     ``Store()`` opens the file named by the ``db`` setting; ``Store(path)`` a given file;
@@ -79,6 +57,7 @@ class SQLiteStore:
                     f"{self.path}: only SQLite files are supported so far; give a file path."
                 )
             _check_file(Path(self.path))
+        self._q = sql.SQLITE
         self._conn = self._connect()
         try:
             self._check_schema()
@@ -146,9 +125,7 @@ class SQLiteStore:
                     continue
                 for statement in migration.statements:
                     self._conn.execute(statement)
-                self._conn.execute(
-                    sql.RECORD_MIGRATION, (migration.version, migration.name, _now())
-                )
+                self._conn.execute(sql.RECORD_MIGRATION, (migration.version, migration.name, now()))
                 # PRAGMA takes no parameters; the version is an int from our own table.
                 self._conn.execute(f"PRAGMA user_version = {int(migration.version)}")
 
@@ -213,6 +190,18 @@ class SQLiteStore:
             raise
         self._conn.execute("COMMIT")
 
+    # ---- the shared code's hooks ----
+
+    def _exec(self, statement: str, params: Sequence[object] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(statement, params)
+
+    def _many(self, statement: str, rows: list[tuple[object, ...]]) -> None:
+        if rows:
+            self._conn.executemany(statement, rows)
+
+    def _incident_where(self, f: sql.IncidentFilter) -> tuple[str, list[object]]:
+        return sql.incident_where(f)
+
     # ---- writing ----
 
     def save_results(
@@ -222,247 +211,18 @@ class SQLiteStore:
 
         Articles already stored (same content hash or URL) are skipped as duplicates. Each
         report of an extracted article joins the incident ``incident_of(report)`` names, or
-        founds a new one (:func:`incident_id_for`); touched incidents are re-summarised.
+        founds a new one (:func:`incident_id_for`); touched incidents are re-summarised once
+        per batch, from their stored summary state and the new reports.
         """
-        summary = SaveSummary()
-        created: set[str] = set()
-        updated: set[str] = set()
         try:
             with self._transaction():
-                for result in results:
-                    self._save_one(result, incident_of, summary, created, updated)
+                return self._save_batch(results, incident_of)
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.IntegrityError | sqlite3.OperationalError):
                 raise StoreError(f"{self.path}: the batch was not saved ({exc}).") from None
             raise CorruptStoreError.make("E031", path=self.path, detail=str(exc)) from None
-        summary.incidents_created = len(created)
-        summary.incidents_updated = len(updated - created)
-        return summary
-
-    def _save_one(
-        self,
-        result: ArticleResult,
-        incident_of: IncidentOf | None,
-        summary: SaveSummary,
-        created: set[str],
-        updated: set[str],
-    ) -> None:
-        article = result.article
-        if self._conn.execute(
-            sql.FIND_DUPLICATE, (article.content_hash, article.url, article.url)
-        ).fetchone() or not self._insert_article(result):
-            summary.duplicates += 1
-            summary.entries.append(
-                SaveEntry(article.origin, "duplicate", "already stored", article.id)
-            )
-            return
-        summary.stored += 1
-        status: Status = result.status
-        setattr(summary, status, getattr(summary, status) + 1)
-        summary.entries.append(SaveEntry(article.origin, status, result.message, article.id))
-        if status != "extracted":
-            return  # stored and searchable, but no incident
-        touched: list[str] = []
-        for report in result.incidents:
-            if report.article_id != article.id:
-                # Keep the report tied to the article row it is stored under.
-                report = report.model_copy(update={"article_id": article.id})
-            target = incident_of(report) if incident_of is not None else None
-            action = "attached"
-            if target is None:
-                target = incident_id_for(report)
-                if self._create_incident(target):
-                    created.add(target)
-                    action = "created"
-            elif not self._incident_exists(target):
-                # A resolver bug: fail the batch rather than invent an incident.
-                raise NotFoundError.make("E032", kind="incident", id=target, listing="list")
-            if not self._insert_report(report, target):
-                continue
-            summary.reports += 1
-            updated.add(target)
-            self._log(target, report.id, action, None, None)
-            if target not in touched:
-                touched.append(target)
-        # Re-summarise now, so a resolver called for the next article sees current values.
-        for incident_id in touched:
-            self._resummarize(incident_id)
-
-    def _insert_article(self, result: ArticleResult) -> bool:
-        a = result.article
-        extra = json.dumps(a.model_dump(mode="json")["extra"], ensure_ascii=False)
-        cur = self._conn.execute(
-            sql.INSERT_ARTICLE,
-            (
-                a.id,
-                a.content_hash,
-                a.url,
-                a.title,
-                a.source,
-                a.published.isoformat() if a.published else None,
-                a.language,
-                a.origin,
-                result.status,
-                result.message,
-                a.text,
-                extra,
-                _now(),
-            ),
-        )
-        return cur.rowcount == 1  # 0: another writer stored it first
-
-    def _insert_report(self, report: IncidentReport, incident_id: str) -> bool:
-        cur = self._conn.execute(
-            sql.INSERT_REPORT,
-            (report.id, report.article_id, report.index, incident_id, report.model_dump_json()),
-        )
-        if cur.rowcount != 1:
-            return False
-        rows = []
-        for pos, a in enumerate(report.assertions()):
-            rows.append(
-                (
-                    report.id,
-                    pos,
-                    a.field,
-                    a.value,
-                    a.normalized.model_dump_json(),
-                    a.start,
-                    a.end,
-                    a.sentence.model_dump_json(),
-                    a.speaker,
-                    a.outlet,
-                    a.stance.value,
-                    a.confidence,
-                    a.extractor,
-                )
-            )
-        self._conn.executemany(sql.INSERT_ASSERTION, rows)
-        return True
-
-    def _incident_exists(self, incident_id: str) -> bool:
-        return self._conn.execute(sql.INCIDENT_EXISTS, (incident_id,)).fetchone() is not None
-
-    def _create_incident(self, incident_id: str) -> bool:
-        now = _now()
-        placeholder = IncidentSummary(id=incident_id, title=incident_id)
-        cur = self._conn.execute(
-            sql.INSERT_INCIDENT,
-            (incident_id, placeholder.model_dump_json(), placeholder.title, now, now),
-        )
-        return cur.rowcount == 1
-
-    def _log(
-        self,
-        incident_id: str,
-        report_id: str | None,
-        action: str,
-        from_incident: str | None,
-        reason: str | None,
-    ) -> None:
-        self._conn.execute(
-            sql.INSERT_LOG, (incident_id, report_id, action, from_incident, reason, _now())
-        )
-
-    def _article_refs(self, incident_id: str) -> list[ArticleRef]:
-        return [
-            ArticleRef(id=r[0], url=r[1], title=r[2], source=r[3], published=r[4])
-            for r in self._conn.execute(sql.ARTICLE_REFS_OF_INCIDENT, (incident_id,))
-        ]
-
-    def _resummarize(self, incident_id: str) -> None:
-        from ..resolve import summarize  # resolve may import the store; import late
-
-        reports = list(self._iter_reports(sql.REPORTS_OF_INCIDENT, (incident_id,)))
-        refs = self._article_refs(incident_id)
-        s = summarize(incident_id, reports, refs)
-        if s.id != incident_id:
-            s = s.model_copy(update={"id": incident_id})
-        self._conn.execute(
-            sql.UPDATE_INCIDENT,
-            (
-                s.model_dump_json(),
-                s.title,
-                s.date.isoformat() if s.date else None,
-                s.country_code.upper() if s.country_code else None,
-                s.city,
-                s.killed,
-                s.wounded,
-                len(reports),
-                _now(),
-                incident_id,
-            ),
-        )
-        self._conn.execute(sql.DELETE_TAGS, (incident_id,))
-        tags = [(incident_id, "type", t) for t in s.types]
-        tags += [(incident_id, "group", g) for g in s.groups]
-        self._conn.executemany(sql.INSERT_TAG, tags)
-
-    def relink(
-        self, report_id: str, incident_id: str, *, reason: str | None = None, create: bool = False
-    ) -> None:
-        """Move a report to another incident and re-summarise both, in one transaction.
-
-        With ``create=True`` a missing target incident is created (splitting a report off).
-        An incident left with no report is deleted. Both steps are logged.
-        """
-        with self._transaction():
-            row = self._conn.execute(sql.REPORT_INCIDENT, (report_id,)).fetchone()
-            if row is None:
-                raise NotFoundError.make("E032", kind="report", id=report_id, listing="show")
-            old: str | None = row[0]
-            if not self._incident_exists(incident_id):
-                if not create:
-                    raise NotFoundError.make(
-                        "E032", kind="incident", id=incident_id, listing="list"
-                    )
-                self._create_incident(incident_id)
-                self._log(incident_id, report_id, "created", old, reason)
-            if old == incident_id:
-                return
-            self._conn.execute(sql.SET_REPORT_INCIDENT, (incident_id, report_id))
-            self._log(incident_id, report_id, "relinked", old, reason)
-            self._resummarize(incident_id)
-            if old is not None:
-                if self._conn.execute(
-                    "SELECT 1 FROM reports WHERE incident_id = ? LIMIT 1", (old,)
-                ).fetchone():
-                    self._resummarize(old)
-                else:
-                    self._conn.execute(sql.DELETE_INCIDENT, (old,))
-                    self._log(old, report_id, "deleted", None, reason or "no reports left")
 
     # ---- reading ----
-
-    def has_article(self, *, content_hash: str | None = None, url: str | None = None) -> bool:
-        """Whether an article with this content hash, or with this URL, is stored."""
-        if content_hash is None and url is None:
-            raise ValueError("has_article needs content_hash or url")
-        if content_hash is not None:
-            if self._conn.execute(sql.HAS_HASH, (content_hash,)).fetchone() is not None:
-                return True
-        return url is not None and self._conn.execute(sql.HAS_URL, (url,)).fetchone() is not None
-
-    @staticmethod
-    def _article_of(row: Sequence[Any]) -> Article:
-        return Article(
-            id=row[0],
-            text=row[1],
-            url=row[2],
-            title=row[3],
-            published=dt.datetime.fromisoformat(row[4]) if row[4] else None,
-            source=row[5],
-            language=row[6],
-            origin=row[7],
-            content_hash=row[8],
-            extra=json.loads(row[9]),
-        )
-
-    def article(self, article_id: str) -> Article:
-        row = self._conn.execute(sql.GET_ARTICLE, (article_id,)).fetchone()
-        if row is None:
-            raise NotFoundError.make("E032", kind="article", id=article_id, listing="search")
-        return self._article_of(row)
 
     def articles(self, *, limit: int | None = None) -> Iterator[Article]:
         if limit is None:
@@ -472,91 +232,6 @@ class SQLiteStore:
         for row in cur:
             yield self._article_of(row)
 
-    def article_status(self, article_id: str) -> tuple[Status, str | None]:
-        row = self._conn.execute(sql.ARTICLE_STATUS, (article_id,)).fetchone()
-        if row is None:
-            raise NotFoundError.make("E032", kind="article", id=article_id, listing="search")
-        return cast(Status, row[0]), row[1]
-
-    def _iter_reports(self, query: str, params: Sequence[object]) -> Iterator[IncidentReport]:
-        for (text,) in self._conn.execute(query, params).fetchall():
-            yield IncidentReport.model_validate_json(text)
-
-    def reports(
-        self, *, article_id: str | None = None, incident_id: str | None = None
-    ) -> Iterator[IncidentReport]:
-        """Stored reports, earliest article first; optionally of one article and/or incident."""
-        if article_id is not None and incident_id is not None:
-            return self._iter_reports(sql.REPORTS_OF_BOTH, (article_id, incident_id))
-        if article_id is not None:
-            return self._iter_reports(sql.REPORTS_OF_ARTICLE, (article_id,))
-        if incident_id is not None:
-            return self._iter_reports(sql.REPORTS_OF_INCIDENT, (incident_id,))
-        return self._iter_reports(sql.REPORTS_ALL, ())
-
-    def incident(self, incident_id: str) -> Incident:
-        row = self._conn.execute(sql.GET_INCIDENT_SUMMARY, (incident_id,)).fetchone()
-        if row is None:
-            raise NotFoundError.make("E032", kind="incident", id=incident_id, listing="list")
-        return Incident(
-            summary=IncidentSummary.model_validate_json(row[0]),
-            reports=list(self._iter_reports(sql.REPORTS_OF_INCIDENT, (incident_id,))),
-            articles=self._article_refs(incident_id),
-        )
-
-    def incidents(
-        self,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        country: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        type: str | None = None,
-        group: str | None = None,
-        min_killed: int | None = None,
-        query: str | None = None,
-        sort: str = "-date",
-    ) -> list[IncidentSummary]:
-        """A page of incident summaries matching every given filter.
-
-        ``country`` is an ISO code or a name; ``type`` and ``group`` match case-insensitive
-        substrings of the summary's types and groups; ``query`` is full text over the
-        incident's articles (every word must occur); ``sort`` is date, killed or reports,
-        with a leading '-' for descending.
-        """
-        order = sql.SORTS.get(sort)
-        if order is None:
-            choices = ", ".join(sql.SORTS)
-            raise IncidexError(f"unknown sort {sort!r}; use one of: {choices}.")
-        where, params = sql.incident_where(
-            sql.IncidentFilter(country, since, until, type, group, min_killed, query)
-        )
-        statement = sql.LIST_INCIDENTS.format(where=where, order=order)
-        if offset < 0:
-            raise IncidexError(f"offset must be 0 or more, not {offset}.")
-        params += [_bounded(limit, "limit"), offset]
-        rows = self._conn.execute(statement, params).fetchall()
-        return [IncidentSummary.model_validate_json(r[0]) for r in rows]
-
-    def count_incidents(
-        self,
-        *,
-        country: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        type: str | None = None,
-        group: str | None = None,
-        min_killed: int | None = None,
-        query: str | None = None,
-    ) -> int:
-        where, params = sql.incident_where(
-            sql.IncidentFilter(country, since, until, type, group, min_killed, query)
-        )
-        return int(
-            self._conn.execute(sql.COUNT_INCIDENTS_WHERE.format(where=where), params).fetchone()[0]
-        )
-
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         """Full-text search over article titles and texts; every word must occur.
 
@@ -565,22 +240,8 @@ class SQLiteStore:
         match = sql.fts_phrase_query(query)
         if match is None:
             return []
-        rows = self._conn.execute(sql.SEARCH, (match, _bounded(limit, "limit"))).fetchall()
+        rows = self._conn.execute(sql.SEARCH, (match, bounded(limit, "limit"))).fetchall()
         return [SearchHit(r[0], r[1], r[2], r[3] or "", float(r[4])) for r in rows]
-
-    def stats(self) -> StoreStats:
-        by_status = {row[0]: int(row[1]) for row in self._conn.execute(sql.COUNT_BY_STATUS)}
-
-        def count(statement: str) -> int:
-            return int(self._conn.execute(statement).fetchone()[0])
-
-        return StoreStats(
-            articles=sum(by_status.values()),
-            by_status=by_status,
-            reports=count(sql.COUNT_REPORTS),
-            incidents=count(sql.COUNT_INCIDENTS),
-            assertions=count(sql.COUNT_ASSERTIONS),
-        )
 
 
 def _check_file(path: Path) -> None:
