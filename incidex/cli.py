@@ -91,6 +91,17 @@ def filter_options(func: F) -> F:
     return func
 
 
+def data_dir_option(func: F) -> F:
+    """``--data``: the benchmark data folder (never bundled)."""
+    return click.option(
+        "--data",
+        "data_dir",
+        required=True,
+        type=click.Path(path_type=Path),
+        help="The folder holding muc4/ and wikievents/ (e.g. ../shared/data).",
+    )(func)
+
+
 def _open_store(db: str | None) -> Any:
     from .store import open_store
 
@@ -792,13 +803,7 @@ def evaluate_wikievents_command(data: Path, out: Path | None) -> None:
 
 
 @evaluate.command(name="all", context_settings=CONTEXT)
-@click.option(
-    "--data",
-    "data_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The folder holding muc4/ and wikievents/ (e.g. ../shared/data).",
-)
+@data_dir_option
 @click.option(
     "--pred-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -819,13 +824,7 @@ def evaluate_all_command(data_dir: Path, pred_dir: Path | None) -> None:
 
 
 @evaluate.command(name="muc4-holdout", context_settings=CONTEXT)
-@click.option(
-    "--data",
-    "data_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The folder holding muc4/ (e.g. ../shared/data).",
-)
+@data_dir_option
 @click.option(
     "--pred-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -847,13 +846,7 @@ def evaluate_holdout_command(data_dir: Path, pred_dir: Path | None) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option(
-    "--data",
-    "data_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The folder holding muc4/ (e.g. ../shared/data).",
-)
+@data_dir_option
 @click.option(
     "--out",
     "out_dir",

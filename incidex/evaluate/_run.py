@@ -346,17 +346,39 @@ def evaluate_muc4_holdout(
     gold = _require(root / _HOLDOUT_GOLD)
     docids = [m.docid for path in messages for m in read_muc_messages(path)]
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(pred_dir) if pred_dir is not None else Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        pred = folder / "muc4-holdout.jsonl"
-        with pred.open("w", encoding="utf-8") as handle:
-            stats = predict_muc4(messages, handle, extractor=extractor)
-        five = evaluate_muc4(pred, gold, docids=docids)
-        slots = evaluate_muc4_slots(pred, keys)
+        folder = _folder(pred_dir, scratch)
+        five, slots = _muc_run(
+            messages, keys, gold, folder / "muc4-holdout.jsonl", extractor, docids
+        )
     return [
-        Evaluation(five.title + ", held-out DEV-MUC3-1101..1300", five.scores, stats),
-        Evaluation(slots.title, slots.scores, stats),
+        Evaluation(five.title + ", held-out DEV-MUC3-1101..1300", five.scores, five.stats),
+        slots,
     ]
+
+
+def _folder(pred_dir: str | Path | None, scratch: str) -> Path:
+    folder = Path(pred_dir) if pred_dir is not None else Path(scratch)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _muc_run(
+    messages: Sequence[Path],
+    keys: Sequence[Path],
+    gold: Path,
+    pred: Path,
+    extractor: Extractor | None,
+    docids: Iterable[str] | None = None,
+) -> tuple[Evaluation, Evaluation]:
+    """Predict the messages into ``pred``; five-role and slot scores, with run stats."""
+    with pred.open("w", encoding="utf-8") as handle:
+        stats = predict_muc4(messages, handle, extractor=extractor)
+    five = evaluate_muc4(pred, gold, docids=docids)
+    slots = evaluate_muc4_slots(pred, keys)
+    return (
+        Evaluation(five.title, five.scores, stats),
+        Evaluation(slots.title, slots.scores, stats),
+    )
 
 
 # -- everything ---------------------------------------------------------------------------
@@ -386,17 +408,12 @@ def evaluate_all(
     wiki = _require(root / _WIKI_DEV)
     engine = _extractor(extractor)
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(pred_dir) if pred_dir is not None else Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        muc_pred = folder / "muc4.jsonl"
-        with muc_pred.open("w", encoding="utf-8") as handle:
-            stats = predict_muc4(messages, handle, extractor=engine)
-        five = evaluate_muc4(muc_pred, gold)
-        slots = evaluate_muc4_slots(muc_pred, keys)
+        folder = _folder(pred_dir, scratch)
+        five, slots = _muc_run(messages, keys, gold, folder / "muc4.jsonl", engine)
         with (folder / "wikievents.jsonl").open("w", encoding="utf-8") as handle:
             wiki_eval = evaluate_wikievents(wiki, extractor=engine, out=handle)
     return [
-        Evaluation(five.title + ", TST1+TST2", five.scores, stats),
-        Evaluation(slots.title, slots.scores, stats),
+        Evaluation(five.title + ", TST1+TST2", five.scores, five.stats),
+        slots,
         wiki_eval,
     ]

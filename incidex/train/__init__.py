@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..evaluate._run import _require
 from ._data import HOLDOUT, ROLE_LABELS, TYPE_LABELS, TrainDoc, in_holdout, load_examples
 from ._fit import ModelReport, classifier_text, fit_relevance, fit_roles
 
@@ -46,14 +47,6 @@ _TUNE_GOLD = "muc4/gtt/dev.jsonl"
 def default_output() -> Path:
     """Where the pipeline loads trained models from (inside the installed package)."""
     return Path(__file__).resolve().parent.parent / "nlp" / "trained"
-
-
-def _require(path: Path) -> Path:
-    if not path.exists():
-        from ..evaluate._common import _error
-
-        raise _error(path, "no such file or folder (expected under the data folder)")
-    return path
 
 
 def train_models(

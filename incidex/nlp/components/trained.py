@@ -159,27 +159,12 @@ class RoleTagger:
         return Perpetrator(group=group.name, parent=group.parent)
 
     def _target(self, text: str) -> Target:
-        entry = _lookup(text, self.targets)
-        if entry is None:
-            return Target(type=_TARGET_UNKNOWN[1], type_code=_TARGET_UNKNOWN[0], entity=text)
-        return Target(
-            type=entry.type,
-            type_code=entry.type_code,
-            subtype=entry.subtype,
-            subtype_code=entry.subtype_code,
-            entity=text,
-        )
+        return Target(entity=text, **_coded(_lookup(text, self.targets), _TARGET_UNKNOWN))
 
     def _weapon(self, text: str) -> Weapon:
         entry = _lookup(text, self.weapons)
-        if entry is None:
-            return Weapon(type=_WEAPON_UNKNOWN[1], type_code=_WEAPON_UNKNOWN[0], model=text)
-        return Weapon(
-            type=entry.type,
-            type_code=entry.type_code,
-            subtype=entry.subtype,
-            subtype_code=entry.subtype_code,
-        )
+        # an unclassified weapon keeps its words as the model ("Galil", "M-16")
+        return Weapon(model=None if entry else text, **_coded(entry, _WEAPON_UNKNOWN))
 
     @staticmethod
     def _victim(text: str) -> Victim:
@@ -188,6 +173,18 @@ class RoleTagger:
         if words and all(w[:1].isupper() for w in words) and not text.isupper():
             return Victim(names=[text])
         return Victim(description=text)
+
+
+def _coded(entry: Any, unknown: tuple[int, str]) -> dict[str, Any]:
+    """GTD codes of a knowledge-base class, or the codebook's Unknown type."""
+    if entry is None:
+        return {"type": unknown[1], "type_code": unknown[0]}
+    return {
+        "type": entry.type,
+        "type_code": entry.type_code,
+        "subtype": entry.subtype,
+        "subtype_code": entry.subtype_code,
+    }
 
 
 def _text(doc: Doc, span: Span) -> str:
