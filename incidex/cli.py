@@ -92,6 +92,17 @@ def filter_options(func: F) -> F:
     return func
 
 
+def data_dir_option(func: F) -> F:
+    """``--data``: the benchmark data folder (never bundled)."""
+    return click.option(
+        "--data",
+        "data_dir",
+        required=True,
+        type=click.Path(path_type=Path),
+        help="The folder holding muc4/ and wikievents/ (e.g. ../shared/data).",
+    )(func)
+
+
 def _open_store(db: str | None) -> Any:
     from .store import open_store
 
@@ -799,13 +810,7 @@ def evaluate_wikievents_command(data: Path, out: Path | None) -> None:
 
 
 @evaluate.command(name="all", context_settings=CONTEXT)
-@click.option(
-    "--data",
-    "data_dir",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="The folder holding muc4/ and wikievents/ (e.g. ../shared/data).",
-)
+@data_dir_option
 @click.option(
     "--pred-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -823,6 +828,64 @@ def evaluate_all_command(data_dir: Path, pred_dir: Path | None) -> None:
     from .evaluate import evaluate_all, format_evaluations
 
     click.echo(format_evaluations(evaluate_all(data_dir, pred_dir=pred_dir)))
+
+
+@evaluate.command(name="muc4-holdout", context_settings=CONTEXT)
+@data_dir_option
+@click.option(
+    "--pred-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the prediction file here.",
+)
+@_fail_cleanly
+def evaluate_holdout_command(data_dir: Path, pred_dir: Path | None) -> None:
+    """Five-role and slot scores on the held-out DEV slice (DEV-MUC3-1101..1300), the
+    messages `incidex train` never trains or tunes on.
+
+    \b
+    Example:
+        incidex evaluate muc4-holdout --data ../shared/data
+    """
+    from .evaluate import evaluate_muc4_holdout, format_evaluations
+
+    click.echo(format_evaluations(evaluate_muc4_holdout(data_dir, pred_dir=pred_dir)))
+
+
+@cli.command(context_settings=CONTEXT)
+@data_dir_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the models (default: incidex/nlp/trained, which the pipeline loads).",
+)
+@click.option("--seed", default=0, show_default=True, help="Random seed.")
+@click.option("--relevance-epochs", default=10, show_default=True, help="Classifier epochs.")
+@click.option("--roles-epochs", default=15, show_default=True, help="Role tagger epochs.")
+@_fail_cleanly
+def train(
+    data_dir: Path, out_dir: Path | None, seed: int, relevance_epochs: int, roles_epochs: int
+) -> None:
+    """Train the relevance classifier and the role tagger on MUC-4 DEV (held-out slice
+    DEV-MUC3-1101..1300 excluded) and score them on TST1+TST2.
+
+    \b
+    Example:
+        incidex train --data ../shared/data
+        incidex train --data ../shared/data --out /tmp/models --seed 1
+    """
+    from .train import train_models
+
+    train_models(
+        data_dir,
+        out_dir,
+        seed=seed,
+        relevance_epochs=relevance_epochs,
+        roles_epochs=roles_epochs,
+        log=click.echo,
+    )
 
 
 def main() -> None:

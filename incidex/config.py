@@ -32,6 +32,9 @@ class Settings(BaseModel):
     min_language_chars: int = Field(default=40, ge=0)
     # Articles per nlp.pipe batch and per database transaction.
     batch_size: int = Field(default=32, gt=0)
+    # Use the models trained on MUC-4 DEV (relevance classifier, role tagger) shipped in
+    # incidex/nlp/trained/; off: the rule components alone (and no second tok2vec pass).
+    trained_models: bool = Field(default=True)
 
 
 _ENV = {
@@ -42,6 +45,7 @@ _ENV = {
     "max_extract_seconds": "INCIDEX_MAX_EXTRACT_SECONDS",
     "min_language_chars": "INCIDEX_MIN_LANGUAGE_CHARS",
     "batch_size": "INCIDEX_BATCH_SIZE",
+    "trained_models": "INCIDEX_TRAINED_MODELS",
 }
 
 

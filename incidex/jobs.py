@@ -473,7 +473,7 @@ def extract_stream(
     if context.get_start_method() == "fork":
         # Loaded once here, the pipeline is inherited by every forked worker (shared pages)
         # instead of being built again in each.
-        load_pipeline(settings.spacy_model)
+        load_pipeline(settings.spacy_model, with_trained=settings.trained_models)
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,

@@ -69,6 +69,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from incidex.evaluate._common import normalize_string
 from incidex.evaluate._gtt import PredTemplate
@@ -108,6 +109,7 @@ _GTD_TO_GTT: dict[str, str] = {
 _FACILITY = "Facility/Infrastructure Attack"
 _INCENDIARY, _EXPLOSIVES, _FIREARMS, _MELEE = 8, 6, 5, 9
 _MILITIA_TARGET = 17
+_UNKNOWN_WEAPON = 13
 
 
 def _facility_type(report: IncidentReport) -> str:
@@ -225,6 +227,39 @@ def _entity_key(text: str) -> str:
     return normalize_string(text)
 
 
+# -- which extractor fills the roles ---------------------------------------------------
+
+ROLE_TAGGER = "incidex_roles_v1"  # the trained tagger (incidex/nlp/components/trained.py)
+_ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
+# How the tagger's assertions and the rules' combine, per role field: "rules" (tagger
+# ignored), "union", "tagger-first" (the tagger's when it found any, else the rules'),
+# "tagger" (the tagger's only). Chosen on TST1+TST2 (docs/accuracy.md).
+ROLE_SOURCE = "tagger-first"
+
+
+def _from_tagger(a: Assertion[Any]) -> bool:
+    return a.extractor == ROLE_TAGGER
+
+
+def _role_view(report: IncidentReport, source: str | None = None) -> IncidentReport:
+    """The report with each role field's assertions chosen by ``source`` (``ROLE_SOURCE``)."""
+    mode = source or ROLE_SOURCE
+    if mode == "union":
+        return report
+    update: dict[str, list[Assertion[Any]]] = {}
+    for name in _ROLE_FIELDS:
+        found: list[Assertion[Any]] = getattr(report, name)
+        tagged = [a for a in found if _from_tagger(a)]
+        rules = [a for a in found if not _from_tagger(a)]
+        if mode == "rules":
+            update[name] = rules
+        elif mode == "tagger":
+            update[name] = tagged
+        else:
+            update[name] = tagged or rules
+    return report.model_copy(update=update)
+
+
 def _perp_orgs(report: IncidentReport) -> list[list[str]]:
     return _group(
         (a.normalized.group, a.value) for a in report.perpetrators if a.normalized.group is not None
@@ -241,7 +276,7 @@ def _perp_inds(report: IncidentReport) -> list[list[str]]:
     militia = [
         (_entity_key(a.normalized.entity or a.value), a.value, a.start)
         for a in report.targets
-        if a.normalized.type_code == _MILITIA_TARGET
+        if a.normalized.type_code == _MILITIA_TARGET and not _from_tagger(a)
     ]
     ordered = sorted(described + militia, key=lambda item: item[2])
     return _group((key, mention) for key, mention, _ in ordered)
@@ -251,14 +286,17 @@ def _target_entities(report: IncidentReport) -> tuple[list[Assertion[Target]], .
     things: list[Assertion[Target]] = []
     people: list[Assertion[Target]] = []
     for a in report.targets:
-        if a.normalized.type_code == _MILITIA_TARGET:
+        if a.normalized.type_code == _MILITIA_TARGET and not _from_tagger(a):
             continue
-        (people if _is_people(a.normalized.entity or a.value) else things).append(a)
+        if _from_tagger(a) or not _is_people(a.normalized.entity or a.value):
+            things.append(a)
+        else:
+            people.append(a)
     return things, people
 
 
 def _victim_mentions(report: IncidentReport, people: Sequence[Assertion[Target]]) -> list[str]:
-    mentions = [a.value for a in people]
+    mentions = [a.value for a in people] + [a.value for a in report.victims]
     for c in report.casualties:
         if c.normalized.category in ("killed", "wounded", "hostages"):
             found = _casualty_people(c.value)
@@ -283,18 +321,21 @@ def _gtt_template(report: IncidentReport) -> PredTemplate:
         PerpOrg=_perp_orgs(report),
         Target=_group((_entity_key(a.normalized.entity or a.value), a.value) for a in things),
         Victim=_group((_entity_key(m), m) for m in victims),
-        Weapon=_group(
-            (f"{w.normalized.type_code}.{w.normalized.subtype_code}", w.value)
-            for w in _weapons(report)
-        ),
+        Weapon=_group((_weapon_key(w), w.value) for w in _weapons(report)),
     )
+
+
+def _weapon_key(w: Assertion[Weapon]) -> str:
+    if w.normalized.type_code == _UNKNOWN_WEAPON:
+        return _entity_key(w.value)  # unclassified: each mention its own weapon
+    return f"{w.normalized.type_code}.{w.normalized.subtype_code}"
 
 
 def to_gtt_templates(result: ArticleResult) -> list[PredTemplate]:
     """One five-role template per incident report; none when no incident was found."""
     if result.status != "extracted":
         return []
-    return [_gtt_template(report) for report in result.incidents]
+    return [_gtt_template(_role_view(report)) for report in result.incidents]
 
 
 # -- MUC slots -----------------------------------------------------------------------------
@@ -515,7 +556,7 @@ def to_muc_slots(result: ArticleResult) -> list[SlotTemplate]:
     if result.status != "extracted":
         return []
     published = result.article.published.date() if result.article.published else None
-    return [_slot_template(report, published) for report in result.incidents]
+    return [_slot_template(_role_view(report), published) for report in result.incidents]
 
 
 # -- WikiEvents ------------------------------------------------------------------------
@@ -583,4 +624,6 @@ def to_wikievents(doc_id: str, result: ArticleResult) -> list[WikiPredEvent]:
     killed / wounded, Justice.ArrestJailDetain when suspects were arrested or detained."""
     if result.status != "extracted":
         return []
-    return [e for report in result.incidents for e in _wiki_events(doc_id, report)]
+    return [
+        e for report in result.incidents for e in _wiki_events(doc_id, _role_view(report, "rules"))
+    ]

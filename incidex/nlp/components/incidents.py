@@ -51,6 +51,8 @@ class IncidentAssembler:
             or by_field["threats"]
             or (generic and (by_field["casualties"] or by_field["suspects"]))
         )
+        if Doc.has_extension("relevant") and doc._.relevant is False:
+            relevant = False  # the trained classifier's verdict (components/trained.py)
         if not relevant:
             doc._.incidents = []
             return doc

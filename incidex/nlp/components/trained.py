@@ -1,0 +1,206 @@
+"""Components backed by models trained on MUC-4 DEV (``incidex train``, docs/accuracy.md).
+
+* ``incidex_relevance_v1`` scores the text with a bag-of-words multi-label classifier
+  (RELEVANT plus the MUC incident types) and records ``doc._.relevance`` (label -> score) and
+  ``doc._.relevant``: the verdict, given only for all-capitals wire text (the classifier has
+  seen nothing else; on ordinary news ``doc._.relevant`` stays None and the rules decide).
+  The incident assembler makes no report when the verdict is False.
+* ``incidex_roles_v1`` tags perpetrator individuals and organisations, targets, victims and
+  weapons with a small NER model (its own CNN encoder) and adds them as assertions: every
+  value keeps its span and sentence; the confidence is the label's precision measured on
+  the tuning split (the tagger gives no per-span probability). It runs only on texts the
+  classifier did not reject.
+
+Both models load from ``incidex/nlp/trained/<name>/`` (offline, shipped with the package); a
+missing model or ``INCIDEX_TRAINED_MODELS=0`` leaves them out of the pipeline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import spacy
+from pydantic import BaseModel
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ...model import Perpetrator, Target, Victim, Weapon
+from .._doc import add_assertion, article_of, ensure_extensions
+from ..kb import default_kb
+from ..truecase import mostly_upper
+
+__all__ = [
+    "RELEVANCE_MODEL",
+    "ROLES_MODEL",
+    "RelevanceClassifier",
+    "RoleTagger",
+    "model_path",
+    "trained_available",
+]
+
+RELEVANCE_MODEL = "relevance"
+ROLES_MODEL = "roles"
+EXTRACTOR_ROLES = "incidex_roles_v1"
+_RELEVANT = "RELEVANT"
+_THRESHOLD = 0.5
+_TARGET_UNKNOWN = (20, "Unknown")  # GTD target type when the knowledge base has no term
+_WEAPON_UNKNOWN = (13, "Unknown")
+_MAX_WORDS = 6  # longest knowledge-base term looked up inside a tagged span
+
+
+def model_path(name: str) -> Path:
+    """Folder of a shipped trained model."""
+    return Path(str(files("incidex.nlp") / "trained" / name))
+
+
+def trained_available() -> bool:
+    """Both shipped models are present."""
+    return all((model_path(n) / "meta.json").exists() for n in (RELEVANCE_MODEL, ROLES_MODEL))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Language:
+    return spacy.load(path)
+
+
+def _ensure() -> None:
+    ensure_extensions()
+    for name in ("relevance", "relevant"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+class RelevanceClassifier:
+    def __init__(self, path: str) -> None:
+        _ensure()
+        self.model = _load(path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        # Same input as in training (incidex.train: lower-cased text).
+        scored = self.model(doc.text.lower())
+        doc._.relevance = dict(scored.cats)
+        article = article_of(doc)
+        text = article.text if article is not None else doc.text
+        if mostly_upper(text):
+            doc._.relevant = scored.cats.get(_RELEVANT, 0.0) >= _THRESHOLD
+        return doc
+
+
+def _precisions(path: str) -> dict[str, float]:
+    """Per-label precision on the tuning split, recorded by training."""
+    report = Path(path) / "training.json"
+    if not report.exists():
+        return {}
+    scores = json.loads(report.read_text()).get("scores", {})
+    return {k[: -len("_p")]: float(v) for k, v in scores.items() if k.endswith("_p")}
+
+
+def _term_index(terms: Any) -> dict[str, Any]:
+    return {term.lower(): entry for term, entry in terms}
+
+
+def _lookup(text: str, index: dict[str, Any]) -> Any:
+    """The entry of the longest knowledge-base term among the span's words (the rightmost of
+    equal length: English heads come last)."""
+    words = text.lower().split()
+    for size in range(min(len(words), _MAX_WORDS), 0, -1):
+        for start in range(len(words) - size, -1, -1):
+            found = index.get(" ".join(words[start : start + size]))
+            if found is not None:
+                return found
+    return None
+
+
+class RoleTagger:
+    def __init__(self, path: str) -> None:
+        _ensure()
+        self.model = _load(path)
+        self.confidence = _precisions(path)
+        kb = default_kb()
+        self.targets = _term_index(kb.target_terms())
+        self.weapons = _term_index(kb.weapon_terms())
+        self.groups = kb.group
+        self.builders: dict[str, tuple[str, Callable[[str], BaseModel]]] = {
+            "PERPORG": ("perpetrators", self._org),
+            "PERPIND": ("perpetrators", lambda text: Perpetrator(description=text)),
+            "TARGET": ("targets", self._target),
+            "VICTIM": ("victims", self._victim),
+            "WEAPON": ("weapons", self._weapon),
+        }
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.relevant is False:
+            return doc  # the classifier rejected the text: no roles to find
+        tagged = self.model(doc.text)
+        for ent in tagged.ents:
+            span = doc.char_span(ent.start_char, ent.end_char, alignment_mode="expand")
+            if span is None or ent.label_ not in self.builders:
+                continue
+            field_name, build = self.builders[ent.label_]
+            add_assertion(
+                doc,
+                field_name,
+                span,
+                build(_text(doc, span)),
+                extractor=EXTRACTOR_ROLES,
+                confidence=round(self.confidence.get(ent.label_, 0.5), 3),
+            )
+        return doc
+
+    def _org(self, text: str) -> Perpetrator:
+        group = self.groups(text)
+        if group is None:
+            return Perpetrator(group=text)
+        return Perpetrator(group=group.name, parent=group.parent)
+
+    def _target(self, text: str) -> Target:
+        return Target(entity=text, **_coded(_lookup(text, self.targets), _TARGET_UNKNOWN))
+
+    def _weapon(self, text: str) -> Weapon:
+        entry = _lookup(text, self.weapons)
+        # an unclassified weapon keeps its words as the model ("Galil", "M-16")
+        return Weapon(model=None if entry else text, **_coded(entry, _WEAPON_UNKNOWN))
+
+    @staticmethod
+    def _victim(text: str) -> Victim:
+        # A name is written in capitals word by word ("Hector Oqueli"); else a description.
+        words = text.split()
+        if words and all(w[:1].isupper() for w in words) and not text.isupper():
+            return Victim(names=[text])
+        return Victim(description=text)
+
+
+def _coded(entry: Any, unknown: tuple[int, str]) -> dict[str, Any]:
+    """GTD codes of a knowledge-base class, or the codebook's Unknown type."""
+    if entry is None:
+        return {"type": unknown[1], "type_code": unknown[0]}
+    return {
+        "type": entry.type,
+        "type_code": entry.type_code,
+        "subtype": entry.subtype,
+        "subtype_code": entry.subtype_code,
+    }
+
+
+def _text(doc: Doc, span: Span) -> str:
+    article = article_of(doc)
+    return (article.text if article is not None else doc.text)[span.start_char : span.end_char]
+
+
+@Language.factory(
+    "incidex_relevance_v1",
+    assigns=["doc._.relevance", "doc._.relevant"],
+    default_config={"path": None},
+)
+def make_relevance(nlp: Language, name: str, path: str | None) -> RelevanceClassifier:
+    return RelevanceClassifier(path or str(model_path(RELEVANCE_MODEL)))
+
+
+@Language.factory("incidex_roles_v1", assigns=["doc._.assertions"], default_config={"path": None})
+def make_roles(nlp: Language, name: str, path: str | None) -> RoleTagger:
+    return RoleTagger(path or str(model_path(ROLES_MODEL)))

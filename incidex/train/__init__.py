@@ -1,0 +1,85 @@
+"""Training of the models shipped in ``incidex/nlp/trained/`` from MUC-4 DEV.
+
+::
+
+    from incidex.train import train_models
+    for report in train_models("../shared/data"):
+        print(report.describe())
+
+Data (paths under the data folder; nothing is bundled):
+
+* training: the DEV messages ``muc4/dev`` with the GTT templates ``muc4/gtt/train.jsonl``,
+  except the held-out slice DEV-MUC3-1101..1300 (:data:`HOLDOUT`), never trained or tuned on;
+* tuning: TST1+TST2 (``muc4/tst1``, ``muc4/tst2`` with ``muc4/gtt/dev.jsonl``), scored after
+  training and used to choose settings (so its figures are not held-out figures).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ..evaluate._run import _require
+from ._data import HOLDOUT, ROLE_LABELS, TYPE_LABELS, TrainDoc, in_holdout, load_examples
+from ._fit import ModelReport, classifier_text, fit_relevance, fit_roles
+
+__all__ = [
+    "HOLDOUT",
+    "ROLE_LABELS",
+    "TYPE_LABELS",
+    "ModelReport",
+    "TrainDoc",
+    "classifier_text",
+    "default_output",
+    "fit_relevance",
+    "fit_roles",
+    "in_holdout",
+    "load_examples",
+    "train_models",
+]
+
+_DEV_MESSAGES = "muc4/dev"
+_DEV_GOLD = "muc4/gtt/train.jsonl"
+_TUNE_MESSAGES = ("muc4/tst1/tst1-muc3", "muc4/tst2/tst2-muc4")
+_TUNE_GOLD = "muc4/gtt/dev.jsonl"
+
+
+def default_output() -> Path:
+    """Where the pipeline loads trained models from (inside the installed package)."""
+    return Path(__file__).resolve().parent.parent / "nlp" / "trained"
+
+
+def train_models(
+    data_dir: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    seed: int = 0,
+    relevance_epochs: int = 10,
+    roles_epochs: int = 15,
+    log: Callable[[str], None] = print,
+) -> list[ModelReport]:
+    """Train the relevance classifier and the role tagger on MUC-4 DEV minus the held-out
+    slice, score them on TST1+TST2, and save them under ``out_dir`` (default: the package's
+    ``incidex/nlp/trained``, where the pipeline finds them)."""
+    root = Path(data_dir)
+    out = Path(out_dir) if out_dir is not None else default_output()
+    gold = _require(root / _DEV_GOLD)
+    docs = list(load_examples(_require(root / _DEV_MESSAGES), gold))
+    train = [d for d in docs if not in_holdout(d.docid)]
+    tune_gold = _require(root / _TUNE_GOLD)
+    tune = [d for p in _TUNE_MESSAGES for d in load_examples(_require(root / p), tune_gold)]
+    log(
+        f"training on {len(train)} DEV messages ({sum(d.relevant for d in train)} relevant), "
+        f"{len(docs) - len(train)} held out (DEV-MUC3-{HOLDOUT[0]:04d}..{HOLDOUT[1]:04d}); "
+        f"tuning split TST1+TST2: {len(tune)} messages"
+    )
+    reports = []
+    log(f"relevance classifier ({relevance_epochs} epochs, seed {seed})")
+    reports.append(
+        fit_relevance(train, tune, out / "relevance", epochs=relevance_epochs, seed=seed, log=log)
+    )
+    log(reports[-1].describe())
+    log(f"role tagger ({roles_epochs} epochs, seed {seed})")
+    reports.append(fit_roles(train, tune, out / "roles", epochs=roles_epochs, seed=seed, log=log))
+    log(reports[-1].describe())
+    return reports

@@ -1,0 +1,167 @@
+"""Training (incidex.train) on tiny hand-made data, and the shipped trained components."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from incidex.train import TrainDoc, fit_relevance, fit_roles, in_holdout
+from incidex.train._data import role_spans
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+_ATTACKS = (
+    "GUERRILLAS ATTACKED THE POLICE STATION WITH RIFLES AND KILLED TWO POLICEMEN.",
+    "TERRORISTS BOMBED THE POWER STATION WITH DYNAMITE LAST NIGHT.",
+    "URBAN GUERRILLAS ATTACKED THE EMBASSY WITH GRENADES.",
+    "GUERRILLAS DYNAMITED THE BRIDGE AND KILLED A SOLDIER.",
+)
+_OTHER = (
+    "THE PRESIDENT MET THE FINANCE MINISTER TO DISCUSS THE BUDGET AND EXPORTS.",
+    "COFFEE PRICES ROSE AND THE CENTRAL BANK CUT INTEREST RATES.",
+    "THE FOOTBALL TEAM WON THE CUP AFTER A LONG SEASON.",
+    "THE MINISTER OPENED A NEW SCHOOL AND A HOSPITAL IN THE CAPITAL.",
+)
+
+
+def _doc(i: int, text: str, relevant: bool) -> TrainDoc:
+    mentions = [("PERPIND", "guerrillas"), ("PERPIND", "terrorists"), ("WEAPON", "rifles")]
+    mentions += [("WEAPON", "dynamite"), ("WEAPON", "grenades"), ("TARGET", "police station")]
+    mentions += [("TARGET", "power station"), ("TARGET", "embassy"), ("TARGET", "bridge")]
+    spans = tuple(role_spans(text, mentions)) if relevant else ()
+    return TrainDoc(f"T-{i}", text, spans, frozenset({"ATTACK"}) if relevant else frozenset())
+
+
+def _tiny() -> list[TrainDoc]:
+    return [_doc(i, t, True) for i, t in enumerate(_ATTACKS)] + [
+        _doc(10 + i, t, False) for i, t in enumerate(_OTHER)
+    ]
+
+
+def test_role_spans_finds_every_occurrence_and_prefers_the_longer() -> None:
+    text = "Guerrillas of the FMLN attacked; the FMLN guerrillas fled.  The FMLN\nGUERRILLAS"
+    spans = role_spans(text, [("PERPIND", "guerrillas"), ("PERPORG", "fmln guerrillas")])
+    found = [(text[s:e], label) for s, e, label in spans]
+    assert found == [
+        ("Guerrillas", "PERPIND"),
+        ("FMLN guerrillas", "PERPORG"),
+        ("FMLN\nGUERRILLAS", "PERPORG"),
+    ]
+
+
+def test_role_spans_match_whole_words_only() -> None:
+    assert role_spans("the minesweeper", [("WEAPON", "mine")]) == []
+
+
+@pytest.mark.parametrize(
+    ("docid", "held_out"),
+    [("DEV-MUC3-1100", False), ("DEV-MUC3-1101", True), ("DEV-MUC3-1300", True)],
+)
+def test_holdout_is_dev_1101_to_1300(docid: str, held_out: bool) -> None:
+    assert in_holdout(docid) is held_out
+    assert not in_holdout("TST1-MUC3-1200")
+
+
+def test_trained_classifier_tells_an_attack_from_economic_news(tmp_path: Path) -> None:
+    docs = _tiny()
+    report = fit_relevance(docs, [], tmp_path / "rel", epochs=15, seed=0, log=lambda _: None)
+    assert report.train_docs == len(docs) and report.epochs == 15
+    model = spacy.load(tmp_path / "rel")
+    attack = model("guerrillas attacked the police station with rifles.").cats
+    economy = model("the central bank cut interest rates and coffee prices rose.").cats
+    assert attack["RELEVANT"] > 0.5 > economy["RELEVANT"]
+
+
+def test_trained_role_tagger_tags_a_seen_pattern(tmp_path: Path) -> None:
+    fit_roles(_tiny(), [], tmp_path / "roles", epochs=30, seed=0, log=lambda _: None)
+    model = spacy.load(tmp_path / "roles")
+    doc = model("GUERRILLAS ATTACKED THE EMBASSY WITH GRENADES.")
+    assert ("GUERRILLAS", "PERPIND") in [(e.text, e.label_) for e in doc.ents]
+
+
+def test_training_is_reproducible(tmp_path: Path) -> None:
+    docs = _tiny()
+    for name in ("a", "b"):
+        fit_relevance(docs, [], tmp_path / name, epochs=3, seed=7, log=lambda _: None)
+    first = (tmp_path / "a" / "textcat_multilabel" / "model").read_bytes()
+    assert first == (tmp_path / "b" / "textcat_multilabel" / "model").read_bytes()
+
+
+# -- the shipped models in the pipeline ------------------------------------------------
+
+_WIRE = (
+    "SAN SALVADOR, 3 JAN 90 -- [TEXT] URBAN GUERRILLAS OF THE FARABUNDO MARTI NATIONAL "
+    "LIBERATION FRONT ATTACKED THE NATIONAL GUARD HEADQUARTERS IN SAN SALVADOR LAST NIGHT "
+    "WITH RIFLES AND GRENADES. TWO SOLDIERS WERE KILLED IN THE ATTACK."
+)
+_NEWS = (
+    "Gunmen from the Shining Path attacked a police station in Ayacucho on Monday with "
+    "automatic rifles and dynamite, killing two policemen, officials said."
+)
+
+
+def _tagged(nlp, text: str):  # type: ignore[no-untyped-def]
+    """The extraction result of ``text`` and the tagger's assertions in it."""
+    from incidex.model import Article
+    from incidex.nlp.extract import Extractor
+
+    result = next(Extractor(nlp=nlp).extract_articles([Article.from_text(text)]))
+    assertions = [
+        a
+        for report in result.incidents
+        for name in ("perpetrators", "targets", "victims", "weapons")
+        for a in getattr(report, name)
+        if a.extractor == "incidex_roles_v1"
+    ]
+    return result, assertions
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [_WIRE, _NEWS], ids=["upper-case wire", "mixed-case news"])
+def test_shipped_role_tagger_adds_sourced_assertions(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    from incidex.nlp.components.trained import trained_available
+
+    if not trained_available():
+        pytest.skip("the trained models are not in this checkout (run `incidex train`)")
+    assert "incidex_roles_v1" in nlp.pipe_names
+    result, assertions = _tagged(nlp, text)
+    assert result.status == "extracted"
+    assert assertions, "the tagger found no role in an obvious attack report"
+    for a in assertions:
+        assert text[a.start : a.end] == a.value
+        assert a.sentence.start <= a.start < a.end <= a.sentence.end
+        assert 0.0 < a.confidence <= 1.0
+
+
+@pytest.mark.slow
+def test_shipped_classifier_rejects_an_economic_wire(nlp) -> None:  # type: ignore[no-untyped-def]
+    from incidex.nlp.components.trained import trained_available
+
+    if not trained_available():
+        pytest.skip("the trained models are not in this checkout (run `incidex train`)")
+    text = (
+        "BOGOTA, 5 MAR 90 -- [TEXT] THE CENTRAL BANK ANNOUNCED TODAY THAT COFFEE EXPORTS ROSE "
+        "12 PERCENT IN FEBRUARY AND THAT INFLATION FELL TO ITS LOWEST LEVEL IN FIVE YEARS."
+    )
+    result, _ = _tagged(nlp, text)
+    assert result.status == "no_incident"
+
+
+def test_setting_disables_the_trained_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    from incidex.config import load_settings
+
+    monkeypatch.setenv("INCIDEX_TRAINED_MODELS", "0")
+    assert load_settings().trained_models is False
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "muc4" / "dev").exists(), reason="no ../shared data")
+def test_dev_examples_leave_the_holdout_out_of_training() -> None:
+    from incidex.train import load_examples
+
+    data = SHARED / "data" / "muc4"
+    docs = list(load_examples(data / "dev" / "dev-muc3-1201-1300", data / "gtt" / "train.jsonl"))
+    assert len(docs) == 100 and all(in_holdout(d.docid) for d in docs)
+    # the truecased text the pipeline parses, the same length as the message
+    assert any(d.spans for d in docs) and not docs[0].text.isupper()
