@@ -459,3 +459,14 @@ def test_facility_merely_mentioned_is_no_target(nlp: Any, upper: bool) -> None:
     targets = {a.value.lower() for a in report.targets}
     assert "police post" in targets
     assert not targets & {"hospital", "airport"}
+
+
+@pytest.mark.slow
+def test_detainees_named_after_including_keep_whole_names(nlp: Any) -> None:
+    report = run(
+        nlp,
+        "A bomb exploded in Leeds on Monday. Police arrested three men, including Ahmed Khan "
+        "and John Smith, on Tuesday.",
+    )
+    names = [n for a in report.suspects for n in a.normalized.names]
+    assert names == ["Ahmed Khan", "John Smith"]

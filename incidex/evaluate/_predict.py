@@ -563,17 +563,22 @@ def _args(role: str, texts: Iterable[str]) -> list[WikiPredArgument]:
     return out
 
 
-def _victims(report: IncidentReport, fate: str, category: str) -> list[str]:
-    """Victims of one fate, then the people of the casualty phrases of that category."""
-    named = [a.value for a in report.victims if a.normalized.fate == fate]
+def _victims(report: IncidentReport, fate: str, category: str) -> list[list[str]]:
+    """Victims of one fate and the people of the casualty phrases of that category,
+    grouped by sentence: each sentence telling of deaths is one death event mention."""
+    named = [(a.sentence.start, a.value) for a in report.victims if a.normalized.fate == fate]
     # Attackers killed are victims of a death event too ("twenty insurgents were killed").
     categories = (category, "perpetrators_killed") if category == "killed" else (category,)
     counted = [
-        _casualty_people(c.value) or _casualty_number(c.value)
+        (c.sentence.start, _casualty_people(c.value) or _casualty_number(c.value))
         for c in report.casualties
         if c.normalized.category in categories
     ]
-    return named + [c for c in counted if c]
+    by_sentence: dict[int, list[str]] = {}
+    for start, text in sorted(named + counted, key=lambda pair: pair[0]):
+        if text:
+            by_sentence.setdefault(start, []).append(text)
+    return list(by_sentence.values())
 
 
 def _casualty_number(value: str) -> str | None:
@@ -636,12 +641,14 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         ("killed", "killed", _DIE, "Killer", places[:1]),
         ("wounded", "wounded", _INJURE, "Injurer", []),
     ):
-        victims = _victims(report, fate, category)
-        if not victims and not any(c.normalized.category == category for c in report.casualties):
+        mentions = _victims(report, fate, category)
+        if not mentions and not any(c.normalized.category == category for c in report.casualties):
             continue
         # The killer is the report's main attacker (its first), not every attacker mentioned.
-        arguments = _args("Victim", victims) + _args(agent, attackers[:1]) + _args("Place", where)
-        events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
+        first = _args(agent, attackers[:1]) + _args("Place", where)
+        for i, victims in enumerate(mentions or [[]]):
+            arguments = _args("Victim", victims) + (first if i == 0 else [])
+            events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
     detained = [a for a in report.suspects if a.normalized.step in ("arrested", "detained")]
     # Only named detainees: a suspect record's text is often the verb ("arrested").
     names = [n for a in detained for n in a.normalized.names]

@@ -265,7 +265,9 @@ class ActorExtractor:
                 continue
             if ent.root.head == token and ent.root.dep_ in deps:
                 names.append(ent.text)
-                names.extend(c.text for c in ent.root.conjuncts if c.ent_type_ == "PERSON")
+                conjuncts = {c.i for c in ent.root.conjuncts if c.ent_type_ == "PERSON"}
+                # the whole name of each conjunct ("Ahmed Khan and John Smith")
+                names.extend(e.text for e in ents(doc) if e.root.i in conjuncts)
         return names
 
     def _nationality(self, doc: Doc, token: Token) -> str | None:
@@ -542,6 +544,9 @@ class ActorExtractor:
                 names = self._names(doc, who, {"appos", "compound"})
             elif step not in {"arrested", "detained", "charged"}:
                 continue
+            for including in (*token.children, *(who.children if who is not None else ())):
+                if including.lower_ == "including":  # "were arrested, including Eva Forest"
+                    names += [n for n in self._names(doc, including, {"pobj"}) if n not in names]
             charge = None
             for child in token.children:
                 if child.lower_ in {"with", "for"} and step in {
