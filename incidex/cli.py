@@ -792,21 +792,29 @@ def evaluate_slots_command(pred: Path, keys: tuple[Path, ...]) -> None:
     default=None,
     help="Also write the predictions here.",
 )
+@click.option(
+    "--errors",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the missed and spurious arguments here (TSV: doc, kind, type, role, head).",
+)
 @_fail_cleanly
-def evaluate_wikievents_command(data: Path, out: Path | None) -> None:
+def evaluate_wikievents_command(data: Path, out: Path | None, errors: Path | None) -> None:
     """Argument identification and classification F1 (head-word match) on WikiEvents.
 
     \b
     Example:
-        incidex evaluate wikievents --data ../shared/data/wikievents/dev.jsonl
+        incidex evaluate wikievents --data ../shared/data/wikievents/dev.jsonl \\
+            --errors /tmp/wiki-errors.tsv
     """
+    from contextlib import ExitStack
+
     from .evaluate import evaluate_wikievents
 
-    if out is None:
-        click.echo(evaluate_wikievents(data).markdown)
-        return
-    with out.open("w", encoding="utf-8") as handle:
-        click.echo(evaluate_wikievents(data, out=handle).markdown)
+    with ExitStack() as stack:
+        out_file = stack.enter_context(out.open("w", encoding="utf-8")) if out else None
+        errors_file = stack.enter_context(errors.open("w", encoding="utf-8")) if errors else None
+        click.echo(evaluate_wikievents(data, out=out_file, errors=errors_file).markdown)
 
 
 @evaluate.command(name="all", context_settings=CONTEXT)

@@ -329,3 +329,144 @@ def test_uppercase_wire_text(nlp: Any) -> None:
     killed = [a.normalized for a in report.casualties if a.normalized.category == "killed"]
     assert killed and killed[0].exact == 3
     assert {a.normalized.date for a in report.when} == {dt.date(1990, 1, 11)}
+
+
+# ---- victims, attackers, targets ----
+
+
+def _upper(text: str, upper: bool) -> str:
+    return text.upper() if upper else text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True], ids=["mixed", "upper"])
+@pytest.mark.parametrize(
+    ("text", "names", "description", "fate", "count", "nationality"),
+    [
+        (
+            "Gunmen killed journalist Daphne Caruana Galizia in Malta on Monday.",
+            ["daphne caruana galizia"],
+            "journalist",
+            "killed",
+            1,
+            None,
+        ),
+        (
+            "Six Jesuit priests were murdered by soldiers in San Salvador on Thursday.",
+            [],
+            "six jesuit priests",
+            "killed",
+            6,
+            None,
+        ),
+        (
+            "A bomb exploded in Kabul on Monday. Among the dead were two American soldiers.",
+            [],
+            "two american soldiers",
+            "killed",
+            2,
+            "american",
+        ),
+        (
+            "A car bomb exploded outside the barracks in Kabul, wounding a police officer.",
+            [],
+            "a police officer",
+            "wounded",
+            1,
+            None,
+        ),
+        (
+            "Militants kidnapped a French aid worker in Niger on Tuesday.",
+            [],
+            "a french aid worker",
+            "kidnapped",
+            1,
+            "french",
+        ),
+    ],
+)
+def test_victims_with_fate_count_and_nationality(
+    nlp: Any,
+    upper: bool,
+    text: str,
+    names: list[str],
+    description: str,
+    fate: str,
+    count: int,
+    nationality: str | None,
+) -> None:
+    report = run(nlp, _upper(text, upper))
+    found = [
+        (
+            [n.lower() for n in v.names],
+            (v.description or "").lower(),
+            v.fate,
+            v.count,
+            (v.nationality or "").lower() or None,
+        )
+        for v in (a.normalized for a in report.victims)
+    ]
+    assert (names, description, fate, count, nationality) in found
+    victim = next(a for a in report.victims if a.normalized.fate == fate)
+    assert victim.value.lower() in text.lower()  # the span as the article writes it
+    assert victim.value in victim.sentence.text
+
+
+@pytest.mark.slow
+def test_named_victim_who_later_died_is_killed(nlp: Any) -> None:
+    report = run(nlp, "Labour MP Jo Cox was shot and stabbed in Birstall. She died later.")
+    assert [(a.normalized.names, a.normalized.fate) for a in report.victims] == [
+        (["Jo Cox"], "killed")
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The trial of the man accused of killing three police officers opened in London.",
+        "The group threatened to kill foreign journalists in Kabul after the bombing.",
+        "Hugo Chávez, who died in 2013, was the president of Venezuela.",
+    ],
+)
+def test_no_victims_from_trials_threats_or_natural_deaths(nlp: Any, text: str) -> None:
+    assert run(nlp, text).victims == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True], ids=["mixed", "upper"])
+@pytest.mark.parametrize(
+    ("text", "attacker"),
+    [
+        ("Gunmen opened fire on a bus in Peshawar on Monday, killing five people.", "gunmen"),
+        ("A suicide bomber blew himself up at a checkpoint in Kabul on Sunday.", "bomber"),
+        ("Five soldiers were killed by militants in an ambush near Mosul.", "militants"),
+    ],
+)
+def test_attacker_as_subject_or_agent(nlp: Any, upper: bool, text: str, attacker: str) -> None:
+    report = run(nlp, _upper(text, upper))
+    assert attacker in {(a.normalized.description or "") for a in report.perpetrators}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True], ids=["mixed", "upper"])
+def test_facility_merely_mentioned_is_no_target(nlp: Any, upper: bool) -> None:
+    text = (
+        "Gunmen attacked a police post in Lima on Monday, killing two officers. "
+        "The wounded were taken to a hospital near the airport."
+    )
+    report = run(nlp, _upper(text, upper))
+    targets = {a.value.lower() for a in report.targets}
+    assert "police post" in targets
+    assert not targets & {"hospital", "airport"}
+
+
+@pytest.mark.slow
+def test_detainees_named_after_including_keep_whole_names(nlp: Any) -> None:
+    report = run(
+        nlp,
+        "A bomb exploded in Leeds on Monday. Police arrested three men, including Ahmed Khan "
+        "and John Smith, on Tuesday.",
+    )
+    names = [n for a in report.suspects for n in a.normalized.names]
+    assert names == ["Ahmed Khan", "John Smith"]

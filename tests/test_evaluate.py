@@ -17,6 +17,7 @@ from incidex.evaluate import (
     SlotTemplate,
     WikiPredArgument,
     WikiPredEvent,
+    argument_errors,
     format_scores,
     gold_from_gtt,
     keys_by_docid,
@@ -381,6 +382,18 @@ def test_wikievents_head_word_match_and_role_classification(tmp_path: Path) -> N
     classified = scores["Argument classification"]
     assert (ident.correct_pred, ident.predicted, ident.gold) == (2, 3, 3)
     assert (classified.correct_pred, classified.predicted, classified.gold) == (1, 3, 3)
+    attacker = scores["Conflict.Attack.Unspecified / Attacker"]
+    assert (attacker.correct_pred, attacker.predicted, attacker.gold) == (1, 1, 1)
+    target = scores["Conflict.Attack.Unspecified / Target"]
+    assert (target.correct_pred, target.predicted, target.gold) == (0, 0, 1)
+    assert scores.micro == classified
+    errors = {(e.kind, e.role, e.head) for e in argument_errors(preds, docs)}
+    assert errors == {
+        ("missed", "Target", "officers"),
+        ("missed", "Place", "gao"),
+        ("spurious", "Victim", "officers"),
+        ("spurious", "Place", "mali"),
+    }
 
 
 # -- readers on the shared data ---------------------------------------------------------

@@ -38,6 +38,7 @@ from incidex.model import (
     SentenceRef,
     Stance,
     Target,
+    Victim,
     Weapon,
     When,
 )
@@ -397,3 +398,46 @@ def test_smoke_three_tst1_messages(tmp_path: Path) -> None:
     assert second, "an attack message gives a template"
     assert ["FMLN"] in second[0]["PerpOrg"]
     assert all(t["incident_type"] in INCIDENT_TYPES for line in lines for t in line["templates"])
+
+
+def test_wikievents_victims_by_fate_and_counts_that_name_nobody() -> None:
+    report = _bombing(
+        victims=[
+            _at("victims", "THREE SOLDIERS", Victim(description="three soldiers", fate="killed")),
+            _at("victims", "EMBASSY", Victim(description="the embassy staff", fate="targeted")),
+        ],
+        casualties=[
+            _at("casualties", "THREE SOLDIERS", Casualties(category="killed", exact=3)),
+            _at("casualties", "AT LEAST 12", Casualties(category="wounded", low=12)),
+        ],
+        targets=[],
+    )
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    die = [(a.role, a.text) for a in events["Life.Die.Unspecified"].arguments]
+    assert die.count(("Victim", "THREE SOLDIERS")) == 1  # victim and casualty: one head
+    injure = [(a.role, a.text) for a in events["Life.Injure.Unspecified"].arguments]
+    assert ("Victim", "12") in injure  # a figure alone is the victim mention
+    attack = events["Conflict.Attack.DetonateExplode"].arguments
+    assert WikiPredArgument("Target", "EMBASSY") in attack  # targeted, not harmed
+
+
+def test_wikievents_leaves_out_event_words_as_devices_and_unnamed_detainees() -> None:
+    report = _bombing(
+        weapons=[
+            _at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)),
+            _at("weapons", "EXPLODED", Weapon(type="Explosives", type_code=6)),
+        ],
+        suspects=[_at("suspects", "ARRESTED", LegalStep(step="arrested"))],
+    )
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    devices = [a.text for a in events["Conflict.Attack.DetonateExplode"].arguments]
+    assert "BOMB" in devices and "EXPLODED" not in devices
+    assert "Justice.ArrestJailDetain.Unspecified" not in events
+
+
+def test_gtt_victims_include_named_victims() -> None:
+    report = _bombing(
+        victims=[_at("victims", "SOLDIERS", Victim(names=["JUAN PEREZ"], fate="killed"))],
+    )
+    (template,) = to_gtt_templates(_result(report))
+    assert ("JUAN PEREZ",) in template.role("Victim")

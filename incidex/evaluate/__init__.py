@@ -71,6 +71,7 @@ from incidex.evaluate._slots import (
 )
 from incidex.evaluate._wikievents import (
     WIKI_EVENT_TYPES,
+    ArgumentError,
     ArgumentScores,
     WikiArgument,
     WikiDoc,
@@ -78,12 +79,14 @@ from incidex.evaluate._wikievents import (
     WikiEvent,
     WikiPredArgument,
     WikiPredEvent,
+    argument_errors,
     read_wiki_predictions,
     read_wikievents,
     score_wikievents,
 )
 
 __all__ = [
+    "ArgumentError",
     "ArgumentScores",
     "Evaluation",
     "GTT_ROLES",
@@ -116,6 +119,7 @@ __all__ = [
     "WikiEvent",
     "WikiPredArgument",
     "WikiPredEvent",
+    "argument_errors",
     "evaluate_all",
     "evaluate_muc4",
     "evaluate_muc4_holdout",

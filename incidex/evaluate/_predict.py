@@ -74,7 +74,7 @@ from typing import Any
 from incidex.evaluate._common import normalize_string
 from incidex.evaluate._gtt import PredTemplate
 from incidex.evaluate._slots import HumNumber, SlotTemplate
-from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent
+from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, _last_word
 from incidex.model import (
     ArticleResult,
     Assertion,
@@ -169,6 +169,10 @@ _NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve dozen dozens scores
     hundreds some several at least more than about nearly almost over up to around
     approximately some of""".split()
+)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_COUNT_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve dozens scores".split()
 )
 _CASUALTY_STOP = frozenset(
     """were was are is have has had been be being killed dead died deaths death wounded
@@ -296,7 +300,9 @@ def _target_entities(report: IncidentReport) -> tuple[list[Assertion[Target]], .
 
 
 def _victim_mentions(report: IncidentReport, people: Sequence[Assertion[Target]]) -> list[str]:
-    mentions = [a.value for a in people] + [a.value for a in report.victims]
+    # a named victim by its names; a described one (or a tagged mention) by its text
+    mentions = [name for a in report.victims for name in (a.normalized.names or [a.value])]
+    mentions += [a.value for a in people]
     for c in report.casualties:
         if c.normalized.category in ("killed", "wounded", "hostages"):
             found = _casualty_people(c.value)
@@ -568,29 +574,102 @@ _INJURE = "Life.Injure.Unspecified"
 _ARREST = "Justice.ArrestJailDetain.Unspecified"
 
 
+# Words after which a phrase's head has been passed: "people killed in the blast",
+# "the head of the police", "soldiers who were wounded".
+_AFTER_HEAD = frozenset(
+    """of in at on near from with by who whom which that killed wounded injured including
+    among during after before""".split()
+)
+
+
+def _head(text: str) -> str | None:
+    """The head word of a predicted argument when it is not the last word (see the
+    scorer's default): the word before a comma, a preposition or a relative pronoun."""
+    words = text.replace("-", " ").split()
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in _AFTER_HEAD or words[i - 1].endswith(","):
+            return words[i - 1].strip(",") if i < len(words) else None
+    return None
+
+
 def _args(role: str, texts: Iterable[str]) -> list[WikiPredArgument]:
+    """Arguments of one role, one per head word (the scorer matches heads)."""
     out: list[WikiPredArgument] = []
     seen: set[str] = set()
     for text in texts:
-        key = normalize_string(text)
-        if key and key not in seen:
+        head = _head(text)
+        key = (head or _last_word(text)).lower()
+        if normalize_string(text) and key not in seen:
             seen.add(key)
-            out.append(WikiPredArgument(role, text.strip()))
+            out.append(WikiPredArgument(role, text.strip(), head))
     return out
+
+
+def _victims(report: IncidentReport, fate: str, category: str) -> list[list[str]]:
+    """Victims of one fate and the people of the casualty phrases of that category,
+    grouped by sentence: each sentence telling of deaths is one death event mention."""
+    named = [(a.sentence.start, a.value) for a in report.victims if a.normalized.fate == fate]
+    # Attackers killed are victims of a death event too ("twenty insurgents were killed").
+    categories = (category, "perpetrators_killed") if category == "killed" else (category,)
+    counted = [
+        (c.sentence.start, _casualty_people(c.value) or _casualty_number(c.value))
+        for c in report.casualties
+        if c.normalized.category in categories
+    ]
+    by_sentence: dict[int, list[str]] = {}
+    for start, text in sorted(named + counted, key=lambda pair: pair[0]):
+        if text:
+            by_sentence.setdefault(start, []).append(text)
+    return list(by_sentence.values())
+
+
+def _casualty_number(value: str) -> str | None:
+    """The figure of a casualty phrase that names nobody ("at least 12" -> "12"): WikiEvents
+    then annotates the number itself as the victim."""
+    for raw in value[:200].split():
+        word = raw.strip(",.;:()\"'")
+        if word.lower() in _COUNT_WORDS or word[:1].isdigit() and not _YEAR.match(word):
+            return word
+    return None
+
+
+# Words that name the attack or the attacker, not the device ("bombing", "suicide bomber").
+_NOT_DEVICES = frozenset(
+    """bomber bombers bombing bombings detonated detonating detonation gunshots gunfire
+    fire shooting shootings""".split()
+)
+
+
+def _wiki_weapons(report: IncidentReport) -> list[Assertion[Weapon]]:
+    return [w for w in _weapons(report) if _words(w.value)[-1] not in _NOT_DEVICES]
+
+
+def _wiki_places(report: IncidentReport) -> list[str]:
+    """The most specific scene places named where the attack is: WikiEvents' Place is where
+    it happened, the street or the town rather than the country around it."""
+    attack_sentences = {a.sentence.start for a in report.types if a.normalized.attack}
+    scene = [
+        a
+        for a in report.where
+        if a.normalized.role == "scene" and a.sentence.start in attack_sentences
+    ]
+    finest = min((a.normalized.precision for a in scene), default=5)
+    return [a.value for a in scene if a.normalized.precision == finest]
 
 
 def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
     attackers = [a.value for a in report.perpetrators]
     things, people = _target_entities(report)
-    places = [a.value for a in report.where if a.normalized.role == "scene"]
-    weapons = _weapons(report)
+    places = _wiki_places(report)
+    weapons = _wiki_weapons(report)
     events: list[WikiPredEvent] = []
     if any(t.normalized.attack for t in report.types) or report.claims:
         kind = incident_type_of(report)
         explosive = [w.value for w in weapons if w.normalized.type_code == _EXPLOSIVES]
         other = [w.value for w in weapons if w.normalized.type_code != _EXPLOSIVES]
+        targeted = [a.value for a in report.victims if a.normalized.fate == "targeted"]
         arguments = _args("Attacker", attackers) + _args(
-            "Target", [a.value for a in (*things, *people)]
+            "Target", [a.value for a in things] + targeted
         )
         if kind == "bombing":
             arguments += _args("ExplosiveDevice", explosive) + _args("Instrument", other)
@@ -600,19 +679,22 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         events.append(
             WikiPredEvent(doc_id, _DETONATE if kind == "bombing" else _ATTACK, tuple(arguments))
         )
-    for category, event_type, agent in (
-        ("killed", _DIE, "Killer"),
-        ("wounded", _INJURE, "Injurer"),
+    for fate, category, event_type, agent, where in (
+        ("killed", "killed", _DIE, "Killer", places[:1]),
+        ("wounded", "wounded", _INJURE, "Injurer", []),
     ):
-        phrases = [c for c in report.casualties if c.normalized.category == category]
-        if not phrases:
+        mentions = _victims(report, fate, category)
+        if not mentions and not any(c.normalized.category == category for c in report.casualties):
             continue
-        victims = [p for c in phrases if (p := _casualty_people(c.value)) is not None]
-        arguments = _args("Victim", victims) + _args(agent, attackers) + _args("Place", places)
-        events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
+        # The killer is the report's main attacker (its first), not every attacker mentioned.
+        first = _args(agent, attackers[:1]) + _args("Place", where)
+        for i, victims in enumerate(mentions or [[]]):
+            arguments = _args("Victim", victims) + (first if i == 0 else [])
+            events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
     detained = [a for a in report.suspects if a.normalized.step in ("arrested", "detained")]
-    if detained:
-        names = [n for a in detained for n in a.normalized.names] or [a.value for a in detained]
+    # Only named detainees: a suspect record's text is often the verb ("arrested").
+    names = [n for a in detained for n in a.normalized.names]
+    if names:
         arguments = _args("Detainee", names) + _args("Place", places)
         events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
     return events

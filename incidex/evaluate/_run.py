@@ -44,7 +44,12 @@ from incidex.evaluate._gtt import read_predictions as read_gtt_predictions
 from incidex.evaluate._muc import MucKeyTemplate, MucMessage, read_muc_keys, read_muc_messages
 from incidex.evaluate._predict import to_gtt_templates, to_muc_slots, to_wikievents
 from incidex.evaluate._slots import HumNumber, SlotTemplate, score_muc_slots
-from incidex.evaluate._wikievents import WikiPredEvent, read_wikievents, score_wikievents
+from incidex.evaluate._wikievents import (
+    WikiPredEvent,
+    argument_errors,
+    read_wikievents,
+    score_wikievents,
+)
 from incidex.model import Article, ArticleResult
 
 if TYPE_CHECKING:  # spaCy is loaded only when extraction runs
@@ -315,9 +320,12 @@ def evaluate_wikievents(
     *,
     extractor: Extractor | None = None,
     out: TextIO | None = None,
+    errors: TextIO | None = None,
 ) -> Evaluation:
     """Run extraction on the WikiEvents documents' text and score the arguments (head-word
-    match); with ``out``, also write the predicted events as JSON Lines."""
+    match); with ``out``, also write the predicted events as JSON Lines; with ``errors``,
+    the missed and spurious arguments, one tab-separated line each (doc id, missed or
+    spurious, event type, role, head word)."""
     docs = list(read_wikievents(data_path))
     articles = [Article.from_text(d.text, origin=d.doc_id) for d in docs]
     results, stats = _timed(_extractor(extractor), articles)
@@ -325,6 +333,9 @@ def evaluate_wikievents(
     if out is not None:
         for event in events:
             out.write(json.dumps(_wiki_json(event), ensure_ascii=False) + "\n")
+    if errors is not None:
+        for e in argument_errors(events, docs):
+            errors.write(f"{e.doc_id}\t{e.kind}\t{e.event_type}\t{e.role}\t{e.head}\n")
     scores = score_wikievents(events, docs)
     return Evaluation(f"WikiEvents, {Path(data_path).name}", scores, stats)
 

@@ -31,15 +31,16 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from incidex.evaluate._common import Score, ScoreTable, _error, _iter_json_lines
 
 __all__ = [
     "WIKI_EVENT_TYPES",
+    "ArgumentError",
     "ArgumentScores",
     "WikiArgument",
     "WikiDoc",
@@ -47,6 +48,7 @@ __all__ = [
     "WikiEvent",
     "WikiPredArgument",
     "WikiPredEvent",
+    "argument_errors",
     "read_wiki_predictions",
     "read_wikievents",
     "score_wikievents",
@@ -132,7 +134,13 @@ class WikiPredEvent:
 
 @dataclass(frozen=True)
 class ArgumentScores(ScoreTable):
-    """WikiEvents rows: argument identification and argument classification."""
+    """WikiEvents rows: argument identification, argument classification, then
+    classification per event type and role."""
+
+    @property
+    def micro(self) -> Score:
+        """Argument classification, the headline figure."""
+        return self[_CLASS_ROW]
 
 
 def read_wikievents(path: str | Path) -> Iterator[WikiDoc]:
@@ -240,39 +248,104 @@ def _wanted(event_type: str, prefixes: Sequence[str]) -> bool:
     return any(event_type == p or event_type.startswith(p + ".") for p in prefixes)
 
 
+_Tuples = dict[str, Counter[tuple[str, ...]]]  # doc id -> (event type, role, head) counts
+
+
+def _gold_tuples(gold: Iterable[WikiDoc], event_types: Sequence[str]) -> _Tuples:
+    tuples: _Tuples = {}
+    for doc in gold:
+        found = tuples.setdefault(doc.doc_id, Counter())
+        for event in doc.event_mentions:
+            if _wanted(event.event_type, event_types):
+                for arg in event.arguments:
+                    found[(event.event_type, arg.role, _head_key(arg.head))] += 1
+    return tuples
+
+
+def _pred_tuples(
+    pred: Iterable[WikiPredEvent], doc_ids: Iterable[str], event_types: Sequence[str]
+) -> _Tuples:
+    tuples: _Tuples = {d: Counter() for d in doc_ids}
+    for guess in pred:
+        if guess.doc_id not in tuples or not _wanted(guess.event_type, event_types):
+            continue
+        for guessed in guess.arguments:
+            head = _head_key(guessed.head if guessed.head else _last_word(guessed.text))
+            tuples[guess.doc_id][(guess.event_type, guessed.role, head)] += 1
+    return tuples
+
+
+def _keep(tuples: _Tuples, key: Callable[[tuple[str, ...]], tuple[str, ...] | None]) -> _Tuples:
+    """Re-key every document's counts (summing those that meet); a None key drops a tuple."""
+    out: _Tuples = {}
+    for doc_id, counts in tuples.items():
+        kept: Counter[tuple[str, ...]] = Counter()
+        for k, n in counts.items():
+            if (new := key(k)) is not None:
+                kept[new] += n
+        out[doc_id] = kept
+    return out
+
+
 def score_wikievents(
     pred: Iterable[WikiPredEvent],
     gold: Iterable[WikiDoc],
     event_types: Sequence[str] = WIKI_EVENT_TYPES,
 ) -> ArgumentScores:
     """Argument identification and classification P/R/F1 with head-word match, over the
-    gold documents and the event types under ``event_types`` (prefixes)."""
-    gold_ident: dict[str, Counter[tuple[str, ...]]] = {}
-    gold_class: dict[str, Counter[tuple[str, ...]]] = {}
-    for doc in gold:
-        ident = gold_ident.setdefault(doc.doc_id, Counter())
-        classed = gold_class.setdefault(doc.doc_id, Counter())
-        for event in doc.event_mentions:
-            if not _wanted(event.event_type, event_types):
-                continue
-            for arg in event.arguments:
-                head = _head_key(arg.head)
-                ident[(event.event_type, head)] += 1
-                classed[(event.event_type, arg.role, head)] += 1
-    pred_ident: dict[str, Counter[tuple[str, ...]]] = {d: Counter() for d in gold_ident}
-    pred_class: dict[str, Counter[tuple[str, ...]]] = {d: Counter() for d in gold_ident}
-    for guess in pred:
-        if guess.doc_id not in gold_ident or not _wanted(guess.event_type, event_types):
-            continue
-        for guessed in guess.arguments:
-            head = _head_key(guessed.head if guessed.head else _last_word(guessed.text))
-            pred_ident[guess.doc_id][(guess.event_type, head)] += 1
-            pred_class[guess.doc_id][(guess.event_type, guessed.role, head)] += 1
-    rows = (
-        _counter_score(_IDENT_ROW, pred_ident, gold_ident),
+    gold documents and the event types under ``event_types`` (prefixes); then one
+    classification row per event type and role ("Life.Die.Unspecified / Victim")."""
+    gold_class = _gold_tuples(gold, event_types)
+    pred_class = _pred_tuples(pred, gold_class, event_types)
+    rows = [
+        _counter_score(
+            _IDENT_ROW,  # the role left out: (event type, head)
+            _keep(pred_class, lambda k: (k[0], k[2])),
+            _keep(gold_class, lambda k: (k[0], k[2])),
+        ),
         _counter_score(_CLASS_ROW, pred_class, gold_class),
-    )
-    return ArgumentScores("Metric", rows, (), documents=len(gold_ident))
+    ]
+    roles = sorted({k[:2] for c in (*gold_class.values(), *pred_class.values()) for k in c})
+    for pair in roles:
+        rows.append(
+            _counter_score(
+                " / ".join(pair),
+                _keep(pred_class, lambda k, p=pair: k if k[:2] == p else None),
+                _keep(gold_class, lambda k, p=pair: k if k[:2] == p else None),
+            )
+        )
+    return ArgumentScores("Metric", tuple(rows), (), documents=len(gold_class))
+
+
+@dataclass(frozen=True, slots=True)
+class ArgumentError:
+    """A gold argument no prediction matched (``missed``) or a prediction matching no gold
+    argument (``spurious``), by event type, role and head word (classification match)."""
+
+    doc_id: str
+    kind: Literal["missed", "spurious"]
+    event_type: str
+    role: str
+    head: str
+
+
+def argument_errors(
+    pred: Iterable[WikiPredEvent],
+    gold: Iterable[WikiDoc],
+    event_types: Sequence[str] = WIKI_EVENT_TYPES,
+) -> list[ArgumentError]:
+    """The argument classification errors, document by document (for error analysis)."""
+    gold_class = _gold_tuples(gold, event_types)
+    pred_class = _pred_tuples(pred, gold_class, event_types)
+    errors: list[ArgumentError] = []
+    for doc_id, gold_counts in gold_class.items():
+        for kind, extra in (
+            ("missed", gold_counts - pred_class[doc_id]),
+            ("spurious", pred_class[doc_id] - gold_counts),
+        ):
+            for event_type, role, head in sorted(extra.elements()):
+                errors.append(ArgumentError(doc_id, kind, event_type, role, head))  # type: ignore[arg-type]
+    return errors
 
 
 def _counter_score(

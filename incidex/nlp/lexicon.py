@@ -45,6 +45,15 @@ class Lexicon:
     relay_verbs: frozenset[str]
     media_words: tuple[str, ...]
     timeline_past: dict[str, str]
+    victim_verbs: dict[str, str]  # lemma -> fate of its object ("kill" -> killed)
+    victim_nouns: dict[str, str]  # "the dead", "the victims" -> fate of who they include
+    victim_event_nouns: dict[str, str]  # "the killing of X" -> fate of X
+    person_nouns: frozenset[str]  # roles naming a person ("journalist", "general")
+    victim_blockers: dict[str, str]  # lemma above the verb -> "skip" (accused of) or "attempt"
+    attacker_verbs: frozenset[str]  # their subject is an attacker ("gunmen killed")
+    attacker_light_verbs: dict[str, frozenset[str]]  # "opened fire", "carried out the attack"
+    target_verbs: frozenset[str]  # their object is the attacked target
+    target_preps: frozenset[str]  # "attack on", "bomb exploded at"
 
     def event(self, name: str) -> EventLexicon:
         for event in self.events:
@@ -95,4 +104,18 @@ def default_lexicon() -> Lexicon:
         relay_verbs=frozenset(raw["relay_verbs"]),
         media_words=tuple(raw["media_words"]),
         timeline_past=dict(raw["timeline_past"]),
+        victim_verbs=_inverted(raw["victim_verbs"]),
+        victim_nouns=_inverted(raw["victim_nouns"]),
+        victim_event_nouns=_inverted(raw["victim_event_nouns"]),
+        person_nouns=frozenset(raw["person_nouns"]),
+        victim_blockers=_inverted(raw["victim_blockers"]),
+        attacker_verbs=frozenset(raw["attacker_verbs"]),
+        attacker_light_verbs={k: frozenset(v) for k, v in raw["attacker_light_verbs"].items()},
+        target_verbs=frozenset(raw["target_verbs"]),
+        target_preps=frozenset(raw["target_preps"]),
     )
+
+
+def _inverted(groups: dict[str, list[str]]) -> dict[str, str]:
+    """{label: [word, ...]} -> {word: label}."""
+    return {word: label for label, words in groups.items() for word in words}

@@ -18,6 +18,7 @@ from .components import (  # noqa: F401  (importing registers the factories)
     places,
     taxonomy,
     trained,
+    victims,
     when,
 )
 
@@ -32,6 +33,7 @@ COMPONENTS: tuple[str, ...] = (
     "incidex_when_v1",
     "incidex_places_v1",
     "incidex_casualties_v1",
+    "incidex_victims_v1",
     "incidex_actors_v1",
     "incidex_taxonomy_v1",
     "incidex_incidents_v1",

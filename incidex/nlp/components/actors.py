@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Claim, EventType, LegalStep, Perpetrator, Stance, Threat
-from .._doc import SentInfo, add_assertion, ensure_extensions, ents, sent_info
+from .._doc import SentInfo, add_assertion, ensure_extensions, ents, ents_in, sent_info
 from ..gazetteer import default_gazetteer
 from ..kb import default_kb
 from ..lexicon import default_lexicon
@@ -108,7 +108,7 @@ class ActorExtractor:
             count, number_token = self._count(doc, token)
             nationality = self._nationality(doc, token)
             names = self._names(doc, token, {"appos"})
-            if count is None and nationality is None and not names:
+            if count is None and nationality is None and not names and not self._acts(token):
                 continue
             start = number_token.i if number_token is not None else token.i
             start = min(start, token.left_edge.i)
@@ -123,6 +123,8 @@ class ActorExtractor:
                 extractor=EXTRACTOR,
                 confidence=0.7,
             )
+        if info.attack and not info.background:
+            self._named_attackers(doc, sent)
         # "He attributed the attack to 'radical Islamists'": a perpetrator asserted by a speaker
         for token in sent:
             if token.lemma_.lower() in {"attribute", "blame"} and token.pos_ == "VERB":
@@ -195,6 +197,42 @@ class ActorExtractor:
                 return 1, None
         return None, None
 
+    def _acts(self, token: Token) -> bool:
+        """The word is who attacked: subject of an attack verb ("gunmen opened fire", "a
+        suicide bomber blew himself up") or its agent ("killed by militants")."""
+        node = token
+        if node.dep_ == "conj":
+            node = node.head  # "gunmen and a suicide bomber stormed ..."
+        if node.dep_ == "pobj" and node.head.dep_ == "agent":
+            verb = node.head.head
+        elif node.dep_ == "nsubj":
+            verb = node.head
+        else:
+            return False
+        if any(c.dep_ == "neg" for c in verb.children):
+            return False
+        lemma = verb.lemma_.lower()
+        if lemma in self.lex.attacker_verbs:
+            return True
+        objects = self.lex.attacker_light_verbs.get(lemma, frozenset())
+        return any(c.dep_ == "dobj" and c.lower_ in objects for c in verb.children)
+
+    def _named_attackers(self, doc: Doc, sent: Span) -> None:
+        """'Khalid Masood stabbed a police officer': a named person as the attacker."""
+        for ent in ents_in(sent):
+            if ent.label_ != "PERSON" or ent.root.dep_ not in {"nsubj", "conj"}:
+                continue
+            if self.kb.nationality(ent.text) is not None or not self._acts(ent.root):
+                continue
+            add_assertion(
+                doc,
+                "perpetrators",
+                ent,
+                Perpetrator(names=[ent.text], count=1),
+                extractor=EXTRACTOR,
+                confidence=0.6,
+            )
+
     def _plural_perps(self, doc: Doc) -> bool:
         return any(t.tag_ == "NNS" and t.lower_ in self.perp_nouns for t in doc)
 
@@ -227,7 +265,9 @@ class ActorExtractor:
                 continue
             if ent.root.head == token and ent.root.dep_ in deps:
                 names.append(ent.text)
-                names.extend(c.text for c in ent.root.conjuncts if c.ent_type_ == "PERSON")
+                conjuncts = {c.i for c in ent.root.conjuncts if c.ent_type_ == "PERSON"}
+                # the whole name of each conjunct ("Ahmed Khan and John Smith")
+                names.extend(e.text for e in ents(doc) if e.root.i in conjuncts)
         return names
 
     def _nationality(self, doc: Doc, token: Token) -> str | None:
@@ -384,10 +424,16 @@ class ActorExtractor:
             speaker=by if kind != "claimed" else None,
             stance=Stance.asserted if kind == "claimed" else stance,
         )
+        # The perpetrator's text is the group as named, not the verb ("accepted").
+        named = [g for g in doc.spans["groups"] if subj is not None and g.start <= subj.i < g.end]
+        mention = next(
+            (g for g in (*named, *(a[0] for a in reversed(about))) if self._canonical(g) == group),
+            span,
+        )
         add_assertion(
             doc,
             "perpetrators",
-            span,
+            mention,
             Perpetrator(group=group[0], parent=group[1]),
             extractor=EXTRACTOR,
             confidence=0.7,
@@ -498,6 +544,9 @@ class ActorExtractor:
                 names = self._names(doc, who, {"appos", "compound"})
             elif step not in {"arrested", "detained", "charged"}:
                 continue
+            for including in (*token.children, *(who.children if who is not None else ())):
+                if including.lower_ == "including":  # "were arrested, including Eva Forest"
+                    names += [n for n in self._names(doc, including, {"pobj"}) if n not in names]
             charge = None
             for child in token.children:
                 if child.lower_ in {"with", "for"} and step in {

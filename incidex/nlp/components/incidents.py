@@ -49,7 +49,7 @@ class IncidentAssembler:
             any(a.normalized.attack for a in by_field["types"])
             or by_field["claims"]
             or by_field["threats"]
-            or (generic and (by_field["casualties"] or by_field["suspects"]))
+            or (generic and (by_field["casualties"] or by_field["victims"] or by_field["suspects"]))
         )
         if Doc.has_extension("relevant") and doc._.relevant is False:
             relevant = False  # the trained classifier's verdict (components/trained.py)

@@ -11,6 +11,7 @@ from ..kb import default_kb
 from ..lexicon import default_lexicon
 from .attribution import phrase_of
 from .casualties import read_number
+from .victims import blocker_of
 
 __all__ = ["TaxonomyExtractor"]
 
@@ -112,6 +113,7 @@ def _dies(ent: Span) -> bool:
     return False
 
 
+_EXPLOSION_WORDS = frozenset({"explode", "detonate", "blast", "explosion", "bombing", "attack"})
 _AMMUNITION = {
     "cartridge",
     "bullet",
@@ -337,11 +339,52 @@ class TaxonomyExtractor:
             confidence=confidence,
         )
 
+    def _attack_tokens(self, doc: Doc) -> set[int]:
+        """Tokens that name the attack: attack triggers, attack and explosion verbs."""
+        found = {
+            i
+            for span in doc.spans["triggers"]
+            if (event := self.events.get(span.label_)) is not None and event.attack
+            for i in range(span.start, span.end)
+        }
+        words = self.lex.target_verbs | self.lex.victim_verbs.keys() | _EXPLOSION_WORDS
+        for token in doc:
+            lemma = token.lemma_.lower()
+            if lemma in words or lemma in self.lex.generic_attack_lemmas:
+                found.add(token.i)
+            elif lemma == "go" and any(c.lower_ == "off" for c in token.children):
+                found.add(token.i)  # "a bomb went off at the market"
+        return found
+
+    def _attacked(self, span: Span, attack: set[int]) -> bool:
+        """The span is what was attacked, not merely mentioned: object or passive subject of
+        an attack word ("bombed the embassy", "the post was attacked"), after "on", "at"...
+        of one ("attack on a police post", "exploded at the market"), or its modifier
+        ("embassy bombing", "the embassy's bombing")."""
+        node = span.root
+        for _ in range(3):  # "the embassy and the consulate", "the post, a barracks"
+            if node.dep_ not in {"conj", "appos"}:
+                break
+            node = node.head
+        head = node.head
+        if node.dep_ == "nsubj" and head.lemma_.lower() == "die":
+            return True  # "Jo Cox, a member of parliament, died"
+        if node.dep_ in {"dobj", "nsubjpass", "compound", "poss", "npadvmod"}:
+            word = head
+        elif node.dep_ == "pobj" and head.lower_ in self.lex.target_preps:
+            word = head.head if head.head.i in attack else head.head.head
+        else:
+            return False
+        return word.i in attack and blocker_of(word) != "skip"
+
     def _targets(self, doc: Doc) -> None:
+        attack = self._attack_tokens(doc)
         for span in doc.spans["targets"]:
             _, info = sentence_of(doc, span.start)
             if not info.attack or info.background:
                 continue
+            if not self._attacked(span, attack):
+                continue  # a place or group merely mentioned in the story
             if "Threat/Propaganda" in info.events and not info.events_attack:
                 continue
             if _not_a_target(span) or any(
