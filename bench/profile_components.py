@@ -42,7 +42,6 @@ def _articles(kind: str, n: int, shared: Path) -> Iterator[Article]:
     sys.path.insert(0, str(Path(__file__).parent))
     from extract_snapshot import snapshot_articles  # the same inputs as the snapshot
 
-    origins = {"examples": None, "crocus": "crocus", "muc": "MUC"}
     for article in snapshot_articles(shared, 0):
         origin = article.origin or ""
         is_muc = "MUC" in origin
@@ -51,14 +50,15 @@ def _articles(kind: str, n: int, shared: Path) -> Iterator[Article]:
             yield article
         elif kind == "examples" and not is_muc and not is_crocus:
             yield article
-    del origins
 
 
 def profile_components(
-    articles: list[Article], batch_size: int = 64
+    articles: list[Article], batch_size: int | None = None
 ) -> tuple[dict[str, float], int]:
-    """Seconds spent in each stage over ``articles``; and the token count."""
+    """Seconds spent in each stage over ``articles`` (in batches of ``batch_size``, default
+    the settings' batch size, as extraction uses); and the token count."""
     settings = load_settings()
+    batch_size = batch_size or settings.batch_size
     nlp = load_pipeline(settings.spacy_model)
     ensure_extensions()
     times: dict[str, float] = {"truecase": 0.0, "tokenizer": 0.0}
