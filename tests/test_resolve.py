@@ -449,15 +449,49 @@ def test_bundled_corpus_gives_one_incident_per_real_attack() -> None:
     with Store(memory=True) as s:
         ingest([example_corpus()], s)
         clusters: list[set[str]] = []
+        other_attacks: list[str] = []
         for summary in s.incidents(limit=100):
             keys = set()
-            for a in s.incident(summary.id).articles:
-                words = set(re.split(r"[-/]", a.url or ""))
-                keys |= {k for k in _KEYS if k in words}
+            incident = s.incident(summary.id)
+            urls = {a.id: a.url or "" for a in incident.articles}
+            for r in incident.reports:
+                words = set(re.split(r"[-/]", urls[r.article_id]))
+                if r.index == 0:
+                    keys |= {k for k in _KEYS if k in words}
+                else:  # a second attack an article tells of
+                    other_attacks.append(urls[r.article_id])
             if keys:
                 clusters.append(keys)
     assert all(len(c) == 1 for c in clusters), clusters  # nothing merged across attacks
     assert len(clusters) == len(_KEYS), clusters  # nothing split
+    # The Chibok article also reports the Abuja bus station bombing "hours earlier".
+    assert len(other_attacks) == 1 and "chibok" in other_attacks[0]
+
+
+@pytest.mark.slow
+def test_a_report_of_two_attacks_yields_two_incidents() -> None:
+    pytest.importorskip("spacy")
+    from incidex.nlp.extract import Extractor
+
+    text = (
+        "Gunmen stormed a girls' school in the town of Chibok late on Monday and drove away "
+        "more than 100 students, residents said on Tuesday. The attackers, suspected members "
+        "of Boko Haram, set houses on fire. Hours earlier on Monday, a bomb at a crowded bus "
+        "station in Abuja killed at least 71 people."
+    )
+    article = Article.from_text(
+        text, published=dt.datetime(2014, 4, 15, 18, tzinfo=dt.UTC), source="Global Desk"
+    )
+    (result,) = Extractor().extract_articles([article])
+    assert [r.index for r in result.incidents] == [0, 1]
+    kidnapping, bombing = result.incidents
+    assert {a.normalized.name for a in bombing.types} == {"Bombing/Explosion"}
+    assert [a.normalized.conservative for a in bombing.casualties] == [71]
+    assert not kidnapping.casualties  # the bombing's toll is not the kidnapping's
+    with Store(memory=True) as s:
+        _ingest(s, result)
+        assert s.count_incidents() == 2
+        assert len(s.incidents_of(article.id)) == 2
 
 
 # ---- negative evidence, kept-apart reports ----
