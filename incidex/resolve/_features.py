@@ -112,6 +112,7 @@ def _generic_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return every, lower, demonyms
 
 
+@functools.lru_cache(maxsize=65_536)
 def is_generic(name: str, *, extracted: bool = True) -> bool:
     """Whether a name only describes (a kind of target or person, optionally after a
     demonym or a determiner: "the salvadoran army") or is a group (scored as a group).
@@ -286,8 +287,14 @@ class TermStats:
         return self.idf("\x00" + name)
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float], stats: TermStats) -> float:
-    """TF-IDF cosine similarity of two term-frequency maps."""
+def norm(terms: Mapping[str, float], stats: TermStats) -> float:
+    return math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in terms.items()))
+
+
+def cosine(
+    a: Mapping[str, float], b: Mapping[str, float], stats: TermStats, b_norm: float | None = None
+) -> float:
+    """TF-IDF cosine similarity of two term-frequency maps (``b_norm``: b's norm, if known)."""
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) <= len(b) else (b, a)
@@ -298,8 +305,8 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float], stats: TermStats) -> 
             dot += weight * other * stats.idf(term) ** 2
     if dot == 0.0:
         return 0.0
-    na = math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in a.items()))
-    nb = math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in b.items()))
+    na = norm(a, stats)
+    nb = norm(b, stats) if b_norm is None else b_norm
     return dot / (na * nb) if na and nb else 0.0
 
 
@@ -322,6 +329,17 @@ class IncidentProfile:
     victims: set[str] = field(default_factory=set)
     precise_dates: set[dt.date] = field(default_factory=set)
     n: int = 0
+    _norm: tuple[int, int, float] = (-1, 0, 0.0)  # (n, stats.docs, norm) when computed
+
+    def norm(self, stats: TermStats) -> float:
+        """The TF-IDF norm of the terms, recomputed when a report joins or the term
+        statistics have grown by a tenth: the profile's up to 1,200 terms are not summed
+        again for every report compared with it."""
+        n, docs, value = self._norm
+        if n != self.n or stats.docs > docs * 1.1 + 10:
+            value = norm(self.terms, stats)
+            self._norm = (self.n, stats.docs, value)
+        return value
 
     def add(self, f: ReportFeatures) -> None:
         self.n += 1

@@ -173,7 +173,7 @@ def _lower(names: Iterable[str]) -> set[str]:
 
 def score_candidate(f: ReportFeatures, p: IncidentProfile, stats: TermStats) -> CandidateScore:
     """Score one report against one incident profile (see the module docstring)."""
-    text = cosine(f.terms, p.terms, stats)
+    text = cosine(f.terms, p.terms, stats, p.norm(stats))
     # Place and group names are weighed as places and groups below, not again as names.
     names = f.entities - f.place_names - p.place_names - _lower(f.groups) - _lower(p.groups)
     top = stats.idf("\x00\x00never seen")  # the largest idf: a name seen nowhere else
