@@ -8,6 +8,11 @@ at once.
 
     python bench/cluster_bench.py               # 1k, 10k, 100k
     python bench/cluster_bench.py 1000 5000     # chosen sizes
+    python bench/cluster_bench.py --one-incident 1600
+
+``--one-incident N`` measures the store alone as one incident grows: N reports saved one
+article per batch, every one joining the first incident; it prints the CPU milliseconds per
+report for each run of 100 (constant when adding a report does not re-read the others).
 """
 
 from __future__ import annotations
@@ -155,7 +160,26 @@ def run(n: int) -> tuple[float, int, int, int]:
     return seconds, peak, made, len(meant)
 
 
+def one_incident(n: int) -> list[tuple[int, float]]:
+    """(reports so far, CPU ms per report over the last 100) as one incident grows to n."""
+    first: list[str] = []
+    out: list[tuple[int, float]] = []
+    with Store(memory=True) as store:
+        stream = generate(n, seed=3)
+        while batch := list(islice(stream, 100)):
+            started = time.process_time()
+            for result in batch:  # one article per batch, as a trickle of news arrives
+                store.save_results([result], incident_of=lambda r: first[0] if first else None)
+                if not first:
+                    first.append(store.incidents()[0].id)
+            out.append((len(out) * 100 + len(batch), (time.process_time() - started) * 10))
+    return out
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--one-incident"]:
+        print(" ".join(f"{k}:{ms:.2f}" for k, ms in one_incident(int(argv[1]))))
+        return 0
     if argv[:1] == ["--one"]:  # a child process: one size, one line of numbers
         print(*run(int(argv[1])))
         return 0
