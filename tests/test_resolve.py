@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +30,7 @@ from incidex.model import (
     When,
 )
 from incidex.resolve import (
+    CandidateScore,
     IncidentResolver,
     independent_groups,
     merge_incidents,
@@ -446,12 +449,182 @@ def test_bundled_corpus_gives_one_incident_per_real_attack() -> None:
     with Store(memory=True) as s:
         ingest([example_corpus()], s)
         clusters: list[set[str]] = []
+        other_attacks: list[str] = []
         for summary in s.incidents(limit=100):
             keys = set()
-            for a in s.incident(summary.id).articles:
-                words = set(re.split(r"[-/]", a.url or ""))
-                keys |= {k for k in _KEYS if k in words}
+            incident = s.incident(summary.id)
+            urls = {a.id: a.url or "" for a in incident.articles}
+            for r in incident.reports:
+                words = set(re.split(r"[-/]", urls[r.article_id]))
+                if r.index == 0:
+                    keys |= {k for k in _KEYS if k in words}
+                else:  # a second attack an article tells of
+                    other_attacks.append(urls[r.article_id])
             if keys:
                 clusters.append(keys)
     assert all(len(c) == 1 for c in clusters), clusters  # nothing merged across attacks
     assert len(clusters) == len(_KEYS), clusters  # nothing split
+    # The Chibok article also reports the Abuja bus station bombing "hours earlier".
+    assert len(other_attacks) == 1 and "chibok" in other_attacks[0]
+
+
+@pytest.mark.slow
+def test_a_report_of_two_attacks_yields_two_incidents() -> None:
+    pytest.importorskip("spacy")
+    from incidex.nlp.extract import Extractor
+
+    text = (
+        "Gunmen stormed a girls' school in the town of Chibok late on Monday and drove away "
+        "more than 100 students, residents said on Tuesday. The attackers, suspected members "
+        "of Boko Haram, set houses on fire. Hours earlier on Monday, a bomb at a crowded bus "
+        "station in Abuja killed at least 71 people."
+    )
+    article = Article.from_text(
+        text, published=dt.datetime(2014, 4, 15, 18, tzinfo=dt.UTC), source="Global Desk"
+    )
+    (result,) = Extractor().extract_articles([article])
+    assert [r.index for r in result.incidents] == [0, 1]
+    kidnapping, bombing = result.incidents
+    assert {a.normalized.name for a in bombing.types} == {"Bombing/Explosion"}
+    assert [a.normalized.conservative for a in bombing.casualties] == [71]
+    assert not kidnapping.casualties  # the bombing's toll is not the kidnapping's
+    with Store(memory=True) as s:
+        _ingest(s, result)
+        assert s.count_incidents() == 2
+        assert len(s.incidents_of(article.id)) == 2
+
+
+# ---- negative evidence, kept-apart reports ----
+
+
+def _shooting(
+    victim: str, source: str, minutes: int, tail: str = "no group claimed responsibility"
+) -> ArticleResult:
+    """A formulaic wire report of a shooting: only the victim's name tells two apart."""
+    from incidex.model import Victim
+
+    city = "Kabul"
+    text = (
+        f"Gunmen shot dead {victim} in {city} on Tuesday, police said. The attackers fled on a "
+        f"motorcycle and {tail}, officials said."
+    )
+    story = Story(
+        text,
+        source,
+        dt.datetime(2024, 5, 14, 12, tzinfo=dt.UTC) + dt.timedelta(minutes=minutes),
+        title=f"Gunmen kill {victim}",
+        date=dt.date(2024, 5, 14),
+        country="AF",
+        city=city,
+        types=["Armed Assault"],
+        killed=1,
+    )
+    result = story.result()
+    report = result.incidents[0]
+    report.victims.append(_a("victims", victim, Victim(names=[victim], fate="killed"), text))
+    return result
+
+
+def test_formulaic_reports_naming_different_victims_stay_apart(store: Store) -> None:
+    _ingest(
+        store,
+        _shooting("Ahmad Zia Saraj", "Example Wire", 0),
+        _shooting("Mohammad Nabi Omari", "Daily Ledger", 30),
+    )
+    assert store.count_incidents() == 2
+    # A third outlet naming the first victim joins the first, not the second.
+    _ingest(store, _shooting("Ahmad Zia Saraj", "Harbor Times", 90, "police were searching"))
+    assert sorted(len(store.incident(s.id).reports) for s in store.incidents()) == [1, 2]
+    (pair,) = [s for s in store.incidents() if s.n_reports == 2]
+    assert {a.source for a in store.incident(pair.id).articles} == {"Example Wire", "Harbor Times"}
+
+
+@pytest.mark.parametrize(
+    ("score", "attaches"),
+    [
+        # Shared wire vocabulary and agreeing date and place, nothing specific: apart.
+        (CandidateScore("i1", text=0.25, names=0.0, compat=1.3), False),
+        # The same with a shared distinctive name, victim or venue: together.
+        (CandidateScore("i1", text=0.25, names=0.2, compat=1.3, specific=True), True),
+        # A close text needs nothing specific (a rewrite of the same wire story).
+        (CandidateScore("i1", text=0.5, names=0.0, compat=0.6), True),
+        # Different named victims: only a near-copy of the text joins.
+        (CandidateScore("i1", text=0.5, names=0.0, compat=0.6, victims_differ=True), False),
+        # Dates to the day a week apart: only a copy with a misread date joins.
+        (
+            CandidateScore("i1", text=0.8, names=0.3, compat=0.5, specific=True, days_apart=True),
+            False,
+        ),
+        (
+            CandidateScore("i1", text=0.95, names=0.3, compat=0.5, specific=True, days_apart=True),
+            True,
+        ),
+    ],
+)
+def test_a_merge_needs_specific_evidence_or_a_close_text(
+    score: CandidateScore, attaches: bool
+) -> None:
+    assert score.attaches is attaches
+
+
+def test_dates_a_week_apart_to_the_day_are_two_attacks(store: Store) -> None:
+    first = KABUL_MARKET
+    second = _copy(
+        KABUL_MARKET,
+        "Daily Ledger",
+        60 * 24 * 7,
+        date=dt.date(2024, 5, 21),
+        text="Another suicide bomber struck the Mandawi market in Kabul on Tuesday, a week after "
+        "the last attack there, killing 9 people, police said.",
+        killed=9,
+    )
+    _ingest(store, first.result(), second.result())
+    assert store.count_incidents() == 2
+
+
+def test_a_split_report_is_never_put_back_by_the_resolver(store: Store) -> None:
+    _ingest(store, CROCUS_1.result(), CROCUS_2.result(), CROCUS_3.result())
+    (only,) = store.incidents()
+    moved = CROCUS_3.result()
+    report_id = moved.incidents[0].id
+    new_id = split_incident(store, only.id, [report_id], reason="wrong merge", who="ana")
+    assert store.kept_apart(report_id) == {only.id}
+    # Re-ingesting the same files changes nothing: the split stays.
+    _ingest(store, CROCUS_1.result(), CROCUS_2.result(), CROCUS_3.result())
+    assert store.count_incidents() == 2
+    # Resolving the report again (as re-resolving stored reports would) never picks the
+    # incident it was split from, although it scores best there.
+    resolver = IncidentResolver(store)
+    stored = next(store.reports(incident_id=new_id))
+    assert resolver(stored) != only.id
+    assert only.id not in {c.incident_id for c in resolver.last}
+    # A merge by a person lifts the protection.
+    merge_incidents(store, only.id, new_id, reason="same attack after all", who="bo")
+    assert store.kept_apart(report_id) == set()
+
+
+def test_show_finds_the_incident_of_an_article_and_prints_its_history(
+    tmp_path: Path, store: Store
+) -> None:
+    from click.testing import CliRunner
+
+    from incidex.cli import cli
+
+    db = tmp_path / "x.db"
+    with Store(db) as s:
+        _ingest(s, CROCUS_1.result(), CROCUS_2.result())
+        (only,) = s.incidents()
+        article_id = CROCUS_2.result().article.id
+        assert s.incidents_of(article_id) == [only.id]
+        assert s.incidents_of(f"{article_id}-0") == [only.id]
+        assert s.incidents_of("a-unknown") == []
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["show", article_id, "--db", str(db), "--json"])
+    assert shown.exit_code == 0, shown.output
+    payload = json.loads(shown.output)
+    assert payload["incident"]["summary"]["id"] == only.id
+    assert [e["action"] for e in payload["log"]] == ["created", "attached"]
+    text = runner.invoke(cli, ["show", only.id, "--db", str(db)])
+    assert text.exit_code == 0 and "History:" in text.output and "attached" in text.output
+    missing = runner.invoke(cli, ["show", "a-unknown", "--db", str(db)])
+    assert missing.exit_code != 0 and "Traceback" not in missing.output

@@ -42,6 +42,7 @@ from incidex.model import (
 )
 from incidex.store import (
     SCHEMA_VERSION,
+    IncidentOf,
     IncidentStore,
     PostgresStore,
     SaveSummary,
@@ -823,3 +824,108 @@ def test_postgres_stores_in_separate_schemas_are_independent(pg_database: str) -
         b.save_results([make_result(KABUL)])
         assert [h.title for h in b.search("checkpoint")] == [None]
         assert a.stats().articles == 1
+
+
+# ---- incremental summaries, audit log, report -> incident, kept apart ----
+
+
+def _join_first(store: IncidentStore) -> IncidentOf:
+    """A stand-in resolver: every report joins the first incident, if there is one."""
+
+    def resolve(report: IncidentReport) -> str | None:
+        found = store.incidents(limit=1)
+        return found[0].id if found else None
+
+    return resolve
+
+
+def test_incremental_summary_equals_a_summary_of_all_reports(store: IncidentStore) -> None:
+    from incidex.resolve import summarize
+
+    tolls = [40, 115, 137, 143, 139]
+    for n, killed in enumerate(tolls):
+        result = make_result(
+            f"{MOSCOW} Update {n}.",
+            title=f"Update {n}",
+            source=f"Outlet {n % 3}",
+            date=dt.date(2024, 3, 22) if n != 2 else dt.date(2024, 3, 21),
+            country="RU",
+            killed=killed,
+            group="Islamic State Khorasan Province" if n else None,
+            event="Armed Assault",
+        )
+        # One article per batch: each batch updates the stored summary state.
+        store.save_results([result], incident_of=_join_first(store))
+    (only,) = store.incidents()
+    incident = store.incident(only.id)
+    assert incident.summary == summarize(only.id, incident.reports, incident.articles)
+    assert (incident.summary.n_reports, incident.summary.killed_high) == (5, 143)
+    assert incident.summary.date == dt.date(2024, 3, 22)
+
+
+def test_a_summary_without_stored_state_is_rebuilt_once(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with Store(db) as s:
+        s.save_results([make_result(MOSCOW, killed=40, country="RU", date=dt.date(2024, 3, 22))])
+        (only,) = s.incidents()
+    conn = sqlite3.connect(db)  # as a database written before migration 2 would be
+    conn.execute("UPDATE incidents SET state = NULL")
+    conn.commit()
+    conn.close()
+    with Store(db) as s:
+        s.save_results(
+            [make_result(MOSCOW + " Update.", killed=137, country="RU")],
+            incident_of=lambda r: only.id,
+        )
+        summary = s.incident(only.id).summary
+    assert (summary.n_reports, summary.killed_high, summary.date) == (2, 137, dt.date(2024, 3, 22))
+
+
+def test_reingesting_a_batch_keeps_the_same_incidents(store: IncidentStore) -> None:
+    batch = [make_result(MOSCOW, killed=40), make_result(KABUL, killed=12)]
+    store.save_results(batch)
+    before = {s.id: s.n_reports for s in store.incidents()}
+    again = store.save_results(batch)
+    assert (again.duplicates, again.reports, again.incidents_created) == (2, 0, 0)
+    assert {s.id: s.n_reports for s in store.incidents()} == before
+    assert before.keys() == {incident_id_for(r.incidents[0]) for r in batch}
+
+
+def test_incident_log_records_who_moved_what(store: IncidentStore) -> None:
+    a, b = make_result(MOSCOW, killed=40), make_result(KABUL, killed=12)
+    store.save_results([a, b])
+    ia, ib = incident_id_for(a.incidents[0]), incident_id_for(b.incidents[0])
+    store.relink_many([b.incidents[0].id], ia, reason="same attack", who="ana")
+    log = store.incident_log(ia)
+    assert [(e.action, e.report_id, e.who) for e in log] == [
+        ("created", a.incidents[0].id, None),
+        ("relinked", b.incidents[0].id, "ana"),
+    ]
+    assert log[1].from_incident == ib and log[1].reason == "same attack"
+    gone = store.incident_log(ib)
+    assert [e.action for e in gone] == ["created", "relinked", "deleted"]
+    assert gone[-1].who == "ana"
+
+
+def test_an_article_or_report_id_leads_to_its_incidents(store: IncidentStore) -> None:
+    two = make_result(MOSCOW, n_reports=2)
+    store.save_results([two])
+    first, second = (r.id for r in two.incidents)
+    # Without a resolver each report founds its own incident.
+    assert len(store.incidents_of(two.article.id)) == 2
+    assert store.incidents_of(second) == [incident_id_for(two.incidents[1])]
+    assert store.incidents_of("a0000") == []
+    assert first != second
+
+
+def test_split_reports_are_kept_apart_until_a_person_merges_them(store: IncidentStore) -> None:
+    a, b = make_result(MOSCOW), make_result(MOSCOW + " Update.")
+    store.save_results([a, b], incident_of=_join_first(store))
+    (only,) = store.incidents()
+    moved = b.incidents[0].id
+    store.relink_many([moved], "isplit", create=True, keep_apart=True, who="ana", reason="x")
+    assert store.kept_apart(moved) == {only.id}
+    assert store.kept_apart(a.incidents[0].id) == set()
+    store.relink_many([moved], only.id, who="bo", reason="same after all")
+    assert store.kept_apart(moved) == set()
+    assert store.count_incidents() == 1

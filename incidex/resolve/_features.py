@@ -39,6 +39,11 @@ FOLLOW_UP_EVENTS = frozenset(
 _MAX_TEXT = 6_000  # characters of a report's text that are compared
 _MAX_TERMS = 300  # distinct terms kept per report / profile
 _MAX_ENTITIES = 60
+# Added to every idf. Small, so a word in nearly every report (wire formulae: "officials
+# said", "armed forces") weighs next to nothing, as it tells no incident from another.
+_IDF_FLOOR = 0.1
+# Reports assumed seen, none with the term: with few reports, no word is deemed common yet.
+_IDF_PRIOR_DOCS = 10
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{1,29}")
 # A run of one to four capitalised words; bounded, so linear on any input.
 _CAP_RUN = re.compile(r"[A-Z][A-Za-z'\-]{1,29}(?:[ \t]+[A-Z][A-Za-z'\-]{1,29}){0,3}")
@@ -87,27 +92,42 @@ def _terms(text: str) -> dict[str, float]:
 
 
 @functools.cache
-def _generic_words() -> tuple[frozenset[str], frozenset[str]]:
-    """Noun phrases that name a kind of target, not one target ("army", "civilians",
-    "presidential candidate": the knowledge base's target terms), and demonyms."""
+def _generic_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Noun phrases that name a kind of target or person, not one ("army", "civilians",
+    "gunmen", "presidential candidate"): the knowledge base's target terms and the lexicon's
+    perpetrator, suspect and people nouns; the same without the terms the KB writes
+    capitalised ("Crocus City Hall", "National Police"); and demonyms."""
     from ..nlp.kb import default_kb
+    from ..nlp.lexicon import default_lexicon
 
     kb = default_kb()
-    terms = frozenset(t.lower() for t, _ in kb.target_terms())
+    lex = default_lexicon()
+    nouns = {
+        n for group in (lex.perpetrator_nouns, lex.suspect_nouns, lex.people_nouns) for n in group
+    }
+    targets = [t for t, _ in kb.target_terms()]
+    lower = frozenset({t for t in targets if t.islower()} | {n for n in nouns if n.islower()})
+    every = lower | {t.lower() for t in targets}
     demonyms = frozenset(d.lower() for d, _, _ in kb.nationality_terms())
-    return terms, demonyms
+    return every, lower, demonyms
 
 
-def is_generic(name: str) -> bool:
-    """Whether a name only describes (a kind of target, optionally with a demonym or a
-    determiner: "the salvadoran army") or is a group (scored as a group, not as a name)."""
+@functools.lru_cache(maxsize=65_536)
+def is_generic(name: str, *, extracted: bool = True) -> bool:
+    """Whether a name only describes (a kind of target or person, optionally after a
+    demonym or a determiner: "the salvadoran army") or is a group (scored as a group).
+
+    An extracted target matching any KB target term is its class word, even a capitalised
+    one ("National Police"); a capitalised run in the text ("Crocus City Hall") is
+    generic only as a lower-case term or noun ("Gunmen" at the start of a sentence).
+    """
     from ..nlp.kb import default_kb
 
-    terms, demonyms = _generic_words()
+    every, lower, demonyms = _generic_words()
     words = name.lower().split()
     while words and (words[0] in demonyms or words[0] in _STOP):
         words = words[1:]
-    if not words or " ".join(words) in terms:
+    if not words or " ".join(words) in (every if extracted else lower):
         return True
     return default_kb().group(name) is not None
 
@@ -125,7 +145,7 @@ def _entities(text: str, extra: Iterable[str], drop: Iterable[str] = ()) -> froz
             words = [w for w in m.group(0).split() if w.lower() not in _NOT_NAMES]
             if len(words) == 1 and (words[0].lower() in lower or words[0].lower() in _STOP):
                 continue
-            if words:
+            if words and not is_generic(" ".join(words), extracted=False):
                 found[" ".join(words).lower()] += 1
     for name in extra:
         name = " ".join(name.split()).lower()[:80]
@@ -260,14 +280,21 @@ class TermStats:
         self.df.update("\x00" + e for e in features.entities)
 
     def idf(self, term: str) -> float:
-        return math.log((self.docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
+        seen = self.docs + _IDF_PRIOR_DOCS + 1
+        return math.log(seen / (self.df.get(term, 0) + 1)) + _IDF_FLOOR
 
     def entity_idf(self, name: str) -> float:
         return self.idf("\x00" + name)
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float], stats: TermStats) -> float:
-    """TF-IDF cosine similarity of two term-frequency maps."""
+def norm(terms: Mapping[str, float], stats: TermStats) -> float:
+    return math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in terms.items()))
+
+
+def cosine(
+    a: Mapping[str, float], b: Mapping[str, float], stats: TermStats, b_norm: float | None = None
+) -> float:
+    """TF-IDF cosine similarity of two term-frequency maps (``b_norm``: b's norm, if known)."""
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) <= len(b) else (b, a)
@@ -278,8 +305,8 @@ def cosine(a: Mapping[str, float], b: Mapping[str, float], stats: TermStats) -> 
             dot += weight * other * stats.idf(term) ** 2
     if dot == 0.0:
         return 0.0
-    na = math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in a.items()))
-    nb = math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in b.items()))
+    na = norm(a, stats)
+    nb = norm(b, stats) if b_norm is None else b_norm
     return dot / (na * nb) if na and nb else 0.0
 
 
@@ -302,6 +329,17 @@ class IncidentProfile:
     victims: set[str] = field(default_factory=set)
     precise_dates: set[dt.date] = field(default_factory=set)
     n: int = 0
+    _norm: tuple[int, int, float] = (-1, 0, 0.0)  # (n, stats.docs, norm) when computed
+
+    def norm(self, stats: TermStats) -> float:
+        """The TF-IDF norm of the terms, recomputed when a report joins or the term
+        statistics have grown by a tenth: the profile's up to 1,200 terms are not summed
+        again for every report compared with it."""
+        n, docs, value = self._norm
+        if n != self.n or stats.docs > docs * 1.1 + 10:
+            value = norm(self.terms, stats)
+            self._norm = (self.n, stats.docs, value)
+        return value
 
     def add(self, f: ReportFeatures) -> None:
         self.n += 1

@@ -53,8 +53,11 @@ _MIN_TEXT_DATE_CONFLICT = 0.25
 # close text links two reports: shared wire vocabulary ("terrorists", "armed forces") does
 # not. Set on the MUC-4 DEV messages (docs/accuracy.md).
 _MIN_TEXT_GENERIC = 0.3
+_MIN_TEXT_GENERIC_FOLLOW_UP = 0.25  # an arrest or a claim shares fewer words with the attack
 _SPECIFIC_NAMES = 0.15  # one shared name seen in few reports scores about 0.2-0.33
 _VICTIMS_DIFFER = -0.8
+_MIN_TEXT_VICTIMS_DIFFER = 0.6  # different named victims: only a near-copy of the text joins
+_MIN_TEXT_DAYS_APART = 0.9  # dates to the day 2+ days apart: only a copy (a misread date)
 _FOLLOW_UP_DAYS = 400
 _RECENT = 200  # recently used profiles checked directly (store summaries may lag)
 
@@ -94,6 +97,9 @@ class CandidateScore:
     compat: float  # date / place / type / group agreement (negative on conflict)
     date_conflict: bool = False
     specific: bool = False  # a distinctive name, victim, target or venue is shared
+    victims_differ: bool = False  # both name victims or targets, none in common
+    follow_up: bool = False  # the report tells of an arrest, a claim... after an attack
+    days_apart: bool = False  # both date the attack to the day, 2+ days apart
 
     @property
     def content(self) -> float:
@@ -104,48 +110,61 @@ class CandidateScore:
         return self.content + self.compat
 
     @property
+    def min_text(self) -> float:
+        """The text similarity this pair needs, whatever else it shares."""
+        need = 0.0
+        if not self.specific:
+            need = _MIN_TEXT_GENERIC_FOLLOW_UP if self.follow_up else _MIN_TEXT_GENERIC
+        if self.victims_differ:
+            need = max(need, _MIN_TEXT_VICTIMS_DIFFER)
+        if self.days_apart:
+            need = max(need, _MIN_TEXT_DAYS_APART)
+        if self.date_conflict:
+            need = max(need, _MIN_TEXT_DATE_CONFLICT)
+        return need
+
+    @property
     def attaches(self) -> bool:
-        if not self.specific and self.text < _MIN_TEXT_GENERIC:
+        if self.text < self.min_text:
             return False
         if self.date_conflict:
             # Dates far apart: only a close text (not shared officials' names) links them.
-            return (
-                self.text >= _MIN_TEXT_DATE_CONFLICT
-                and self.content >= _MIN_CONTENT_DATE_CONFLICT
-                and self.score >= _ATTACH_SCORE
-            )
+            return self.content >= _MIN_CONTENT_DATE_CONFLICT and self.score >= _ATTACH_SCORE
         return self.content >= _MIN_CONTENT and self.score >= _ATTACH_SCORE
 
 
-def _date_compat(f: ReportFeatures, p: IncidentProfile) -> tuple[float, bool]:
-    """Agreement of dates, and whether they conflict (then content must be strong)."""
+def _date_compat(f: ReportFeatures, p: IncidentProfile) -> tuple[float, bool, bool]:
+    """Agreement of dates; whether they conflict (then content must be strong); whether
+    both give the attack's day, days apart (then only a copy of the text joins)."""
     start = p.start
     if f.date is not None and p.dates:
         common = [d for d, _ in p.dates.most_common(8)]
         gap = min(abs((f.date - d).days) for d in common)
         if gap <= 1:
-            return (0.6, False) if gap == 0 else (0.4, False)
+            return (0.6, False, False) if gap == 0 else (0.4, False, False)
         later = start is not None and f.date > start
         if f.follow_up and later and gap <= 30:
-            return 0.0, False  # an arrest or a claim days later has its own date
-        if f.date_precise and p.precise_dates and not f.follow_up:
-            # Both sides date the attack to the day, days apart: two attacks.
-            if min(abs((f.date - d).days) for d in p.precise_dates) >= 2:
-                return -1.0, True
+            return 0.0, False, False  # an arrest or a claim days later has its own date
+        apart = bool(
+            f.date_precise
+            and p.precise_dates
+            and not f.follow_up
+            and min(abs((f.date - d).days) for d in p.precise_dates) >= 2
+        )  # both sides date the attack to the day, days apart: two attacks
         if gap <= 7:
-            return -0.1 * gap, False
+            return -0.1 * gap, False, apart
         if f.follow_up and start is not None and 0 < (f.date - start).days <= _FOLLOW_UP_DAYS:
-            return -0.5, True  # an arrest or a trial has its own, later date
-        return -1.5, True
+            return -0.5, True, apart  # an arrest or a trial has its own, later date
+        return -1.5, True, apart
     anchor = f.anchor
     if anchor is not None and start is not None:
         lag = (anchor - start).days
         if -3 <= lag <= 7:
-            return 0.0, False
+            return 0.0, False, False
         if lag <= _FOLLOW_UP_DAYS and lag > 0:
-            return -0.2, False  # published later: a follow-up, unless the text says otherwise
-        return -1.0, True
-    return 0.0, False
+            return -0.2, False, False  # published later: a follow-up, unless the text says so
+        return -1.0, True, False
+    return 0.0, False, False
 
 
 def _lower(names: Iterable[str]) -> set[str]:
@@ -154,23 +173,28 @@ def _lower(names: Iterable[str]) -> set[str]:
 
 def score_candidate(f: ReportFeatures, p: IncidentProfile, stats: TermStats) -> CandidateScore:
     """Score one report against one incident profile (see the module docstring)."""
-    text = cosine(f.terms, p.terms, stats)
+    text = cosine(f.terms, p.terms, stats, p.norm(stats))
     # Place and group names are weighed as places and groups below, not again as names.
     names = f.entities - f.place_names - p.place_names - _lower(f.groups) - _lower(p.groups)
     top = stats.idf("\x00\x00never seen")  # the largest idf: a name seen nowhere else
     shared = sum(stats.entity_idf(n) / top for n in names if n in p.entities)
-    compat, conflict = _date_compat(f, p)
+    compat, conflict, apart = _date_compat(f, p)
     specific = shared / 3.0 >= _SPECIFIC_NAMES or bool(f.venue and f.venue in p.venues)
+    victims_differ = False
     if f.victims and p.victims:
         if victims_overlap(f.victims, p.victims):
             specific = True
         elif not f.follow_up:
-            compat += _VICTIMS_DIFFER  # different people or targets hit: other attacks
+            victims_differ = True  # different people or targets hit: other attacks
+            compat += _VICTIMS_DIFFER
     place = 0.0
+    # A report that names the incident's city agrees on the place even when its own scene
+    # was read elsewhere (a region or a namesake abroad: extracted places are noisy).
+    names_city = bool(p.cities & (f.entities | f.place_names))
     if f.country and p.countries:
-        place += 0.2 if f.country in p.countries else -0.6
+        place += 0.2 if f.country in p.countries else 0.0 if names_city else -0.6
     if f.city and p.cities:
-        place += 0.3 if f.city in p.cities else -0.3
+        place += 0.3 if f.city in p.cities or names_city else -0.3
     if f.venue and p.venues:
         # Not more: one attack may strike several sites (a stadium and a concert hall).
         place += 0.8 if f.venue in p.venues else -0.6
@@ -188,6 +212,9 @@ def score_candidate(f: ReportFeatures, p: IncidentProfile, stats: TermStats) -> 
         round(compat, 4),
         conflict,
         specific,
+        victims_differ,
+        f.follow_up,
+        apart,
     )
 
 
@@ -316,7 +343,7 @@ class IncidentResolver:
         )
 
     def _distinctive(self, f: ReportFeatures) -> list[str]:
-        """The report's rarest names (fewest reports seen with them), multi-word first."""
+        """The report's rarest names shared with some other report, multi-word first."""
         # A name in many reports (a capital city, a word capitalised in every headline) is
         # no block: its full-text posting list grows with the corpus. Dates cover those.
         common = _COMMON_NAME_DOCS + self.stats.docs // 1000
@@ -326,7 +353,13 @@ class IncidentResolver:
             for n in f.entities
             if 3 <= len(n) <= 60 and any(c.isalpha() for c in n) and df.get("\x00" + n, 0) <= common
         ]
-        names.sort(key=lambda n: (df.get("\x00" + n, 0), -n.count(" "), n))
+        # Names other reports also gave first (rarest first): a name no other report gave
+        # (df 0, the report itself counted) can only match words of other articles' texts.
+        # Names some other report also gave come first: a name only this report gave (df 1,
+        # itself counted) can match only words of other articles' texts.
+        names.sort(
+            key=lambda n: (df.get("\x00" + n, 0) <= 1, df.get("\x00" + n, 0), -n.count(" "), n)
+        )
         return names[:_MAX_ENTITY_QUERIES]
 
     @staticmethod

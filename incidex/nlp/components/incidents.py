@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import json
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from spacy.language import Language
@@ -59,12 +63,22 @@ class IncidentAssembler:
         summary_sent = next(
             (s for s, info in zip(doc.sents, infos, strict=False) if info.attack), None
         )
-        report = IncidentReport(
-            article_id=article.id if article is not None else "a0",
-            summary=summary_sent.text[:400] if summary_sent is not None else None,
-            **{name: sorted(by_field[name], key=lambda a: a.start) for name in FIELDS},
-        )
-        doc._.incidents = [report]
+        article_id = article.id if article is not None else "a0"
+        parts = _split_attacks(by_field)
+        reports = []
+        for index, fields in enumerate(parts):
+            lead = summary_sent.text[:400] if summary_sent is not None and index == 0 else None
+            if index > 0:
+                lead = next(a.sentence.text[:400] for a in fields["types"])
+            reports.append(
+                IncidentReport(
+                    article_id=article_id,
+                    index=index,
+                    summary=lead,
+                    **{name: sorted(fields[name], key=lambda a: a.start) for name in FIELDS},
+                )
+            )
+        doc._.incidents = reports
         return doc
 
     def _infer_types(self, doc: Doc, by_field: dict[str, list[Assertion[Any]]]) -> None:
@@ -165,6 +179,67 @@ def _drop_old_attack(
         if when.normalized.event == "attack":
             when.normalized = when.normalized.model_copy(update={"event": "earlier attack"})
     return [a for a in types if not a.normalized.attack]
+
+
+@lru_cache(maxsize=1)
+def _separate_cues() -> re.Pattern[str]:
+    raw = json.loads(
+        resources.files("incidex.nlp").joinpath("kb/segments.json").read_text(encoding="utf-8")
+    )
+    phrases = sorted(raw["separate_event_cues"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+
+
+def _split_attacks(
+    by_field: dict[str, list[Assertion[Any]]],
+) -> list[dict[str, list[Assertion[Any]]]]:
+    """One field table per attack the article tells of: the first for the main attack, then
+    one per sentence about another attack ("Hours earlier, a bomb at a bus station in Abuja
+    killed 71"). A sentence is about another attack when it names an attack type no other
+    sentence gives, has its own toll or scene, and sets itself apart: a cue ("earlier",
+    "separately"), a different scene city, or another day. Its assertions leave the main
+    report, so the toll of one attack is not given to the other."""
+    types_at: dict[int, set[str]] = defaultdict(set)
+    for a in by_field["types"]:
+        if a.normalized.attack:
+            types_at[a.sentence.start].add(a.normalized.name)
+    if len(types_at) < 2:
+        return [by_field]
+    first = min(types_at)
+    scenes = [a for a in by_field["where"] if a.normalized.role == "scene" and a.normalized.city]
+    main_city = next((a.normalized.city for a in scenes if a.sentence.start <= first), None)
+    days = [a for a in by_field["when"] if a.normalized.date and a.normalized.event == "attack"]
+    # The main attack's day: the one most sentences give (the first on a tie).
+    backing = Counter(a.normalized.date for a in days)
+    main_day = max(backing, key=lambda d: backing[d]) if backing else None
+    apart: list[int] = []
+    for start, names in sorted(types_at.items()):
+        others = set().union(*(n for s, n in types_at.items() if s != start))
+        if start == first or names & others:
+            continue
+        own_toll = any(a.sentence.start == start for a in by_field["casualties"])
+        own_scene = [a.normalized for a in by_field["where"] if a.sentence.start == start]
+        if not own_toll and not any(p.role == "scene" for p in own_scene):
+            continue
+        text = next(a.sentence.text for a in by_field["types"] if a.sentence.start == start)
+        cities = {p.city for p in own_scene if p.city and p.role == "scene"}
+        dates = {a.normalized.date for a in days if a.sentence.start == start}
+        if (
+            _separate_cues().search(text.lower())
+            or (main_city is not None and cities and main_city not in cities)
+            or (main_day is not None and dates and main_day not in dates)
+        ):
+            apart.append(start)
+    if not apart:
+        return [by_field]
+    parts: list[dict[str, list[Assertion[Any]]]] = [
+        defaultdict(list) for _ in range(len(apart) + 1)
+    ]
+    for name, items in by_field.items():
+        for a in items:
+            where = apart.index(a.sentence.start) + 1 if a.sentence.start in apart else 0
+            parts[where][name].append(a)
+    return parts
 
 
 @Language.factory("incidex_incidents_v1", assigns=["doc._.incidents"])
