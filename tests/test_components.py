@@ -470,3 +470,30 @@ def test_detainees_named_after_including_keep_whole_names(nlp: Any) -> None:
     )
     names = [n for a in report.suspects for n in a.normalized.names]
     assert names == ["Ahmed Khan", "John Smith"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "description", "fate"),
+    [
+        ("Gunmen tried to kill a judge in Lima on Monday.", "a judge", "targeted"),
+        (
+            "A bomb exploded in Kabul, and the soldiers who were wounded fled.",
+            "the soldiers",
+            "wounded",
+        ),
+        (
+            "A bomb exploded in Kabul, and people killed in the blast were buried.",
+            "people",
+            "killed",
+        ),
+        (
+            "Militants claimed the killing of three policemen in Quetta.",
+            "three policemen",
+            "killed",
+        ),
+    ],
+)
+def test_victim_constructions(nlp: Any, text: str, description: str, fate: str) -> None:
+    report = run(nlp, text)
+    assert (description, fate) in {(a.value, a.normalized.fate) for a in report.victims}

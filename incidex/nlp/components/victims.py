@@ -69,7 +69,8 @@ class VictimExtractor:
             noun_fate = self.lex.victim_nouns.get(token.lower_)
             if noun_fate is not None and not sentence_of(doc, token.i)[1].background:
                 for head in _included(token):
-                    _keep(found, head, noun_fate)  # type: ignore[arg-type]
+                    if self._is_person(head):  # "among the dead were two gunmen": no victims
+                        _keep(found, head, noun_fate)  # type: ignore[arg-type]
         for i in sorted(found):
             self._add(doc, doc[i], found[i])
         return doc
@@ -210,8 +211,10 @@ def blocker_of(verb: Token) -> str | None:
     for _ in range(4):  # within the clause: "police arrested X after ... killing" is news
         if node.dep_ not in _CLIMB or node.head is node:
             break
-        node = node.head
+        below, node = node, node.head
         blocker = blockers.get(node.lemma_.lower())
+        if node.lemma_.lower() == "try" and below.dep_ == "xcomp":
+            return "attempt"  # "tried to kill", not "tried for killing"
         if blocker is not None:
             return blocker
     return None
