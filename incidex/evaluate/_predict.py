@@ -39,6 +39,14 @@ suspects (arrested) --                 --                       Detainee (Arrest
     level, else the first mentioned country; the place is its city (else region).
 Jailer of ArrestJailDetain is never filled: LegalStep records no arresting party.
 
+With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
+and weapons), each GTT role takes its field's assertions as ``ROLE_SOURCE`` says: PerpInd the
+tagger's and the rules' together, PerpOrg (and PERP: ORGANIZATION ID) the tagger's when it
+found any, else the rules', Target, Victim and Weapon (and INSTRUMENT TYPE) the tagger's
+only (Victim: the casualty people when the tagger found no victim). The tagger's targets are
+all things (GTT Target), its victims people; a weapon the knowledge base cannot code is an
+entity of its own. This choice was made on TST1+TST2. WikiEvents uses the rules' assertions only.
+
 Incident type (GTT lower case, MUC upper case), by the most frequent attack type of the report
 (first in the text on a tie); a report with no attack type (claims only) is ``attack``:
 
@@ -231,19 +239,24 @@ def _entity_key(text: str) -> str:
 
 ROLE_TAGGER = "incidex_roles_v1"  # the trained tagger (incidex/nlp/components/trained.py)
 _ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
-# How the tagger's assertions and the rules' combine, per role field: "rules" (tagger
-# ignored), "union", "tagger-first" (the tagger's when it found any, else the rules'),
-# "tagger" (the tagger's only). Chosen on TST1+TST2 (docs/accuracy.md).
-ROLE_SOURCE = "tagger-first"
+# Per GTT role, how the tagger's assertions and the rules' combine in the role's field:
+# "rules" (tagger ignored), "union", "tagger-first" (the tagger's when it found any, else the
+# rules'), "tagger" (the tagger's only). Chosen on TST1+TST2 (docs/accuracy.md).
+ROLE_SOURCE: dict[str, str] = {
+    "PerpInd": "union",
+    "PerpOrg": "tagger-first",
+    "Target": "tagger",
+    "Victim": "tagger",
+    "Weapon": "tagger",
+}
 
 
 def _from_tagger(a: Assertion[Any]) -> bool:
     return a.extractor == ROLE_TAGGER
 
 
-def _role_view(report: IncidentReport, source: str | None = None) -> IncidentReport:
-    """The report with each role field's assertions chosen by ``source`` (``ROLE_SOURCE``)."""
-    mode = source or ROLE_SOURCE
+def _role_view(report: IncidentReport, mode: str) -> IncidentReport:
+    """The report with each role field's assertions chosen by ``mode`` (see ROLE_SOURCE)."""
     if mode == "union":
         return report
     update: dict[str, list[Assertion[Any]]] = {}
@@ -297,6 +310,8 @@ def _target_entities(report: IncidentReport) -> tuple[list[Assertion[Target]], .
 
 def _victim_mentions(report: IncidentReport, people: Sequence[Assertion[Target]]) -> list[str]:
     mentions = [a.value for a in people] + [a.value for a in report.victims]
+    if any(_from_tagger(a) for a in report.victims):
+        return mentions  # the tagger's victims replace the casualty phrases' people
     for c in report.casualties:
         if c.normalized.category in ("killed", "wounded", "hostages"):
             found = _casualty_people(c.value)
@@ -312,16 +327,21 @@ def _weapons(report: IncidentReport) -> list[Assertion[Weapon]]:
 # -- GTT ---------------------------------------------------------------------------------
 
 
+def _view(report: IncidentReport, role: str) -> IncidentReport:
+    return _role_view(report, ROLE_SOURCE.get(role, "union"))
+
+
 def _gtt_template(report: IncidentReport) -> PredTemplate:
-    things, people = _target_entities(report)
-    victims = _victim_mentions(report, people)
+    things, _ = _target_entities(_view(report, "Target"))
+    victim_view = _view(report, "Victim")
+    victims = _victim_mentions(victim_view, _target_entities(victim_view)[1])
     return PredTemplate.build(
         incident_type_of(report),
-        PerpInd=_perp_inds(report),
-        PerpOrg=_perp_orgs(report),
+        PerpInd=_perp_inds(_view(report, "PerpInd")),
+        PerpOrg=_perp_orgs(_view(report, "PerpOrg")),
         Target=_group((_entity_key(a.normalized.entity or a.value), a.value) for a in things),
         Victim=_group((_entity_key(m), m) for m in victims),
-        Weapon=_group((_weapon_key(w), w.value) for w in _weapons(report)),
+        Weapon=_group((_weapon_key(w), w.value) for w in _weapons(_view(report, "Weapon"))),
     )
 
 
@@ -335,7 +355,7 @@ def to_gtt_templates(result: ArticleResult) -> list[PredTemplate]:
     """One five-role template per incident report; none when no incident was found."""
     if result.status != "extracted":
         return []
-    return [_gtt_template(_role_view(report)) for report in result.incidents]
+    return [_gtt_template(report) for report in result.incidents]
 
 
 # -- MUC slots -----------------------------------------------------------------------------
@@ -518,14 +538,14 @@ def _slot_template(report: IncidentReport, published: dt.date | None) -> SlotTem
     if place is not None and place.precision < 5:
         spot = place.city or place.region or place.name
     instruments: list[str] = []
-    for w in _weapons(report):
+    for w in _weapons(_view(report, "Weapon")):
         fill = instrument_type_of(w.normalized, w.value)
         if fill is not None and fill not in instruments:
             instruments.append(fill)
     orgs: list[str] = []
     confidences: list[str] = []
     seen_groups: set[str] = set()
-    for a in report.perpetrators:
+    for a in _view(report, "PerpOrg").perpetrators:
         group = a.normalized.group
         if group is None or group in seen_groups:
             continue
@@ -556,7 +576,7 @@ def to_muc_slots(result: ArticleResult) -> list[SlotTemplate]:
     if result.status != "extracted":
         return []
     published = result.article.published.date() if result.article.published else None
-    return [_slot_template(_role_view(report), published) for report in result.incidents]
+    return [_slot_template(report, published) for report in result.incidents]
 
 
 # -- WikiEvents ------------------------------------------------------------------------
