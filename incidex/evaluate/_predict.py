@@ -80,7 +80,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from incidex.evaluate._common import normalize_string
-from incidex.evaluate._gtt import PredTemplate
+from incidex.evaluate._gtt import GTT_ROLES, PredTemplate
 from incidex.evaluate._slots import HumNumber, SlotTemplate
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent
 from incidex.model import (
@@ -327,21 +327,28 @@ def _weapons(report: IncidentReport) -> list[Assertion[Weapon]]:
 # -- GTT ---------------------------------------------------------------------------------
 
 
-def _view(report: IncidentReport, role: str) -> IncidentReport:
-    return _role_view(report, ROLE_SOURCE.get(role, "union"))
+def _views(report: IncidentReport, tagger: bool | None) -> dict[str, IncidentReport]:
+    """The report as each GTT role sees it. ``tagger``: whether the role tagger ran (None:
+    whether it added anything); without it every role keeps the rules' assertions."""
+    if tagger is None:
+        tagger = any(_from_tagger(a) for name in _ROLE_FIELDS for a in getattr(report, name))
+    return {
+        role: _role_view(report, ROLE_SOURCE.get(role, "union") if tagger else "rules")
+        for role in GTT_ROLES
+    }
 
 
-def _gtt_template(report: IncidentReport) -> PredTemplate:
-    things, _ = _target_entities(_view(report, "Target"))
-    victim_view = _view(report, "Victim")
-    victims = _victim_mentions(victim_view, _target_entities(victim_view)[1])
+def _gtt_template(report: IncidentReport, tagger: bool | None) -> PredTemplate:
+    view = _views(report, tagger)
+    things, _ = _target_entities(view["Target"])
+    victims = _victim_mentions(view["Victim"], _target_entities(view["Victim"])[1])
     return PredTemplate.build(
         incident_type_of(report),
-        PerpInd=_perp_inds(_view(report, "PerpInd")),
-        PerpOrg=_perp_orgs(_view(report, "PerpOrg")),
+        PerpInd=_perp_inds(view["PerpInd"]),
+        PerpOrg=_perp_orgs(view["PerpOrg"]),
         Target=_group((_entity_key(a.normalized.entity or a.value), a.value) for a in things),
         Victim=_group((_entity_key(m), m) for m in victims),
-        Weapon=_group((_weapon_key(w), w.value) for w in _weapons(_view(report, "Weapon"))),
+        Weapon=_group((_weapon_key(w), w.value) for w in _weapons(view["Weapon"])),
     )
 
 
@@ -351,11 +358,11 @@ def _weapon_key(w: Assertion[Weapon]) -> str:
     return f"{w.normalized.type_code}.{w.normalized.subtype_code}"
 
 
-def to_gtt_templates(result: ArticleResult) -> list[PredTemplate]:
+def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> list[PredTemplate]:
     """One five-role template per incident report; none when no incident was found."""
     if result.status != "extracted":
         return []
-    return [_gtt_template(report) for report in result.incidents]
+    return [_gtt_template(report, tagger) for report in result.incidents]
 
 
 # -- MUC slots -----------------------------------------------------------------------------
@@ -531,21 +538,24 @@ def _casualty_total(report: IncidentReport, category: str) -> int:
     return max(found, default=0)
 
 
-def _slot_template(report: IncidentReport, published: dt.date | None) -> SlotTemplate:
+def _slot_template(
+    report: IncidentReport, published: dt.date | None, tagger: bool | None
+) -> SlotTemplate:
+    view = _views(report, tagger)
     place = _scene(report)
     country = place.country.upper() if place is not None and place.country else None
     spot = None
     if place is not None and place.precision < 5:
         spot = place.city or place.region or place.name
     instruments: list[str] = []
-    for w in _weapons(_view(report, "Weapon")):
+    for w in _weapons(view["Weapon"]):
         fill = instrument_type_of(w.normalized, w.value)
         if fill is not None and fill not in instruments:
             instruments.append(fill)
     orgs: list[str] = []
     confidences: list[str] = []
     seen_groups: set[str] = set()
-    for a in _view(report, "PerpOrg").perpetrators:
+    for a in view["PerpOrg"].perpetrators:
         group = a.normalized.group
         if group is None or group in seen_groups:
             continue
@@ -570,13 +580,13 @@ def _slot_template(report: IncidentReport, published: dt.date | None) -> SlotTem
     )
 
 
-def to_muc_slots(result: ArticleResult) -> list[SlotTemplate]:
+def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[SlotTemplate]:
     """One MUC slot template per incident report; none when no incident was found. The date
     falls back to the article's publication date (the MUC dateline)."""
     if result.status != "extracted":
         return []
     published = result.article.published.date() if result.article.published else None
-    return [_slot_template(report, published) for report in result.incidents]
+    return [_slot_template(report, published, tagger) for report in result.incidents]
 
 
 # -- WikiEvents ------------------------------------------------------------------------
