@@ -441,3 +441,51 @@ def test_gtt_victims_include_named_victims() -> None:
     )
     (template,) = to_gtt_templates(_result(report))
     assert ("JUAN PEREZ",) in template.role("Victim")
+
+
+def _tagged(assertion: Assertion[T]) -> Assertion[T]:
+    return assertion.model_copy(update={"extractor": "incidex_roles_v1"})
+
+
+def test_role_tagger_assertions_replace_the_rules_where_the_mapping_says() -> None:
+    from incidex.model import Victim
+
+    report = _bombing(
+        weapons=[
+            _at("weapons", "EXPLODED", Weapon(type="Explosives", type_code=6)),
+            _tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6))),
+        ],
+        targets=[
+            _at("targets", "SOLDIERS", Target(type="Military", type_code=4, entity="SOLDIERS")),
+            _tagged(
+                _at("targets", "EMBASSY", Target(type="Government", type_code=7, entity="EMBASSY"))
+            ),
+        ],
+        victims=[_tagged(_at("victims", "THREE SOLDIERS", Victim(description="THREE SOLDIERS")))],
+        casualties=[_at("casualties", "KILLING THREE", Casualties(category="killed", exact=3))],
+    )
+    template = to_gtt_templates(_result(report))[0]
+    assert template.role("Weapon") == (("BOMB",),)  # the tagger's only
+    assert template.role("Target") == (("EMBASSY",),)  # rule target "SOLDIERS" left out
+    assert template.role("Victim") == (("THREE SOLDIERS",),)  # not also the casualty phrase
+    # no tagged perpetrator: the rules' group stays
+    assert template.role("PerpOrg") == (("FMLN",),)
+
+
+def test_an_unclassified_tagged_weapon_is_an_entity_of_its_own() -> None:
+    unknown = Weapon(type="Unknown", type_code=13)
+    report = _bombing(
+        weapons=[
+            _tagged(_at("weapons", "BOMB", unknown)),
+            _tagged(_at("weapons", "EMBASSY", unknown)),
+        ]
+    )
+    assert to_gtt_templates(_result(report))[0].role("Weapon") == (("BOMB",), ("EMBASSY",))
+
+
+def test_wikievents_ignore_the_role_tagger() -> None:
+    report = _bombing(
+        weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]
+    )
+    events = to_wikievents("d1", _result(report))
+    assert not [a for e in events for a in e.arguments if a.text == "BOMB"]

@@ -54,6 +54,14 @@ suspects (arrested) --                 --                       Detainee (named 
     or relative pronoun when there is one ("people killed in the blast" -> people).
 Jailer of ArrestJailDetain is never filled: LegalStep records no arresting party.
 
+With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
+and weapons), each GTT role takes its field's assertions as ``ROLE_SOURCE`` says: PerpInd the
+tagger's and the rules' together, PerpOrg (and PERP: ORGANIZATION ID) the tagger's when it
+found any, else the rules', Target, Victim and Weapon (and INSTRUMENT TYPE) the tagger's
+only (Victim: the casualty people when the tagger found no victim). The tagger's targets are
+all things (GTT Target), its victims people; a weapon the knowledge base cannot code is an
+entity of its own. This choice was made on TST1+TST2. WikiEvents uses the rules' assertions only.
+
 Incident type (GTT lower case, MUC upper case), by the most frequent attack type of the report
 (first in the text on a tie); a report with no attack type (claims only) is ``attack``:
 
@@ -87,7 +95,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from incidex.evaluate._common import normalize_string
-from incidex.evaluate._gtt import PredTemplate
+from incidex.evaluate._gtt import GTT_ROLES, PredTemplate
 from incidex.evaluate._slots import HumNumber, SlotTemplate
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
 from incidex.model import (
@@ -250,19 +258,24 @@ def _entity_key(text: str) -> str:
 
 ROLE_TAGGER = "incidex_roles_v1"  # the trained tagger (incidex/nlp/components/trained.py)
 _ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
-# How the tagger's assertions and the rules' combine, per role field: "rules" (tagger
-# ignored), "union", "tagger-first" (the tagger's when it found any, else the rules'),
-# "tagger" (the tagger's only). Chosen on TST1+TST2 (docs/accuracy.md).
-ROLE_SOURCE = "tagger-first"
+# Per GTT role, how the tagger's assertions and the rules' combine in the role's field:
+# "rules" (tagger ignored), "union", "tagger-first" (the tagger's when it found any, else the
+# rules'), "tagger" (the tagger's only). Chosen on TST1+TST2 (docs/accuracy.md).
+ROLE_SOURCE: dict[str, str] = {
+    "PerpInd": "union",
+    "PerpOrg": "tagger-first",
+    "Target": "tagger",
+    "Victim": "tagger",
+    "Weapon": "tagger",
+}
 
 
 def _from_tagger(a: Assertion[Any]) -> bool:
     return a.extractor == ROLE_TAGGER
 
 
-def _role_view(report: IncidentReport, source: str | None = None) -> IncidentReport:
-    """The report with each role field's assertions chosen by ``source`` (``ROLE_SOURCE``)."""
-    mode = source or ROLE_SOURCE
+def _role_view(report: IncidentReport, mode: str) -> IncidentReport:
+    """The report with each role field's assertions chosen by ``mode`` (see ROLE_SOURCE)."""
     if mode == "union":
         return report
     update: dict[str, list[Assertion[Any]]] = {}
@@ -318,6 +331,8 @@ def _victim_mentions(report: IncidentReport, people: Sequence[Assertion[Target]]
     # a named victim by its names; a described one (or a tagged mention) by its text
     mentions = [name for a in report.victims for name in (a.normalized.names or [a.value])]
     mentions += [a.value for a in people]
+    if any(_from_tagger(a) for a in report.victims):
+        return mentions  # the tagger's victims replace the casualty phrases' people
     for c in report.casualties:
         if c.normalized.category in ("killed", "wounded", "hostages"):
             found = _casualty_people(c.value)
@@ -333,16 +348,28 @@ def _weapons(report: IncidentReport) -> list[Assertion[Weapon]]:
 # -- GTT ---------------------------------------------------------------------------------
 
 
-def _gtt_template(report: IncidentReport) -> PredTemplate:
-    things, people = _target_entities(report)
-    victims = _victim_mentions(report, people)
+def _views(report: IncidentReport, tagger: bool | None) -> dict[str, IncidentReport]:
+    """The report as each GTT role sees it. ``tagger``: whether the role tagger ran (None:
+    whether it added anything); without it every role keeps the rules' assertions."""
+    if tagger is None:
+        tagger = any(_from_tagger(a) for name in _ROLE_FIELDS for a in getattr(report, name))
+    return {
+        role: _role_view(report, ROLE_SOURCE.get(role, "union") if tagger else "rules")
+        for role in GTT_ROLES
+    }
+
+
+def _gtt_template(report: IncidentReport, tagger: bool | None) -> PredTemplate:
+    view = _views(report, tagger)
+    things, _ = _target_entities(view["Target"])
+    victims = _victim_mentions(view["Victim"], _target_entities(view["Victim"])[1])
     return PredTemplate.build(
         incident_type_of(report),
-        PerpInd=_perp_inds(report),
-        PerpOrg=_perp_orgs(report),
+        PerpInd=_perp_inds(view["PerpInd"]),
+        PerpOrg=_perp_orgs(view["PerpOrg"]),
         Target=_group((_entity_key(a.normalized.entity or a.value), a.value) for a in things),
         Victim=_group((_entity_key(m), m) for m in victims),
-        Weapon=_group((_weapon_key(w), w.value) for w in _weapons(report)),
+        Weapon=_group((_weapon_key(w), w.value) for w in _weapons(view["Weapon"])),
     )
 
 
@@ -352,11 +379,11 @@ def _weapon_key(w: Assertion[Weapon]) -> str:
     return f"{w.normalized.type_code}.{w.normalized.subtype_code}"
 
 
-def to_gtt_templates(result: ArticleResult) -> list[PredTemplate]:
+def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> list[PredTemplate]:
     """One five-role template per incident report; none when no incident was found."""
     if result.status != "extracted":
         return []
-    return [_gtt_template(_role_view(report)) for report in result.incidents]
+    return [_gtt_template(report, tagger) for report in result.incidents]
 
 
 # -- MUC slots -----------------------------------------------------------------------------
@@ -532,21 +559,24 @@ def _casualty_total(report: IncidentReport, category: str) -> int:
     return max(found, default=0)
 
 
-def _slot_template(report: IncidentReport, published: dt.date | None) -> SlotTemplate:
+def _slot_template(
+    report: IncidentReport, published: dt.date | None, tagger: bool | None
+) -> SlotTemplate:
+    view = _views(report, tagger)
     place = _scene(report)
     country = place.country.upper() if place is not None and place.country else None
     spot = None
     if place is not None and place.precision < 5:
         spot = place.city or place.region or place.name
     instruments: list[str] = []
-    for w in _weapons(report):
+    for w in _weapons(view["Weapon"]):
         fill = instrument_type_of(w.normalized, w.value)
         if fill is not None and fill not in instruments:
             instruments.append(fill)
     orgs: list[str] = []
     confidences: list[str] = []
     seen_groups: set[str] = set()
-    for a in report.perpetrators:
+    for a in view["PerpOrg"].perpetrators:
         group = a.normalized.group
         if group is None or group in seen_groups:
             continue
@@ -571,13 +601,13 @@ def _slot_template(report: IncidentReport, published: dt.date | None) -> SlotTem
     )
 
 
-def to_muc_slots(result: ArticleResult) -> list[SlotTemplate]:
+def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[SlotTemplate]:
     """One MUC slot template per incident report; none when no incident was found. The date
     falls back to the article's publication date (the MUC dateline)."""
     if result.status != "extracted":
         return []
     published = result.article.published.date() if result.article.published else None
-    return [_slot_template(_role_view(report), published) for report in result.incidents]
+    return [_slot_template(report, published, tagger) for report in result.incidents]
 
 
 # -- WikiEvents ------------------------------------------------------------------------

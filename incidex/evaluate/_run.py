@@ -192,13 +192,15 @@ def predict_muc4(
     """Run extraction over raw MUC message files (or folders of them) and write one
     ``muc4-jsonl`` line per message to ``out`` (format in the module docstring)."""
     messages: list[MucMessage] = [m for path in paths for m in read_muc_messages(path)]
-    results, stats = _timed(_extractor(extractor), [_muc_article(m) for m in messages])
+    engine = _extractor(extractor)
+    results, stats = _timed(engine, [_muc_article(m) for m in messages])
+    tagger = "incidex_roles_v1" in engine.nlp.pipe_names  # the trained role tagger ran
     for message, result in zip(messages, results, strict=True):
         line = {
             "docid": message.docid,
             "status": result.status,
-            "templates": [_gtt_json(t) for t in to_gtt_templates(result)],
-            "slots": [_slot_json(t) for t in to_muc_slots(result)],
+            "templates": [_gtt_json(t) for t in to_gtt_templates(result, tagger=tagger)],
+            "slots": [_slot_json(t) for t in to_muc_slots(result, tagger=tagger)],
         }
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return stats

@@ -55,8 +55,9 @@ class IncidentAssembler:
             or by_field["threats"]
             or (generic and (by_field["casualties"] or by_field["victims"] or by_field["suspects"]))
         )
-        if Doc.has_extension("relevant") and doc._.relevant is False:
-            relevant = False  # the trained classifier's verdict (components/trained.py)
+        if Doc.has_extension("relevant") and doc._.relevant is not None:
+            # the trained classifier's verdict on wire text (components/trained.py) decides
+            relevant = doc._.relevant
         if not relevant:
             doc._.incidents = []
             return doc
