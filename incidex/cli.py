@@ -856,7 +856,7 @@ def evaluate_holdout_command(data_dir: Path, pred_dir: Path | None) -> None:
 )
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
 @click.option("--relevance-epochs", default=10, show_default=True, help="Classifier epochs.")
-@click.option("--roles-epochs", default=15, show_default=True, help="Role tagger epochs.")
+@click.option("--roles-epochs", default=30, show_default=True, help="Role tagger epochs.")
 @_fail_cleanly
 def train(
     data_dir: Path, out_dir: Path | None, seed: int, relevance_epochs: int, roles_epochs: int
