@@ -102,6 +102,16 @@ def data_dir_option(func: F) -> F:
     )(func)
 
 
+def pred_dir_option(func: F) -> F:
+    """``--pred-dir``: keep the prediction files (else a temporary folder)."""
+    return click.option(
+        "--pred-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Keep the prediction files here.",
+    )(func)
+
+
 def _open_store(db: str | None) -> Any:
     from .store import open_store
 
@@ -804,12 +814,7 @@ def evaluate_wikievents_command(data: Path, out: Path | None) -> None:
 
 @evaluate.command(name="all", context_settings=CONTEXT)
 @data_dir_option
-@click.option(
-    "--pred-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Keep the prediction files here.",
-)
+@pred_dir_option
 @_fail_cleanly
 def evaluate_all_command(data_dir: Path, pred_dir: Path | None) -> None:
     """Run every benchmark (TST1+TST2 five-role and slots, WikiEvents dev) and print tables.
@@ -825,12 +830,7 @@ def evaluate_all_command(data_dir: Path, pred_dir: Path | None) -> None:
 
 @evaluate.command(name="muc4-holdout", context_settings=CONTEXT)
 @data_dir_option
-@click.option(
-    "--pred-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Keep the prediction file here.",
-)
+@pred_dir_option
 @_fail_cleanly
 def evaluate_holdout_command(data_dir: Path, pred_dir: Path | None) -> None:
     """Five-role and slot scores on the held-out DEV slice (DEV-MUC3-1101..1300), the
