@@ -103,6 +103,16 @@ def data_dir_option(func: F) -> F:
     )(func)
 
 
+def pred_dir_option(func: F) -> F:
+    """``--pred-dir``: keep the prediction files (else a temporary folder)."""
+    return click.option(
+        "--pred-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Keep the prediction files here.",
+    )(func)
+
+
 def _open_store(db: str | None) -> Any:
     from .store import open_store
 
@@ -819,12 +829,7 @@ def evaluate_wikievents_command(data: Path, out: Path | None, errors: Path | Non
 
 @evaluate.command(name="all", context_settings=CONTEXT)
 @data_dir_option
-@click.option(
-    "--pred-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Keep the prediction files here.",
-)
+@pred_dir_option
 @_fail_cleanly
 def evaluate_all_command(data_dir: Path, pred_dir: Path | None) -> None:
     """Run every benchmark (TST1+TST2 five-role and slots, WikiEvents dev) and print tables.
@@ -840,12 +845,7 @@ def evaluate_all_command(data_dir: Path, pred_dir: Path | None) -> None:
 
 @evaluate.command(name="muc4-holdout", context_settings=CONTEXT)
 @data_dir_option
-@click.option(
-    "--pred-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Keep the prediction file here.",
-)
+@pred_dir_option
 @_fail_cleanly
 def evaluate_holdout_command(data_dir: Path, pred_dir: Path | None) -> None:
     """Five-role and slot scores on the held-out DEV slice (DEV-MUC3-1101..1300), the
@@ -871,7 +871,7 @@ def evaluate_holdout_command(data_dir: Path, pred_dir: Path | None) -> None:
 )
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
 @click.option("--relevance-epochs", default=10, show_default=True, help="Classifier epochs.")
-@click.option("--roles-epochs", default=15, show_default=True, help="Role tagger epochs.")
+@click.option("--roles-epochs", default=30, show_default=True, help="Role tagger epochs.")
 @_fail_cleanly
 def train(
     data_dir: Path, out_dir: Path | None, seed: int, relevance_epochs: int, roles_epochs: int

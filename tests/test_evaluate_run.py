@@ -468,8 +468,11 @@ def test_role_tagger_assertions_replace_the_rules_where_the_mapping_says() -> No
     assert template.role("Weapon") == (("BOMB",),)  # the tagger's only
     assert template.role("Target") == (("EMBASSY",),)  # rule target "SOLDIERS" left out
     assert template.role("Victim") == (("THREE SOLDIERS",),)  # not also the casualty phrase
-    # no tagged perpetrator: the rules' group stays
-    assert template.role("PerpOrg") == (("FMLN",),)
+    # the tagger ran and named no group: the rules' group is not used either
+    assert template.role("PerpOrg") == ()
+    # without the tagger (models disabled) the rules fill every role
+    untagged = to_gtt_templates(_result(report), tagger=False)[0]
+    assert untagged.role("PerpOrg") == (("FMLN",),)
 
 
 def test_an_unclassified_tagged_weapon_is_an_entity_of_its_own() -> None:

@@ -55,12 +55,11 @@ suspects (arrested) --                 --                       Detainee (named 
 Jailer of ArrestJailDetain is never filled: LegalStep records no arresting party.
 
 With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
-and weapons), each GTT role takes its field's assertions as ``ROLE_SOURCE`` says: PerpInd the
-tagger's and the rules' together, PerpOrg (and PERP: ORGANIZATION ID) the tagger's when it
-found any, else the rules', Target, Victim and Weapon (and INSTRUMENT TYPE) the tagger's
-only (Victim: the casualty people when the tagger found no victim). The tagger's targets are
-all things (GTT Target), its victims people; a weapon the knowledge base cannot code is an
-entity of its own. This choice was made on TST1+TST2. WikiEvents uses the rules' assertions only.
+and weapons), each GTT role takes its field's assertions as ``ROLE_SOURCE`` says; today every
+role (and PERP: ORGANIZATION ID, INSTRUMENT TYPE) takes the tagger's only (Victim: the
+casualty people when the tagger found no victim). The tagger's targets are all things (GTT
+Target), its victims people; a weapon the knowledge base cannot code is an entity of its
+own. This choice was made on TST1+TST2. WikiEvents uses the rules' assertions only.
 
 Incident type (GTT lower case, MUC upper case), by the most frequent attack type of the report
 (first in the text on a tie); a report with no attack type (claims only) is ``attack``:
@@ -262,8 +261,8 @@ _ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
 # "rules" (tagger ignored), "union", "tagger-first" (the tagger's when it found any, else the
 # rules'), "tagger" (the tagger's only). Chosen on TST1+TST2 (docs/accuracy.md).
 ROLE_SOURCE: dict[str, str] = {
-    "PerpInd": "union",
-    "PerpOrg": "tagger-first",
+    "PerpInd": "tagger",
+    "PerpOrg": "tagger",
     "Target": "tagger",
     "Victim": "tagger",
     "Weapon": "tagger",

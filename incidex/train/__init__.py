@@ -55,7 +55,7 @@ def train_models(
     *,
     seed: int = 0,
     relevance_epochs: int = 10,
-    roles_epochs: int = 15,
+    roles_epochs: int = 30,
     log: Callable[[str], None] = print,
 ) -> list[ModelReport]:
     """Train the relevance classifier and the role tagger on MUC-4 DEV minus the held-out

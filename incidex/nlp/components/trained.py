@@ -18,7 +18,7 @@ missing model or ``INCIDEX_TRAINED_MODELS=0`` leaves them out of the pipeline.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -28,6 +28,7 @@ import spacy
 from pydantic import BaseModel
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from ...model import Perpetrator, Target, Victim, Weapon
 from .._doc import add_assertion, article_of, ensure_extensions
@@ -81,8 +82,16 @@ class RelevanceClassifier:
         self.model = _load(path)
 
     def __call__(self, doc: Doc) -> Doc:
-        # Same input as in training (incidex.train: lower-cased text).
-        scored = self.model(doc.text.lower())
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        for batch in minibatch(docs, batch_size):
+            # Same input as in training (incidex.train: lower-cased text).
+            texts = (doc.text.lower() for doc in batch)
+            for doc, scored in zip(batch, self.model.pipe(texts), strict=True):
+                yield self._verdict(doc, scored)
+
+    def _verdict(self, doc: Doc, scored: Doc) -> Doc:
         doc._.relevance = dict(scored.cats)
         article = article_of(doc)
         text = article.text if article is not None else doc.text
@@ -134,9 +143,17 @@ class RoleTagger:
         }
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.relevant is False:
-            return doc  # the classifier rejected the text: no roles to find
-        tagged = self.model(doc.text)
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        for batch in minibatch(docs, batch_size):
+            # the classifier rejected some texts: no roles to find there
+            todo = [doc for doc in batch if doc._.relevant is not False]
+            for doc, tagged in zip(todo, self.model.pipe(d.text for d in todo), strict=True):
+                self._add(doc, tagged)
+            yield from batch
+
+    def _add(self, doc: Doc, tagged: Doc) -> None:
         for ent in tagged.ents:
             span = doc.char_span(ent.start_char, ent.end_char, alignment_mode="expand")
             if span is None or ent.label_ not in self.builders:
@@ -150,7 +167,6 @@ class RoleTagger:
                 extractor=EXTRACTOR_ROLES,
                 confidence=round(self.confidence.get(ent.label_, 0.5), 3),
             )
-        return doc
 
     def _org(self, text: str) -> Perpetrator:
         group = self.groups(text)
