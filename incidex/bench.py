@@ -256,6 +256,9 @@ class BenchRow:
     articles: int
     seconds: float
     tokens: int
+    # CPU seconds of this process and its (finished) workers: the work done, which other
+    # jobs on a shared machine disturb far less than the wall-clock seconds
+    cpu_seconds: float = 0.0
 
     @property
     def articles_per_s(self) -> float:
@@ -302,6 +305,19 @@ class BenchResult:
     def ratio(self) -> float | None:
         return _ratio(self.articles_per_s, self.spacy_articles_per_s)
 
+    def cpu_ratios(self) -> dict[str, float | None]:
+        """Bare spaCy's CPU seconds per article / end to end's, for each run (1.0: end to end
+        costs no more CPU than bare spaCy)."""
+        out: dict[str, float | None] = {}
+        for row in self.rows:
+            ref = self.find("spacy", row.stream, row.workers)
+            if row.name == "spacy" or ref is None or not row.cpu_seconds or not row.articles:
+                continue
+            out[f"{row.name} / spacy (CPU), {row.stream}, {row.workers} worker(s)"] = _ratio(
+                ref.cpu_seconds / ref.articles, row.cpu_seconds / row.articles
+            )
+        return out
+
     def ratios(self) -> dict[str, float | None]:
         """End to end / bare spaCy for each stream and worker count measured."""
         out: dict[str, float | None] = {}
@@ -328,6 +344,7 @@ class BenchResult:
             "relevant_fraction": self.relevant_fraction,
             "model": self.model,
             "ratios": self.ratios(),
+            "cpu_ratios": self.cpu_ratios(),
             "runs": [
                 asdict(r) | {"articles_per_s": r.articles_per_s, "tokens_per_s": r.tokens_per_s}
                 for r in self.rows
@@ -340,14 +357,14 @@ class BenchResult:
             f"incidex bench: n={self.n}, model={self.model}, up to {self.workers} worker(s), "
             f"mixed stream {self.relevant_fraction:.0%} relevant",
             f"{'run':<24}{'stream':<10}{'workers':>8}{'articles/s':>12}{'tokens/s':>12}"
-            f"{'seconds':>10}",
+            f"{'seconds':>10}{'CPU s':>9}",
         ]
         for r in self.rows:
             lines.append(
                 f"{r.name:<24}{r.stream:<10}{r.workers:>8}{r.articles_per_s:>12.1f}"
-                f"{r.tokens_per_s:>12.0f}{r.seconds:>10.1f}"
+                f"{r.tokens_per_s:>12.0f}{r.seconds:>10.1f}{r.cpu_seconds:>9.1f}"
             )
-        for label, value in self.ratios().items():
+        for label, value in (self.ratios() | self.cpu_ratios()).items():
             lines.append(f"{label}: {'-' if value is None else f'{value:.2f}'}")
         lines.append(
             f"peak RSS: this process {self.peak_rss_mb:.0f} MB, "
@@ -367,18 +384,26 @@ def _peak_mb(who: int) -> float:
     return value / (1024 * 1024) if sys.platform == "darwin" else value / 1024
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its finished, waited-for children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _texts(path: Path, limit: int) -> Iterator[str]:
     with path.open("rb") as fh:
         for line in fh:
             yield json.loads(line)["text"][:limit]
 
 
-def _bare_spacy(path: Path, settings: Settings, workers: int) -> tuple[float, int, int]:
-    """(seconds, articles, tokens) of the base model's ``nlp.pipe`` over the file's texts."""
+def _bare_spacy(path: Path, settings: Settings, workers: int) -> tuple[float, float, int, int]:
+    """(seconds, CPU seconds, articles, tokens) of the base model's ``nlp.pipe`` over the
+    file's texts (loading the model is not counted)."""
     import spacy
 
     nlp = spacy.load(settings.spacy_model)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     articles = tokens = 0
     for doc in nlp.pipe(
         _texts(path, settings.max_extract_chars),
@@ -387,7 +412,7 @@ def _bare_spacy(path: Path, settings: Settings, workers: int) -> tuple[float, in
     ):
         articles += 1
         tokens += len(doc)
-    return time.perf_counter() - started, articles, tokens
+    return time.perf_counter() - started, _cpu() - cpu, articles, tokens
 
 
 def _count_tokens(path: Path, settings: Settings) -> int:
@@ -468,9 +493,9 @@ def run_bench(
                 continue
             for w in counts:
                 say(f"bare spaCy, {stream}, {w} worker(s)")
-                seconds, count, toks = _bare_spacy(streams[stream], settings, w)
+                seconds, cpu, count, toks = _bare_spacy(streams[stream], settings, w)
                 tokens[stream] = toks
-                result.rows.append(BenchRow("spacy", stream, w, count, seconds, toks))
+                result.rows.append(BenchRow("spacy", stream, w, count, seconds, toks, cpu))
         runs: list[tuple[str, str, bool]] = []
         if "end-to-end" in parts:
             runs.append(("end-to-end", "relevant", True))
@@ -483,8 +508,11 @@ def run_bench(
         for name, stream, prefilter in runs:
             for w in counts:
                 say(f"{name}, {stream}, {w} worker(s)")
+                cpu = _cpu()
                 seconds, stored = _end_to_end(streams[stream], settings, w, prefilter, base)
-                result.rows.append(BenchRow(name, stream, w, stored, seconds, tokens[stream]))
+                toks = tokens[stream]
+                row = BenchRow(name, stream, w, stored, seconds, toks, _cpu() - cpu)
+                result.rows.append(row)
     result.peak_rss_mb = _peak_mb(resource.RUSAGE_SELF)
     result.worker_peak_rss_mb = _peak_mb(resource.RUSAGE_CHILDREN)
     return result
