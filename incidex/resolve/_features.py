@@ -329,27 +329,16 @@ class IncidentProfile:
     victims: set[str] = field(default_factory=set)
     precise_dates: set[dt.date] = field(default_factory=set)
     n: int = 0
-    _norm: tuple[int, int, float] = (-1, 0, 0.0)  # (n, stats.docs, norm) when computed
-
-    def norm(self, stats: TermStats) -> float:
-        """The TF-IDF norm of the terms, recomputed when a report joins or the term
-        statistics have grown by a tenth: the profile's up to 1,200 terms are not summed
-        again for every report compared with it."""
-        n, docs, value = self._norm
-        if n != self.n or stats.docs > docs * 1.1 + 10:
-            value = norm(self.terms, stats)
-            self._norm = (self.n, stats.docs, value)
-        return value
 
     def add(self, f: ReportFeatures) -> None:
         self.n += 1
         self.articles.add(f.article_id)
         if f.date is not None:
             self.dates[f.date] += 1
-            if f.date_precise and len(self.precise_dates) < 16:
+            if f.date_precise:
                 self.precise_dates.add(f.date)
-        if len(self.victims) < _MAX_ENTITIES:
-            self.victims.update(f.victims)
+        # Not capped: what a profile holds must not depend on the order reports came in.
+        self.victims.update(f.victims)
         if f.published is not None and len(self.published) < 64:
             self.published.append(f.published)
         if f.country:
@@ -363,11 +352,9 @@ class IncidentProfile:
         self.entities.update(f.entities)
         self.place_names.update(f.place_names)
         self.terms.update(f.terms)
-        # Keep the profile bounded however many reports an incident gathers.
-        if len(self.terms) > 4 * _MAX_TERMS:
-            self.terms = Counter(dict(self.terms.most_common(2 * _MAX_TERMS)))
-        if len(self.entities) > 4 * _MAX_ENTITIES:
-            self.entities = Counter(dict(self.entities.most_common(2 * _MAX_ENTITIES)))
+        # Not pruned: a pruned union would depend on the order reports came in, and a re-run
+        # after a crash must decide as an uninterrupted ingest. Its size is bounded by the
+        # vocabulary of the (at most 40, see IncidentResolver.profile_of) reports read.
 
     @property
     def date(self) -> dt.date | None:

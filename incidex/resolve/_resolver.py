@@ -24,7 +24,6 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import islice
 from typing import Protocol
 
 from ..errors import NotFoundError
@@ -59,7 +58,7 @@ _VICTIMS_DIFFER = -0.8
 _MIN_TEXT_VICTIMS_DIFFER = 0.6  # different named victims: only a near-copy of the text joins
 _MIN_TEXT_DAYS_APART = 0.9  # dates to the day 2+ days apart: only a copy (a misread date)
 _FOLLOW_UP_DAYS = 400
-_RECENT = 200  # recently used profiles checked directly (store summaries may lag)
+_WARM_REPORTS = 10_000  # stored reports whose terms seed the statistics of a new resolver
 
 
 class ResolverStore(Protocol):
@@ -85,6 +84,8 @@ class ResolverStore(Protocol):
     def article(self, article_id: str) -> Article: ...
 
     def kept_apart(self, report_id: str) -> set[str]: ...
+
+    def recent_reports(self, limit: int) -> list[IncidentReport]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +139,8 @@ def _date_compat(f: ReportFeatures, p: IncidentProfile) -> tuple[float, bool, bo
     both give the attack's day, days apart (then only a copy of the text joins)."""
     start = p.start
     if f.date is not None and p.dates:
-        common = [d for d, _ in p.dates.most_common(8)]
-        gap = min(abs((f.date - d).days) for d in common)
+        # Every date, not the most common few: ties would make it depend on report order.
+        gap = min(abs((f.date - d).days) for d in p.dates)
         if gap <= 1:
             return (0.6, False, False) if gap == 0 else (0.4, False, False)
         later = start is not None and f.date > start
@@ -173,7 +174,7 @@ def _lower(names: Iterable[str]) -> set[str]:
 
 def score_candidate(f: ReportFeatures, p: IncidentProfile, stats: TermStats) -> CandidateScore:
     """Score one report against one incident profile (see the module docstring)."""
-    text = cosine(f.terms, p.terms, stats, p.norm(stats))
+    text = cosine(f.terms, p.terms, stats)
     # Place and group names are weighed as places and groups below, not again as names.
     names = f.entities - f.place_names - p.place_names - _lower(f.groups) - _lower(p.groups)
     top = stats.idf("\x00\x00never seen")  # the largest idf: a name seen nowhere else
@@ -227,13 +228,20 @@ class IncidentResolver:
     profiles), so clustering n reports costs O(n).
     """
 
-    def __init__(self, store: ResolverStore, *, max_profiles: int = 20_000) -> None:
+    def __init__(
+        self, store: ResolverStore, *, max_profiles: int = 20_000, warm: int = _WARM_REPORTS
+    ) -> None:
         self.store = store
         self.stats = TermStats()
         self.max_profiles = max_profiles
         self._profiles: OrderedDict[str, IncidentProfile] = OrderedDict()
         self._counted: set[str] = set()
         self.last: list[CandidateScore] = []  # the scored shortlist of the last call
+        # Term statistics start from the reports already stored (the latest ``warm``), so
+        # an ingest into an existing database, or a re-run after a crash, weighs words as
+        # one ingest of everything would (exactly so for stores up to ``warm`` reports).
+        for report in reversed(store.recent_reports(warm)):
+            self._count(self.features(report))
 
     # ---- the decision ----
 
@@ -321,26 +329,12 @@ class IncidentResolver:
                         limit=20,
                     )
                 )
-        # Incidents this resolver founded or fed whose store summary may lag behind.
-        for pid, profile in islice(reversed(self._profiles.items()), _RECENT):
-            if profile.articles and pid not in hits and self._near(f, profile):
-                hits[pid] = 1
         ranked = sorted(
             hits,
             key=lambda i: (-hits[i] - self._summary_agreement(f, summaries.get(i)), i),
         )
         loaded = (self._profile(incident_id) for incident_id in ranked[:_MAX_SHORTLIST])
         return [p for p in loaded if p is not None]
-
-    def _near(self, f: ReportFeatures, p: IncidentProfile) -> bool:
-        """Cheap check used only on the resolver's own recent incidents."""
-        shared = f.entities & p.entities.keys()
-        return bool(shared - f.place_names) or (
-            f.date is not None
-            and f.date in p.dates
-            and bool(f.country)
-            and f.country in p.countries
-        )
 
     def _distinctive(self, f: ReportFeatures) -> list[str]:
         """The report's rarest names shared with some other report, multi-word first."""

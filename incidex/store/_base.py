@@ -222,6 +222,8 @@ class IncidentStore(Protocol):
 
     def incident_log(self, incident_id: str) -> list[LogEntry]: ...
 
+    def recent_reports(self, limit: int) -> list[IncidentReport]: ...
+
     def incidents_of(self, article_or_report_id: str) -> list[str]: ...
 
     def kept_apart(self, report_id: str) -> set[str]: ...
@@ -598,6 +600,10 @@ class SQLStoreBase:
         if incident_id is not None:
             return self._iter_reports(q.reports_of_incident, (incident_id,))
         return self._iter_reports(q.reports_all, ())
+
+    def recent_reports(self, limit: int) -> list[IncidentReport]:
+        """The ``limit`` reports stored last, newest first."""
+        return list(self._iter_reports(self._q.recent_reports, (max(limit, 0),)))
 
     def incident(self, incident_id: str) -> Incident:
         row = self._exec(self._q.get_incident_summary, (incident_id,)).fetchone()

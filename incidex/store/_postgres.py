@@ -375,6 +375,7 @@ PG = sql.Statements(
     reports_of_article=_REPORTS_OF_ARTICLE,
     reports_of_incident=_REPORTS_OF_INCIDENT,
     reports_of_both=_REPORTS_OF_BOTH,
+    recent_reports=_pg(sql.RECENT_REPORTS),
     article_refs_of_incident=_ARTICLE_REFS_OF_INCIDENT,
     report_incident=_REPORT_INCIDENT,
     set_report_incident=_SET_REPORT_INCIDENT,

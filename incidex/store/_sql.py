@@ -217,6 +217,11 @@ REPORTS_OF_BOTH = (
     f"SELECT r.json FROM reports r JOIN articles a ON a.id = r.article_id "
     f"WHERE r.article_id = ? AND r.incident_id = ? {_REPORT_ORDER}"
 )
+# The latest reports stored, newest first (the resolver's term statistics start from them).
+RECENT_REPORTS = (
+    "SELECT r.json FROM articles a JOIN reports r ON r.article_id = a.id "
+    "ORDER BY a.seq DESC, r.idx DESC LIMIT ?"
+)
 ARTICLE_REFS_OF_INCIDENT = """SELECT a.id, a.url, a.title, a.source, a.published
     FROM articles a
     WHERE a.id IN (SELECT article_id FROM reports WHERE incident_id = ?)
@@ -271,6 +276,7 @@ class Statements:
     reports_of_article: str
     reports_of_incident: str
     reports_of_both: str
+    recent_reports: str
     article_refs_of_incident: str
     report_incident: str
     set_report_incident: str
@@ -422,6 +428,7 @@ SQLITE = Statements(
     reports_of_article=REPORTS_OF_ARTICLE,
     reports_of_incident=REPORTS_OF_INCIDENT,
     reports_of_both=REPORTS_OF_BOTH,
+    recent_reports=RECENT_REPORTS,
     article_refs_of_incident=ARTICLE_REFS_OF_INCIDENT,
     report_incident=REPORT_INCIDENT,
     set_report_incident=SET_REPORT_INCIDENT,
