@@ -119,20 +119,33 @@ def _tagged(nlp, text: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("text", [_WIRE, _NEWS], ids=["upper-case wire", "mixed-case news"])
-def test_shipped_role_tagger_adds_sourced_assertions(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_shipped_role_tagger_adds_sourced_assertions_to_wire_text(nlp) -> None:  # type: ignore[no-untyped-def]
     from incidex.nlp.components.trained import trained_available
 
     if not trained_available():
         pytest.skip("the trained models are not in this checkout (run `incidex train`)")
     assert "incidex_roles_v1" in nlp.pipe_names
-    result, assertions = _tagged(nlp, text)
+    result, assertions = _tagged(nlp, _WIRE)
     assert result.status == "extracted"
     assert assertions, "the tagger found no role in an obvious attack report"
     for a in assertions:
-        assert text[a.start : a.end] == a.value
+        assert _WIRE[a.start : a.end] == a.value
         assert a.sentence.start <= a.start < a.end <= a.sentence.end
         assert 0.0 < a.confidence <= 1.0
+
+
+@pytest.mark.slow
+def test_ordinary_news_is_left_to_the_rules(nlp) -> None:  # type: ignore[no-untyped-def]
+    """The tagger has seen only MUC-4 wire copy; on mixed-case news it once took the
+    performers a venue is known for as victims."""
+    text = (
+        _NEWS + " The station, known for hosting concerts by artists like Elton John, was closed."
+    )
+    result, assertions = _tagged(nlp, text)
+    assert result.status == "extracted"
+    assert assertions == []
+    victims = [a.value for r in result.incidents for a in r.victims]
+    assert not any("Elton" in v for v in victims)
 
 
 @pytest.mark.slow

@@ -8,8 +8,8 @@
 * ``incidex_roles_v1`` tags perpetrator individuals and organisations, targets, victims and
   weapons with a small NER model (its own CNN encoder) and adds them as assertions: every
   value keeps its span and sentence; the confidence is the label's precision measured on
-  the tuning split (the tagger gives no per-span probability). It runs only on texts the
-  classifier did not reject.
+  the tuning split (the tagger gives no per-span probability). It runs only on all-capitals
+  wire text the classifier did not reject.
 
 Both models load from ``incidex/nlp/trained/<name>/`` (offline, shipped with the package); a
 missing model or ``INCIDEX_TRAINED_MODELS=0`` leaves them out of the pipeline.
@@ -97,12 +97,16 @@ class RelevanceClassifier:
 
     def _verdict(self, doc: Doc, scored: Doc) -> Doc:
         doc._.relevance = dict(scored.cats)
-        article = article_of(doc)
-        text = article.text if article is not None else doc.text
-        if mostly_upper(text):
+        if _is_wire(doc):
             score = scored.cats.get(_RELEVANT, 0.0)
             doc._.relevant = True if score >= _ADMIT else False if score < _REJECT else None
         return doc
+
+
+def _is_wire(doc: Doc) -> bool:
+    """All-capitals wire copy, as MUC-4's messages (the models' only training text)."""
+    article = article_of(doc)
+    return mostly_upper(article.text if article is not None else doc.text)
 
 
 def _precisions(path: str) -> dict[str, float]:
@@ -152,8 +156,10 @@ class RoleTagger:
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
         for batch in minibatch(docs, batch_size):
-            # the classifier rejected some texts: no roles to find there
-            todo = [doc for doc in batch if doc._.relevant is not False]
+            # Wire text only (the model has seen nothing else: on ordinary news it took the
+            # performers a venue is "known for hosting" for victims), and not where the
+            # classifier rejected the text.
+            todo = [doc for doc in batch if _is_wire(doc) and doc._.relevant is not False]
             for doc, tagged in zip(todo, self.model.pipe(d.text for d in todo), strict=True):
                 self._add(doc, tagged)
             yield from batch
