@@ -297,7 +297,11 @@ def test_instrument_types_and_date_fallback() -> None:
 def test_wikievents_roles() -> None:
     report = _bombing(
         suspects=[
-            _at("suspects", "ARRESTED", LegalStep(step="arrested", names=["Juan Perez"])),
+            _at(
+                "suspects",
+                "ARRESTED",
+                LegalStep(step="arrested", names=["Juan Perez"], by="the police"),
+            ),
         ],
     )
     events = {e.event_type: e for e in to_wikievents("doc1", _result(report))}
@@ -316,6 +320,8 @@ def test_wikievents_roles() -> None:
     assert WikiPredArgument("Killer", "FMLN") in die
     arrest = events["Justice.ArrestJailDetain.Unspecified"].arguments
     assert WikiPredArgument("Detainee", "Juan Perez") in arrest
+    assert WikiPredArgument("Jailer", "the police") in arrest
+    assert not [a for a in arrest if a.role == "Place"]  # the scene is not where they are held
     assert all(e.doc_id == "doc1" for e in events.values())
 
 

@@ -20,7 +20,7 @@ victims, names      Victim             --                       --
 victims by fate     --                 --                       Victim (Die, Injure); Target
 casualties' people  Victim [5]         HUM TGT: EFFECT, NUMBER  Victim (Life.Die/Life.Injure)
 weapons             Weapon [6]         INSTRUMENT TYPE          Instrument, ExplosiveDevice
-suspects (arrested) --                 --                       Detainee (named only)
+suspects (arrested) --                 --                       Detainee (named only), Jailer
 =================== ================== ======================== ============================
 
 [1] The first day-precision date not denied and within the year before publication; else
@@ -50,9 +50,10 @@ suspects (arrested) --                 --                       Detainee (named 
     least 12", is the victim mention; attackers killed are Die victims); the first event
     also gets Killer / Injurer = the report's first perpetrator and, for Die, its first
     Place. Justice.ArrestJailDetain only with named detainees (a suspect record's text is
-    often just "arrested"). An argument's head is the word before a preposition, comma
-    or relative pronoun when there is one ("people killed in the blast" -> people).
-Jailer of ArrestJailDetain is never filled: LegalStep records no arresting party.
+    often just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
+    attack's scene is not where they are held). An argument's head is the word before a
+    preposition, comma or relative pronoun when there is one ("people killed in the
+    blast" -> people).
 
 Incident type (GTT lower case, MUC upper case), by the most frequent attack type of the report
 (first in the text on a tie); a report with no attack type (claims only) is ``attack``:
@@ -668,7 +669,9 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
     # Only named detainees: a suspect record's text is often the verb ("arrested").
     names = [n for a in detained for n in a.normalized.names]
     if names:
-        arguments = _args("Detainee", names) + _args("Place", places)
+        jailers = [a.normalized.by for a in detained if a.normalized.names and a.normalized.by]
+        # No Place: the attack's scene is not where people were held (a jail, a house).
+        arguments = _args("Detainee", names) + _args("Jailer", jailers)
         events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
     return events
 
