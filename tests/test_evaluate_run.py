@@ -427,6 +427,17 @@ def test_wikievents_victims_by_fate_and_counts_that_name_nobody() -> None:
     assert WikiPredArgument("Target", "EMBASSY") in attack  # targeted, not harmed
 
 
+@pytest.mark.parametrize("figure", ["THREE", "three", "3"])
+def test_wikievents_figure_inside_a_victim_is_no_second_victim(figure: str) -> None:
+    report = _bombing(
+        victims=[_at("victims", f"{figure} soldiers", Victim(fate="killed"))],
+        casualties=[_at("casualties", figure, Casualties(category="killed", exact=3))],
+    )
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    victims = [a.text for a in events["Life.Die.Unspecified"].arguments if a.role == "Victim"]
+    assert victims == [f"{figure} soldiers"]
+
+
 def test_wikievents_leaves_out_event_words_as_devices_and_unnamed_detainees() -> None:
     report = _bombing(
         weapons=[

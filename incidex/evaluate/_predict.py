@@ -592,7 +592,9 @@ def _victims(report: IncidentReport, fate: str, category: str) -> list[list[str]
     ]
     by_sentence: dict[int, list[str]] = {}
     for start, text in sorted(named + counted, key=lambda pair: pair[0]):
-        if text:
+        # a figure already inside a victim of that sentence ("23" of "23 Afghan soldiers")
+        # is the same mention, not a second victim
+        if text and not any(text.lower() in _words(v) for v in by_sentence.get(start, [])):
             by_sentence.setdefault(start, []).append(text)
     return list(by_sentence.values())
 
