@@ -94,6 +94,8 @@ def _legal(value: Any) -> str:
         text += f" ({', '.join(value.names)})"
     if value.charge:
         text += f", charge: {value.charge}"
+    if value.by:
+        text += f", by {value.by}"
     return text
 
 

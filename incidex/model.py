@@ -258,6 +258,9 @@ class LegalStep(Record):
     nationality: str | None = None
     names: list[str] = Field(default_factory=list)
     charge: str | None = None
+    by: str | None = Field(
+        default=None, description="who arrested, detained or charged them: police, the army"
+    )
 
 
 class Threat(Record):

@@ -473,6 +473,49 @@ def test_detainees_named_after_including_keep_whole_names(nlp: Any) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True], ids=["mixed", "upper"])
+@pytest.mark.parametrize(
+    ("text", "names", "by"),
+    [
+        (
+            "A bomb exploded in Caracas. General Hector Armando Hernandez was detained by "
+            "intelligence forces on Monday.",
+            ["Hector Armando Hernandez"],
+            "intelligence forces",
+        ),
+        (
+            "A bomb exploded in Leeds on Monday. Police arrested John Smith on Tuesday.",
+            ["John Smith"],
+            "Police",
+        ),
+        ("A bomb exploded in Leeds on Monday. Two men were later arrested.", [], None),
+    ],
+)
+def test_arresting_party_and_named_detainee(
+    nlp: Any, upper: bool, text: str, names: list[str], by: str | None
+) -> None:
+    report = run(nlp, _upper(text, upper))
+    steps = [a.normalized for a in report.suspects if a.normalized.step != "charged"]
+    # upper-case input is truecased before parsing, so compare ignoring case
+    assert [([n.lower() for n in s.names], s.by and s.by.lower()) for s in steps] == [
+        ([n.lower() for n in names], by and by.lower())
+    ]
+
+
+@pytest.mark.slow
+def test_detainees_listed_after_including_not_their_relatives(nlp: Any) -> None:
+    report = run(
+        nlp,
+        "A bomb exploded in Madrid in 1974. Leftists were arrested, including Eva Forest, "
+        "wife of the playwright Alfonso Sastre, Lidia Falcon, the theatre director Vicente "
+        "Sainz de la Pena, and the writer Eliseo Bayo.",
+    )
+    names = {n for a in report.suspects for n in a.normalized.names}
+    assert {"Eva Forest", "Vicente Sainz de la Pena", "Eliseo Bayo"} <= names
+    assert "Alfonso Sastre" not in names
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "description", "fate"),
     [

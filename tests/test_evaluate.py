@@ -463,6 +463,21 @@ def test_gtt_dev_reader_and_gold_vs_gold() -> None:
     assert score_five_role(golds, golds).micro.f1 == 1.0
 
 
+def test_wikievents_text_keeps_sentences_apart(tmp_path: Path) -> None:
+    # The corpus' text field glues sentences: "...injured another 15.Twenty insurgents".
+    doc = wiki_doc()
+    first, second = "They killed 23 soldiers and injured another 15.", "Twenty insurgents died."
+    doc["text"] = first + second
+    doc["sentences"] = [[[], first], [[], second]]
+    path = tmp_path / "glued.jsonl"
+    path.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    (read,) = read_wikievents(path)
+    assert read.article_text.splitlines() == [first, second]
+    doc["sentences"] = []  # no sentences: the text as given
+    path.write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    assert next(read_wikievents(path)).article_text == first + second
+
+
 @needs_wiki
 def test_wikievents_dev_reader() -> None:
     docs = list(read_wikievents(WIKI))

@@ -297,7 +297,11 @@ def test_instrument_types_and_date_fallback() -> None:
 def test_wikievents_roles() -> None:
     report = _bombing(
         suspects=[
-            _at("suspects", "ARRESTED", LegalStep(step="arrested", names=["Juan Perez"])),
+            _at(
+                "suspects",
+                "ARRESTED",
+                LegalStep(step="arrested", names=["Juan Perez"], by="the police"),
+            ),
         ],
     )
     events = {e.event_type: e for e in to_wikievents("doc1", _result(report))}
@@ -316,6 +320,8 @@ def test_wikievents_roles() -> None:
     assert WikiPredArgument("Killer", "FMLN") in die
     arrest = events["Justice.ArrestJailDetain.Unspecified"].arguments
     assert WikiPredArgument("Detainee", "Juan Perez") in arrest
+    assert WikiPredArgument("Jailer", "the police") in arrest
+    assert not [a for a in arrest if a.role == "Place"]  # the scene is not where they are held
     assert all(e.doc_id == "doc1" for e in events.values())
 
 
@@ -419,6 +425,17 @@ def test_wikievents_victims_by_fate_and_counts_that_name_nobody() -> None:
     assert ("Victim", "12") in injure  # a figure alone is the victim mention
     attack = events["Conflict.Attack.DetonateExplode"].arguments
     assert WikiPredArgument("Target", "EMBASSY") in attack  # targeted, not harmed
+
+
+@pytest.mark.parametrize("figure", ["THREE", "three", "3"])
+def test_wikievents_figure_inside_a_victim_is_no_second_victim(figure: str) -> None:
+    report = _bombing(
+        victims=[_at("victims", f"{figure} soldiers", Victim(fate="killed"))],
+        casualties=[_at("casualties", figure, Casualties(category="killed", exact=3))],
+    )
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    victims = [a.text for a in events["Life.Die.Unspecified"].arguments if a.role == "Victim"]
+    assert victims == [f"{figure} soldiers"]
 
 
 def test_wikievents_leaves_out_event_words_as_devices_and_unnamed_detainees() -> None:

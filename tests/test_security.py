@@ -69,7 +69,7 @@ _FIELDS = [
     "weapon_type", "weapon_subtype", "model", "target_type", "target_subtype", "entity",
     "claim_by", "claim_group", "via", "channel", "alternative", "legal_name", "charge",
     "threat_form", "medium", "actor", "linked_group", "threat_target", "relayed_by",
-    "action", "event", "extractor", "text",
+    "action", "event", "extractor", "text", "legal_by",
 ]  # fmt: skip
 HOSTILE = {name: _PAYLOADS[i % len(_PAYLOADS)].format(n=1000 + i) for i, name in enumerate(_FIELDS)}
 _TEXT = " ".join(HOSTILE.values()) + " killed 7 people in Berlin."
@@ -201,7 +201,13 @@ def hostile_result() -> ArticleResult:
         _a(
             "suspects",
             "legal_name",
-            LegalStep(step="charged", count=1, names=[h["legal_name"]], charge=h["charge"]),
+            LegalStep(
+                step="charged",
+                count=1,
+                names=[h["legal_name"]],
+                charge=h["charge"],
+                by=h["legal_by"],
+            ),
         )
     )
     r.threats.append(
@@ -321,7 +327,7 @@ def test_every_hostile_field_is_inert_on_every_page(
     incident = client.get(f"/incidents/{ids['all_evil']}").text
     report = client.get(f"/reports/{ids['all_evil_article']}").text
     both = incident + report
-    for name in ("title", "source", "group", "place", "city", "claim_by", "legal_name"):
+    for name in ("title", "source", "group", "place", "city", "claim_by", "legal_name", "legal_by"):
         value = HOSTILE[name]
         assert str(escape(value)) in both, name
     assert "{{7*7}}1039" in report  # the text payload stays literal

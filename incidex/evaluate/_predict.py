@@ -20,7 +20,7 @@ victims, names      Victim             --                       --
 victims by fate     --                 --                       Victim (Die, Injure); Target
 casualties' people  Victim [5]         HUM TGT: EFFECT, NUMBER  Victim (Life.Die/Life.Injure)
 weapons             Weapon [6]         INSTRUMENT TYPE          Instrument, ExplosiveDevice
-suspects (arrested) --                 --                       Detainee (named only)
+suspects (arrested) --                 --                       Detainee (named only), Jailer
 =================== ================== ======================== ============================
 
 [1] The first day-precision date not denied and within the year before publication; else
@@ -50,9 +50,10 @@ suspects (arrested) --                 --                       Detainee (named 
     least 12", is the victim mention; attackers killed are Die victims); the first event
     also gets Killer / Injurer = the report's first perpetrator and, for Die, its first
     Place. Justice.ArrestJailDetain only with named detainees (a suspect record's text is
-    often just "arrested"). An argument's head is the word before a preposition, comma
-    or relative pronoun when there is one ("people killed in the blast" -> people).
-Jailer of ArrestJailDetain is never filled: LegalStep records no arresting party.
+    often just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
+    attack's scene is not where they are held). An argument's head is the word before a
+    preposition, comma or relative pronoun when there is one ("people killed in the
+    blast" -> people).
 
 With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
 and weapons), each GTT role takes its field's assertions as ``ROLE_SOURCE`` says; today every
@@ -662,7 +663,9 @@ def _victims(report: IncidentReport, fate: str, category: str) -> list[list[str]
     ]
     by_sentence: dict[int, list[str]] = {}
     for start, text in sorted(named + counted, key=lambda pair: pair[0]):
-        if text:
+        # a figure already inside a victim of that sentence ("23" of "23 Afghan soldiers")
+        # is the same mention, not a second victim
+        if text and not any(text.lower() in _words(v) for v in by_sentence.get(start, [])):
             by_sentence.setdefault(start, []).append(text)
     return list(by_sentence.values())
 
@@ -739,7 +742,9 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
     # Only named detainees: a suspect record's text is often the verb ("arrested").
     names = [n for a in detained for n in a.normalized.names]
     if names:
-        arguments = _args("Detainee", names) + _args("Place", places)
+        jailers = [a.normalized.by for a in detained if a.normalized.names and a.normalized.by]
+        # No Place: the attack's scene is not where people were held (a jail, a house).
+        arguments = _args("Detainee", names) + _args("Jailer", jailers)
         events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
     return events
 

@@ -329,7 +329,7 @@ def evaluate_wikievents(
     the missed and spurious arguments, one tab-separated line each (doc id, missed or
     spurious, event type, role, head word)."""
     docs = list(read_wikievents(data_path))
-    articles = [Article.from_text(d.text, origin=d.doc_id) for d in docs]
+    articles = [Article.from_text(d.article_text, origin=d.doc_id) for d in docs]
     results, stats = _timed(_extractor(extractor), articles)
     events = [e for d, r in zip(docs, results, strict=True) for e in to_wikievents(d.doc_id, r)]
     if out is not None:

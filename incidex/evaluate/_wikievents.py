@@ -122,6 +122,15 @@ class WikiDoc:
     entity_mentions: tuple[WikiEntityMention, ...]
     event_mentions: tuple[WikiEvent, ...]
 
+    @property
+    def article_text(self) -> str:
+        """The text to extract from: the sentences one per line. The ``text`` field glues
+        them together without a space ("...in SyriaThe desert", "another 15.Twenty"), which
+        merges sentences and words for the tokenizer."""
+        if self.sentences and all(self.sentences):
+            return "\n".join(self.sentences)
+        return self.text
+
 
 @dataclass(frozen=True, slots=True)
 class WikiPredArgument:

@@ -233,7 +233,9 @@ def label_of(assertion: Assertion[Any]) -> str:
     if field == "claims":
         return _join(n.kind, n.group, n.by and f"by {n.by}", n.via and f"via {n.via}")
     if field == "suspects":
-        return _join(n.step, n.count, n.nationality, ", ".join(n.names), n.charge)
+        return _join(
+            n.step, n.count, n.nationality, ", ".join(n.names), n.charge, n.by and f"by {n.by}"
+        )
     if field == "threats":
         return _join(n.form, n.medium, n.actor, n.linked_group)
     return assertion.value

@@ -270,6 +270,38 @@ class ActorExtractor:
                 names.extend(e.text for e in ents(doc) if e.root.i in conjuncts)
         return names
 
+    def _listed_names(self, doc: Doc, including: Token) -> list[str]:
+        """The names listed after "including": every proper name in the list, also those
+        the small model tags ORG ("Eva Forest"), unless a known group; not the names of
+        relatives ("wife of the playwright Alfonso Sastre")."""
+        lo, hi = including.i, including.right_edge.i
+        names = []
+        for ent in ents(doc):
+            if not (lo < ent.start and ent.end <= hi + 1) or ent.label_ not in {"PERSON", "ORG"}:
+                continue
+            if ent.label_ == "ORG" and (
+                self.kb.group(ent.text) is not None or any(t.pos_ != "PROPN" for t in ent)
+            ):
+                continue
+            if ent.root.dep_ == "pobj" and ent.root.head.lower_ == "of":
+                continue
+            names.append(ent.text)
+        return names
+
+    @staticmethod
+    def _legal_agent(doc: Doc, verb: Token, who: Token | None) -> str | None:
+        """Who made the arrest: the agent of a passive ("detained by intelligence forces")
+        or the subject of an active verb ("police arrested two men")."""
+        agent = None
+        for child in verb.children:
+            if child.dep_ == "agent":
+                agent = next((c for c in child.children if c.dep_ == "pobj"), None)
+            elif child.dep_ == "nsubj" and who is not None and who.dep_ == "dobj":
+                agent = child
+        if agent is None or agent.pos_ not in {"NOUN", "PROPN", "PRON"}:
+            return None
+        return doc[agent.left_edge.i : agent.i + 1].text
+
     def _nationality(self, doc: Doc, token: Token) -> str | None:
         """'four Tajik nationals', 'a Libyan man', 'a man from Uzbekistan', 'the gunman, ...
         a 50-year-old Iranian-born cleric'."""
@@ -542,11 +574,18 @@ class ActorExtractor:
                     count = 1  # "police arrested a 52-year-old man"
                 nationality = self._nationality(doc, who)
                 names = self._names(doc, who, {"appos", "compound"})
+                # the subject is itself a name ("General Hector Hernández was detained")
+                heads = {who.i, *(c.i for c in who.conjuncts)}
+                names += [
+                    e.text
+                    for e in ents(doc)
+                    if e.label_ == "PERSON" and e.root.i in heads and e.text not in names
+                ]
             elif step not in {"arrested", "detained", "charged"}:
                 continue
             for including in (*token.children, *(who.children if who is not None else ())):
                 if including.lower_ == "including":  # "were arrested, including Eva Forest"
-                    names += [n for n in self._names(doc, including, {"pobj"}) if n not in names]
+                    names += [n for n in self._listed_names(doc, including) if n not in names]
             charge = None
             for child in token.children:
                 if child.lower_ in {"with", "for"} and step in {
@@ -557,6 +596,7 @@ class ActorExtractor:
                     objs = [c for c in child.children if c.dep_ == "pobj"]
                     if objs:
                         charge = doc[objs[0].left_edge.i : objs[0].right_edge.i + 1].text
+            by = None if step == "confessed" else self._legal_agent(doc, token, who)
             span = doc[token.i : token.i + 1]
             if who is not None:
                 lo = min(token.i, who.left_edge.i)
@@ -573,6 +613,7 @@ class ActorExtractor:
                     nationality=nationality,
                     names=names,  # type: ignore[arg-type]
                     charge=charge,
+                    by=by,
                 ),
                 extractor=EXTRACTOR,
                 confidence=0.75,
