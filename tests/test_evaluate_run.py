@@ -291,6 +291,21 @@ def test_instrument_types_and_date_fallback() -> None:
     assert slot.hum_tgt_effects == ("INJURY",)
 
 
+def test_muc_country_falls_back_to_the_dateline_when_the_text_names_no_scene() -> None:
+    mentioned = Place(role="mentioned", name="U.S.", country="United States", country_code="US")
+    report = _bombing(where=[_at("where", "U.S.", mentioned)])
+    article = Article.from_text(TEXT, source="EFE", extra={"dateline_place": "SAN SALVADOR"})
+    report.article_id = article.id
+    result = ArticleResult(article=article, status="extracted", incidents=[report])
+    # "U.S. aid" is no scene; the message was filed in San Salvador
+    assert to_muc_slots(result)[0].country == "EL SALVADOR"
+    # a scene the text names still wins over the dateline
+    assert to_muc_slots(_result(_bombing()))[0].country == "EL SALVADOR"
+    scene = mentioned.model_copy(update={"role": "scene"})
+    report.where = [_at("where", "U.S.", scene)]
+    assert to_muc_slots(result)[0].country == "UNITED STATES"
+
+
 # -- WikiEvents ---------------------------------------------------------------------------
 
 
