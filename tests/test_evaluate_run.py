@@ -301,6 +301,18 @@ def test_muc_country_falls_back_to_the_dateline_when_the_text_names_no_scene() -
     assert to_muc_slots(result)[0].country == "EL SALVADOR"
     # a scene the text names still wins over the dateline
     assert to_muc_slots(_result(_bombing()))[0].country == "EL SALVADOR"
+    # a town named in the filing country says more than the country alone
+    town = Place(
+        role="mentioned", name="ZACAMIL", city="Zacamil", country="El Salvador", country_code="SV"
+    )
+    report.where = [
+        _at("where", "U.S.", mentioned),
+        _at("where", "ZACAMIL", town.model_copy(update={"precision": 1})),
+    ]
+    assert (to_muc_slots(result)[0].country, to_muc_slots(result)[0].place) == (
+        "EL SALVADOR",
+        "ZACAMIL",
+    )
     scene = mentioned.model_copy(update={"role": "scene"})
     report.where = [_at("where", "U.S.", scene)]
     assert to_muc_slots(result)[0].country == "UNITED STATES"

@@ -533,8 +533,11 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     # Else where the message was filed (the MUC dateline, kept apart from the text), then
     # a place named below the country level: "U.S. aid" says little about the scene.
     mentioned = [p for p in places if p.role == "mentioned"]
-    filing = (filed,) if filed is not None else ()
-    for place in (*scene, *filing, *(p for p in mentioned if p.precision < 5), *mentioned):
+    below = [p for p in mentioned if p.precision < 5]
+    filing: tuple[Place, ...] = ()
+    if filed is not None:  # a town named in the filing country is more precise than it
+        filing = (*(p for p in below if p.country_code == filed.country_code), filed)
+    for place in (*scene, *filing, *below, *mentioned):
         return place
     return None
 
