@@ -291,6 +291,33 @@ def test_instrument_types_and_date_fallback() -> None:
     assert slot.hum_tgt_effects == ("INJURY",)
 
 
+def test_muc_country_falls_back_to_the_dateline_when_the_text_names_no_scene() -> None:
+    mentioned = Place(role="mentioned", name="U.S.", country="United States", country_code="US")
+    report = _bombing(where=[_at("where", "U.S.", mentioned)])
+    article = Article.from_text(TEXT, source="EFE", extra={"dateline_place": "SAN SALVADOR"})
+    report.article_id = article.id
+    result = ArticleResult(article=article, status="extracted", incidents=[report])
+    # "U.S. aid" is no scene; the message was filed in San Salvador
+    assert to_muc_slots(result)[0].country == "EL SALVADOR"
+    # a scene the text names still wins over the dateline
+    assert to_muc_slots(_result(_bombing()))[0].country == "EL SALVADOR"
+    # a town named in the filing country says more than the country alone
+    town = Place(
+        role="mentioned", name="ZACAMIL", city="Zacamil", country="El Salvador", country_code="SV"
+    )
+    report.where = [
+        _at("where", "U.S.", mentioned),
+        _at("where", "ZACAMIL", town.model_copy(update={"precision": 1})),
+    ]
+    assert (to_muc_slots(result)[0].country, to_muc_slots(result)[0].place) == (
+        "EL SALVADOR",
+        "ZACAMIL",
+    )
+    scene = mentioned.model_copy(update={"role": "scene"})
+    report.where = [_at("where", "U.S.", scene)]
+    assert to_muc_slots(result)[0].country == "UNITED STATES"
+
+
 # -- WikiEvents ---------------------------------------------------------------------------
 
 

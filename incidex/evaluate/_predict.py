@@ -24,7 +24,8 @@ suspects (arrested) --                 --                       Detainee (named 
 =================== ================== ======================== ============================
 
 [1] The first day-precision date not denied and within the year before publication; else
-    the publication date (the MUC dateline).
+    the publication date (the MUC dateline). The country is the scene's; when the report
+    names no scene, the MUC dateline's country (``extra["dateline_place"]``).
 [2] Mention strings as written ("FMLN", not the canonical name), one entity per canonical
     group; MUC takes the group's first mention.
 [3] One entity per description ("gunmen"). Targets coded Terrorists/Non-State Militia
@@ -108,6 +109,7 @@ from incidex.model import (
     Target,
     Weapon,
 )
+from incidex.nlp.gazetteer import default_gazetteer
 
 __all__ = [
     "incident_type_of",
@@ -526,14 +528,33 @@ def _muc_date(report: IncidentReport, published: dt.date | None) -> dt.date | No
     return published
 
 
-def _scene(report: IncidentReport) -> Place | None:
+def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     places = [a.normalized for a in report.where if a.normalized.country]
     scene = [p for p in places if p.role == "scene"]
-    # Else a place named below the country level: "U.S. aid" says little about the scene.
+    # Else where the message was filed (the MUC dateline, kept apart from the text), then
+    # a place named below the country level: "U.S. aid" says little about the scene.
     mentioned = [p for p in places if p.role == "mentioned"]
-    for place in (*scene, *(p for p in mentioned if p.precision < 5), *mentioned):
+    below = [p for p in mentioned if p.precision < 5]
+    filing: tuple[Place, ...] = ()
+    if filed is not None:  # a town named in the filing country is more precise than it
+        filing = (*(p for p in below if p.country_code == filed.country_code), filed)
+    for place in (*scene, *filing, *below, *mentioned):
         return place
     return None
+
+
+def _filed_at(result: ArticleResult) -> Place | None:
+    """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded."""
+    name = (result.article.extra or {}).get("dateline_place")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    gaz = default_gazetteer()
+    country = gaz.country(name)
+    if country is None:
+        city = gaz.city(name)
+        country = gaz.country_by_code(city.country_code) if city is not None else None
+    # The country only: the filing city is seldom the scene when the text names none.
+    return Place(name=name, country_code=country.code, country=country.name) if country else None
 
 
 def _hum_numbers(report: IncidentReport) -> tuple[HumNumber, ...]:
@@ -560,10 +581,13 @@ def _casualty_total(report: IncidentReport, category: str) -> int:
 
 
 def _slot_template(
-    report: IncidentReport, published: dt.date | None, tagger: bool | None
+    report: IncidentReport,
+    published: dt.date | None,
+    tagger: bool | None,
+    filed: Place | None = None,
 ) -> SlotTemplate:
     view = _views(report, tagger)
-    place = _scene(report)
+    place = _scene(report, filed)
     country = place.country.upper() if place is not None and place.country else None
     spot = None
     if place is not None and place.precision < 5:
@@ -607,7 +631,8 @@ def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[S
     if result.status != "extracted":
         return []
     published = result.article.published.date() if result.article.published else None
-    return [_slot_template(report, published, tagger) for report in result.incidents]
+    filed = _filed_at(result)
+    return [_slot_template(report, published, tagger, filed) for report in result.incidents]
 
 
 # -- WikiEvents ------------------------------------------------------------------------
