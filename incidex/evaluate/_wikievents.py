@@ -42,6 +42,7 @@ import string
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -295,6 +296,11 @@ def _pred_tuples(
     return tuples
 
 
+def _of_pair(pair: tuple[str, ...], key: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``key`` when it is of this (event type, role) pair, else None."""
+    return key if key[:2] == pair else None
+
+
 def _keep(tuples: _Tuples, key: Callable[[tuple[str, ...]], tuple[str, ...] | None]) -> _Tuples:
     """Re-key every document's counts (summing those that meet); a None key drops a tuple."""
     out: _Tuples = {}
@@ -330,8 +336,8 @@ def score_wikievents(
         rows.append(
             _counter_score(
                 " / ".join(pair),
-                _keep(pred_class, lambda k, p=pair: k if k[:2] == p else None),
-                _keep(gold_class, lambda k, p=pair: k if k[:2] == p else None),
+                _keep(pred_class, partial(_of_pair, pair)),
+                _keep(gold_class, partial(_of_pair, pair)),
             )
         )
     return ArgumentScores("Metric", tuple(rows), (), documents=len(gold_class))

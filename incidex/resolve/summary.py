@@ -231,8 +231,8 @@ class SummaryState(BaseModel):
     def add(self, report: IncidentReport, article: ArticleRef | None = None) -> None:
         """Count one more report (and the article it comes from) in."""
         self.n_reports += 1
-        for a in report.where:
-            p = a.normalized
+        for place in report.where:
+            p = place.normalized
             if p.role != "scene":
                 continue
             if p not in self.scenes:
@@ -242,13 +242,13 @@ class SummaryState(BaseModel):
         every, attack = _report_dates(report)
         _add_dates(self.dates, every)
         _add_dates(self.attack_dates, attack)
-        for a in report.types:
-            table = self.types if a.normalized.attack else self.other_types
-            table[a.normalized.name] = table.get(a.normalized.name, 0) + 1
-            self.has_attack = self.has_attack or a.normalized.attack
-        for a in report.perpetrators:
-            g = a.normalized.group
-            if g and a.stance in {Stance.asserted, Stance.claimed, Stance.confirmed}:
+        for kind in report.types:
+            table = self.types if kind.normalized.attack else self.other_types
+            table[kind.normalized.name] = table.get(kind.normalized.name, 0) + 1
+            self.has_attack = self.has_attack or kind.normalized.attack
+        for actor in report.perpetrators:
+            g = actor.normalized.group
+            if g and actor.stance in {Stance.asserted, Stance.claimed, Stance.confirmed}:
                 self.groups[g] = self.groups.get(g, 0) + 1
         published = article.published if article is not None else None
         if article is not None and article.source and article.source not in self.sources:

@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRecognizer, TextCategorizer
 from spacy.training import Example
 from spacy.util import compounding, fix_random_seed, minibatch
 
@@ -132,7 +133,7 @@ def fit_relevance(
     """Train the multi-label classifier (RELEVANT and the MUC incident types) and save it."""
     fix_random_seed(seed)
     nlp = spacy.blank("en")
-    textcat = nlp.add_pipe("textcat_multilabel", config={"model": _BOW})
+    textcat = cast(TextCategorizer, nlp.add_pipe("textcat_multilabel", config={"model": _BOW}))
     for label in (RELEVANT, *TYPE_LABELS):
         textcat.add_label(label)
     examples = [
@@ -188,7 +189,7 @@ def fit_roles(
     only ones it reads at run time, and save it."""
     fix_random_seed(seed)
     nlp = spacy.blank("en")
-    ner = nlp.add_pipe("ner", config={"model": _NER})
+    ner = cast(EntityRecognizer, nlp.add_pipe("ner", config={"model": _NER}))
     for label in ROLE_LABELS:
         ner.add_label(label)
     relevant = [d for d in train if d.relevant]
