@@ -2,8 +2,8 @@
 
 * ``incidex_relevance_v1`` scores the text with a bag-of-words multi-label classifier
   (RELEVANT plus the MUC incident types) and records ``doc._.relevance`` (label -> score) and
-  ``doc._.relevant``: the verdict, given only for all-capitals wire text (the classifier has
-  seen nothing else; on ordinary news ``doc._.relevant`` stays None and the rules decide).
+  ``doc._.relevant``: the verdict, for all-capitals wire text only (the classifier has seen
+  nothing else; ordinary news is not scored, both stay None, and the rules decide).
   The incident assembler makes no report when the verdict is False.
 * ``incidex_roles_v1`` tags perpetrator individuals and organisations, targets, victims and
   weapons with a small NER model (its own CNN encoder) and adds them as assertions: every
@@ -90,17 +90,20 @@ class RelevanceClassifier:
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
         for batch in minibatch(docs, batch_size):
-            # Same input as in training (incidex.train: lower-cased text).
-            texts = (doc.text.lower() for doc in batch)
-            for doc, scored in zip(batch, self.model.pipe(texts), strict=True):
-                yield self._verdict(doc, scored)
+            # Only wire text gets a verdict (see the module docstring), so only it is scored;
+            # same input as in training (incidex.train: lower-cased text).
+            wire = [doc for doc in batch if _is_wire(doc)]
+            for doc, scored in zip(
+                wire, self.model.pipe(d.text.lower() for d in wire), strict=True
+            ):
+                self._verdict(doc, scored)
+            yield from batch
 
-    def _verdict(self, doc: Doc, scored: Doc) -> Doc:
+    @staticmethod
+    def _verdict(doc: Doc, scored: Doc) -> None:
         doc._.relevance = dict(scored.cats)
-        if _is_wire(doc):
-            score = scored.cats.get(_RELEVANT, 0.0)
-            doc._.relevant = True if score >= _ADMIT else False if score < _REJECT else None
-        return doc
+        score = scored.cats.get(_RELEVANT, 0.0)
+        doc._.relevant = True if score >= _ADMIT else False if score < _REJECT else None
 
 
 def _is_wire(doc: Doc) -> bool:
