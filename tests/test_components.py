@@ -209,6 +209,27 @@ def test_place_roles(nlp: Any, text: str, place: str, role: str) -> None:
 
 
 @pytest.mark.slow
+def test_a_venue_is_in_the_city_its_own_sentence_names(nlp: Any) -> None:
+    """A second attack told in another sentence: its venue is not put in the first city."""
+    text = (
+        "Gunmen stormed a school in the town of Chibok on Monday night and kidnapped 200 girls. "
+        "Hours earlier, a bomb at a crowded bus station on the outskirts of the capital, Abuja, "
+        "killed at least 71 people."
+    )
+    from incidex.nlp.extract import extract
+
+    result = extract(text, published="2014-04-15", source="Test Wire", nlp=nlp)
+    venues = {
+        (a.normalized.venue, a.normalized.city)
+        for r in result.incidents
+        for a in r.where
+        if a.normalized.venue
+    }
+    assert ("crowded bus station", "Abuja") in venues, venues
+    assert ("crowded bus station", "Chibok") not in venues
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "speaker"),
     [

@@ -64,6 +64,9 @@ class PlaceExtractor:
             if filed is not None and filed.country_code not in countries_named:
                 countries_named = (*countries_named, filed.country_code)
         venues: list[Span] = []
+        # a venue is in the city its own sentence names ("a bus station ... of the capital,
+        # Abuja"), else in the first scene city of the text
+        sentence_cities: dict[int, City] = {}
         scene_city: City | None = None
         scene_country: Country | None = None
         for ent in ents(doc):
@@ -84,8 +87,12 @@ class PlaceExtractor:
             place = self._place(ent, role, countries_named)
             if place is None:
                 continue
-            if role == "scene" and place.city and scene_city is None:
-                scene_city = self.gaz.city(place.city, prefer=(place.country_code or "",))
+            if role == "scene" and place.city:
+                city = self.gaz.city(place.city, prefer=(place.country_code or "",))
+                if city is not None:
+                    sentence_cities.setdefault(ent.sent.start, city)
+                if scene_city is None:
+                    scene_city = city
             if role == "scene" and place.country_code and scene_country is None:
                 scene_country = self.gaz.country_by_code(place.country_code)
             confidence = 0.8 if role == "scene" else 0.6
@@ -110,21 +117,20 @@ class PlaceExtractor:
             if ent[-1].lower_ in {"day", "eve", "night"} or _aftermath(ent):
                 continue  # "celebrating Bastille Day", "died in hospital"
             name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+            city = sentence_cities.get(ent.sent.start, scene_city)
             # the city's own country: never Montreuil with Belgium
-            country = (
-                self.gaz.country_by_code(scene_city.country_code) if scene_city else scene_country
-            )
+            country = self.gaz.country_by_code(city.country_code) if city else scene_country
             place = Place(
                 role="scene",
                 name=name,
                 venue=name,
-                city=scene_city.name if scene_city else None,
+                city=city.name if city else None,
                 country_code=country.code if country else None,
                 country=country.name if country else None,
-                latitude=scene_city.latitude if scene_city else None,
-                longitude=scene_city.longitude if scene_city else None,
-                precision=1 if scene_city else 5,
-                geonameid=scene_city.geonameid if scene_city else None,
+                latitude=city.latitude if city else None,
+                longitude=city.longitude if city else None,
+                precision=1 if city else 5,
+                geonameid=city.geonameid if city else None,
             )
             add_assertion(doc, "where", ent, place, extractor=EXTRACTOR, confidence=0.75)
         return doc
@@ -327,6 +333,9 @@ _PLACE_NOUNS = {
     "neighbourhood",
     "neighborhood",
 }
+# "the capital, Abuja": the name after a comma (the parser often attaches it elsewhere and NER
+# may tag it PERSON); the gazetteer still has to know it as a place.
+_APPOSED_PLACE_NOUNS = _PLACE_NOUNS | {"capital"}
 
 
 def _named_as_place(ent: Span) -> bool:
@@ -334,6 +343,8 @@ def _named_as_place(ent: Span) -> bool:
     root = ent.root
     if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _PLACE_NOUNS:
         return True
+    if ent.start > 1 and ent.doc[ent.start - 1].text == ",":
+        return ent.doc[ent.start - 2].lower_ in _APPOSED_PLACE_NOUNS
     return (
         ent.start > 0 and ent.doc[ent.start - 1].lower_ in _PLACE_NOUNS and ent.label_ != "PERSON"
     )
