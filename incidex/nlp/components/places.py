@@ -64,9 +64,9 @@ class PlaceExtractor:
             if filed is not None and filed.country_code not in countries_named:
                 countries_named = (*countries_named, filed.country_code)
         venues: list[Span] = []
-        # a venue is in the city its own sentence names ("a bus station ... of the capital,
-        # Abuja"), else in the first scene city of the text
-        sentence_cities: dict[int, City] = {}
+        # a venue is in a city named just after it ("a bus station on the outskirts of the
+        # capital, Abuja") or just before it, else in the first scene city of the text
+        named_cities: list[tuple[int, City]] = []
         scene_city: City | None = None
         scene_country: Country | None = None
         for ent in ents(doc):
@@ -90,7 +90,7 @@ class PlaceExtractor:
             if role == "scene" and place.city:
                 city = self.gaz.city(place.city, prefer=(place.country_code or "",))
                 if city is not None:
-                    sentence_cities.setdefault(ent.sent.start, city)
+                    named_cities.append((ent.start, city))
                 if scene_city is None:
                     scene_city = city
             if role == "scene" and place.country_code and scene_country is None:
@@ -117,7 +117,7 @@ class PlaceExtractor:
             if ent[-1].lower_ in {"day", "eve", "night"} or _aftermath(ent):
                 continue  # "celebrating Bastille Day", "died in hospital"
             name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-            city = sentence_cities.get(ent.sent.start, scene_city)
+            city = _city_near(ent, named_cities) or scene_city
             # the city's own country: never Montreuil with Belgium
             country = self.gaz.country_by_code(city.country_code) if city else scene_country
             place = Place(
@@ -336,6 +336,19 @@ _PLACE_NOUNS = {
 # "the capital, Abuja": the name after a comma (the parser often attaches it elsewhere and NER
 # may tag it PERSON); the gazetteer still has to know it as a place.
 _APPOSED_PLACE_NOUNS = _PLACE_NOUNS | {"capital"}
+
+
+def _city_near(venue: Span, cities: list[tuple[int, City]]) -> City | None:
+    """The scene city named within a few words of the venue in its sentence, if any (not a
+    city further on: "the Bataclan, where 89 were killed, ... a Frenchman from Courcouronnes")."""
+    sent = venue.sent
+    for start, city in cities:
+        if sent.start <= start < sent.end and venue.end <= start <= venue.end + 10:
+            return city
+    for start, city in cities:
+        if sent.start <= start < sent.end and venue.start - 6 <= start < venue.start:
+            return city
+    return None
 
 
 def _named_as_place(ent: Span) -> bool:
