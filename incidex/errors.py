@@ -70,8 +70,8 @@ class Errors:
     )
     E011 = (
         "extraction stopped after {seconds:.1f} s (in {component}; limit max_extract_seconds="
-        "{limit:g}): the article is kept without incident reports. To extract it, raise "
-        "INCIDEX_MAX_EXTRACT_SECONDS or lower INCIDEX_MAX_EXTRACT_CHARS."
+        "{limit:g}): the article is kept without incident reports. Raise "
+        "INCIDEX_MAX_EXTRACT_SECONDS (or lower INCIDEX_MAX_EXTRACT_CHARS) and ingest it again."
     )
     E020 = (
         "spaCy pipeline '{name}' is not installed. Install it (for example "

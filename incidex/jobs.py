@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings, load_settings
+from .errors import NotFoundError
 from .ingest import ReadProblem, detect_language, read_paths
 from .model import Article, ArticleResult
 from .nlp.extract import Extractor
@@ -81,6 +82,13 @@ class IngestReport:
     @property
     def articles_per_second(self) -> float:
         return self.read / self.seconds if self.seconds > 0 else 0.0
+
+
+def _stored_status(store: IncidentStore, article_id: str) -> str | None:
+    try:
+        return store.article_status(article_id)[0]
+    except NotFoundError:
+        return None
 
 
 def example_corpus() -> Path:
@@ -515,7 +523,8 @@ def ingest(
     """Read, extract, resolve and store; one transaction per batch.
 
     Already stored articles (same text or URL) are skipped before extraction, so re-running
-    an ingest changes nothing and costs little. ``workers`` processes run the pipeline
+    an ingest changes nothing and costs little, except that articles whose extraction failed
+    (E011 time budget, a crash) are extracted again. ``workers`` processes run the pipeline
     (``default_workers()`` for all cores); the stored result is the same for any number.
     ``progress(n)`` is called as articles are settled (a :class:`ProgressMeter` adds rate
     and ETA).
@@ -530,9 +539,12 @@ def ingest(
                 report.problems.append(item)
                 continue
             report.read += 1
-            if store.has_article(content_hash=item.content_hash) or (
-                item.url is not None and store.has_article(url=item.url)
-            ):
+            if store.has_article(content_hash=item.content_hash):
+                # stored already; one whose extraction failed is extracted again
+                known = _stored_status(store, item.id) != "failed"
+            else:
+                known = item.url is not None and store.has_article(url=item.url)
+            if known:
                 report.summary.duplicates += 1
                 if progress is not None:
                     progress(1)

@@ -420,6 +420,35 @@ def test_an_article_over_the_time_budget_fails_alone(nlp: Any, monkeypatch: Any)
 
 
 @pytest.mark.slow
+def test_ingesting_again_retries_an_article_that_ran_out_of_time(
+    nlp: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    from incidex.jobs import ingest
+    from incidex.nlp.extract import Extractor
+    from incidex.store import Store
+
+    places = type(nlp.get_pipe("incidex_places_v1"))
+    original = places.__call__
+
+    def slow(self: Any, doc: Any) -> Any:
+        time.sleep(0.3)
+        return original(self, doc)
+
+    corpus = tmp_path / "one.txt"
+    corpus.write_text(GOOD, encoding="utf-8")
+    with Store(tmp_path / "x.db") as store:
+        with monkeypatch.context() as patch:
+            patch.setattr(places, "__call__", slow)
+            tight = Settings(max_extract_seconds=0.2)
+            first = ingest([corpus], store, settings=tight, extractor=Extractor(nlp, tight))
+        assert first.summary.failed == 1 and store.count_incidents() == 0
+        again = ingest([corpus], store, extractor=Extractor(nlp))
+        assert (again.summary.stored, again.summary.duplicates) == (1, 0)
+        assert store.count_incidents() == 1
+        assert ingest([corpus], store, extractor=Extractor(nlp)).summary.duplicates == 1
+
+
+@pytest.mark.slow
 def test_adversarial_text_is_extracted_within_a_bound(nlp: Any) -> None:
     """Worst-case shapes found by hand (see docs/robustness.md), at 4,000 characters."""
     from incidex.nlp.extract import extract

@@ -362,6 +362,23 @@ def test_non_extracted_articles_are_stored_and_searchable_but_found_no_incident(
     assert [h.article_id for h in store.search("concert")] == [results[1].article.id]
 
 
+def test_an_article_that_failed_is_extracted_when_saved_again(store: IncidentStore) -> None:
+    done = make_result(MOSCOW, killed=40)
+    failed = done.model_copy(
+        update={"status": "failed", "incidents": [], "message": "[E011] stopped after 10.2 s"}
+    )
+    store.save_results([failed])
+    assert store.article_status(done.article.id)[0] == "failed"
+    again = store.save_results([done])
+    assert (again.stored, again.duplicates, again.reports, again.incidents_created) == (1, 0, 1, 1)
+    assert store.article_status(done.article.id) == ("extracted", None)
+    assert store.count_incidents() == 1
+    # ... and only once: a third save is a duplicate, as is a failure after a success
+    assert store.save_results([done]).duplicates == 1
+    assert store.save_results([failed]).duplicates == 1
+    assert store.article_status(done.article.id)[0] == "extracted"
+
+
 # ---- incidents ----
 
 

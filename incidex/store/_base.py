@@ -313,9 +313,14 @@ class SQLStoreBase:
     ) -> None:
         article = result.article
         summary = batch.summary
-        if self._exec(
-            self._q.find_duplicate, (article.content_hash, article.url)
-        ).fetchone() or not self._insert_article(result):
+        found = self._exec(self._q.find_duplicate, (article.content_hash, article.url)).fetchone()
+        if found is not None and found[0] == article.id and result.status != "failed":
+            retried = self._exec(self._q.retry_article, (result.status, result.message, article.id))
+            if retried.rowcount == 1:
+                found = None  # the stored copy had failed: take this outcome instead
+        elif found is None and not self._insert_article(result):
+            found = (article.id,)
+        if found is not None:
             summary.duplicates += 1
             summary.entries.append(
                 SaveEntry(article.origin, "duplicate", "already stored", article.id)

@@ -367,6 +367,7 @@ PG = sql.Statements(
     insert_article=_INSERT_ARTICLE,
     get_article=_GET_ARTICLE,
     article_status=_ARTICLE_STATUS,
+    retry_article=_pg(sql.RETRY_ARTICLE),
     has_hash=_HAS_HASH,
     has_url=_HAS_URL,
     insert_report=_INSERT_REPORT,

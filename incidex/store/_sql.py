@@ -193,6 +193,9 @@ GET_ARTICLE = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?"
 LIST_ARTICLES = f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq"
 LIST_ARTICLES_LIMIT = f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY seq LIMIT ?"
 ARTICLE_STATUS = "SELECT status, message FROM articles WHERE id = ?"
+# An article whose extraction failed (E011 time budget, a crash) is extracted again when it
+# is ingested again: its row takes the new outcome.
+RETRY_ARTICLE = "UPDATE articles SET status = ?, message = ? WHERE id = ? AND status = 'failed'"
 
 # ---- reports and assertions ----
 
@@ -268,6 +271,7 @@ class Statements:
     insert_article: str
     get_article: str
     article_status: str
+    retry_article: str
     has_hash: str
     has_url: str
     insert_report: str
@@ -420,6 +424,7 @@ SQLITE = Statements(
     insert_article=INSERT_ARTICLE,
     get_article=GET_ARTICLE,
     article_status=ARTICLE_STATUS,
+    retry_article=RETRY_ARTICLE,
     has_hash=HAS_HASH,
     has_url=HAS_URL,
     insert_report=INSERT_REPORT,
