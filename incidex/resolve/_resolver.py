@@ -24,10 +24,14 @@ import datetime as dt
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from ..errors import NotFoundError
-from ..model import Article, Incident, IncidentReport, IncidentSummary
+from ..model import Incident, IncidentReport, IncidentSummary
+
+if TYPE_CHECKING:  # the store imports resolve.summary: no import at run time
+    from ..store import IncidentStore
+
 from ._features import (
     IncidentProfile,
     ReportFeatures,
@@ -37,7 +41,7 @@ from ._features import (
     victims_overlap,
 )
 
-__all__ = ["CandidateScore", "IncidentResolver", "ResolverStore", "score_candidate"]
+__all__ = ["CandidateScore", "IncidentResolver", "score_candidate"]
 
 _MAX_ENTITY_QUERIES = 4
 _MAX_SHORTLIST = 12
@@ -59,33 +63,6 @@ _MIN_TEXT_VICTIMS_DIFFER = 0.6  # different named victims: only a near-copy of t
 _MIN_TEXT_DAYS_APART = 0.9  # dates to the day 2+ days apart: only a copy (a misread date)
 _FOLLOW_UP_DAYS = 400
 _WARM_REPORTS = 10_000  # stored reports whose terms seed the statistics of a new resolver
-
-
-class ResolverStore(Protocol):
-    """The store queries the resolver uses (every IncidentStore has them)."""
-
-    def incidents(
-        self,
-        *,
-        limit: int = 50,
-        offset: int = 0,
-        country: str | None = None,
-        since: dt.date | None = None,
-        until: dt.date | None = None,
-        type: str | None = None,
-        group: str | None = None,
-        min_killed: int | None = None,
-        query: str | None = None,
-        sort: str = "-date",
-    ) -> list[IncidentSummary]: ...
-
-    def incident(self, incident_id: str) -> Incident: ...
-
-    def article(self, article_id: str) -> Article: ...
-
-    def kept_apart(self, report_id: str) -> set[str]: ...
-
-    def recent_reports(self, limit: int) -> list[IncidentReport]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +206,7 @@ class IncidentResolver:
     """
 
     def __init__(
-        self, store: ResolverStore, *, max_profiles: int = 20_000, warm: int = _WARM_REPORTS
+        self, store: IncidentStore, *, max_profiles: int = 20_000, warm: int = _WARM_REPORTS
     ) -> None:
         self.store = store
         self.stats = TermStats()

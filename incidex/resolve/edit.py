@@ -10,34 +10,16 @@ resolver never puts those reports back into the incident they were split from.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
-from typing import Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ..errors import IncidexError, NotFoundError
-from ..model import Incident, IncidentReport
+from ..model import Incident
+
+if TYPE_CHECKING:  # the store imports resolve.summary: no import at run time
+    from ..store import IncidentStore
 
 __all__ = ["find_incident", "merge_incidents", "split_id", "split_incident"]
-
-
-class _EditStore(Protocol):
-    def incident(self, incident_id: str) -> Incident: ...
-
-    def reports(
-        self, *, article_id: str | None = None, incident_id: str | None = None
-    ) -> Iterator[IncidentReport]: ...
-
-    def incidents_of(self, article_or_report_id: str) -> list[str]: ...
-
-    def relink_many(
-        self,
-        report_ids: Sequence[str],
-        incident_id: str,
-        *,
-        reason: str | None = None,
-        create: bool = False,
-        who: str | None = None,
-        keep_apart: bool = False,
-    ) -> None: ...
 
 
 def _reason(reason: str) -> str:
@@ -48,7 +30,7 @@ def _who(who: str | None) -> str | None:
     return " ".join(who.split())[:100] or None if who else None
 
 
-def find_incident(store: _EditStore, some_id: str) -> str:
+def find_incident(store: IncidentStore, some_id: str) -> str:
     """The incident an id names: an incident id, or an article or report id (whose report
     joined that incident). Raises NotFoundError (E032) when nothing matches and
     IncidexError when an article's reports went to several incidents (they are listed)."""
@@ -68,7 +50,7 @@ def find_incident(store: _EditStore, some_id: str) -> str:
 
 
 def merge_incidents(
-    store: _EditStore, keep_id: str, other_id: str, *, reason: str, who: str | None = None
+    store: IncidentStore, keep_id: str, other_id: str, *, reason: str, who: str | None = None
 ) -> Incident:
     """Move every report of ``other_id`` into ``keep_id``; ``other_id`` is then deleted.
 
@@ -90,7 +72,7 @@ def split_id(incident_id: str, report_ids: Sequence[str]) -> str:
 
 
 def split_incident(
-    store: _EditStore,
+    store: IncidentStore,
     incident_id: str,
     report_ids: Sequence[str],
     *,

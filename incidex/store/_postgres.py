@@ -250,10 +250,6 @@ PG_STEPS: dict[int, tuple[Step, ...]] = {1: _V1, 2: _V2}
 
 _LIST_TABLES = """SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"""
-_READ_MARKER = "SELECT value FROM incidex_meta WHERE key = %s"
-_APPLIED_VERSIONS = "SELECT version FROM migrations ORDER BY version"
-_LIST_MIGRATIONS = "SELECT version, name, applied_at FROM migrations ORDER BY version"
-_RECORD_MIGRATION = "INSERT INTO migrations (version, name, applied_at) VALUES (%s, %s, %s)"
 _SCHEMA_VERSION = "SELECT coalesce(max(version), 0) FROM migrations"
 _LOCK_FOR_WRITE = "SELECT pg_advisory_xact_lock(%s, hashtext(coalesce(current_schema(), '')))"
 _LOCK_FOR_MIGRATION = "SELECT pg_advisory_xact_lock(%s, 0)"
@@ -262,10 +258,6 @@ _SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', %s, true)"
 _ARTICLE_COLUMNS = (
     "id, text, url, title, published, source, language, origin, content_hash, extra::text, seq"
 )
-# url = NULL is never true, so a missing URL matches on the hash alone.
-_FIND_DUPLICATE = "SELECT id FROM articles WHERE content_hash = %s OR url = %s LIMIT 1"
-_HAS_HASH = "SELECT 1 FROM articles WHERE content_hash = %s LIMIT 1"
-_HAS_URL = "SELECT 1 FROM articles WHERE url = %s LIMIT 1"
 _INSERT_ARTICLE = """INSERT INTO articles (
         id, content_hash, url, title, source, published, language, origin,
         status, message, text, extra, ingested_at
@@ -273,29 +265,13 @@ _INSERT_ARTICLE = """INSERT INTO articles (
     ON CONFLICT DO NOTHING"""
 _GET_ARTICLE = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = %s"
 _ARTICLES_AFTER = f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE seq > %s ORDER BY seq LIMIT %s"
-_ARTICLE_STATUS = "SELECT status, message FROM articles WHERE id = %s"
 
-_INSERT_REPORT = """INSERT INTO reports (id, article_id, idx, incident_id, json)
-    VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"""
 _INSERT_ASSERTION = """INSERT INTO assertions (
         report_id, pos, field, value, normalized, char_start, char_end, sentence,
         speaker, outlet, stance, confidence, extractor
     ) VALUES (%s, %s, %s, %s, %s::jsonb, %s, %s, %s::jsonb, %s, %s, %s, %s, %s)"""
-_REPORT_ORDER = "ORDER BY a.published IS NULL, a.published, a.seq, r.idx"
-_REPORTS_FROM = "SELECT r.json FROM reports r JOIN articles a ON a.id = r.article_id"
-_REPORTS_ALL = f"{_REPORTS_FROM} {_REPORT_ORDER}"
-_REPORTS_OF_ARTICLE = f"{_REPORTS_FROM} WHERE r.article_id = %s {_REPORT_ORDER}"
-_REPORTS_OF_INCIDENT = f"{_REPORTS_FROM} WHERE r.incident_id = %s {_REPORT_ORDER}"
-_REPORTS_OF_BOTH = f"{_REPORTS_FROM} WHERE r.article_id = %s AND r.incident_id = %s {_REPORT_ORDER}"
-_ARTICLE_REFS_OF_INCIDENT = """SELECT a.id, a.url, a.title, a.source, a.published
-    FROM articles a
-    WHERE a.id IN (SELECT article_id FROM reports WHERE incident_id = %s)
-    ORDER BY a.published IS NULL, a.published, a.seq"""
 _REPORT_INCIDENT = "SELECT incident_id FROM reports WHERE id = %s FOR UPDATE"
-_SET_REPORT_INCIDENT = "UPDATE reports SET incident_id = %s WHERE id = %s"
-_INCIDENT_HAS_REPORTS = "SELECT 1 FROM reports WHERE incident_id = %s LIMIT 1"
 
-_INCIDENT_EXISTS = "SELECT 1 FROM incidents WHERE id = %s"
 _INSERT_INCIDENT = """INSERT INTO incidents
     (id, summary, title, n_reports, created_at, updated_at, state)
     VALUES (%s, %s::jsonb, %s, 0, %s, %s, %s) ON CONFLICT DO NOTHING"""
@@ -303,22 +279,10 @@ _UPDATE_INCIDENT = """UPDATE incidents SET
         summary = %s::jsonb, title = %s, date = %s, country_code = %s, city = %s, killed = %s,
         wounded = %s, n_reports = %s, updated_at = %s, state = %s
     WHERE id = %s"""
-_DELETE_INCIDENT = "DELETE FROM incidents WHERE id = %s"
-_DELETE_TAGS = "DELETE FROM incident_tags WHERE incident_id = %s"
-_INSERT_TAG = """INSERT INTO incident_tags (incident_id, kind, value) VALUES (%s, %s, %s)
-    ON CONFLICT DO NOTHING"""
 _GET_INCIDENT_SUMMARY = "SELECT summary::text FROM incidents WHERE id = %s"
-_INSERT_LOG = """INSERT INTO incident_log
-    (incident_id, report_id, action, from_incident, reason, who, at)
-    VALUES (%s, %s, %s, %s, %s, %s, %s)"""
 
-_COUNT_BY_STATUS = "SELECT status, count(*) FROM articles GROUP BY status ORDER BY status"
-_COUNT_REPORTS = "SELECT count(*) FROM reports"
-_COUNT_INCIDENTS = "SELECT count(*) FROM incidents"
-_COUNT_ASSERTIONS = "SELECT count(*) FROM assertions"
 
 _LIST_INCIDENTS = "SELECT summary::text FROM incidents{where} ORDER BY {order} LIMIT %s OFFSET %s"
-_COUNT_INCIDENTS_WHERE = "SELECT count(*) FROM incidents{where}"
 
 # Rows that point nowhere; only possible if someone dropped a foreign key.
 _BROKEN_REFERENCES = (
@@ -363,44 +327,44 @@ def _pg(statement: str) -> str:
 
 
 PG = sql.Statements(
-    find_duplicate=_FIND_DUPLICATE,
+    find_duplicate=_pg(sql.FIND_DUPLICATE),
     insert_article=_INSERT_ARTICLE,
     get_article=_GET_ARTICLE,
-    article_status=_ARTICLE_STATUS,
+    article_status=_pg(sql.ARTICLE_STATUS),
     retry_article=_pg(sql.RETRY_ARTICLE),
-    has_hash=_HAS_HASH,
-    has_url=_HAS_URL,
-    insert_report=_INSERT_REPORT,
+    has_hash=_pg(sql.HAS_HASH),
+    has_url=_pg(sql.HAS_URL),
+    insert_report=_pg(sql.INSERT_REPORT),
     insert_assertion=_INSERT_ASSERTION,
-    reports_all=_REPORTS_ALL,
-    reports_of_article=_REPORTS_OF_ARTICLE,
-    reports_of_incident=_REPORTS_OF_INCIDENT,
-    reports_of_both=_REPORTS_OF_BOTH,
+    reports_all=_pg(sql.REPORTS_ALL),
+    reports_of_article=_pg(sql.REPORTS_OF_ARTICLE),
+    reports_of_incident=_pg(sql.REPORTS_OF_INCIDENT),
+    reports_of_both=_pg(sql.REPORTS_OF_BOTH),
     recent_reports=_pg(sql.RECENT_REPORTS),
-    article_refs_of_incident=_ARTICLE_REFS_OF_INCIDENT,
+    article_refs_of_incident=_pg(sql.ARTICLE_REFS_OF_INCIDENT),
     report_incident=_REPORT_INCIDENT,
-    set_report_incident=_SET_REPORT_INCIDENT,
-    incident_has_reports=_INCIDENT_HAS_REPORTS,
-    incident_exists=_INCIDENT_EXISTS,
+    set_report_incident=_pg(sql.SET_REPORT_INCIDENT),
+    incident_has_reports=_pg(sql.INCIDENT_HAS_REPORTS),
+    incident_exists=_pg(sql.INCIDENT_EXISTS),
     insert_incident=_INSERT_INCIDENT,
     update_incident=_UPDATE_INCIDENT,
     get_incident_state=_pg(sql.GET_INCIDENT_STATE),
-    delete_incident=_DELETE_INCIDENT,
-    delete_tags=_DELETE_TAGS,
-    insert_tag=_INSERT_TAG,
+    delete_incident=_pg(sql.DELETE_INCIDENT),
+    delete_tags=_pg(sql.DELETE_TAGS),
+    insert_tag=_pg(sql.INSERT_TAG),
     get_incident_summary=_GET_INCIDENT_SUMMARY,
-    insert_log=_INSERT_LOG,
+    insert_log=_pg(sql.INSERT_LOG),
     incident_log=_pg(sql.INCIDENT_LOG),
     incidents_of_article=_pg(sql.INCIDENTS_OF_ARTICLE),
     keep_apart=_pg(sql.KEEP_APART),
     kept_apart=_pg(sql.KEPT_APART),
     unkeep_apart=_pg(sql.UNKEEP_APART),
-    count_by_status=_COUNT_BY_STATUS,
-    count_reports=_COUNT_REPORTS,
-    count_incidents=_COUNT_INCIDENTS,
-    count_assertions=_COUNT_ASSERTIONS,
+    count_by_status=_pg(sql.COUNT_BY_STATUS),
+    count_reports=_pg(sql.COUNT_REPORTS),
+    count_incidents=_pg(sql.COUNT_INCIDENTS),
+    count_assertions=_pg(sql.COUNT_ASSERTIONS),
     list_incidents=_LIST_INCIDENTS,
-    count_incidents_where=_COUNT_INCIDENTS_WHERE,
+    count_incidents_where=_pg(sql.COUNT_INCIDENTS_WHERE),
 )
 
 
@@ -526,7 +490,7 @@ class PostgresStore(SQLStoreBase):
             if "incidex_meta" not in tables:
                 shown = ", ".join(sorted(tables)[:5])
                 raise self._corrupt(f"it holds tables of another program: {shown}")
-            row = self._conn.execute(_READ_MARKER, (sql.MARKER_KEY,)).fetchone()
+            row = self._conn.execute(_pg(sql.READ_MARKER), (sql.MARKER_KEY,)).fetchone()
         except self._pg.Error as exc:
             raise self._corrupt(_first_line(exc)) from None
         if row is None or row[0] != sql.MARKER_VALUE:
@@ -535,7 +499,7 @@ class PostgresStore(SQLStoreBase):
     def _applied(self) -> set[int]:
         if "migrations" not in self._tables():
             return set()
-        return {row[0] for row in self._conn.execute(_APPLIED_VERSIONS)}
+        return {row[0] for row in self._conn.execute(_pg(sql.APPLIED_VERSIONS))}
 
     def _migrate(self) -> None:
         pg = self._pg
@@ -558,7 +522,7 @@ class PostgresStore(SQLStoreBase):
                         else:
                             step(self._conn)
                     self._conn.execute(
-                        _RECORD_MIGRATION, (migration.version, migration.name, now())
+                        _pg(sql.RECORD_MIGRATION), (migration.version, migration.name, now())
                     )
             except StoreError as exc:
                 raise StoreError(f"{self.path}: {exc.args[0]}") from None
@@ -592,7 +556,7 @@ class PostgresStore(SQLStoreBase):
         return int(row[0]) if row else 0
 
     def migrations(self) -> list[MigrationRecord]:
-        return [MigrationRecord(*row) for row in self._conn.execute(_LIST_MIGRATIONS)]
+        return [MigrationRecord(*row) for row in self._conn.execute(_pg(sql.LIST_MIGRATIONS))]
 
     def integrity_check(self) -> None:
         """Raise CorruptStoreError (E031) unless every table is there and references hold."""
