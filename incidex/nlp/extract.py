@@ -15,7 +15,7 @@ from ..ingest import clean_text, detect_language, parse_datetime
 from ..model import Article, ArticleResult
 from ._doc import ensure_extensions
 from .pipeline import load_pipeline
-from .truecase import mostly_upper, truecase
+from .truecase import WIRE_KEY, mostly_upper, truecase
 
 __all__ = ["Extractor", "extract"]
 
@@ -71,7 +71,9 @@ class Extractor:
             article = article.model_copy(update={"language": "en"})
             text = article.text[: self.settings.max_extract_chars]
             # all-capitals wire copy: parse a truecased copy; offsets are the same
-            doc = self.nlp.make_doc(truecase(text) if mostly_upper(text) else text)
+            wire = mostly_upper(text)
+            doc = self.nlp.make_doc(truecase(text) if wire else text)
+            doc.user_data[WIRE_KEY] = wire
             doc._.article = article
             docs.append(doc)
             results.append(None)
@@ -105,6 +107,7 @@ class Extractor:
             for doc in docs:
                 fresh = self.nlp.make_doc(doc.text)  # the failed batch left docs half-processed
                 fresh._.article = doc._.article
+                fresh.user_data[WIRE_KEY] = doc.user_data.get(WIRE_KEY)
                 try:
                     out.extend(self._run([fresh]))
                 except Exception as exc:  # noqa: BLE001

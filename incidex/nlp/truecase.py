@@ -16,10 +16,15 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .gazetteer import default_gazetteer
 from .kb import default_kb
 
-__all__ = ["mostly_upper", "truecase"]
+__all__ = ["WIRE_KEY", "mostly_upper", "truecase"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*|--\s*|\]\s*)([a-z])")
+
+
+# ``doc.user_data`` key: whether the article was all-capitals wire copy (set by the extractor,
+# which decides truecasing on it; read by the components trained on such text).
+WIRE_KEY = "incidex_wire"
 
 
 def mostly_upper(text: str) -> bool:

@@ -33,7 +33,7 @@ from spacy.util import minibatch
 from ...model import Perpetrator, Target, Victim, Weapon
 from .._doc import add_assertion, article_of, ensure_extensions
 from ..kb import default_kb
-from ..truecase import mostly_upper
+from ..truecase import WIRE_KEY, mostly_upper
 
 __all__ = [
     "RELEVANCE_MODEL",
@@ -107,9 +107,13 @@ class RelevanceClassifier:
 
 
 def _is_wire(doc: Doc) -> bool:
-    """All-capitals wire copy, as MUC-4's messages (the models' only training text)."""
-    article = article_of(doc)
-    return mostly_upper(article.text if article is not None else doc.text)
+    """All-capitals wire copy, as MUC-4's messages (the models' only training text): as the
+    extractor found it, else looked at once here."""
+    wire = doc.user_data.get(WIRE_KEY)
+    if wire is None:
+        article = article_of(doc)
+        wire = doc.user_data[WIRE_KEY] = mostly_upper(article.text if article else doc.text)
+    return bool(wire)
 
 
 def _precisions(path: str) -> dict[str, float]:
