@@ -144,8 +144,9 @@ def test_malformed_and_truncated_json_lines(
     items = list(read_jsonl(_file(scratch, ".jsonl", data)))
     _check(items)
     # A broken line never takes the rest of the file with it: the last record survives
-    # (unless the junk landed inside it).
-    if cut < len(data) - len(lines[-1]) - 1 and b"\n" not in junk and b"\r" not in junk:
+    # (unless the junk landed inside it, or holds a NUL byte: a file with NUL bytes in its
+    # first 8 KB is refused whole as binary, E004, tests/test_ingest.py).
+    if cut < len(data) - len(lines[-1]) - 1 and not {10, 13, 0} & set(junk):
         assert any(isinstance(i, Article) and i.text == GOOD for i in items)
 
 
