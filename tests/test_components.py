@@ -172,6 +172,17 @@ def test_no_date_is_invented_without_publication_date(nlp: Any) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("count", ["58", "42"])
+def test_a_casualty_count_is_not_a_year(nlp: Any, count: str) -> None:
+    report = run(
+        nlp,
+        f"A suicide bomber struck a mosque in Kabul, killing 29 people and wounding {count}, "
+        "officials said.",
+    )
+    assert all(a.value != count for a in report.when), [a.value for a in report.when]
+
+
+@pytest.mark.slow
 def test_founding_date_is_not_the_incident_date(nlp: Any) -> None:
     report = run(
         nlp,

@@ -40,7 +40,7 @@ def find_incident(store: IncidentStore, some_id: str) -> str:
         found = store.incidents_of(some_id)
     if not found:
         raise NotFoundError.make(
-            "E032", kind="incident, article or report", id=some_id, listing="list"
+            "E032", kind="incident, article or report", id=some_id, listing="incidents"
         )
     if len(found) > 1:
         raise IncidexError(

@@ -347,7 +347,7 @@ class SQLStoreBase:
                     action = "created"
             elif not self._incident_exists(target):
                 # A resolver bug: fail the batch rather than invent an incident.
-                raise NotFoundError.make("E032", kind="incident", id=target, listing="list")
+                raise NotFoundError.make("E032", kind="incident", id=target, listing="incidents")
             # Read the state before the report is stored, so it is counted exactly once.
             state = batch.states.get(target) or self._state_of(target)
             if not self._insert_report(report, target, batch):
@@ -525,7 +525,7 @@ class SQLStoreBase:
             if not self._incident_exists(incident_id):
                 if not create:
                     raise NotFoundError.make(
-                        "E032", kind="incident", id=incident_id, listing="list"
+                        "E032", kind="incident", id=incident_id, listing="incidents"
                     )
                 self._create_incident(incident_id)
                 first = next(iter(olds), None)
@@ -613,7 +613,7 @@ class SQLStoreBase:
     def incident(self, incident_id: str) -> Incident:
         row = self._exec(self._q.get_incident_summary, (incident_id,)).fetchone()
         if row is None:
-            raise NotFoundError.make("E032", kind="incident", id=incident_id, listing="list")
+            raise NotFoundError.make("E032", kind="incident", id=incident_id, listing="incidents")
         return Incident(
             summary=IncidentSummary.model_validate_json(row[0]),
             reports=list(self._iter_reports(self._q.reports_of_incident, (incident_id,))),

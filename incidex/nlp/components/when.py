@@ -195,6 +195,8 @@ class WhenExtractor:
         text = ent.text
         if not _DATEISH.search(text):
             return  # "two days", "the past decade": durations, not dates
+        if text.strip().isdigit() and len(text.strip()) != 4:
+            return  # "wounding 58": a count the NER took for a year
         verb = _governing_verb(ent.root)
         lemma = verb.lemma_.lower() if verb is not None else ""
         if lemma in self.lex.background_verbs:
