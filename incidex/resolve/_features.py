@@ -273,22 +273,30 @@ class TermStats:
 
     docs: int = 0
     df: Counter[str] = field(default_factory=Counter)
+    # idf values since the last ``add``: one report is scored against a dozen profiles, and
+    # its terms' weights (and the norms) were computed again for each
+    _idf: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, features: ReportFeatures) -> None:
         self.docs += 1
         self.df.update(features.terms.keys())
         self.df.update("\x00" + e for e in features.entities)
+        self._idf.clear()
 
     def idf(self, term: str) -> float:
-        seen = self.docs + _IDF_PRIOR_DOCS + 1
-        return math.log(seen / (self.df.get(term, 0) + 1)) + _IDF_FLOOR
+        value = self._idf.get(term)
+        if value is None:
+            seen = self.docs + _IDF_PRIOR_DOCS + 1
+            value = self._idf[term] = math.log(seen / (self.df.get(term, 0) + 1)) + _IDF_FLOOR
+        return value
 
     def entity_idf(self, name: str) -> float:
         return self.idf("\x00" + name)
 
 
 def norm(terms: Mapping[str, float], stats: TermStats) -> float:
-    return math.sqrt(sum((w * stats.idf(t)) ** 2 for t, w in terms.items()))
+    idf = stats.idf
+    return math.sqrt(sum((w * idf(t)) ** 2 for t, w in terms.items()))
 
 
 def cosine(

@@ -13,7 +13,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Claim, EventType, LegalStep, Perpetrator, Stance, Threat
-from .._doc import SentInfo, add_assertion, ensure_extensions, ents, ents_in, sent_info
+from .._doc import (
+    SentInfo,
+    add_assertion,
+    ensure_extensions,
+    ents,
+    ents_in,
+    lemmas,
+    sent_bounds,
+    sent_info,
+    sentences,
+    tokens,
+)
 from ..gazetteer import default_gazetteer
 from ..kb import default_kb
 from ..lexicon import default_lexicon
@@ -68,7 +79,7 @@ class ActorExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         infos = sent_info(doc)
-        for sent, info in zip(doc.sents, infos, strict=False):
+        for sent, info in zip(sentences(doc), infos, strict=False):
             self._claims(doc, sent, info)
             self._perpetrators(doc, sent, info)
             self._legal(doc, sent, info)
@@ -100,7 +111,7 @@ class ActorExtractor:
                 extractor=EXTRACTOR,
                 confidence=0.6,
             )
-        for token in sent:
+        for token in tokens(doc)[sent.start : sent.end]:
             if token.lower_ not in self.perp_nouns and not self._armed_individuals(token):
                 continue
             if token.dep_ == "compound":
@@ -126,8 +137,8 @@ class ActorExtractor:
         if info.attack and not info.background:
             self._named_attackers(doc, sent)
         # "He attributed the attack to 'radical Islamists'": a perpetrator asserted by a speaker
-        for token in sent:
-            if token.lemma_.lower() in {"attribute", "blame"} and token.pos_ == "VERB":
+        for token in tokens(doc)[sent.start : sent.end]:
+            if lemmas(doc)[token.i] in {"attribute", "blame"} and token.pos_ == "VERB":
                 target = _attributed_to(token)
                 if target is not None:
                     speaker = info.speaker or _subject_name(token)
@@ -154,8 +165,8 @@ class ActorExtractor:
                     )
         # "Putin stated that the attackers were heading to Ukraine": a speaker pointing elsewhere
         if info.speaker is not None:
-            for token in sent:
-                if token.lemma_.lower() not in self.lex.motion_verbs or token.pos_ != "VERB":
+            for token in tokens(doc)[sent.start : sent.end]:
+                if lemmas(doc)[token.i] not in self.lex.motion_verbs or token.pos_ != "VERB":
                     continue
                 subj = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
                 if subj is None or subj.lower_ not in self.perp_nouns:
@@ -185,7 +196,7 @@ class ActorExtractor:
                 if number is not None and not number.vague:
                     return number.value, child
         # a number a few words before, over adjectives and a group's name (weak parse)
-        for i in range(token.i - 1, max(token.sent.start, token.i - 5) - 1, -1):
+        for i in range(token.i - 1, max(sent_bounds(doc, token.i)[0], token.i - 5) - 1, -1):
             number = read_number(doc, i, self.lex)
             if number is not None and not number.vague and number.value > 1:
                 return number.value, doc[i]
@@ -330,8 +341,8 @@ class ActorExtractor:
 
     def _copula_nationality(self, doc: Doc, sent: Span) -> None:
         """'the suspect was a Libyan man', 'Both are Filipinos'."""
-        for token in sent:
-            if token.lemma_ != "be":
+        for token in tokens(doc)[sent.start : sent.end]:
+            if lemmas(doc)[token.i] != "be" or token.lemma_ != "be":
                 continue
             subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
             attr = next((c for c in token.children if c.dep_ == "attr"), None)
@@ -357,8 +368,8 @@ class ActorExtractor:
             )
 
     def _claims(self, doc: Doc, sent: Span, info: SentInfo) -> None:
-        for token in sent:
-            lemma = token.lemma_.lower()
+        for token in tokens(doc)[sent.start : sent.end]:
+            lemma = lemmas(doc)[token.i]
             kind: str | None = None
             if (
                 lemma == "claim"
@@ -526,8 +537,8 @@ class ActorExtractor:
 
     def _legal(self, doc: Doc, sent: Span, info: SentInfo) -> None:
         steps = self.lex.legal_steps
-        for token in sent:
-            lemma = token.lemma_.lower()
+        for token in tokens(doc)[sent.start : sent.end]:
+            lemma = lemmas(doc)[token.i]
             step = steps.get(lemma)
             if lemma == "find" and any(c.lower_ == "guilty" for c in token.children):
                 step = "convicted"
@@ -625,7 +636,7 @@ class ActorExtractor:
         form_token = next(
             (
                 t
-                for t in sent
+                for t in tokens(doc)[sent.start : sent.end]
                 if t.lemma_.lower() in self.lex.threat_forms and t.pos_ in {"NOUN", "PROPN"}
             ),
             None,
@@ -664,7 +675,7 @@ class ActorExtractor:
         groups = self._groups_in(doc, sent)
         if linked is None and groups:
             linked = groups[0][1]
-        for token in sent:
+        for token in tokens(doc)[sent.start : sent.end]:
             if token.dep_ == "agent" and token.head.lemma_.lower() in self.lex.relay_verbs:
                 for obj in token.children:
                     if obj.dep_ == "pobj":
@@ -674,8 +685,8 @@ class ActorExtractor:
                             if n not in relayed and n != actor:
                                 relayed.append(n)
         targets: list[str] = []
-        for token in sent:
-            lemma = token.lemma_.lower()
+        for token in tokens(doc)[sent.start : sent.end]:
+            lemma = lemmas(doc)[token.i]
             if lemma in {"threaten", "aim", "target", "direct"} or token.lower_ in {"against"}:
                 for desc in token.subtree:
                     if desc.ent_iob_ == "B" and desc.ent_type_ in {"GPE", "PERSON", "NORP", "ORG"}:

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Stance
-from .._doc import ensure_extensions, ents, ents_in, sent_info
+from .._doc import ensure_extensions, ents, ents_in, lemmas, sent_info, sentences, tokens
 from ..kb import default_kb
 from ..lexicon import default_lexicon
 
@@ -122,7 +122,7 @@ class Attribution:
     def __call__(self, doc: Doc) -> Doc:
         infos = sent_info(doc)
         last_person: str | None = None
-        for sent, info in zip(doc.sents, infos, strict=False):
+        for sent, info in zip(sentences(doc), infos, strict=False):
             speaker, stance, start = self._speaker(sent, last_person)
             if speaker is not None:
                 info.speaker, info.stance, info.speaker_start = speaker, stance, start
@@ -137,7 +137,7 @@ class Attribution:
         self, sent: Span, last_person: str | None
     ) -> tuple[str | None, Stance, int | None]:
         # 1. "according to X", "as reported by X", "X reported"
-        for token in sent:
+        for token in tokens(sent.doc)[sent.start : sent.end]:
             if token.lower_ == "according" and token.i + 1 < sent.end:
                 nxt = token.doc[token.i + 1]
                 if nxt.lower_ == "to":
@@ -151,10 +151,10 @@ class Attribution:
                         if objs:
                             return actor_name(phrase_of(objs[0])), Stance.asserted, objs[0].i
         # 2. a speech verb with its subject: "Putin stated that ...", "..., police said."
-        for token in sent:
+        for token in tokens(sent.doc)[sent.start : sent.end]:
             if token.pos_ not in {"VERB", "AUX"} and token.dep_ != "ROOT":
                 continue
-            stance_name = self.speech.get(token.lemma_.lower())
+            stance_name = self.speech.get(lemmas(sent.doc)[token.i])
             if stance_name is None:
                 continue
             has_clause = any(c.dep_ in {"ccomp", "xcomp", "parataxis"} for c in token.children)

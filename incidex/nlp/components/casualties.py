@@ -16,7 +16,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ...model import Casualties
-from .._doc import add_assertion, ensure_extensions, sentence_of
+from .._doc import (
+    add_assertion,
+    ensure_extensions,
+    lemmas,
+    lowers,
+    sent_bounds,
+    sentence_of,
+    tokens,
+)
 from ..lexicon import Lexicon, default_lexicon
 
 __all__ = ["CasualtyExtractor", "NumberExpr", "read_number"]
@@ -110,22 +118,22 @@ class NumberExpr:
 
 def read_number(doc: Doc, i: int, lex: Lexicon) -> NumberExpr | None:
     """A number written in digits or words (or a vague quantity) starting at token ``i``."""
-    token = doc[i]
-    text = token.lower_
+    low = lowers(doc)
+    text = low[i]
     if _DIGITS.match(text):
         return NumberExpr(int(text.replace(",", "")), i, i + 1)
     if text in lex.vague_quantities and text not in {"a", "an", "some", "many", "several"}:
         return NumberExpr(lex.vague_quantities[text], i, i + 1, vague=True)
-    if text in {"several", "many"} and i + 1 < len(doc) and doc[i + 1].lower_ in _PEOPLE_HINT:
+    if text in {"several", "many"} and i + 1 < len(low) and low[i + 1] in _PEOPLE_HINT:
         return NumberExpr(lex.vague_quantities[text], i, i + 1, vague=True)
     words = lex.number_words
     if text in words and text not in {"a", "an", "both", "single", "lone"}:
         value = words[text]
         end = i + 1
         # "twenty - two", "two hundred", "a dozen"
-        while end < len(doc):
-            nxt = doc[end].lower_
-            if nxt == "-" and end + 1 < len(doc) and doc[end + 1].lower_ in words:
+        while end < len(low):
+            nxt = low[end]
+            if nxt == "-" and end + 1 < len(low) and low[end + 1] in words:
                 end += 1
                 continue
             if nxt in {"hundred", "thousand"}:
@@ -254,8 +262,7 @@ class CasualtyExtractor:
     def _singular(self, doc: Doc) -> None:
         """One named or singular victim: 'Jo Cox ... died', 'a man was stabbed to death',
         'a 77-year-old man ... suffered a stab wound', 'the gunman was killed'."""
-        for token in doc:
-            lemma = token.lemma_.lower()
+        for token, lemma in zip(tokens(doc), lemmas(doc), strict=True):
             category = None
             if (
                 lemma == "die"
@@ -336,8 +343,7 @@ class CasualtyExtractor:
             )
 
     def _classify(self, doc: Doc, number: NumberExpr) -> tuple[str, int | None, int] | None:
-        sent_end = doc[number.start].sent.end
-        sent_start = doc[number.start].sent.start
+        sent_start, sent_end = sent_bounds(doc, number.start)
         if number.start > sent_start and doc[number.start - 1].lower_ == "no":
             return None  # "no one was injured" is a zero, handled with the parse in _singular
         j = number.end
@@ -460,8 +466,9 @@ class CasualtyExtractor:
         return None
 
     def _qualifier(self, doc: Doc, start: int) -> tuple[str | None, int | None]:
+        sent_start = sent_bounds(doc, start)[0]
         for size in range(self.max_qualifier, 0, -1):
-            if start - size < doc[start].sent.start:
+            if start - size < sent_start:
                 continue
             phrase = " ".join(t.lower_ for t in doc[start - size : start])
             if phrase in self.lex.qualifiers:

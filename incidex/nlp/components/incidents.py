@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...model import FIELDS, Assertion, EventType, IncidentReport
-from .._doc import add_assertion, article_of, ensure_extensions, sent_info
+from .._doc import add_assertion, article_of, ensure_extensions, sent_info, sentences
 from ..lexicon import default_lexicon
 
 __all__ = ["IncidentAssembler", "INFERRED_TYPES"]
@@ -62,7 +62,7 @@ class IncidentAssembler:
             doc._.incidents = []
             return doc
         summary_sent = next(
-            (s for s, info in zip(doc.sents, infos, strict=False) if info.attack), None
+            (s for s, info in zip(sentences(doc), infos, strict=False) if info.attack), None
         )
         article_id = article.id if article is not None else "a0"
         parts = _split_attacks(by_field)

@@ -18,7 +18,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .._doc import ensure_extensions, info_at
+from .._doc import doc_text, ensure_extensions, info_at
 from ..dateline import parse_dateline
 from ..kb import default_kb
 from ..lexicon import default_lexicon
@@ -57,7 +57,7 @@ class NewlineSentences:
                 # a line does not open with a one-word sentence ("Four | individuals armed")
                 if i + 2 < len(doc) and not doc[i + 1].is_space and not doc[i + 2].is_punct:
                     doc[i + 2].is_sent_start = False
-        dateline = parse_dateline(doc.text)
+        dateline = parse_dateline(doc_text(doc))
         if dateline is not None:
             # "BIRSTALL, England - Jo Cox ...": the dateline is no part of the first sentence
             for token in doc[:40]:
@@ -79,7 +79,7 @@ def _newline_tokens(doc: Doc) -> list[int]:
     """Indices of the tokens holding a line break, in order (a token's trailing white space
     is one space at most, so a break is always inside a token). Found from the text's line
     breaks instead of a look at every token."""
-    text = doc.text
+    text = doc_text(doc)
     if "\n" not in text:
         return []
     starts = doc.to_array(IDX).tolist()
@@ -150,7 +150,7 @@ class KbMatcher:
     def __call__(self, doc: Doc) -> Doc:
         found: dict[str, list[Span]] = {key: [] for key in SPAN_KEYS}
         matches = [m for matcher in self.lower.values() for m in matcher(doc)]
-        if not mostly_upper(doc.text):
+        if not mostly_upper(doc_text(doc)):
             # exact-case aliases ("IS", "AP") are words in all-capitals wire text
             matches.extend(self.exact(doc))
         for match_id, start, end in matches:

@@ -14,7 +14,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Place
-from .._doc import SentInfo, add_assertion, ensure_extensions, ents, sentence_of
+from .._doc import (
+    SentInfo,
+    add_assertion,
+    doc_text,
+    ensure_extensions,
+    ents,
+    sentence_of,
+    span_sentence,
+)
 from ..dateline import parse_dateline
 from ..gazetteer import City, Country, default_gazetteer
 from ..lexicon import default_lexicon
@@ -58,7 +66,7 @@ class PlaceExtractor:
             if c is not None
         )
         countries_named = tuple(code for code, _ in named.most_common())
-        dateline = parse_dateline(doc.text)
+        dateline = parse_dateline(doc_text(doc))
         if dateline is not None:  # "LIMA, 14 APR 90 --": Santa Rosa is then the Peruvian one
             filed = self.gaz.city(dateline.place, prefer=countries_named)
             if filed is not None and filed.country_code not in countries_named:
@@ -112,7 +120,7 @@ class PlaceExtractor:
                 continue
             seen.add((ent.start, ent.end))
             _, info = sentence_of(doc, ent.start)
-            if not (info.attack or "venue" in ent.sent.text.lower()):
+            if not (info.attack or "venue" in span_sentence(ent).text.lower()):
                 continue
             if ent[-1].lower_ in {"day", "eve", "night"} or _aftermath(ent):
                 continue  # "celebrating Bastille Day", "died in hospital"
@@ -163,7 +171,7 @@ class PlaceExtractor:
     ) -> tuple[City | None, Country | None] | None:
         """The dateline's place: where the report was filed. Only when the text names no
         scene itself is it taken as the scene (datelines are often a capital far away)."""
-        dateline = parse_dateline(doc.text)
+        dateline = parse_dateline(doc_text(doc))
         if dateline is None:
             return None
         span = doc.char_span(dateline.start, dateline.end, alignment_mode="expand")
@@ -341,7 +349,7 @@ _APPOSED_PLACE_NOUNS = _PLACE_NOUNS | {"capital"}
 def _city_near(venue: Span, cities: list[tuple[int, City]]) -> City | None:
     """The scene city named within a few words of the venue in its sentence, if any (not a
     city further on: "the Bataclan, where 89 were killed, ... a Frenchman from Courcouronnes")."""
-    sent = venue.sent
+    sent = span_sentence(venue)
     for start, city in cities:
         if sent.start <= start < sent.end and venue.end <= start <= venue.end + 10:
             return city

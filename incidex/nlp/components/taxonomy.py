@@ -6,7 +6,17 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ...model import EventType, Target, Weapon
-from .._doc import SentInfo, add_assertion, ensure_extensions, ents_in, sent_info, sentence_of
+from .._doc import (
+    SentInfo,
+    add_assertion,
+    ensure_extensions,
+    ents_in,
+    lemmas,
+    sent_info,
+    sentence_of,
+    sentences,
+    tokens,
+)
 from ..kb import default_kb
 from ..lexicon import default_lexicon
 from .attribution import phrase_of
@@ -232,15 +242,17 @@ class TaxonomyExtractor:
 
     def _assassination(self, doc: Doc) -> None:
         """A named official or politician killed is an assassination (GTD's first type)."""
-        for sent in doc.sents:
+        for sent in sentences(doc):
             _, info = sentence_of(doc, sent.start)
-            if not info.attack and not any(t.lemma_.lower() in {"die", "kill"} for t in sent):
+            if not info.attack and not any(
+                lemma in {"die", "kill"} for lemma in lemmas(doc)[sent.start : sent.end]
+            ):
                 continue
             # PERSON entities, and proper-noun subjects the small model does not tag
             people = [e for e in ents_in(sent) if e.label_ == "PERSON"]
             people += [
                 doc[t.left_edge.i if t.left_edge.pos_ == "PROPN" else t.i : t.i + 1]
-                for t in sent
+                for t in tokens(doc)[sent.start : sent.end]
                 if t.pos_ == "PROPN"
                 and t.dep_ in {"nsubj", "nsubjpass", "dobj"}
                 and not t.ent_type_
@@ -275,10 +287,12 @@ class TaxonomyExtractor:
             self._add_weapon(
                 doc, span, weapon.type, weapon.type_code, weapon.subtype, weapon.subtype_code
             )
-        for token in doc:
-            weapon = self.weapon_verbs.get(token.lemma_.lower())
-            if weapon is None or token.pos_ != "VERB":
+        toks = tokens(doc)
+        for i, lemma in enumerate(lemmas(doc)):
+            weapon = self.weapon_verbs.get(lemma)
+            if weapon is None or toks[i].pos_ != "VERB":
                 continue
+            token = toks[i]
             _, info = sentence_of(doc, token.i)
             if info.events_attack and not info.background:  # "beat Riverside 2-1" is no weapon
                 self._add_weapon(
@@ -348,12 +362,12 @@ class TaxonomyExtractor:
             for i in range(span.start, span.end)
         }
         words = self.lex.target_verbs | self.lex.victim_verbs.keys() | _EXPLOSION_WORDS
-        for token in doc:
-            lemma = token.lemma_.lower()
-            if lemma in words or lemma in self.lex.generic_attack_lemmas:
-                found.add(token.i)
-            elif lemma == "go" and any(c.lower_ == "off" for c in token.children):
-                found.add(token.i)  # "a bomb went off at the market"
+        generic = self.lex.generic_attack_lemmas
+        for i, lemma in enumerate(lemmas(doc)):
+            if lemma in words or lemma in generic:
+                found.add(i)
+            elif lemma == "go" and any(c.lower_ == "off" for c in doc[i].children):
+                found.add(i)  # "a bomb went off at the market"
         return found
 
     def _attacked(self, span: Span, attack: set[int]) -> bool:

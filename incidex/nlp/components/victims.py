@@ -24,7 +24,15 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Victim, VictimFate
-from .._doc import add_assertion, ensure_extensions, ents, sentence_of
+from .._doc import (
+    add_assertion,
+    ensure_extensions,
+    ents,
+    lemmas,
+    sent_bounds,
+    sentence_of,
+    tokens,
+)
 from ..lexicon import default_lexicon
 from .casualties import read_number
 
@@ -48,14 +56,16 @@ class VictimExtractor:
     def __call__(self, doc: Doc) -> Doc:
         found: dict[int, VictimFate] = {}  # victim head token -> most severe fate
         named: Token | None = None  # the last named victim, for "he" / "she"
-        for token in doc:
-            lemma = token.lemma_.lower()
+        for token, lemma in zip(tokens(doc), lemmas(doc), strict=True):
             if token.pos_ in {"VERB", "AUX"}:
                 fate = self._verb_fate(token, lemma)
                 if fate is not None:
                     for head in self._verb_victims(token, lemma):
                         if head.pos_ == "PRON":
-                            if named is not None and head.sent.start - named.sent.end < 200:
+                            if (
+                                named is not None
+                                and sent_bounds(doc, head.i)[0] - sent_bounds(doc, named.i)[1] < 200
+                            ):
                                 _keep(found, named, fate)  # "Jo Cox was shot ... She died"
                             continue
                         if lemma == "die" and not sentence_of(doc, token.i)[1].attack:

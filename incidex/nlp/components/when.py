@@ -18,7 +18,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Precision, TimelineStep, When
-from .._doc import add_assertion, article_of, ensure_extensions, ents, ents_in, sentence_of
+from .._doc import (
+    add_assertion,
+    article_of,
+    doc_text,
+    ensure_extensions,
+    ents,
+    ents_in,
+    sentence_of,
+    span_sentence,
+)
 from ..dateline import parse_dateline
 from ..lexicon import default_lexicon
 
@@ -146,10 +155,11 @@ class WhenExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         self._after: dict[int, bool] = {}
+        text = doc_text(doc)
         article = article_of(doc)
         base = article.published if article is not None else None
         if base is None:
-            dateline = parse_dateline(doc.text)
+            dateline = parse_dateline(text)
             if dateline is not None and dateline.date is not None:
                 base = dt.datetime.combine(dateline.date, dt.time(12))
         if base is not None and base.tzinfo is not None:
@@ -157,12 +167,12 @@ class WhenExtractor:
         parser = _DateParser(base)
         date_spans = [e for e in ents(doc) if e.label_ == "DATE"]
         seen = {(e.start_char, e.end_char) for e in date_spans}
-        for m in _MUC_DATE.finditer(doc.text):
+        for m in _MUC_DATE.finditer(text):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None and (span.start_char, span.end_char) not in seen:
                 date_spans.append(span)
         covered_dates = {i for e in date_spans for i in range(e.start_char, e.end_char)}
-        for m in _RELATIVE_PHRASE.finditer(doc.text):
+        for m in _RELATIVE_PHRASE.finditer(text):
             if any(i in covered_dates for i in range(m.start(), m.end())):
                 continue
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
@@ -172,7 +182,7 @@ class WhenExtractor:
             self._date(doc, ent, parser, base)
         time_spans = [e for e in ents(doc) if e.label_ == "TIME"]
         covered = {i for e in time_spans for i in range(e.start_char, e.end_char)}
-        for m in _LOOSE_CLOCK.finditer(doc.text):
+        for m in _LOOSE_CLOCK.finditer(text):
             if m.start("t") in covered:
                 continue
             span = doc.char_span(m.start("t"), m.end("t"), alignment_mode="expand")
@@ -189,7 +199,7 @@ class WhenExtractor:
         # a date in a sentence only about an arrest, a trial or a threat is that event's date
         event = "attack" if info.attack else sorted(info.events)[0]
         if info.start_char not in self._after:  # once per sentence, not once per date
-            self._after[info.start_char] = _after_the_attack(ent.sent)
+            self._after[info.start_char] = _after_the_attack(span_sentence(ent))
         if self._after[info.start_char]:
             event = "follow-up"  # "late on Saturday, about a day after the attack"
         text = ent.text
@@ -238,7 +248,7 @@ class WhenExtractor:
         self, doc: Doc, ent: Span, date: dt.date, precision: Precision, relative: bool, event: str
     ) -> None:
         when = When(date=date, precision=precision, relative=relative, event=event)
-        clock = [e for e in ents_in(ent.sent) if e.label_ == "TIME"]
+        clock = [e for e in ents_in(span_sentence(ent)) if e.label_ == "TIME"]
         if clock and precision == Precision.day:
             parsed = parse_clock(clock[0].text)
             if parsed is not None:
