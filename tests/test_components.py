@@ -69,6 +69,39 @@ def test_not_a_dateline(text: str) -> None:
     assert parse_dateline(text) is None
 
 
+def test_cached_document_views_match_spacy() -> None:
+    """The per-document caches the components share (sentences, entities, text, lemmas,
+    the extensions read straight from ``user_data``) agree with spaCy's own answers."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from incidex.nlp import _doc
+
+    _doc.ensure_extensions()
+    words = ["Gunmen", "KILLED", "two", "men", "in", "Kabul", ".", "Police", "said", "so", "."]
+    doc = Doc(
+        spacy.blank("en").vocab,
+        words=words,
+        spaces=[True] * 5 + [False, True] * 3,
+        sent_starts=[True] + [False] * 6 + [True] + [False] * 3,
+        lemmas=["gunman", "KILL", "two", "man", "in", "Kabul", ".", "police", "say", "so", "."],
+        ents=["O", "O", "O", "O", "O", "B-GPE", "O", "O", "O", "O", "O"],
+    )
+    infos = _doc.sent_info(doc)
+    assert doc._.sent_infos is infos  # where spaCy keeps the extension's value
+    assert [s.text for s in _doc.sentences(doc)] == [s.text for s in doc.sents]
+    assert _doc.doc_text(doc) == doc.text
+    assert _doc.lemmas(doc) == [t.lemma_.lower() for t in doc]
+    assert _doc.lowers(doc) == [t.lower_ for t in doc]
+    assert [t.text for t in _doc.tokens(doc)] == words
+    assert _doc.ents(doc) == doc.ents and doc._.ent_cache is not None
+    assert _doc.sent_bounds(doc, 8) == (doc[8].sent.start, doc[8].sent.end)
+    for span in (doc[1:3], doc[5:9], doc[7:8]):
+        assert _doc.span_sentence(span) == span.sent
+    doc._.article = None
+    assert _doc.article_of(doc) is None
+
+
 def test_gazetteer_prefers_the_country_the_text_names() -> None:
     gaz = default_gazetteer()
     assert gaz.city("Moscow").country_code == "RU"  # type: ignore[union-attr]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 from spacy.attrs import LEMMA, LOWER
@@ -54,6 +54,27 @@ class SentInfo:
         return bool(self.events_attack) or self.generic_attack
 
 
+def _ext_key(name: str) -> tuple[str, str, None, None]:
+    # Where spaCy keeps the value of a Doc extension (``Underscore._get_key`` in
+    # spacy/tokens/underscore.py; tests/test_components.py checks it). The helpers below read
+    # ``doc.user_data`` directly: each ``doc._`` access builds an ``Underscore`` object, and
+    # they are called for every span of every sentence.
+    return ("._.", name, None, None)
+
+
+def _data(doc: Doc) -> dict[Any, Any]:
+    return cast(dict[Any, Any], doc.user_data)  # spaCy's stub says dict[str, Any]
+
+
+_X_SENT_INFOS = _ext_key("sent_infos")
+_X_SENT_STARTS = _ext_key("sent_starts")
+_X_SENT_TOKENS = _ext_key("sent_tokens")
+_X_SENT_SPANS = _ext_key("sent_spans")
+_X_ENT_CACHE = _ext_key("ent_cache")
+_X_ARTICLE = _ext_key("article")
+_X_ASSERTIONS = _ext_key("assertions")
+
+
 def ensure_extensions() -> None:
     """Register the Doc extensions once (spaCy keeps them process-wide)."""
     for name in (
@@ -71,17 +92,17 @@ def ensure_extensions() -> None:
 
 
 def sent_info(doc: Doc) -> list[SentInfo]:
-    infos: list[SentInfo] | None = doc._.sent_infos
+    infos: list[SentInfo] | None = _data(doc).get(_X_SENT_INFOS)
     if infos is None:
         sents = list(doc.sents)
         infos = [
             SentInfo(index=i, start_char=s.start_char, end_char=s.end_char)
             for i, s in enumerate(sents)
         ]
-        doc._.sent_infos = infos
-        doc._.sent_starts = [info.start_char for info in infos]
-        doc._.sent_tokens = ([s.start for s in sents], [s.end for s in sents])
-        doc._.sent_spans = sents
+        _data(doc)[_X_SENT_INFOS] = infos
+        _data(doc)[_X_SENT_STARTS] = [info.start_char for info in infos]
+        _data(doc)[_X_SENT_TOKENS] = ([s.start for s in sents], [s.end for s in sents])
+        _data(doc)[_X_SENT_SPANS] = sents
     return infos
 
 
@@ -89,7 +110,7 @@ def sentences(doc: Doc) -> list[Span]:
     """``list(doc.sents)``, computed once with :func:`sent_info` (``Doc.sents`` walks every
     token on each access)."""
     sent_info(doc)
-    spans: list[Span] = doc._.sent_spans
+    spans: list[Span] = _data(doc)[_X_SENT_SPANS]
     return spans
 
 
@@ -153,25 +174,25 @@ def info_at(doc: Doc, char: int) -> SentInfo:
     """The record of the sentence holding character ``char`` (a binary search: the
     extractors ask for every span, so a scan would make long documents quadratic)."""
     infos = sent_info(doc)
-    return infos[max(0, bisect_right(doc._.sent_starts, char) - 1)]
+    return infos[max(0, bisect_right(_data(doc)[_X_SENT_STARTS], char) - 1)]
 
 
 def ents(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``, computed once: spaCy rebuilds the tuple on every access (and ``Span.ents``
     walks all of them), which made per-sentence lookups quadratic on long documents. The
     incidex components run after NER and never change the entities."""
-    cache: tuple[tuple[Span, ...], list[int]] | None = doc._.ent_cache
+    cache: tuple[tuple[Span, ...], list[int]] | None = _data(doc).get(_X_ENT_CACHE)
     if cache is None:
         found = tuple(doc.ents)
         cache = (found, [e.start for e in found])
-        doc._.ent_cache = cache
+        _data(doc)[_X_ENT_CACHE] = cache
     return cache[0]
 
 
 def ents_in(span: Span) -> list[Span]:
     """The entities wholly inside ``span`` (the replacement for ``span.ents``)."""
     found = ents(span.doc)
-    starts: list[int] = span.doc._.ent_cache[1]
+    starts: list[int] = _data(span.doc)[_X_ENT_CACHE][1]
     out = []
     for i in range(bisect_left(starts, span.start), len(found)):
         ent = found[i]
@@ -186,7 +207,7 @@ def sentence_of(doc: Doc, token_index: int) -> tuple[Span, SentInfo]:
     """The sentence holding token ``token_index``, and its record. A binary search over the
     sentence starts: ``Token.sent`` walks the document's boundaries on every call (~20 us)."""
     infos = sent_info(doc)
-    starts, ends = doc._.sent_tokens
+    starts, ends = _data(doc)[_X_SENT_TOKENS]
     k = bisect_right(starts, token_index) - 1
     return doc[starts[k] : ends[k]], infos[k]
 
@@ -195,25 +216,21 @@ def sent_bounds(doc: Doc, token_index: int) -> tuple[int, int]:
     """Token start and end of the sentence holding token ``token_index`` (``Token.sent``'s
     bounds without building the span)."""
     sent_info(doc)
-    starts, ends = doc._.sent_tokens
+    starts, ends = _data(doc)[_X_SENT_TOKENS]
     k = bisect_right(starts, token_index) - 1
     return starts[k], ends[k]
 
 
 def span_sentence(span: Span) -> Span:
-    """What ``Span.sent`` (or ``Token.sent`` for a one-token span) returns, by binary search:
-    from the start of the sentence holding the span's first token to the end of the one
-    holding its last (spaCy walks the boundaries token by token on every call)."""
-    doc = span.doc
-    sent_info(doc)
-    starts, ends = doc._.sent_tokens
-    first = bisect_right(starts, span.start) - 1
-    last = bisect_right(starts, max(span.start, span.end - 1)) - 1
-    return doc[starts[first] : ends[last]]
+    """What ``Span.sent`` returns (the sentence holding the span's first token, also when the
+    span crosses a boundary), by binary search: spaCy walks the boundaries token by token on
+    every call."""
+    start, end = sent_bounds(span.doc, span.start)
+    return span.doc[start:end]
 
 
 def article_of(doc: Doc) -> Article | None:
-    article: Article | None = doc._.article
+    article: Article | None = _data(doc).get(_X_ARTICLE)
     return article
 
 
@@ -259,7 +276,8 @@ def add_assertion(
         confidence=confidence,
         extractor=extractor,
     )
-    if doc._.assertions is None:
-        doc._.assertions = []
-    doc._.assertions.append(assertion)
+    found: list[Assertion[Any]] | None = _data(doc).get(_X_ASSERTIONS)
+    if found is None:
+        found = _data(doc)[_X_ASSERTIONS] = []
+    found.append(assertion)
     return assertion
