@@ -244,6 +244,11 @@ def _original(doc: Doc, start: int, end: int) -> str:
     return doc_text(doc)[start:end]  # a Doc made without an article (direct component use)
 
 
+# Assertion[X] for each value type X: pydantic finds a parametrized class in its cache, but
+# the lookup costs more than a dictionary's
+_ASSERTION_CLASSES: dict[type, Any] = {}
+
+
 def add_assertion(
     doc: Doc,
     field_name: str,
@@ -259,7 +264,10 @@ def add_assertion(
     info = info_at(doc, span.start_char)
     article = article_of(doc)
     outlet = article.source if article is not None else None
-    assertion: Assertion[Any] = Assertion[type(normalized)](  # type: ignore[misc,operator]
+    kind: Any = _ASSERTION_CLASSES.get(type(normalized))
+    if kind is None:
+        kind = _ASSERTION_CLASSES[type(normalized)] = Assertion[type(normalized)]  # type: ignore[misc]
+    assertion: Assertion[Any] = kind(
         field=field_name,
         value=_original(doc, span.start_char, span.end_char),
         normalized=normalized,

@@ -174,6 +174,7 @@ class CasualtyExtractor:
         self.people = lex.people_nouns
         self.perps = {p for p in lex.perpetrator_nouns if " " not in p}
         self.max_qualifier = max(len(q.split()) for q in lex.qualifiers)
+        self._number_starts = frozenset(lex.vague_quantities) | frozenset(lex.number_words)
 
     def category_word(self, word: str) -> str | None:
         if word in self.killed:
@@ -188,7 +189,13 @@ class CasualtyExtractor:
         used: set[int] = set()
         i = 0
         n = len(doc)
+        low = lowers(doc)
+        # what read_number can start from (a cheap test first: most tokens are no number)
+        starts = self._number_starts
         while i < n:
+            if not (low[i][:1].isdigit() or low[i] in starts):
+                i += 1
+                continue
             number = read_number(doc, i, self.lex)
             if number is None or i in used:
                 i += 1
