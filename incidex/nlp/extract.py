@@ -14,7 +14,7 @@ from ..errors import Errors
 from ..ingest import clean_text, detect_language, parse_datetime
 from ..model import Article, ArticleResult
 from ._doc import ensure_extensions
-from .pipeline import load_pipeline
+from .pipeline import load_pipeline, settle_heap
 from .truecase import WIRE_KEY, mostly_upper, truecase
 
 __all__ = ["Extractor", "extract"]
@@ -33,6 +33,7 @@ class Extractor:
             self._nlp = load_pipeline(
                 self.settings.spacy_model, with_trained=self.settings.trained_models
             )
+            settle_heap()
         return self._nlp
 
     def language_of(self, article: Article) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from functools import lru_cache
 
 import spacy
@@ -22,7 +23,7 @@ from .components import (  # noqa: F401  (importing registers the factories)
     when,
 )
 
-__all__ = ["COMPONENTS", "TRAINED_COMPONENTS", "build_pipeline", "load_pipeline"]
+__all__ = ["COMPONENTS", "TRAINED_COMPONENTS", "build_pipeline", "load_pipeline", "settle_heap"]
 
 # Order matters: matchers and triggers fill the sentence records that attribution reads, and
 # every extractor reads both; the assembler runs last.
@@ -70,3 +71,25 @@ def _cached_pipeline(model: str, with_trained: bool) -> Language:
     # positional, so that ``load_pipeline(m)`` and ``load_pipeline(m, with_trained=True)``
     # share one entry (lru_cache keys keyword arguments apart from defaults)
     return build_pipeline(model, with_trained=with_trained)
+
+
+_settled = False
+
+
+def settle_heap() -> None:
+    """Keep Python's cyclic garbage collector off the loaded pipeline, once per process.
+
+    A loaded pipeline with its knowledge base and gazetteer is ~700,000 tracked objects that
+    live as long as the process. Every full collection walked them all (0.45 s), and the
+    objects each article creates triggered one every few hundred articles: ~0.7 ms per
+    article. ``gc.freeze`` moves everything alive now to a permanent generation the
+    collector skips; new objects are collected as before. It also keeps forked workers from
+    writing to the pages they share with the parent. Called after the pipeline is loaded by
+    the extractor and before worker processes are forked.
+    """
+    global _settled
+    if _settled:
+        return
+    _settled = True
+    gc.collect()  # what is garbage now is freed, not frozen
+    gc.freeze()
