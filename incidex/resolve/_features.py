@@ -300,9 +300,14 @@ def norm(terms: Mapping[str, float], stats: TermStats) -> float:
 
 
 def cosine(
-    a: Mapping[str, float], b: Mapping[str, float], stats: TermStats, b_norm: float | None = None
+    a: Mapping[str, float],
+    b: Mapping[str, float],
+    stats: TermStats,
+    b_norm: float | None = None,
+    a_norm: float | None = None,
 ) -> float:
-    """TF-IDF cosine similarity of two term-frequency maps (``b_norm``: b's norm, if known)."""
+    """TF-IDF cosine similarity of two term-frequency maps (``a_norm``, ``b_norm``: their
+    norms, if known)."""
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) <= len(b) else (b, a)
@@ -313,7 +318,7 @@ def cosine(
             dot += weight * other * stats.idf(term) ** 2
     if dot == 0.0:
         return 0.0
-    na = norm(a, stats)
+    na = norm(a, stats) if a_norm is None else a_norm
     nb = norm(b, stats) if b_norm is None else b_norm
     return dot / (na * nb) if na and nb else 0.0
 

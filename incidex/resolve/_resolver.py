@@ -37,6 +37,7 @@ from ._features import (
     ReportFeatures,
     TermStats,
     cosine,
+    norm,
     report_features,
     victims_overlap,
 )
@@ -149,9 +150,12 @@ def _lower(names: Iterable[str]) -> set[str]:
     return {n.lower() for n in names}
 
 
-def score_candidate(f: ReportFeatures, p: IncidentProfile, stats: TermStats) -> CandidateScore:
-    """Score one report against one incident profile (see the module docstring)."""
-    text = cosine(f.terms, p.terms, stats)
+def score_candidate(
+    f: ReportFeatures, p: IncidentProfile, stats: TermStats, f_norm: float | None = None
+) -> CandidateScore:
+    """Score one report against one incident profile (see the module docstring);
+    ``f_norm``: the norm of the report's terms, when scoring it against several."""
+    text = cosine(f.terms, p.terms, stats, a_norm=f_norm)
     # Place and group names are weighed as places and groups below, not again as names.
     names = f.entities - f.place_names - p.place_names - _lower(f.groups) - _lower(p.groups)
     top = stats.idf("\x00\x00never seen")  # the largest idf: a name seen nowhere else
@@ -226,8 +230,9 @@ class IncidentResolver:
         features = self.features(report)
         self._count(features)
         kept_apart = self.store.kept_apart(report.id)  # a person split it from these
+        f_norm = norm(features.terms, self.stats)
         scored = [
-            score_candidate(features, profile, self.stats)
+            score_candidate(features, profile, self.stats, f_norm)
             for profile in self._shortlist(features)
             if features.article_id not in profile.articles  # two attacks in one article
             and profile.id not in kept_apart
