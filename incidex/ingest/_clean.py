@@ -41,6 +41,10 @@ _LOWER = "a-zß-öø-ÿ"
 _GLUED_SENTENCE = re.compile(rf"(?<![\w.@/:])([^\W\d_]+)\.([\"”’]?)(?=[{_UPPER}])")
 # A whole lower-case word of 3+ letters glued to a capitalised word: "attackFour".
 _GLUED_HEADING = re.compile(rf"(?<![\w@#/.])([{_LOWER}]{{3,}})([{_UPPER}][{_LOWER}]{{2,}})")
+# What each repair needs somewhere in the text (a quick search first: most texts have no
+# glued sentence or heading, and the full patterns try every word start)
+_MAYBE_GLUED_SENTENCE = re.compile(rf"\.[\"”’]?[{_UPPER}]")
+_MAYBE_GLUED_HEADING = re.compile(rf"[{_LOWER}][{_UPPER}]")
 
 # Words before a period that are followed by a capital in normal writing ("Ph.D.").
 _NO_SPLIT_AFTER = frozenset({"ph", "ed", "ll"})
@@ -106,11 +110,16 @@ def clean_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_TABLE)
-    text = _GLUED_SENTENCE.sub(_split_glued_sentence, text)
-    text = _GLUED_HEADING.sub(_split_glued_heading, text)
-    text = _RUN_OF_SPACES.sub(" ", text)
-    text = _SPACES_AROUND_NEWLINE.sub("\n", text)
-    text = _MANY_NEWLINES.sub("\n\n", text)
+    if _MAYBE_GLUED_SENTENCE.search(text):
+        text = _GLUED_SENTENCE.sub(_split_glued_sentence, text)
+    if _MAYBE_GLUED_HEADING.search(text):
+        text = _GLUED_HEADING.sub(_split_glued_heading, text)
+    if "  " in text:
+        text = _RUN_OF_SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _SPACES_AROUND_NEWLINE.sub("\n", text)
+    if "\n\n\n" in text:
+        text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()
 
 
