@@ -81,10 +81,11 @@ def report_text(report: IncidentReport, title: str | None = None) -> str:
     return "\n".join(p for p in parts if p)[:_MAX_TEXT]
 
 
-def _terms(text: str) -> dict[str, float]:
+def _terms(words: Iterable[str]) -> dict[str, float]:
+    """Weighted terms of the text's ``words`` (its ``_WORD`` matches, in order)."""
     counts = Counter(
         w
-        for w in (m.group(0).lower().strip("'-") for m in _WORD.finditer(text))
+        for w in (word.lower().strip("'-") for word in words)
         if w and w not in _STOP and len(w) > 2
     )
     top = counts.most_common(_MAX_TERMS)
@@ -132,15 +133,18 @@ def is_generic(name: str, *, extracted: bool = True) -> bool:
     return default_kb().group(name) is not None
 
 
-def _entities(text: str, extra: Iterable[str], drop: Iterable[str] = ()) -> frozenset[str]:
-    """Names: capitalised word runs (not in an all-capitals text) and extracted names."""
+def _entities(
+    text: str, words: list[str], extra: Iterable[str], drop: Iterable[str] = ()
+) -> frozenset[str]:
+    """Names: capitalised word runs (not in an all-capitals text) and extracted names;
+    ``words``: the text's ``_WORD`` matches."""
     found: Counter[str] = Counter()
-    letters = [c for c in text[:2000] if c.isalpha()]
-    mostly_upper = bool(letters) and sum(c.isupper() for c in letters) > 0.7 * len(letters)
+    letters = "".join(filter(str.isalpha, text[:2000]))  # C loops, not a Python one per char
+    mostly_upper = bool(letters) and sum(map(str.isupper, letters)) > 0.7 * len(letters)
     if not mostly_upper:
         # A word also written in lower case in the text is a common word capitalised at the
         # start of a sentence ("People fled"), not a name.
-        lower = {m.group(0) for m in _WORD.finditer(text) if m.group(0).islower()}
+        lower = {w for w in words if w.islower()}
         for m in _CAP_RUN.finditer(text):
             words = [w for w in m.group(0).split() if w.lower() not in _NOT_NAMES]
             if len(words) == 1 and (words[0].lower() in lower or words[0].lower() in _STOP):
@@ -223,6 +227,7 @@ def report_features(
     for s in report.suspects:
         names.extend(s.normalized.names)
     text = report_text(report, title)
+    words = _WORD.findall(text)  # read once for the names and the terms
     return ReportFeatures(
         report_id=report.id,
         article_id=report.article_id,
@@ -239,9 +244,9 @@ def report_features(
             if a.normalized.group and a.stance not in {Stance.denied, Stance.doubted}
         ),
         killed=report_figure(report, "killed"),
-        entities=_entities(text, names, [source] if source else []),
+        entities=_entities(text, words, names, [source] if source else []),
         place_names=frozenset(place_names),
-        terms=_terms(text),
+        terms=_terms(words),
         victims=frozenset(n for n in hit if len(n) >= 4 and not is_generic(n)),
         date_precise=precision in _PRECISE,
     )
