@@ -18,7 +18,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .._doc import doc_text, ensure_extensions, info_at
+from .._doc import doc_text, ensure_extensions, info_at, lemmas, lowers
 from ..dateline import parse_dateline
 from ..kb import default_kb
 from ..lexicon import default_lexicon
@@ -312,9 +312,9 @@ class WordTriggers:
         self._by_lemma: dict[int, set[int]] = {}
         self._by_lower: dict[int, set[int]] = {}
         self._ids: list[int] = []
-        for rank, (key, lemmas, forms) in enumerate(keys):
+        for rank, (key, key_lemmas, forms) in enumerate(keys):
             self._ids.append(strings.add(key))
-            for lemma in lemmas:
+            for lemma in key_lemmas:
                 self._by_lemma.setdefault(strings.add(lemma), set()).add(rank)
             for form in forms:
                 self._by_lower.setdefault(strings.add(form), set()).add(rank)
@@ -331,6 +331,22 @@ class WordTriggers:
             ranks = (a or set()) | (b or set())
             out.extend((ids[rank], i, i + 1) for rank in sorted(ranks))
         return out
+
+
+def _first_token_words(matcher: Matcher) -> frozenset[str]:
+    """The lower-cased words a first token must be (LEMMA or LOWER) in any of ``matcher``'s
+    patterns. A pattern whose first token has no such test could match anything: refused."""
+    words: set[str] = set()
+    for key in list(matcher._patterns):  # type: ignore[attr-defined]  # spaCy keeps them there
+        for pattern in matcher.get(key)[1]:
+            first = pattern[0]
+            tests = [first[attr] for attr in ("LEMMA", "LOWER") if attr in first]
+            if not tests or len(first) != len(tests):
+                raise ValueError(f"pattern {pattern!r} does not open with a word test")
+            for test in tests:
+                values = test["IN"] if isinstance(test, dict) else [test]
+                words.update(str(v).lower() for v in values)
+    return frozenset(words)
 
 
 class TriggerMatcher:
@@ -405,13 +421,18 @@ class TriggerMatcher:
         )
         generic = sorted({f for lemma in lex.generic_attack_lemmas for f in inflections(lemma)})
         single.append(("generic_attack", lex.generic_attack_lemmas, generic))
+        # Every Matcher pattern opens with a LEMMA or LOWER test: a document with none of
+        # those words (lower-cased, so a superset) cannot match, and is not scanned.
+        self.openers = _first_token_words(self.matcher)
         self.words = WordTriggers(nlp.vocab.strings, single)
         self.attack_names = {e.name for e in lex.events if e.attack}
         self.people = lex.people_nouns
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        matches = self.words(doc) + list(self.matcher(doc)) + list(self.phrases(doc))
+        matches = self.words(doc) + list(self.phrases(doc))
+        if not self.openers.isdisjoint(lemmas(doc)) or not self.openers.isdisjoint(lowers(doc)):
+            matches += list(self.matcher(doc))
         for match_id, start, end in matches:
             label = doc.vocab.strings[match_id]
             span = Span(doc, start, end, label=label)
