@@ -536,3 +536,59 @@ def test_wikievents_ignore_the_role_tagger() -> None:
     )
     events = to_wikievents("d1", _result(report))
     assert not [a for e in events for a in e.arguments if a.text == "BOMB"]
+
+
+def _said(text: str, field: str, value: str, normalized: T) -> Assertion[T]:
+    """An assertion whose sentence is the one of ``text`` (sentences end with ". ") holding
+    ``value``."""
+    start = text.index(value)
+    begin = text.rfind(". ", 0, start) + 2 if ". " in text[:start] else 0
+    end = text.find(". ", start)
+    end = len(text) if end < 0 else end + 1
+    return Assertion[
+        type(normalized)
+    ](  # type: ignore[misc,operator]
+        field=field,
+        value=value,
+        normalized=normalized,
+        start=start,
+        end=start + len(value),
+        sentence=SentenceRef(start=begin, end=end, text=text[begin:end]),
+        extractor="test",
+    )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_roles_come_from_the_sentences_telling_of_the_event(upper: bool) -> None:
+    text = (
+        "A bomb exploded in the market in Kabul, killing three soldiers. "
+        "The Taliban have fought the army in Helmand for years. "
+        "The Haqqani network claimed the attack."
+    )
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    def place(name: str) -> Place:
+        return Place(role="scene", name=name, city=name, country="Afghanistan", precision=1)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        where=[said("where", "Kabul", place("Kabul")), said("where", "Helmand", place("Helmand"))],
+        perpetrators=[
+            said("perpetrators", "Taliban", Perpetrator(group="Taliban")),
+            said("perpetrators", "Haqqani network", Perpetrator(group="Haqqani Network")),
+        ],
+        casualties=[said("casualties", "three soldiers", Casualties(category="killed", exact=3))],
+    )
+    report.perpetrators[1].stance = Stance.claimed
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    attack = [(a.role, a.text.lower()) for a in events["Conflict.Attack.DetonateExplode"].arguments]
+    die = [(a.role, a.text.lower()) for a in events["Life.Die.Unspecified"].arguments]
+    # a group named in passing is no attacker; the group that claimed it is
+    assert ("Attacker", "taliban") not in attack and ("Attacker", "haqqani network") in attack
+    assert ("Place", "kabul") in attack and ("Place", "helmand") not in attack
+    # the killing's sentence names no attacker and its place is Kabul
+    assert die == [("Victim", "three soldiers"), ("Place", "kabul")]

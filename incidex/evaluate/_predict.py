@@ -42,15 +42,15 @@ suspects (arrested) --                 --                       Detainee (named 
 [7] MUC: the first scene place with a country, else the first mentioned place below country
     level, else the first mentioned country; the place is its city (else region).
 [8] WikiEvents: one attack event per report (DetonateExplode for bombings, else
-    Unspecified) with Attacker (every perpetrator mention), Target (things attacked, and
-    victims only targeted: people harmed are Victims), ExplosiveDevice / Instrument (not
-    event words such as "bombing", "bomber", "detonated"), Place (the most specific scene
-    places named in sentences with an attack type). Life.Die / Life.Injure: one event per
-    sentence telling of deaths / injuries (WikiEvents annotates one event per trigger),
-    Victim = victims of that fate and the people of casualty phrases (a bare figure, "at
-    least 12", is the victim mention; attackers killed are Die victims); the first event
-    also gets Killer / Injurer = the report's first perpetrator and, for Die, its first
-    Place. Justice.ArrestJailDetain only with named detainees (a suspect record's text is
+    Unspecified) with, from the sentences with an attack type only, Attacker (perpetrator
+    mentions there, and groups that claimed it), Target (things attacked, and victims only
+    targeted: people harmed are Victims), ExplosiveDevice / Instrument (not event words
+    such as "bombing", "bomber", "detonated"), Place (the most specific scene places).
+    Life.Die / Life.Injure: one event per sentence telling of deaths / injuries
+    (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
+    people of casualty phrases (a bare figure, "at least 12", is the victim mention;
+    attackers killed are Die victims), Killer / Injurer = the perpetrators that sentence
+    names and, for Die, Place = its most specific scene places. Justice.ArrestJailDetain only with named detainees (a suspect record's text is
     often just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
     attack's scene is not where they are held). An argument's head is the word before a
     preposition, comma or relative pronoun when there is one ("people killed in the
@@ -675,7 +675,7 @@ def _args(role: str, texts: Iterable[str]) -> list[WikiPredArgument]:
     return out
 
 
-def _victims(report: IncidentReport, fate: str, category: str) -> list[list[str]]:
+def _victims(report: IncidentReport, fate: str, category: str) -> dict[int, list[str]]:
     """Victims of one fate and the people of the casualty phrases of that category,
     grouped by sentence: each sentence telling of deaths is one death event mention."""
     named = [(a.sentence.start, a.value) for a in report.victims if a.normalized.fate == fate]
@@ -692,7 +692,7 @@ def _victims(report: IncidentReport, fate: str, category: str) -> list[list[str]
         # is the same mention, not a second victim
         if text and not any(text.lower() in _words(v) for v in by_sentence.get(start, [])):
             by_sentence.setdefault(start, []).append(text)
-    return list(by_sentence.values())
+    return by_sentence
 
 
 def _casualty_number(value: str) -> str | None:
@@ -716,33 +716,49 @@ def _wiki_weapons(report: IncidentReport) -> list[Assertion[Weapon]]:
     return [w for w in _weapons(report) if _words(w.value)[-1] not in _NOT_DEVICES]
 
 
-def _wiki_places(report: IncidentReport) -> list[str]:
-    """The most specific scene places named where the attack is: WikiEvents' Place is where
-    it happened, the street or the town rather than the country around it."""
-    attack_sentences = {a.sentence.start for a in report.types if a.normalized.attack}
-    scene = [
-        a
-        for a in report.where
-        if a.normalized.role == "scene" and a.sentence.start in attack_sentences
-    ]
+def _in_sentence(assertions: Iterable[Assertion[Any]], start: int) -> list[Assertion[Any]]:
+    return [a for a in assertions if a.sentence.start == start]
+
+
+def _finest(places: Sequence[Assertion[Place]]) -> list[str]:
+    """The most specific places: WikiEvents' Place is where it happened, the street or the
+    town rather than the country around it."""
+    scene = [a for a in places if a.normalized.role == "scene"]
     finest = min((a.normalized.precision for a in scene), default=5)
     return [a.value for a in scene if a.normalized.precision == finest]
 
 
+def _wiki_places(report: IncidentReport, attack_sentences: set[int]) -> list[str]:
+    """The most specific scene places named where the attack is."""
+    return _finest(
+        [
+            a
+            for a in report.where
+            if a.normalized.role == "scene" and a.sentence.start in attack_sentences
+        ]
+    )
+
+
 def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
-    attackers = [a.value for a in report.perpetrators]
+    attack_sentences = {a.sentence.start for a in report.types if a.normalized.attack}
+    # The attacker is who the sentences telling of the attack (or a claim) name, not a group
+    # the article mentions in passing ("the Taliban have fought the army for years").
+    attackers = [
+        a.value
+        for a in report.perpetrators
+        if a.sentence.start in attack_sentences or a.stance == Stance.claimed
+    ]
     things, people = _target_entities(report)
-    places = _wiki_places(report)
-    weapons = _wiki_weapons(report)
+    places = _wiki_places(report, attack_sentences)
+    weapons = [w for w in _wiki_weapons(report) if w.sentence.start in attack_sentences]
     events: list[WikiPredEvent] = []
     if any(t.normalized.attack for t in report.types) or report.claims:
         kind = incident_type_of(report)
         explosive = [w.value for w in weapons if w.normalized.type_code == _EXPLOSIVES]
         other = [w.value for w in weapons if w.normalized.type_code != _EXPLOSIVES]
-        targeted = [a.value for a in report.victims if a.normalized.fate == "targeted"]
-        arguments = _args("Attacker", attackers) + _args(
-            "Target", [a.value for a in things] + targeted
-        )
+        targeted = [a for a in report.victims if a.normalized.fate == "targeted"]
+        targets = [a.value for a in [*things, *targeted] if a.sentence.start in attack_sentences]
+        arguments = _args("Attacker", attackers) + _args("Target", targets)
         if kind == "bombing":
             arguments += _args("ExplosiveDevice", explosive) + _args("Instrument", other)
         else:
@@ -751,17 +767,21 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         events.append(
             WikiPredEvent(doc_id, _DETONATE if kind == "bombing" else _ATTACK, tuple(arguments))
         )
-    for fate, category, event_type, agent, where in (
-        ("killed", "killed", _DIE, "Killer", places[:1]),
-        ("wounded", "wounded", _INJURE, "Injurer", []),
+    for fate, category, event_type, agent, placed in (
+        ("killed", "killed", _DIE, "Killer", True),
+        ("wounded", "wounded", _INJURE, "Injurer", False),
     ):
         mentions = _victims(report, fate, category)
         if not mentions and not any(c.normalized.category == category for c in report.casualties):
             continue
-        # The killer is the report's main attacker (its first), not every attacker mentioned.
-        first = _args(agent, attackers[:1]) + _args("Place", where)
-        for i, victims in enumerate(mentions or [[]]):
-            arguments = _args("Victim", victims) + (first if i == 0 else [])
+        for start, victims in (mentions or {-1: []}).items():
+            # The killer and the place of a death are those the sentence telling of it names:
+            # an attacker or a town named elsewhere in the article is not that event's.
+            arguments = _args("Victim", victims) + _args(
+                agent, [a.value for a in _in_sentence(report.perpetrators, start)]
+            )
+            if placed:
+                arguments += _args("Place", _finest(_in_sentence(report.where, start)))
             events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
     detained = [a for a in report.suspects if a.normalized.step in ("arrested", "detained")]
     # Only named detainees: a suspect record's text is often the verb ("arrested").
