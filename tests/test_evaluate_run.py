@@ -585,10 +585,51 @@ def test_wikievents_roles_come_from_the_sentences_telling_of_the_event(upper: bo
     )
     report.perpetrators[1].stance = Stance.claimed
     events = {e.event_type: e for e in to_wikievents("d", _result(report))}
-    attack = [(a.role, a.text.lower()) for a in events["Conflict.Attack.DetonateExplode"].arguments]
+    attack = [
+        (a.role, a.text.lower())
+        for e in to_wikievents("d", _result(report))
+        if e.event_type == "Conflict.Attack.DetonateExplode"
+        for a in e.arguments
+    ]
     die = [(a.role, a.text.lower()) for a in events["Life.Die.Unspecified"].arguments]
     # a group named in passing is no attacker; the group that claimed it is
     assert ("Attacker", "taliban") not in attack and ("Attacker", "haqqani network") in attack
     assert ("Place", "kabul") in attack and ("Place", "helmand") not in attack
     # the killing's sentence names no attacker and its place is Kabul
     assert die == [("Victim", "three soldiers"), ("Place", "kabul")]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_devices_of_an_explosion_and_the_dead_are_no_killers(upper: bool) -> None:
+    text = (
+        "Four militants were killed when the bomb they carried exploded. "
+        "Police later found a second bomb nearby."
+    )
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    explosive = Weapon(type="Explosives", type_code=6)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", bombing), said("types", "second bomb", bombing)],
+        weapons=[said("weapons", "the bomb", explosive), said("weapons", "second bomb", explosive)],
+        perpetrators=[said("perpetrators", "Four militants", Perpetrator(description="militants"))],
+        casualties=[
+            said(
+                "casualties", "Four militants", Casualties(category="perpetrators_killed", exact=4)
+            )
+        ],
+    )
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    devices = [
+        a.text.lower()
+        for e in to_wikievents("d", _result(report))
+        for a in e.arguments
+        if a.role == "ExplosiveDevice"
+    ]
+    assert devices == ["the bomb"]  # the bomb that exploded, not one a sentence only names
+    die = [(a.role, a.text.lower()) for a in events["Life.Die.Unspecified"].arguments]
+    assert die == [("Victim", "four militants")]  # the dead are not their own killers

@@ -41,17 +41,20 @@ suspects (arrested) --                 --                       Detainee (named 
     an instrument ("explosion", "sabotage", verbs such as "burned") are left out.
 [7] MUC: the first scene place with a country, else the first mentioned place below country
     level, else the first mentioned country; the place is its city (else region).
-[8] WikiEvents: one attack event per report (DetonateExplode for bombings, else
-    Unspecified) with, from the sentences with an attack type only, Attacker (perpetrator
-    mentions there, and groups that claimed it), Target (things attacked, and victims only
-    targeted: people harmed are Victims), ExplosiveDevice / Instrument (not event words
-    such as "bombing", "bomber", "detonated"), Place (the most specific scene places).
+[8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
+    the report is a bombing, else Unspecified), with the arguments that sentence names:
+    Attacker (perpetrator mentions; the first also gets the groups that claimed it), Target
+    (things attacked, and victims only targeted: people harmed are Victims),
+    ExplosiveDevice (the first device, when the sentence also has an event word such as
+    "exploded") / Instrument (not event words such as "bombing", "bomber", "explosion"),
+    Place (its scene places of the finest precision found in attack sentences).
     Life.Die / Life.Injure: one event per sentence telling of deaths / injuries
     (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
     people of casualty phrases (a bare figure, "at least 12", is the victim mention;
     attackers killed are Die victims), Killer / Injurer = the perpetrators that sentence
-    names and, for Die, Place = its most specific scene places. Justice.ArrestJailDetain only with named detainees (a suspect record's text is
-    often just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
+    names (not those among its dead) and, for Die, Place = its most specific scene places.
+    Justice.ArrestJailDetain only with named detainees (a suspect record's text is often
+    just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
     attack's scene is not where they are held). An argument's head is the word before a
     preposition, comma or relative pronoun when there is one ("people killed in the
     blast" -> people).
@@ -708,12 +711,16 @@ def _casualty_number(value: str) -> str | None:
 # Words that name the attack or the attacker, not the device ("bombing", "suicide bomber").
 _NOT_DEVICES = frozenset(
     """bomber bombers bombing bombings detonated detonating detonation gunshots gunfire
-    fire shooting shootings""".split()
+    fire shooting shootings explosion explosions blast blasts""".split()
 )
 
 
 def _wiki_weapons(report: IncidentReport) -> list[Assertion[Weapon]]:
     return [w for w in _weapons(report) if _words(w.value)[-1] not in _NOT_DEVICES]
+
+
+def _overlap(a: Assertion[Any], b: Assertion[Any]) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _in_sentence(assertions: Iterable[Assertion[Any]], start: int) -> list[Assertion[Any]]:
@@ -739,34 +746,54 @@ def _wiki_places(report: IncidentReport, attack_sentences: set[int]) -> list[str
     )
 
 
+def _attack_arguments(
+    report: IncidentReport, start: int, bombing: bool, places: Sequence[str]
+) -> list[WikiPredArgument]:
+    """The arguments of the attack one sentence tells of: WikiEvents annotates one event per
+    trigger with the arguments its sentence names, so a group or a town named elsewhere in
+    the article is not that event's ("the Taliban have fought the army for years")."""
+    things, _ = _target_entities(report)
+    targeted = [a for a in report.victims if a.normalized.fate == "targeted"]
+    arguments = _args("Attacker", [a.value for a in _in_sentence(report.perpetrators, start)])
+    arguments += _args("Target", [a.value for a in _in_sentence([*things, *targeted], start)])
+    devices = _in_sentence(_wiki_weapons(report), start)
+    # A device is an argument of an explosion its sentence tells of ("the bomb exploded"),
+    # not of a sentence that only names it ("police found a second bomb").
+    if not any(
+        t.sentence.start == start and not any(_overlap(t, w) for w in devices) for t in report.types
+    ):
+        devices = []
+    if bombing:
+        explosive = [w.value for w in devices if w.normalized.type_code == _EXPLOSIVES]
+        other = [w.value for w in devices if w.normalized.type_code != _EXPLOSIVES]
+        arguments += _args("ExplosiveDevice", explosive[:1]) + _args("Instrument", other)
+    else:
+        arguments += _args("Instrument", [w.value for w in devices])
+    here = _finest(_in_sentence(report.where, start))
+    return arguments + _args("Place", [p for p in here if p in places])
+
+
 def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
     attack_sentences = {a.sentence.start for a in report.types if a.normalized.attack}
-    # The attacker is who the sentences telling of the attack (or a claim) name, not a group
-    # the article mentions in passing ("the Taliban have fought the army for years").
-    attackers = [
-        a.value
-        for a in report.perpetrators
-        if a.sentence.start in attack_sentences or a.stance == Stance.claimed
-    ]
-    things, people = _target_entities(report)
     places = _wiki_places(report, attack_sentences)
-    weapons = [w for w in _wiki_weapons(report) if w.sentence.start in attack_sentences]
     events: list[WikiPredEvent] = []
-    if any(t.normalized.attack for t in report.types) or report.claims:
-        kind = incident_type_of(report)
-        explosive = [w.value for w in weapons if w.normalized.type_code == _EXPLOSIVES]
-        other = [w.value for w in weapons if w.normalized.type_code != _EXPLOSIVES]
-        targeted = [a for a in report.victims if a.normalized.fate == "targeted"]
-        targets = [a.value for a in [*things, *targeted] if a.sentence.start in attack_sentences]
-        arguments = _args("Attacker", attackers) + _args("Target", targets)
-        if kind == "bombing":
-            arguments += _args("ExplosiveDevice", explosive) + _args("Instrument", other)
-        else:
-            arguments += _args("Instrument", [w.value for w in weapons])
-        arguments += _args("Place", places)
-        events.append(
-            WikiPredEvent(doc_id, _DETONATE if kind == "bombing" else _ATTACK, tuple(arguments))
+    if attack_sentences or report.claims:
+        bombing = incident_type_of(report) == "bombing"
+        # the group that claimed it is an attacker wherever the claim is told
+        claimed = _args(
+            "Attacker",
+            [
+                a.value
+                for a in report.perpetrators
+                if a.stance == Stance.claimed and a.sentence.start not in attack_sentences
+            ],
         )
+        for i, start in enumerate(sorted(attack_sentences) or [-1]):
+            arguments = _attack_arguments(report, start, bombing, places)
+            arguments += claimed if i == 0 else []
+            events.append(
+                WikiPredEvent(doc_id, _DETONATE if bombing else _ATTACK, tuple(arguments))
+            )
     for fate, category, event_type, agent, placed in (
         ("killed", "killed", _DIE, "Killer", True),
         ("wounded", "wounded", _INJURE, "Injurer", False),
@@ -777,9 +804,13 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         for start, victims in (mentions or {-1: []}).items():
             # The killer and the place of a death are those the sentence telling of it names:
             # an attacker or a town named elsewhere in the article is not that event's.
-            arguments = _args("Victim", victims) + _args(
-                agent, [a.value for a in _in_sentence(report.perpetrators, start)]
-            )
+            harmed = _in_sentence([*report.victims, *report.casualties], start)
+            agents = [
+                a.value
+                for a in _in_sentence(report.perpetrators, start)
+                if not any(_overlap(a, h) for h in harmed)  # "four militants were killed"
+            ]
+            arguments = _args("Victim", victims) + _args(agent, agents)
             if placed:
                 arguments += _args("Place", _finest(_in_sentence(report.where, start)))
             events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
