@@ -633,3 +633,24 @@ def test_wikievents_devices_of_an_explosion_and_the_dead_are_no_killers(upper: b
     assert devices == ["the bomb"]  # the bomb that exploded, not one a sentence only names
     die = [(a.role, a.text.lower()) for a in events["Life.Die.Unspecified"].arguments]
     assert die == [("Victim", "four militants")]  # the dead are not their own killers
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_street_attacked_is_the_place(upper: bool) -> None:
+    text = "A bomb exploded on a busy street near the town hall."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    street = Target(type="Private Citizens & Property", type_code=14, subtype_code=79)
+    hall = Target(type="Government (General)", type_code=2, subtype_code=21)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        targets=[said("targets", "busy street", street), said("targets", "town hall", hall)],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    roles = [(a.role, a.text.lower()) for a in attack.arguments]
+    assert ("Place", "busy street") in roles and ("Target", "busy street") not in roles
+    assert ("Target", "town hall") in roles

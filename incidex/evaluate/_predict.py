@@ -44,7 +44,8 @@ suspects (arrested) --                 --                       Detainee (named 
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
     the report is a bombing, else Unspecified), with the arguments that sentence names:
     Attacker (perpetrator mentions; the first also gets the groups that claimed it), Target
-    (things attacked, and victims only targeted: people harmed are Victims),
+    (things attacked, and victims only targeted: people harmed are Victims; streets, roads
+    and parks are Places),
     ExplosiveDevice (the first device, when the sentence also has an event word such as
     "exploded") / Instrument (not event words such as "bombing", "bomber", "explosion"),
     Place (its scene places of the finest precision found in attack sentences).
@@ -746,13 +747,20 @@ def _wiki_places(report: IncidentReport, attack_sentences: set[int]) -> list[str
     )
 
 
+# GTD target subtypes naming where rather than what: public areas (streets, parks) and roads.
+_PUBLIC_AREAS = frozenset({79, 104})
+
+
 def _attack_arguments(
     report: IncidentReport, start: int, bombing: bool, places: Sequence[str]
 ) -> list[WikiPredArgument]:
     """The arguments of the attack one sentence tells of: WikiEvents annotates one event per
     trigger with the arguments its sentence names, so a group or a town named elsewhere in
     the article is not that event's ("the Taliban have fought the army for years")."""
-    things, _ = _target_entities(report)
+    things = _in_sentence(_target_entities(report)[0], start)
+    # a street, a road, a park is where the attack was, not what it was aimed at
+    scenes = [a.value for a in things if a.normalized.subtype_code in _PUBLIC_AREAS]
+    things = [a for a in things if a.normalized.subtype_code not in _PUBLIC_AREAS]
     targeted = [a for a in report.victims if a.normalized.fate == "targeted"]
     arguments = _args("Attacker", [a.value for a in _in_sentence(report.perpetrators, start)])
     arguments += _args("Target", [a.value for a in _in_sentence([*things, *targeted], start)])
@@ -770,7 +778,7 @@ def _attack_arguments(
     else:
         arguments += _args("Instrument", [w.value for w in devices])
     here = _finest(_in_sentence(report.where, start))
-    return arguments + _args("Place", [p for p in here if p in places])
+    return arguments + _args("Place", [p for p in here if p in places] + scenes)
 
 
 def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
