@@ -820,7 +820,7 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
             ]
             arguments = _args("Victim", victims) + _args(agent, agents)
             if placed:
-                arguments += _args("Place", _finest(_in_sentence(report.where, start)))
+                arguments += _args("Place", _finest(_in_sentence(report.where, start))[:1])
             events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
     detained = [a for a in report.suspects if a.normalized.step in ("arrested", "detained")]
     # Only named detainees: a suspect record's text is often the verb ("arrested").
