@@ -654,3 +654,19 @@ def test_wikievents_a_street_attacked_is_the_place(upper: bool) -> None:
     roles = [(a.role, a.text.lower()) for a in attack.arguments]
     assert ("Place", "busy street") in roles and ("Target", "busy street") not in roles
     assert ("Target", "town hall") in roles
+
+
+@pytest.mark.parametrize(
+    ("phrase", "victim"),
+    [
+        ("12 initially killed", "12"),
+        ("12 INITIALLY KILLED", "12"),
+        ("three elderly people were killed", "three elderly people"),
+        ("THREE ELDERLY PEOPLE WERE KILLED", "THREE ELDERLY PEOPLE"),
+    ],
+)
+def test_wikievents_an_adverb_before_the_verb_is_not_the_victim(phrase: str, victim: str) -> None:
+    report = _bombing(casualties=[_at("casualties", phrase, Casualties(category="killed"))])
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    victims = [a.text for a in events["Life.Die.Unspecified"].arguments if a.role == "Victim"]
+    assert victims == [victim]

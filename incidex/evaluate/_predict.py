@@ -231,10 +231,13 @@ def _casualty_people(value: str) -> str | None:
     """The people part of a casualty phrase, as written ("THREE SOLDIERS WERE KILLED" ->
     "THREE SOLDIERS"); None when the phrase names no people ("AT LEAST 20")."""
     kept: list[str] = []
-    for raw in value[:500].split():
+    raws = value[:500].split()
+    for raw, after in zip(raws, [*raws[1:], ""], strict=True):
         word = raw.strip(",.;:()\"'").lower()
         if word in _CASUALTY_STOP:
             break
+        if word.endswith("ly") and after.lower() in _CASUALTY_STOP:
+            break  # "12 initially killed": the adverb of the verb, not "3 elderly people"
         kept.append(raw.strip(",.;:()\"'"))
     nouns = [w for w in kept if w.lower() not in _NUMBER_WORDS and not w[:1].isdigit()]
     return " ".join(kept) if nouns else None
