@@ -147,6 +147,18 @@ def test_numbers_that_are_not_casualties(nlp: Any, text: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_figure_counting_the_blasts_is_not_a_casualty(nlp: Any, upper: bool) -> None:
+    text = (
+        "Two soldiers were killed in three explosions near the border on Friday. "
+        "A bomb killed 12 people in two villages."
+    )
+    report = run(nlp, text.upper() if upper else text)
+    killed = {a.normalized.exact for a in report.casualties if a.normalized.category == "killed"}
+    assert 3 not in killed and 12 in killed
+
+
+@pytest.mark.slow
 def test_relative_date_resolved_against_publication(nlp: Any) -> None:
     # published on a Monday; "on Friday" is three days before, "on Monday" the same day
     report = run(

@@ -365,6 +365,15 @@ class CasualtyExtractor:
             return None
         # "the death toll ... has risen to 130": the parse links the figure to the toll
         token = doc[number.start]
+        counted = token.head
+        if (
+            token.dep_ == "nummod"
+            and counted.pos_ == "NOUN"
+            and counted.dep_ == "pobj"
+            and self.category_word(counted.lower_) is None
+            and not {counted.lower_, counted.lemma_.lower()} & (self.people | self.perps)
+        ):
+            return None  # "killed in two explosions": the figure counts the explosions
         if token.dep_ == "pobj" and token.head.lower_ in {"to", "at", "of"}:
             verb = token.head.head
             subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
