@@ -600,7 +600,7 @@ def test_wikievents_roles_come_from_the_sentences_telling_of_the_event(upper: bo
 
 
 @pytest.mark.parametrize("upper", [False, True])
-def test_wikievents_devices_of_an_explosion_and_the_dead_are_no_killers(upper: bool) -> None:
+def test_wikievents_devices_of_an_explosion_and_the_dead_are_no_attackers(upper: bool) -> None:
     text = (
         "Four militants were killed when the bomb they carried exploded. "
         "Police later found a second bomb nearby."
@@ -631,6 +631,8 @@ def test_wikievents_devices_of_an_explosion_and_the_dead_are_no_killers(upper: b
         if a.role == "ExplosiveDevice"
     ]
     assert devices == ["the bomb"]  # the bomb that exploded, not one a sentence only names
+    attackers = [a for e in to_wikievents("d", _result(report)) for a in e.arguments]
+    assert not [a for a in attackers if a.role in ("Attacker", "Killer")]
     die = [(a.role, a.text.lower()) for a in events["Life.Die.Unspecified"].arguments]
     assert die == [("Victim", "four militants")]  # the dead are not their own killers
 

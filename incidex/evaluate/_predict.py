@@ -754,6 +754,17 @@ def _wiki_places(report: IncidentReport, attack_sentences: set[int]) -> list[str
 _PUBLIC_AREAS = frozenset({79, 104})
 
 
+def _agents(report: IncidentReport, start: int) -> list[str]:
+    """The perpetrators one sentence names, but for those it tells were killed or hurt
+    ("four militants were killed when their bomb went off")."""
+    harmed = _in_sentence([*report.victims, *report.casualties], start)
+    return [
+        a.value
+        for a in _in_sentence(report.perpetrators, start)
+        if not any(_overlap(a, h) for h in harmed)
+    ]
+
+
 def _attack_arguments(
     report: IncidentReport, start: int, bombing: bool, places: Sequence[str]
 ) -> list[WikiPredArgument]:
@@ -765,7 +776,7 @@ def _attack_arguments(
     scenes = [a.value for a in things if a.normalized.subtype_code in _PUBLIC_AREAS]
     things = [a for a in things if a.normalized.subtype_code not in _PUBLIC_AREAS]
     targeted = [a for a in report.victims if a.normalized.fate == "targeted"]
-    arguments = _args("Attacker", [a.value for a in _in_sentence(report.perpetrators, start)])
+    arguments = _args("Attacker", _agents(report, start))
     arguments += _args("Target", [a.value for a in _in_sentence([*things, *targeted], start)])
     devices = _in_sentence(_wiki_weapons(report), start)
     # A device is an argument of an explosion its sentence tells of ("the bomb exploded"),
@@ -815,13 +826,7 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         for start, victims in (mentions or {-1: []}).items():
             # The killer and the place of a death are those the sentence telling of it names:
             # an attacker or a town named elsewhere in the article is not that event's.
-            harmed = _in_sentence([*report.victims, *report.casualties], start)
-            agents = [
-                a.value
-                for a in _in_sentence(report.perpetrators, start)
-                if not any(_overlap(a, h) for h in harmed)  # "four militants were killed"
-            ]
-            arguments = _args("Victim", victims) + _args(agent, agents)
+            arguments = _args("Victim", victims) + _args(agent, _agents(report, start))
             if placed:
                 arguments += _args("Place", _finest(_in_sentence(report.where, start))[:1])
             events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
