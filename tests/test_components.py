@@ -159,6 +159,18 @@ def test_a_figure_counting_the_blasts_is_not_a_casualty(nlp: Any, upper: bool) -
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_group_or_nationality_between_figure_and_noun(nlp: Any, upper: bool) -> None:
+    text = (
+        "Seven Taliban militants were killed when their bomb exploded in Kandahar on Friday. "
+        "In another blast, 23 Afghan soldiers were wounded."
+    )
+    report = run(nlp, text.upper() if upper else text)
+    found = {(a.normalized.category, a.normalized.exact) for a in report.casualties}
+    assert {("perpetrators_killed", 7), ("wounded", 23)} <= found, found
+
+
+@pytest.mark.slow
 def test_relative_date_resolved_against_publication(nlp: Any) -> None:
     # published on a Monday; "on Friday" is three days before, "on Monday" the same day
     report = run(

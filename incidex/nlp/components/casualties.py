@@ -429,6 +429,7 @@ class CasualtyExtractor:
                 or word in _BE
                 or word in _LINK
                 or doc[k].pos_ in {"ADJ", "ADV", "DET"}
+                or doc[k].ent_type_ in {"NORP", "ORG"}  # "seven Taliban militants"
                 or word in {"police", "security", "children", "women", "men"}
             ):
                 break
