@@ -672,3 +672,42 @@ def test_wikievents_an_adverb_before_the_verb_is_not_the_victim(phrase: str, vic
     events = {e.event_type: e for e in to_wikievents("d", _result(report))}
     victims = [a.text for a in events["Life.Die.Unspecified"].arguments if a.role == "Victim"]
     assert victims == [victim]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_country_is_given_once_as_the_place(upper: bool) -> None:
+    text = "A bomb exploded in Afghanistan on Friday. Another bomb exploded in Afghanistan."
+    text = text.upper() if upper else text
+    country = Place(role="scene", name="Afghanistan", country="Afghanistan", precision=5)
+    second = text.index(". ") + 2
+
+    def at(value: str, normalized: T, after: int) -> Assertion[T]:
+        value = value.upper() if upper else value
+        start = text.index(value, after)
+        end = text.find(". ", start)
+        end = len(text) if end < 0 else end + 1
+        return Assertion[
+            type(normalized)
+        ](  # type: ignore[misc,operator]
+            field="x",
+            value=value,
+            normalized=normalized,
+            start=start,
+            end=start + len(value),
+            sentence=SentenceRef(start=after, end=end, text=text[after:end]),
+            extractor="test",
+        )
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = IncidentReport(
+        article_id="a0",
+        types=[at("exploded", bombing, 0), at("exploded", bombing, second)],
+        where=[at("Afghanistan", country, 0), at("Afghanistan", country, second)],
+    )
+    places = [
+        a.text.lower()
+        for e in to_wikievents("d", _result(report))
+        for a in e.arguments
+        if a.role == "Place"
+    ]
+    assert places == ["afghanistan"]

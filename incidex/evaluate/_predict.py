@@ -48,7 +48,8 @@ suspects (arrested) --                 --                       Detainee (named 
     and parks are Places),
     ExplosiveDevice (the first device, when the sentence also has an event word such as
     "exploded") / Instrument (not event words such as "bombing", "bomber", "explosion"),
-    Place (its scene places of the finest precision found in attack sentences).
+    Place (its scene places of the finest precision found in attack sentences; a country
+    only in the first event naming it).
     Life.Die / Life.Injure: one event per sentence telling of deaths / injuries
     (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
     people of casualty phrases (a bare figure, "at least 12", is the victim mention;
@@ -838,7 +839,30 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         # No Place: the attack's scene is not where people were held (a jail, a house).
         arguments = _args("Detainee", names) + _args("Jailer", jailers)
         events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
-    return events
+    return _countries_once(events, report)
+
+
+def _countries_once(events: list[WikiPredEvent], report: IncidentReport) -> list[WikiPredEvent]:
+    """A country that is the only place several sentences name is the place of the first
+    event that names it: repeating "Afghanistan" for every blast adds no place."""
+    countries = {
+        a.value.lower()
+        for a in report.where
+        if not (a.normalized.venue or a.normalized.city or a.normalized.region)
+    }
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        arguments = []
+        for a in event.arguments:
+            key = a.text.lower()
+            if a.role == "Place" and key in countries:
+                if key in seen:
+                    continue
+                seen.add(key)
+            arguments.append(a)
+        out.append(WikiPredEvent(event.doc_id, event.event_type, tuple(arguments)))
+    return out
 
 
 def to_wikievents(doc_id: str, result: ArticleResult) -> list[WikiPredEvent]:
