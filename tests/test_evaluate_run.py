@@ -711,3 +711,27 @@ def test_wikievents_a_country_is_given_once_as_the_place(upper: bool) -> None:
         if a.role == "Place"
     ]
     assert places == ["afghanistan"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_shooting_told_in_a_bombing_report_is_an_attack(upper: bool) -> None:
+    text = "A car bomb exploded outside the ministry. Gunmen then opened fire on the guards."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            said("types", "car bomb exploded", EventType(name="Bombing/Explosion", gtd_code=3)),
+            said("types", "opened fire", EventType(name="Armed Assault", gtd_code=2)),
+        ],
+        perpetrators=[said("perpetrators", "Gunmen", Perpetrator(description="gunmen"))],
+    )
+    events = [(e.event_type, e.arguments) for e in to_wikievents("d", _result(report))]
+    assert [t for t, _ in events] == [
+        "Conflict.Attack.DetonateExplode",
+        "Conflict.Attack.Unspecified",
+    ]
+    assert [(a.role, a.text.lower()) for a in events[1][1]] == [("Attacker", "gunmen")]

@@ -42,7 +42,8 @@ suspects (arrested) --                 --                       Detainee (named 
 [7] MUC: the first scene place with a country, else the first mentioned place below country
     level, else the first mentioned country; the place is its city (else region).
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
-    the report is a bombing, else Unspecified), with the arguments that sentence names:
+    the report is a bombing, but Unspecified for a sentence telling only of another attack
+    type, and else Unspecified), with the arguments that sentence names:
     Attacker (perpetrator mentions; the first also gets the groups that claimed it), Target
     (things attacked, and victims only targeted: people harmed are Victims; streets, roads
     and parks are Places),
@@ -812,10 +813,16 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
             ],
         )
         for i, start in enumerate(sorted(attack_sentences) or [-1]):
-            arguments = _attack_arguments(report, start, bombing, places)
+            kinds = {
+                t.normalized.name
+                for t in report.types
+                if t.sentence.start == start and t.normalized.attack
+            }
+            explodes = bombing and (not kinds or "Bombing/Explosion" in kinds)
+            arguments = _attack_arguments(report, start, explodes, places)
             arguments += claimed if i == 0 else []
             events.append(
-                WikiPredEvent(doc_id, _DETONATE if bombing else _ATTACK, tuple(arguments))
+                WikiPredEvent(doc_id, _DETONATE if explodes else _ATTACK, tuple(arguments))
             )
     for fate, category, event_type, agent, placed in (
         ("killed", "killed", _DIE, "Killer", True),
