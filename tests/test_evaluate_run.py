@@ -665,9 +665,11 @@ def test_wikievents_a_street_attacked_is_the_place(upper: bool) -> None:
         ("12 INITIALLY KILLED", "12"),
         ("three elderly people were killed", "three elderly people"),
         ("THREE ELDERLY PEOPLE WERE KILLED", "THREE ELDERLY PEOPLE"),
+        ("Tamerlan, 26, died", "Tamerlan"),
+        ("TAMERLAN, 26, DIED", "TAMERLAN"),
     ],
 )
-def test_wikievents_an_adverb_before_the_verb_is_not_the_victim(phrase: str, victim: str) -> None:
+def test_wikievents_an_adverb_or_apposition_is_not_the_victim(phrase: str, victim: str) -> None:
     report = _bombing(casualties=[_at("casualties", phrase, Casualties(category="killed"))])
     events = {e.event_type: e for e in to_wikievents("d", _result(report))}
     victims = [a.text for a in events["Life.Die.Unspecified"].arguments if a.role == "Victim"]

@@ -241,6 +241,8 @@ def _casualty_people(value: str) -> str | None:
         if word.endswith("ly") and after.lower() in _CASUALTY_STOP:
             break  # "12 initially killed": the adverb of the verb, not "3 elderly people"
         kept.append(raw.strip(",.;:()\"'"))
+        if raw.endswith(","):
+            break  # "Tamerlan, 26, died": what follows the name is an apposition
     nouns = [w for w in kept if w.lower() not in _NUMBER_WORDS and not w[:1].isdigit()]
     return " ".join(kept) if nouns else None
 
