@@ -596,3 +596,15 @@ def test_detainees_listed_after_including_not_their_relatives(nlp: Any) -> None:
 def test_victim_constructions(nlp: Any, text: str, description: str, fate: str) -> None:
     report = run(nlp, text)
     assert (description, fate) in {(a.value, a.normalized.fate) for a in report.victims}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_who_suffered_injuries_is_wounded(nlp: Any, upper: bool) -> None:
+    text = (
+        "A bomb exploded at the market in Lyon on Friday. "
+        "Thirteen people suffered minor injuries and a policeman sustained burns."
+    )
+    report = run(nlp, _upper(text, upper))
+    found = {(a.value.lower(), a.normalized.fate) for a in report.victims}
+    assert {("thirteen people", "wounded"), ("a policeman", "wounded")} <= found, found
