@@ -608,3 +608,19 @@ def test_who_suffered_injuries_is_wounded(nlp: Any, upper: bool) -> None:
     report = run(nlp, _upper(text, upper))
     found = {(a.value.lower(), a.normalized.fate) for a in report.victims}
     assert {("thirteen people", "wounded"), ("a policeman", "wounded")} <= found, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_scene_named_by_a_common_noun_is_kept_without_coordinates(nlp: Any, upper: bool) -> None:
+    report = run(
+        nlp,
+        _upper(
+            "Gunmen opened fire on a patrol in the village on Monday, killing two soldiers. "
+            "Police in the city of Kandahar said the attackers fled.",
+            upper,
+        ),
+    )
+    unnamed = [a for a in report.where if a.normalized.latitude is None]
+    assert [(a.value.lower(), a.normalized.role) for a in unnamed] == [("the village", "scene")]
+    assert unnamed[0].normalized.country is None  # placed by no gazetteer

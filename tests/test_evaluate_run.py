@@ -737,3 +737,29 @@ def test_wikievents_a_shooting_told_in_a_bombing_report_is_an_attack(upper: bool
         "Conflict.Attack.Unspecified",
     ]
     assert [(a.role, a.text.lower()) for a in events[1][1]] == [("Attacker", "gunmen")]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_an_unnamed_scene_is_a_place_beside_named_ones(upper: bool) -> None:
+    text = "A bomb exploded in Kabul. Another bomb exploded in the village."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "bomb exploded in K", bombing), said("types", "Another", bombing)],
+        where=[
+            said("where", "Kabul", Place(name="Kabul", city="Kabul", country="AF", precision=1)),
+            said("where", "the village", Place(name="the village", precision=5)),
+        ],
+    )
+    places = [
+        a.text.lower()
+        for e in to_wikievents("d", _result(report))
+        for a in e.arguments
+        if a.role == "Place"
+    ]
+    assert places == ["kabul", "the village"]

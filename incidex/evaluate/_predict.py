@@ -49,8 +49,8 @@ suspects (arrested) --                 --                       Detainee (named 
     and parks are Places),
     ExplosiveDevice (the first device, when the sentence also has an event word such as
     "exploded") / Instrument (not event words such as "bombing", "bomber", "explosion"),
-    Place (its scene places of the finest precision found in attack sentences; a country
-    only in the first event naming it).
+    Place (its scene places of the finest precision found in attack sentences, and scenes
+    told by a common noun, "across the city"; a country only in the first event naming it).
     Life.Die / Life.Injure: one event per sentence telling of deaths / injuries
     (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
     people of casualty phrases (a bare figure, "at least 12", is the victim mention;
@@ -116,6 +116,7 @@ from incidex.model import (
     Weapon,
 )
 from incidex.nlp.gazetteer import default_gazetteer
+from incidex.nlp.lexicon import default_lexicon
 
 __all__ = [
     "incident_type_of",
@@ -738,9 +739,18 @@ def _in_sentence(assertions: Iterable[Assertion[Any]], start: int) -> list[Asser
 def _finest(places: Sequence[Assertion[Place]]) -> list[str]:
     """The most specific places: WikiEvents' Place is where it happened, the street or the
     town rather than the country around it."""
-    scene = [a for a in places if a.normalized.role == "scene"]
+    scene = [a for a in places if a.normalized.role == "scene" and not _unnamed(a)]
     finest = min((a.normalized.precision for a in scene), default=5)
     return [a.value for a in scene if a.normalized.precision == finest]
+
+
+def _unnamed(place: Assertion[Place]) -> bool:
+    """A scene told by a common noun ("across the city"), which no gazetteer places."""
+    p = place.normalized
+    if p.venue or p.city or p.region or p.country:
+        return False
+    head = _words(place.value)[-1:]
+    return bool(head) and (head[0] in _SCENE_NOUNS or head[0].rstrip("s") in _SCENE_NOUNS)
 
 
 def _wiki_places(report: IncidentReport, attack_sentences: set[int]) -> list[str]:
@@ -754,6 +764,7 @@ def _wiki_places(report: IncidentReport, attack_sentences: set[int]) -> list[str
     )
 
 
+_SCENE_NOUNS = default_lexicon().scene_nouns
 # GTD target subtypes naming where rather than what: public areas (streets, parks) and roads.
 _PUBLIC_AREAS = frozenset({79, 104})
 
@@ -795,8 +806,10 @@ def _attack_arguments(
         arguments += _args("ExplosiveDevice", explosive[:1]) + _args("Instrument", other)
     else:
         arguments += _args("Instrument", [w.value for w in devices])
-    here = _finest(_in_sentence(report.where, start))
-    return arguments + _args("Place", [p for p in here if p in places] + scenes)
+    here = _in_sentence(report.where, start)
+    named = [p for p in _finest(here) if p in places]
+    unnamed = [a.value for a in here if a.normalized.role == "scene" and _unnamed(a)]
+    return arguments + _args("Place", named + unnamed + scenes)
 
 
 def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
