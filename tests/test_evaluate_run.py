@@ -763,3 +763,25 @@ def test_wikievents_an_unnamed_scene_is_a_place_beside_named_ones(upper: bool) -
         if a.role == "Place"
     ]
     assert places == ["kabul", "the village"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_the_car_of_a_car_bomb_is_no_target(upper: bool) -> None:
+    text = "Two car bombs exploded outside the ministry."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        weapons=[said("weapons", "car bombs", Weapon(type="Explosives", type_code=6))],
+        targets=[
+            said("targets", "car", Target(type="Private Citizens & Property", type_code=14)),
+            said("targets", "ministry", Target(type="Government (General)", type_code=2)),
+        ],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    targets = [a.text.lower() for a in attack.arguments if a.role == "Target"]
+    assert targets == ["ministry"]

@@ -46,7 +46,7 @@ suspects (arrested) --                 --                       Detainee (named 
     type, and else Unspecified), with the arguments that sentence names:
     Attacker (perpetrator mentions; the first also gets the groups that claimed it), Target
     (things attacked, and victims only targeted: people harmed are Victims; streets, roads
-    and parks are Places),
+    and parks are Places; not the car of "a car bomb"),
     ExplosiveDevice (the first device, when the sentence also has an event word such as
     "exploded") / Instrument (not event words such as "bombing", "bomber", "explosion"),
     Place (its scene places of the finest precision found in attack sentences, and scenes
@@ -789,7 +789,12 @@ def _attack_arguments(
     things = _in_sentence(_target_entities(report)[0], start)
     # a street, a road, a park is where the attack was, not what it was aimed at
     scenes = [a.value for a in things if a.normalized.subtype_code in _PUBLIC_AREAS]
-    things = [a for a in things if a.normalized.subtype_code not in _PUBLIC_AREAS]
+    things = [
+        a
+        for a in things
+        if a.normalized.subtype_code not in _PUBLIC_AREAS
+        and not any(_overlap(a, w) for w in report.weapons)  # the car of "a car bomb"
+    ]
     targeted = [a for a in report.victims if a.normalized.fate == "targeted"]
     arguments = _args("Attacker", _agents(report, start))
     arguments += _args("Target", [a.value for a in _in_sentence([*things, *targeted], start)])
