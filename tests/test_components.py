@@ -624,3 +624,12 @@ def test_a_scene_named_by_a_common_noun_is_kept_without_coordinates(nlp: Any, up
     unnamed = [a for a in report.where if a.normalized.latitude is None]
     assert [(a.value.lower(), a.normalized.role) for a in unnamed] == [("the village", "scene")]
     assert unnamed[0].normalized.country is None  # placed by no gazetteer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_figure_of_people_named_by_their_role_is_a_casualty(nlp: Any, upper: bool) -> None:
+    text = "Gunmen opened fire in Lima on Monday, killing 13 demonstrators and wounding 5 shoppers."
+    report = run(nlp, _upper(text, upper))
+    found = {(a.value.lower(), a.normalized.exact) for a in report.casualties}
+    assert {("13 demonstrators", 13), ("5 shoppers", 5)} <= found, found

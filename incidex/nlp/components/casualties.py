@@ -164,6 +164,7 @@ class CasualtyExtractor:
         self.wounded = lex.wounded_words
         self.hostage = lex.hostage_words
         self.people = lex.people_nouns
+        self.persons = lex.person_nouns  # singular roles, matched by lemma ("protesters")
         self.perps = {p for p in lex.perpetrator_nouns if " " not in p}
         self.max_qualifier = max(len(q.split()) for q in lex.qualifiers)
 
@@ -371,7 +372,8 @@ class CasualtyExtractor:
             and counted.pos_ == "NOUN"
             and counted.dep_ == "pobj"
             and self.category_word(counted.lower_) is None
-            and not {counted.lower_, counted.lemma_.lower()} & (self.people | self.perps)
+            and not {counted.lower_, counted.lemma_.lower()}
+            & (self.people | self.perps | self.persons)
         ):
             return None  # "killed in two explosions": the figure counts the explosions
         if token.dep_ == "pobj" and token.head.lower_ in {"to", "at", "of"}:
@@ -455,14 +457,16 @@ class CasualtyExtractor:
                 return (
                     category,
                     high,
-                    max(j, number.end) if high else _people_end(doc, number, self.people),
+                    max(j, number.end)
+                    if high
+                    else _people_end(doc, number, self.people | self.persons),
                 )
             if word == "toll" and k > sent_start:
                 before = doc[k - 1].lower_
                 if before in {"death", "casualty"}:
-                    return "killed", high, _people_end(doc, number, self.people)
+                    return "killed", high, _people_end(doc, number, self.people | self.persons)
             if word in {"toll"}:
-                return "killed", high, _people_end(doc, number, self.people)
+                return "killed", high, _people_end(doc, number, self.people | self.persons)
             if category is None and word not in _BETWEEN_VERB_AND_NUMBER:
                 broken = True  # "tried to kill a plan to close two fire stations"
             k -= 1
@@ -539,7 +543,7 @@ def _one_person(subject: Token, people: frozenset[str], perps: set[str]) -> bool
 
 def _people_end(doc: Doc, number: NumberExpr, people: frozenset[str]) -> int:
     end = number.end
-    if end < len(doc) and doc[end].lower_ in people:
+    if end < len(doc) and (doc[end].lower_ in people or doc[end].lemma_.lower() in people):
         end += 1
     return end
 
