@@ -164,7 +164,8 @@ class CasualtyExtractor:
         self.wounded = lex.wounded_words
         self.hostage = lex.hostage_words
         self.people = lex.people_nouns
-        self.persons = lex.person_nouns  # singular roles, matched by lemma ("protesters")
+        # with the singular roles, matched by lemma: "killing 13 demonstrators"
+        self.people_or_roles = lex.people_nouns | lex.person_nouns
         self.perps = {p for p in lex.perpetrator_nouns if " " not in p}
         self.max_qualifier = max(len(q.split()) for q in lex.qualifiers)
 
@@ -372,8 +373,7 @@ class CasualtyExtractor:
             and counted.pos_ == "NOUN"
             and counted.dep_ == "pobj"
             and self.category_word(counted.lower_) is None
-            and not {counted.lower_, counted.lemma_.lower()}
-            & (self.people | self.perps | self.persons)
+            and not {counted.lower_, counted.lemma_.lower()} & (self.people_or_roles | self.perps)
         ):
             return None  # "killed in two explosions": the figure counts the explosions
         if token.dep_ == "pobj" and token.head.lower_ in {"to", "at", "of"}:
@@ -457,16 +457,14 @@ class CasualtyExtractor:
                 return (
                     category,
                     high,
-                    max(j, number.end)
-                    if high
-                    else _people_end(doc, number, self.people | self.persons),
+                    max(j, number.end) if high else _people_end(doc, number, self.people_or_roles),
                 )
             if word == "toll" and k > sent_start:
                 before = doc[k - 1].lower_
                 if before in {"death", "casualty"}:
-                    return "killed", high, _people_end(doc, number, self.people | self.persons)
+                    return "killed", high, _people_end(doc, number, self.people_or_roles)
             if word in {"toll"}:
-                return "killed", high, _people_end(doc, number, self.people | self.persons)
+                return "killed", high, _people_end(doc, number, self.people_or_roles)
             if category is None and word not in _BETWEEN_VERB_AND_NUMBER:
                 broken = True  # "tried to kill a plan to close two fire stations"
             k -= 1
