@@ -785,3 +785,21 @@ def test_wikievents_the_car_of_a_car_bomb_is_no_target(upper: bool) -> None:
     [attack] = to_wikievents("d", _result(report))
     targets = [a.text.lower() for a in attack.arguments if a.role == "Target"]
     assert targets == ["ministry"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_the_gunmen_are_no_instrument(upper: bool) -> None:
+    text = "Gunmen with rifles opened fire on the checkpoint."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    firearm = Weapon(type="Firearms", type_code=5)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "opened fire", EventType(name="Armed Assault", gtd_code=2))],
+        weapons=[said("weapons", "Gunmen", firearm), said("weapons", "rifles", firearm)],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    assert [a.text.lower() for a in attack.arguments if a.role == "Instrument"] == ["rifles"]

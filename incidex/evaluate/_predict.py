@@ -717,10 +717,11 @@ def _casualty_number(value: str) -> str | None:
     return None
 
 
-# Words that name the attack or the attacker, not the device ("bombing", "suicide bomber").
+# Words that name the attack or the attacker, not the device ("bombing", "suicide bomber",
+# "gunmen").
 _NOT_DEVICES = frozenset(
     """bomber bombers bombing bombings detonated detonating detonation gunshots gunfire
-    fire shooting shootings explosion explosions blast blasts""".split()
+    fire shooting shootings explosion explosions blast blasts gunman gunmen""".split()
 )
 
 
