@@ -871,12 +871,13 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
 
 
 def _countries_once(events: list[WikiPredEvent], report: IncidentReport) -> list[WikiPredEvent]:
-    """A country that is the only place several sentences name is the place of the first
-    event that names it: repeating "Afghanistan" for every blast adds no place."""
+    """A country is the Place of the first event naming it only: repeating "Afghanistan"
+    for every blast adds no place."""
     countries = {
         a.value.lower()
         for a in report.where
-        if not (a.normalized.venue or a.normalized.city or a.normalized.region)
+        if a.normalized.country
+        and not (a.normalized.venue or a.normalized.city or a.normalized.region)
     }
     seen: set[str] = set()
     out = []
