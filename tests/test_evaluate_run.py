@@ -678,9 +678,13 @@ def test_wikievents_an_adverb_or_apposition_is_not_the_victim(phrase: str, victi
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_wikievents_a_country_is_given_once_as_the_place(upper: bool) -> None:
-    text = "A bomb exploded in Afghanistan on Friday. Another bomb exploded in Afghanistan."
+    text = (
+        "A bomb exploded in the village in Afghanistan on Friday. "
+        "Another bomb exploded in the village in Afghanistan."
+    )
     text = text.upper() if upper else text
     country = Place(role="scene", name="Afghanistan", country="Afghanistan", precision=5)
+    village = Place(role="scene", name="the village", precision=5)
     second = text.index(". ") + 2
 
     def at(value: str, normalized: T, after: int) -> Assertion[T]:
@@ -704,7 +708,12 @@ def test_wikievents_a_country_is_given_once_as_the_place(upper: bool) -> None:
     report = IncidentReport(
         article_id="a0",
         types=[at("exploded", bombing, 0), at("exploded", bombing, second)],
-        where=[at("Afghanistan", country, 0), at("Afghanistan", country, second)],
+        where=[
+            at("Afghanistan", country, 0),
+            at("the village", village, 0),
+            at("Afghanistan", country, second),
+            at("the village", village, second),
+        ],
     )
     places = [
         a.text.lower()
@@ -712,7 +721,8 @@ def test_wikievents_a_country_is_given_once_as_the_place(upper: bool) -> None:
         for a in e.arguments
         if a.role == "Place"
     ]
-    assert places == ["afghanistan"]
+    # the country once; an unnamed scene is no country and is each blast's place
+    assert places == ["afghanistan", "the village", "the village"]
 
 
 @pytest.mark.parametrize("upper", [False, True])
