@@ -180,6 +180,30 @@ def test_numbers_that_are_not_casualties(nlp: Any, text: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_figure_counting_the_blasts_is_not_a_casualty(nlp: Any, upper: bool) -> None:
+    text = (
+        "Two soldiers were killed in three explosions near the border on Friday. "
+        "A bomb killed 12 people in two villages."
+    )
+    report = run(nlp, text.upper() if upper else text)
+    killed = {a.normalized.exact for a in report.casualties if a.normalized.category == "killed"}
+    assert 3 not in killed and 12 in killed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_group_or_nationality_between_figure_and_noun(nlp: Any, upper: bool) -> None:
+    text = (
+        "Seven Taliban militants were killed when their bomb exploded in Kandahar on Friday. "
+        "In another blast, 23 Afghan soldiers were wounded."
+    )
+    report = run(nlp, text.upper() if upper else text)
+    found = {(a.normalized.category, a.normalized.exact) for a in report.casualties}
+    assert {("perpetrators_killed", 7), ("wounded", 23)} <= found, found
+
+
+@pytest.mark.slow
 def test_relative_date_resolved_against_publication(nlp: Any) -> None:
     # published on a Monday; "on Friday" is three days before, "on Monday" the same day
     report = run(
@@ -605,3 +629,40 @@ def test_detainees_listed_after_including_not_their_relatives(nlp: Any) -> None:
 def test_victim_constructions(nlp: Any, text: str, description: str, fate: str) -> None:
     report = run(nlp, text)
     assert (description, fate) in {(a.value, a.normalized.fate) for a in report.victims}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_who_suffered_injuries_is_wounded(nlp: Any, upper: bool) -> None:
+    text = (
+        "A bomb exploded at the market in Lyon on Friday. "
+        "Thirteen people suffered minor injuries and a policeman sustained burns."
+    )
+    report = run(nlp, _upper(text, upper))
+    found = {(a.value.lower(), a.normalized.fate) for a in report.victims}
+    assert {("thirteen people", "wounded"), ("a policeman", "wounded")} <= found, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_scene_named_by_a_common_noun_is_kept_without_coordinates(nlp: Any, upper: bool) -> None:
+    report = run(
+        nlp,
+        _upper(
+            "Gunmen opened fire on a patrol in the village on Monday, killing two soldiers. "
+            "Police in the city of Kandahar said the attackers fled.",
+            upper,
+        ),
+    )
+    unnamed = [a for a in report.where if a.normalized.latitude is None]
+    assert [(a.value.lower(), a.normalized.role) for a in unnamed] == [("the village", "scene")]
+    assert unnamed[0].normalized.country is None  # placed by no gazetteer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_figure_of_people_named_by_their_role_is_a_casualty(nlp: Any, upper: bool) -> None:
+    text = "Gunmen opened fire in Lima on Monday, killing 13 demonstrators and wounding 5 shoppers."
+    report = run(nlp, _upper(text, upper))
+    found = {(a.value.lower(), a.normalized.exact) for a in report.casualties}
+    assert {("13 demonstrators", 13), ("5 shoppers", 5)} <= found, found

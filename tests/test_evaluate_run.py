@@ -536,3 +536,280 @@ def test_wikievents_ignore_the_role_tagger() -> None:
     )
     events = to_wikievents("d1", _result(report))
     assert not [a for e in events for a in e.arguments if a.text == "BOMB"]
+
+
+def _said(text: str, field: str, value: str, normalized: T) -> Assertion[T]:
+    """An assertion whose sentence is the one of ``text`` (sentences end with ". ") holding
+    ``value``."""
+    start = text.index(value)
+    begin = text.rfind(". ", 0, start) + 2 if ". " in text[:start] else 0
+    end = text.find(". ", start)
+    end = len(text) if end < 0 else end + 1
+    return Assertion[
+        type(normalized)
+    ](  # type: ignore[misc,operator]
+        field=field,
+        value=value,
+        normalized=normalized,
+        start=start,
+        end=start + len(value),
+        sentence=SentenceRef(start=begin, end=end, text=text[begin:end]),
+        extractor="test",
+    )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_roles_come_from_the_sentences_telling_of_the_event(upper: bool) -> None:
+    text = (
+        "A bomb exploded in the market in Kabul, killing three soldiers. "
+        "The Taliban have fought the army in Helmand for years. "
+        "The Haqqani network claimed the attack."
+    )
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    def place(name: str) -> Place:
+        return Place(role="scene", name=name, city=name, country="Afghanistan", precision=1)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        where=[said("where", "Kabul", place("Kabul")), said("where", "Helmand", place("Helmand"))],
+        perpetrators=[
+            said("perpetrators", "Taliban", Perpetrator(group="Taliban")),
+            said("perpetrators", "Haqqani network", Perpetrator(group="Haqqani Network")),
+        ],
+        casualties=[said("casualties", "three soldiers", Casualties(category="killed", exact=3))],
+    )
+    report.perpetrators[1].stance = Stance.claimed
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    attack = [
+        (a.role, a.text.lower())
+        for e in to_wikievents("d", _result(report))
+        if e.event_type == "Conflict.Attack.DetonateExplode"
+        for a in e.arguments
+    ]
+    die = [(a.role, a.text.lower()) for a in events["Life.Die.Unspecified"].arguments]
+    # a group named in passing is no attacker; the group that claimed it is
+    assert ("Attacker", "taliban") not in attack and ("Attacker", "haqqani network") in attack
+    assert ("Place", "kabul") in attack and ("Place", "helmand") not in attack
+    # the killing's sentence names no attacker and its place is Kabul
+    assert die == [("Victim", "three soldiers"), ("Place", "kabul")]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_devices_of_an_explosion_and_the_dead_are_no_attackers(upper: bool) -> None:
+    text = (
+        "Four militants were killed when the bomb they carried exploded. "
+        "Police later found a second bomb nearby."
+    )
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    explosive = Weapon(type="Explosives", type_code=6)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", bombing), said("types", "second bomb", bombing)],
+        weapons=[said("weapons", "the bomb", explosive), said("weapons", "second bomb", explosive)],
+        perpetrators=[said("perpetrators", "Four militants", Perpetrator(description="militants"))],
+        casualties=[
+            said(
+                "casualties", "Four militants", Casualties(category="perpetrators_killed", exact=4)
+            )
+        ],
+    )
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    devices = [
+        a.text.lower()
+        for e in to_wikievents("d", _result(report))
+        for a in e.arguments
+        if a.role == "ExplosiveDevice"
+    ]
+    assert devices == ["the bomb"]  # the bomb that exploded, not one a sentence only names
+    attackers = [a for e in to_wikievents("d", _result(report)) for a in e.arguments]
+    assert not [a for a in attackers if a.role in ("Attacker", "Killer")]
+    die = [(a.role, a.text.lower()) for a in events["Life.Die.Unspecified"].arguments]
+    assert die == [("Victim", "four militants")]  # the dead are not their own killers
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_street_attacked_is_the_place(upper: bool) -> None:
+    text = "A bomb exploded on a busy street near the town hall."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    street = Target(type="Private Citizens & Property", type_code=14, subtype_code=79)
+    hall = Target(type="Government (General)", type_code=2, subtype_code=21)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        targets=[said("targets", "busy street", street), said("targets", "town hall", hall)],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    roles = [(a.role, a.text.lower()) for a in attack.arguments]
+    assert ("Place", "busy street") in roles and ("Target", "busy street") not in roles
+    assert ("Target", "town hall") in roles
+
+
+@pytest.mark.parametrize(
+    ("phrase", "victim"),
+    [
+        ("12 initially killed", "12"),
+        ("12 INITIALLY KILLED", "12"),
+        ("three elderly people were killed", "three elderly people"),
+        ("THREE ELDERLY PEOPLE WERE KILLED", "THREE ELDERLY PEOPLE"),
+        ("Tamerlan, 26, died", "Tamerlan"),
+        ("TAMERLAN, 26, DIED", "TAMERLAN"),
+    ],
+)
+def test_wikievents_an_adverb_or_apposition_is_not_the_victim(phrase: str, victim: str) -> None:
+    report = _bombing(casualties=[_at("casualties", phrase, Casualties(category="killed"))])
+    events = {e.event_type: e for e in to_wikievents("d", _result(report))}
+    victims = [a.text for a in events["Life.Die.Unspecified"].arguments if a.role == "Victim"]
+    assert victims == [victim]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_country_is_given_once_as_the_place(upper: bool) -> None:
+    text = (
+        "A bomb exploded in the village in Afghanistan on Friday. "
+        "Another bomb exploded in the village in Afghanistan."
+    )
+    text = text.upper() if upper else text
+    country = Place(role="scene", name="Afghanistan", country="Afghanistan", precision=5)
+    village = Place(role="scene", name="the village", precision=5)
+    second = text.index(". ") + 2
+
+    def at(value: str, normalized: T, after: int) -> Assertion[T]:
+        value = value.upper() if upper else value
+        start = text.index(value, after)
+        end = text.find(". ", start)
+        end = len(text) if end < 0 else end + 1
+        return Assertion[
+            type(normalized)
+        ](  # type: ignore[misc,operator]
+            field="x",
+            value=value,
+            normalized=normalized,
+            start=start,
+            end=start + len(value),
+            sentence=SentenceRef(start=after, end=end, text=text[after:end]),
+            extractor="test",
+        )
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = IncidentReport(
+        article_id="a0",
+        types=[at("exploded", bombing, 0), at("exploded", bombing, second)],
+        where=[
+            at("Afghanistan", country, 0),
+            at("the village", village, 0),
+            at("Afghanistan", country, second),
+            at("the village", village, second),
+        ],
+    )
+    places = [
+        a.text.lower()
+        for e in to_wikievents("d", _result(report))
+        for a in e.arguments
+        if a.role == "Place"
+    ]
+    # the country once; an unnamed scene is no country and is each blast's place
+    assert places == ["afghanistan", "the village", "the village"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_shooting_told_in_a_bombing_report_is_an_attack(upper: bool) -> None:
+    text = "A car bomb exploded outside the ministry. Gunmen then opened fire on the guards."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            said("types", "car bomb exploded", EventType(name="Bombing/Explosion", gtd_code=3)),
+            said("types", "opened fire", EventType(name="Armed Assault", gtd_code=2)),
+        ],
+        perpetrators=[said("perpetrators", "Gunmen", Perpetrator(description="gunmen"))],
+    )
+    events = [(e.event_type, e.arguments) for e in to_wikievents("d", _result(report))]
+    assert [t for t, _ in events] == [
+        "Conflict.Attack.DetonateExplode",
+        "Conflict.Attack.Unspecified",
+    ]
+    assert [(a.role, a.text.lower()) for a in events[1][1]] == [("Attacker", "gunmen")]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_an_unnamed_scene_is_a_place_beside_named_ones(upper: bool) -> None:
+    text = "A bomb exploded in Kabul. Another bomb exploded in the village."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "bomb exploded in K", bombing), said("types", "Another", bombing)],
+        where=[
+            said("where", "Kabul", Place(name="Kabul", city="Kabul", country="AF", precision=1)),
+            said("where", "the village", Place(name="the village", precision=5)),
+        ],
+    )
+    places = [
+        a.text.lower()
+        for e in to_wikievents("d", _result(report))
+        for a in e.arguments
+        if a.role == "Place"
+    ]
+    assert places == ["kabul", "the village"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_the_car_of_a_car_bomb_is_no_target(upper: bool) -> None:
+    text = "Two car bombs exploded outside the ministry."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        weapons=[said("weapons", "car bombs", Weapon(type="Explosives", type_code=6))],
+        targets=[
+            said("targets", "car", Target(type="Private Citizens & Property", type_code=14)),
+            said("targets", "ministry", Target(type="Government (General)", type_code=2)),
+        ],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    targets = [a.text.lower() for a in attack.arguments if a.role == "Target"]
+    assert targets == ["ministry"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_the_gunmen_are_no_instrument(upper: bool) -> None:
+    text = "Gunmen with rifles opened fire on the checkpoint."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    firearm = Weapon(type="Firearms", type_code=5)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "opened fire", EventType(name="Armed Assault", gtd_code=2))],
+        weapons=[said("weapons", "Gunmen", firearm), said("weapons", "rifles", firearm)],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    assert [a.text.lower() for a in attack.arguments if a.role == "Instrument"] == ["rifles"]

@@ -41,17 +41,23 @@ suspects (arrested) --                 --                       Detainee (named 
     an instrument ("explosion", "sabotage", verbs such as "burned") are left out.
 [7] MUC: the first scene place with a country, else the first mentioned place below country
     level, else the first mentioned country; the place is its city (else region).
-[8] WikiEvents: one attack event per report (DetonateExplode for bombings, else
-    Unspecified) with Attacker (every perpetrator mention), Target (things attacked, and
-    victims only targeted: people harmed are Victims), ExplosiveDevice / Instrument (not
-    event words such as "bombing", "bomber", "detonated"), Place (the most specific scene
-    places named in sentences with an attack type). Life.Die / Life.Injure: one event per
-    sentence telling of deaths / injuries (WikiEvents annotates one event per trigger),
-    Victim = victims of that fate and the people of casualty phrases (a bare figure, "at
-    least 12", is the victim mention; attackers killed are Die victims); the first event
-    also gets Killer / Injurer = the report's first perpetrator and, for Die, its first
-    Place. Justice.ArrestJailDetain only with named detainees (a suspect record's text is
-    often just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
+[8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
+    the report is a bombing, but Unspecified for a sentence telling only of another attack
+    type, and else Unspecified), with the arguments that sentence names:
+    Attacker (perpetrator mentions; the first also gets the groups that claimed it), Target
+    (things attacked, and victims only targeted: people harmed are Victims; streets, roads
+    and parks are Places; not the car of "a car bomb"),
+    ExplosiveDevice (the first device, when the sentence also has an event word such as
+    "exploded") / Instrument (not event words such as "bombing", "bomber", "explosion"),
+    Place (its scene places of the finest precision found in attack sentences, and scenes
+    told by a common noun, "across the city"; a country only in the first event naming it).
+    Life.Die / Life.Injure: one event per sentence telling of deaths / injuries
+    (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
+    people of casualty phrases (a bare figure, "at least 12", is the victim mention;
+    attackers killed are Die victims), Killer / Injurer = the perpetrators that sentence
+    names (not those among its dead) and, for Die, Place = its most specific scene places.
+    Justice.ArrestJailDetain only with named detainees (a suspect record's text is often
+    just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
     attack's scene is not where they are held). An argument's head is the word before a
     preposition, comma or relative pronoun when there is one ("people killed in the
     blast" -> people).
@@ -110,6 +116,7 @@ from incidex.model import (
     Weapon,
 )
 from incidex.nlp.gazetteer import default_gazetteer
+from incidex.nlp.lexicon import default_lexicon
 
 __all__ = [
     "incident_type_of",
@@ -227,11 +234,16 @@ def _casualty_people(value: str) -> str | None:
     """The people part of a casualty phrase, as written ("THREE SOLDIERS WERE KILLED" ->
     "THREE SOLDIERS"); None when the phrase names no people ("AT LEAST 20")."""
     kept: list[str] = []
-    for raw in value[:500].split():
+    raws = value[:500].split()
+    for raw, after in zip(raws, [*raws[1:], ""], strict=True):
         word = raw.strip(",.;:()\"'").lower()
         if word in _CASUALTY_STOP:
             break
+        if word.endswith("ly") and after.lower() in _CASUALTY_STOP:
+            break  # "12 initially killed": the adverb of the verb, not "3 elderly people"
         kept.append(raw.strip(",.;:()\"'"))
+        if raw.endswith(","):
+            break  # "Tamerlan, 26, died": what follows the name is an apposition
     nouns = [w for w in kept if w.lower() not in _NUMBER_WORDS and not w[:1].isdigit()]
     return " ".join(kept) if nouns else None
 
@@ -675,7 +687,7 @@ def _args(role: str, texts: Iterable[str]) -> list[WikiPredArgument]:
     return out
 
 
-def _victims(report: IncidentReport, fate: str, category: str) -> list[list[str]]:
+def _victims(report: IncidentReport, fate: str, category: str) -> dict[int, list[str]]:
     """Victims of one fate and the people of the casualty phrases of that category,
     grouped by sentence: each sentence telling of deaths is one death event mention."""
     named = [(a.sentence.start, a.value) for a in report.victims if a.normalized.fate == fate]
@@ -692,7 +704,7 @@ def _victims(report: IncidentReport, fate: str, category: str) -> list[list[str]
         # is the same mention, not a second victim
         if text and not any(text.lower() in _words(v) for v in by_sentence.get(start, [])):
             by_sentence.setdefault(start, []).append(text)
-    return list(by_sentence.values())
+    return by_sentence
 
 
 def _casualty_number(value: str) -> str | None:
@@ -705,10 +717,11 @@ def _casualty_number(value: str) -> str | None:
     return None
 
 
-# Words that name the attack or the attacker, not the device ("bombing", "suicide bomber").
+# Words that name the attack or the attacker, not the device ("bombing", "suicide bomber",
+# "gunmen").
 _NOT_DEVICES = frozenset(
     """bomber bombers bombing bombings detonated detonating detonation gunshots gunfire
-    fire shooting shootings""".split()
+    fire shooting shootings explosion explosions blast blasts gunman gunmen""".split()
 )
 
 
@@ -716,52 +729,135 @@ def _wiki_weapons(report: IncidentReport) -> list[Assertion[Weapon]]:
     return [w for w in _weapons(report) if _words(w.value)[-1] not in _NOT_DEVICES]
 
 
-def _wiki_places(report: IncidentReport) -> list[str]:
-    """The most specific scene places named where the attack is: WikiEvents' Place is where
-    it happened, the street or the town rather than the country around it."""
-    attack_sentences = {a.sentence.start for a in report.types if a.normalized.attack}
-    scene = [
-        a
-        for a in report.where
-        if a.normalized.role == "scene" and a.sentence.start in attack_sentences
-    ]
+def _overlap(a: Assertion[Any], b: Assertion[Any]) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _in_sentence(assertions: Iterable[Assertion[Any]], start: int) -> list[Assertion[Any]]:
+    return [a for a in assertions if a.sentence.start == start]
+
+
+def _finest(places: Sequence[Assertion[Place]]) -> list[str]:
+    """The most specific places: WikiEvents' Place is where it happened, the street or the
+    town rather than the country around it."""
+    scene = [a for a in places if a.normalized.role == "scene" and not _unnamed(a)]
     finest = min((a.normalized.precision for a in scene), default=5)
     return [a.value for a in scene if a.normalized.precision == finest]
 
 
+def _unnamed(place: Assertion[Place]) -> bool:
+    """A scene told by a common noun ("across the city"), which no gazetteer places."""
+    p = place.normalized
+    if p.venue or p.city or p.region or p.country:
+        return False
+    head = _words(place.value)[-1:]
+    return bool(head) and (head[0] in _SCENE_NOUNS or head[0].rstrip("s") in _SCENE_NOUNS)
+
+
+def _wiki_places(report: IncidentReport, attack_sentences: set[int]) -> list[str]:
+    """The most specific scene places named where the attack is."""
+    return _finest(
+        [
+            a
+            for a in report.where
+            if a.normalized.role == "scene" and a.sentence.start in attack_sentences
+        ]
+    )
+
+
+_SCENE_NOUNS = default_lexicon().scene_nouns
+# GTD target subtypes naming where rather than what: public areas (streets, parks) and roads.
+_PUBLIC_AREAS = frozenset({79, 104})
+
+
+def _agents(report: IncidentReport, start: int) -> list[str]:
+    """The perpetrators one sentence names, but for those it tells were killed or hurt
+    ("four militants were killed when their bomb went off")."""
+    harmed = _in_sentence([*report.victims, *report.casualties], start)
+    return [
+        a.value
+        for a in _in_sentence(report.perpetrators, start)
+        if not any(_overlap(a, h) for h in harmed)
+    ]
+
+
+def _attack_arguments(
+    report: IncidentReport, start: int, bombing: bool, places: Sequence[str]
+) -> list[WikiPredArgument]:
+    """The arguments of the attack one sentence tells of: WikiEvents annotates one event per
+    trigger with the arguments its sentence names, so a group or a town named elsewhere in
+    the article is not that event's ("the Taliban have fought the army for years")."""
+    things = _in_sentence(_target_entities(report)[0], start)
+    # a street, a road, a park is where the attack was, not what it was aimed at
+    scenes = [a.value for a in things if a.normalized.subtype_code in _PUBLIC_AREAS]
+    things = [
+        a
+        for a in things
+        if a.normalized.subtype_code not in _PUBLIC_AREAS
+        and not any(_overlap(a, w) for w in report.weapons)  # the car of "a car bomb"
+    ]
+    targeted = [a for a in report.victims if a.normalized.fate == "targeted"]
+    arguments = _args("Attacker", _agents(report, start))
+    arguments += _args("Target", [a.value for a in _in_sentence([*things, *targeted], start)])
+    devices = _in_sentence(_wiki_weapons(report), start)
+    # A device is an argument of an explosion its sentence tells of ("the bomb exploded"),
+    # not of a sentence that only names it ("police found a second bomb").
+    if not any(
+        t.sentence.start == start and not any(_overlap(t, w) for w in devices) for t in report.types
+    ):
+        devices = []
+    if bombing:
+        explosive = [w.value for w in devices if w.normalized.type_code == _EXPLOSIVES]
+        other = [w.value for w in devices if w.normalized.type_code != _EXPLOSIVES]
+        arguments += _args("ExplosiveDevice", explosive[:1]) + _args("Instrument", other)
+    else:
+        arguments += _args("Instrument", [w.value for w in devices])
+    here = _in_sentence(report.where, start)
+    named = [p for p in _finest(here) if p in places]
+    unnamed = [a.value for a in here if a.normalized.role == "scene" and _unnamed(a)]
+    return arguments + _args("Place", named + unnamed + scenes)
+
+
 def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
-    attackers = [a.value for a in report.perpetrators]
-    things, people = _target_entities(report)
-    places = _wiki_places(report)
-    weapons = _wiki_weapons(report)
+    attack_sentences = {a.sentence.start for a in report.types if a.normalized.attack}
+    places = _wiki_places(report, attack_sentences)
     events: list[WikiPredEvent] = []
-    if any(t.normalized.attack for t in report.types) or report.claims:
-        kind = incident_type_of(report)
-        explosive = [w.value for w in weapons if w.normalized.type_code == _EXPLOSIVES]
-        other = [w.value for w in weapons if w.normalized.type_code != _EXPLOSIVES]
-        targeted = [a.value for a in report.victims if a.normalized.fate == "targeted"]
-        arguments = _args("Attacker", attackers) + _args(
-            "Target", [a.value for a in things] + targeted
+    if attack_sentences or report.claims:
+        bombing = incident_type_of(report) == "bombing"
+        # the group that claimed it is an attacker wherever the claim is told
+        claimed = _args(
+            "Attacker",
+            [
+                a.value
+                for a in report.perpetrators
+                if a.stance == Stance.claimed and a.sentence.start not in attack_sentences
+            ],
         )
-        if kind == "bombing":
-            arguments += _args("ExplosiveDevice", explosive) + _args("Instrument", other)
-        else:
-            arguments += _args("Instrument", [w.value for w in weapons])
-        arguments += _args("Place", places)
-        events.append(
-            WikiPredEvent(doc_id, _DETONATE if kind == "bombing" else _ATTACK, tuple(arguments))
-        )
-    for fate, category, event_type, agent, where in (
-        ("killed", "killed", _DIE, "Killer", places[:1]),
-        ("wounded", "wounded", _INJURE, "Injurer", []),
+        for i, start in enumerate(sorted(attack_sentences) or [-1]):
+            kinds = {
+                t.normalized.name
+                for t in report.types
+                if t.sentence.start == start and t.normalized.attack
+            }
+            explodes = bombing and (not kinds or "Bombing/Explosion" in kinds)
+            arguments = _attack_arguments(report, start, explodes, places)
+            arguments += claimed if i == 0 else []
+            events.append(
+                WikiPredEvent(doc_id, _DETONATE if explodes else _ATTACK, tuple(arguments))
+            )
+    for fate, category, event_type, agent, placed in (
+        ("killed", "killed", _DIE, "Killer", True),
+        ("wounded", "wounded", _INJURE, "Injurer", False),
     ):
         mentions = _victims(report, fate, category)
         if not mentions and not any(c.normalized.category == category for c in report.casualties):
             continue
-        # The killer is the report's main attacker (its first), not every attacker mentioned.
-        first = _args(agent, attackers[:1]) + _args("Place", where)
-        for i, victims in enumerate(mentions or [[]]):
-            arguments = _args("Victim", victims) + (first if i == 0 else [])
+        for start, victims in (mentions or {-1: []}).items():
+            # The killer and the place of a death are those the sentence telling of it names:
+            # an attacker or a town named elsewhere in the article is not that event's.
+            arguments = _args("Victim", victims) + _args(agent, _agents(report, start))
+            if placed:
+                arguments += _args("Place", _finest(_in_sentence(report.where, start))[:1])
             events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
     detained = [a for a in report.suspects if a.normalized.step in ("arrested", "detained")]
     # Only named detainees: a suspect record's text is often the verb ("arrested").
@@ -771,7 +867,31 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         # No Place: the attack's scene is not where people were held (a jail, a house).
         arguments = _args("Detainee", names) + _args("Jailer", jailers)
         events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
-    return events
+    return _countries_once(events, report)
+
+
+def _countries_once(events: list[WikiPredEvent], report: IncidentReport) -> list[WikiPredEvent]:
+    """A country is the Place of the first event naming it only: repeating "Afghanistan"
+    for every blast adds no place."""
+    countries = {
+        a.value.lower()
+        for a in report.where
+        if a.normalized.country
+        and not (a.normalized.venue or a.normalized.city or a.normalized.region)
+    }
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        arguments = []
+        for a in event.arguments:
+            key = a.text.lower()
+            if a.role == "Place" and key in countries:
+                if key in seen:
+                    continue
+                seen.add(key)
+            arguments.append(a)
+        out.append(WikiPredEvent(event.doc_id, event.event_type, tuple(arguments)))
+    return out
 
 
 def to_wikievents(doc_id: str, result: ArticleResult) -> list[WikiPredEvent]:

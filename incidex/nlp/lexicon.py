@@ -48,6 +48,9 @@ class Lexicon:
     victim_verbs: dict[str, str]  # lemma -> fate of its object ("kill" -> killed)
     victim_nouns: dict[str, str]  # "the dead", "the victims" -> fate of who they include
     victim_event_nouns: dict[str, str]  # "the killing of X" -> fate of X
+    scene_nouns: frozenset[str]  # "across the city", "in the village": a scene, unnamed
+    harm_verbs: frozenset[str]  # "suffer", "sustain": their subject had the harm of the object
+    harm_nouns: dict[str, str]  # lemma of that object ("injury") -> fate of the subject
     person_nouns: frozenset[str]  # roles naming a person ("journalist", "general")
     victim_blockers: dict[str, str]  # lemma above the verb -> "skip" (accused of) or "attempt"
     attacker_verbs: frozenset[str]  # their subject is an attacker ("gunmen killed")
@@ -107,6 +110,9 @@ def default_lexicon() -> Lexicon:
         victim_verbs=_inverted(raw["victim_verbs"]),
         victim_nouns=_inverted(raw["victim_nouns"]),
         victim_event_nouns=_inverted(raw["victim_event_nouns"]),
+        scene_nouns=frozenset(raw["scene_nouns"]),
+        harm_verbs=frozenset(raw["harm_verbs"]),
+        harm_nouns=_inverted(raw["harm_nouns"]),
         person_nouns=frozenset(raw["person_nouns"]),
         victim_blockers=_inverted(raw["victim_blockers"]),
         attacker_verbs=frozenset(raw["attacker_verbs"]),

@@ -172,6 +172,8 @@ class CasualtyExtractor:
         self.wounded = lex.wounded_words
         self.hostage = lex.hostage_words
         self.people = lex.people_nouns
+        # with the singular roles, matched by lemma: "killing 13 demonstrators"
+        self.people_or_roles = lex.people_nouns | lex.person_nouns
         self.perps = {p for p in lex.perpetrator_nouns if " " not in p}
         self.max_qualifier = max(len(q.split()) for q in lex.qualifiers)
         self._number_starts = frozenset(lex.vague_quantities) | frozenset(lex.number_words)
@@ -378,6 +380,15 @@ class CasualtyExtractor:
             return None
         # "the death toll ... has risen to 130": the parse links the figure to the toll
         token = doc[number.start]
+        counted = token.head
+        if (
+            token.dep_ == "nummod"
+            and counted.pos_ == "NOUN"
+            and counted.dep_ == "pobj"
+            and self.category_word(counted.lower_) is None
+            and not {counted.lower_, counted.lemma_.lower()} & (self.people_or_roles | self.perps)
+        ):
+            return None  # "killed in two explosions": the figure counts the explosions
         if token.dep_ == "pobj" and token.head.lower_ in {"to", "at", "of"}:
             verb = token.head.head
             subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
@@ -433,6 +444,7 @@ class CasualtyExtractor:
                 or word in _BE
                 or word in _LINK
                 or doc[k].pos_ in {"ADJ", "ADV", "DET"}
+                or doc[k].ent_type_ in {"NORP", "ORG"}  # "seven Taliban militants"
                 or word in {"police", "security", "children", "women", "men"}
             ):
                 break
@@ -458,14 +470,14 @@ class CasualtyExtractor:
                 return (
                     category,
                     high,
-                    max(j, number.end) if high else _people_end(doc, number, self.people),
+                    max(j, number.end) if high else _people_end(doc, number, self.people_or_roles),
                 )
             if word == "toll" and k > sent_start:
                 before = doc[k - 1].lower_
                 if before in {"death", "casualty"}:
-                    return "killed", high, _people_end(doc, number, self.people)
+                    return "killed", high, _people_end(doc, number, self.people_or_roles)
             if word in {"toll"}:
-                return "killed", high, _people_end(doc, number, self.people)
+                return "killed", high, _people_end(doc, number, self.people_or_roles)
             if category is None and word not in _BETWEEN_VERB_AND_NUMBER:
                 broken = True  # "tried to kill a plan to close two fire stations"
             k -= 1
@@ -543,7 +555,7 @@ def _one_person(subject: Token, people: frozenset[str], perps: set[str]) -> bool
 
 def _people_end(doc: Doc, number: NumberExpr, people: frozenset[str]) -> int:
     end = number.end
-    if end < len(doc) and doc[end].lower_ in people:
+    if end < len(doc) and (doc[end].lower_ in people or doc[end].lemma_.lower() in people):
         end += 1
     return end
 

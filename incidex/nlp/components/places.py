@@ -3,7 +3,9 @@
 Each place mention gets a role from its syntax: "heading to Ukraine" is a destination, "formed
 in Afghanistan" background, "the United States confirming" a country making a statement,
 "attack on Moscow's concert center" the scene. Coordinates come from the offline gazetteer.
-Precision is GTD's specificity: 1 city (or finer) known, 4 region, 5 country only.
+Precision is GTD's specificity: 1 city (or finer) known, 4 region, 5 country only. A scene
+told by a common noun ("bombs across the city", ``scene_nouns`` in ``kb/lexicon.json``) is
+kept as written, with no coordinates or country (precision 5).
 """
 
 from __future__ import annotations
@@ -141,7 +143,31 @@ class PlaceExtractor:
                 geonameid=city.geonameid if city else None,
             )
             add_assertion(doc, "where", ent, place, extractor=EXTRACTOR, confidence=0.75)
+        self._unnamed_scenes(doc)
         return doc
+
+    def _unnamed_scenes(self, doc: Doc) -> None:
+        """Scenes named by a common noun where an attack is told ("bombs across the city",
+        "a patrol in the village"): a place mention without a name the gazetteer could
+        place, so no coordinates, country or precision."""
+        for token in doc:
+            if (
+                token.pos_ != "NOUN"
+                or token.ent_type_
+                or token.dep_ != "pobj"
+                or token.head.lower_ not in _SCENE_PREPS | {"throughout"}
+                or token.lemma_.lower() not in self.lex.scene_nouns
+                or any(_names_it(c) for c in token.children)
+            ):
+                continue
+            _, info = sentence_of(doc, token.i)
+            span = doc[token.i : token.i + 1]
+            if not info.attack or info.background or _aftermath(span):
+                continue
+            # as written, "this city", "the main Catholic areas", within a few words
+            span = doc[max(token.left_edge.i, token.i - 4) : token.i + 1]
+            place = Place(role="scene", name=span.text, precision=5)
+            add_assertion(doc, "where", span, place, extractor=EXTRACTOR, confidence=0.5)
 
     def _target_venues(self, doc: Doc) -> list[Span]:
         """Facilities named as where the attack happened: 'at a bus terminal', 'into a police
@@ -344,6 +370,17 @@ _PLACE_NOUNS = {
 # "the capital, Abuja": the name after a comma (the parser often attaches it elsewhere and NER
 # may tag it PERSON); the gazetteer still has to know it as a place.
 _APPOSED_PLACE_NOUNS = _PLACE_NOUNS | {"capital"}
+
+
+def _names_it(child: Token) -> bool:
+    """'Shah Wali Kot district', 'the city of Lyon': the noun is part of a name."""
+    if child.dep_ == "compound" and child.pos_ == "PROPN":
+        return True
+    return (
+        child.dep_ == "prep"
+        and child.lower_ == "of"
+        and any(g.pos_ == "PROPN" or g.ent_type_ for g in child.children if g.dep_ == "pobj")
+    )
 
 
 def _city_near(venue: Span, cities: list[tuple[int, City]]) -> City | None:

@@ -3,7 +3,8 @@
 Read from the dependency parse (on the truecased copy of upper-case wire text):
 
 * the passive subject or the object of a victim verb ("Jo Cox was shot", "killed journalist
-  Daphne Caruana Galizia", "killing five policemen"), the subject of "die", the noun a
+  Daphne Caruana Galizia", "killing five policemen"), the subject of "die" and of a harm
+  verb with a harm noun ("13 people suffered minor injuries"), the noun a
   participle or relative clause qualifies ("people killed in the blast", "soldiers who were
   wounded");
 * what "the dead", "the victims" include or are ("among the dead were two soldiers", "the
@@ -94,6 +95,15 @@ class VictimExtractor:
             c.lower_ in {"hostage", "captive"} for c in verb.children
         ):
             fate = "kidnapped"
+        elif lemma in self.lex.harm_verbs:  # "13 people suffered minor injuries"
+            fate = next(
+                (
+                    self.lex.harm_nouns[c.lemma_.lower()]
+                    for c in verb.children
+                    if c.dep_ == "dobj" and c.lemma_.lower() in self.lex.harm_nouns
+                ),
+                None,
+            )
         else:
             fate = self.lex.victim_verbs.get(lemma)
         if fate is None or any(c.dep_ == "neg" for c in verb.children):
@@ -129,7 +139,7 @@ class VictimExtractor:
 
     def _verb_victims(self, verb: Token, lemma: str) -> list[Token]:
         subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
-        if lemma == "die":
+        if lemma == "die" or lemma in self.lex.harm_verbs:
             subjects += [c for c in verb.children if c.dep_ == "nsubj"]
         if not subjects and verb.dep_ == "conj" and _passive(verb.head):
             # "Jo Cox was shot and stabbed": the second verb shares the subject
