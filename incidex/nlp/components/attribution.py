@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ...model import Stance
-from .._doc import ensure_extensions, ents, ents_in, lemmas, sent_info, sentences, tokens
+from .._doc import ensure_extensions, ents, ents_in, lemmas, lowers, sent_info, sentences, tokens
 from ..kb import default_kb
 from ..lexicon import default_lexicon
 
@@ -136,8 +136,14 @@ class Attribution:
     def _speaker(
         self, sent: Span, last_person: str | None
     ) -> tuple[str | None, Stance, int | None]:
+        doc = sent.doc
+        toks, low, lems = tokens(doc), lowers(doc), lemmas(doc)
+        span = range(sent.start, sent.end)
         # 1. "according to X", "as reported by X", "X reported"
-        for token in tokens(sent.doc)[sent.start : sent.end]:
+        for i in span:
+            if low[i] != "according" and lems[i] != "report":
+                continue  # neither test below can pass (a cheap look first)
+            token = toks[i]
             if token.lower_ == "according" and token.i + 1 < sent.end:
                 nxt = token.doc[token.i + 1]
                 if nxt.lower_ == "to":
@@ -151,11 +157,12 @@ class Attribution:
                         if objs:
                             return actor_name(phrase_of(objs[0])), Stance.asserted, objs[0].i
         # 2. a speech verb with its subject: "Putin stated that ...", "..., police said."
-        for token in tokens(sent.doc)[sent.start : sent.end]:
-            if token.pos_ not in {"VERB", "AUX"} and token.dep_ != "ROOT":
-                continue
-            stance_name = self.speech.get(lemmas(sent.doc)[token.i])
+        for i in span:
+            stance_name = self.speech.get(lems[i])
             if stance_name is None:
+                continue
+            token = toks[i]
+            if token.pos_ not in {"VERB", "AUX"} and token.dep_ != "ROOT":
                 continue
             has_clause = any(c.dep_ in {"ccomp", "xcomp", "parataxis"} for c in token.children)
             is_root = (
