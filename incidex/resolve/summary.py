@@ -164,6 +164,12 @@ def _date(
 ) -> tuple[dt.date | None, Precision]:
     """The attack's date given by most reports (see :func:`_pick_date`); the date of an arrest
     reported with it counts only when no report dates the attack itself."""
+    if len(reports) == 1:
+        # What SummaryState.add then .date give for one report, without the rest of a
+        # summary's tallies (the resolver asks this of every report it reads)
+        every, attack = _report_dates(reports[0])
+        has_attack = any(kind.normalized.attack for kind in reports[0].types)
+        return _pick_date(attack if has_attack and attack else every, published)
     state = SummaryState()
     for r in reports:
         state.add(r)
