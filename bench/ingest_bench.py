@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         default="spacy,end-to-end,mixed,no-filter",
         help="comma-separated: spacy, end-to-end, mixed, no-filter",
     )
+    parser.add_argument("--db", default=None, help="PostgreSQL server URL (default: SQLite)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     result = run_bench(
@@ -34,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         relevant_fraction=args.relevant_fraction,
         parts=tuple(p.strip() for p in args.parts.split(",") if p.strip()),
         log=lambda msg: print(f"... {msg}", file=sys.stderr, flush=True),
+        db=args.db,
     )
     print(json.dumps(result.to_json()) if args.json else result.table())
     return 0

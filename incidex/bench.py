@@ -22,18 +22,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import resource
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit, urlunsplit
 
 from .config import Settings, load_settings
+from .errors import ConfigError, Errors
+
+if TYPE_CHECKING:
+    from .store import IncidentStore
 
 __all__ = [
     "BenchResult",
@@ -282,6 +289,7 @@ class BenchResult:
     peak_rss_mb: float = 0.0  # this process
     worker_peak_rss_mb: float = 0.0  # the largest worker process
     pipeline_load_s: float = 0.0  # building the incidex pipeline, before the clocks start
+    store: str = "sqlite"  # where the end-to-end runs write: "sqlite" or "postgresql"
 
     def find(self, name: str, stream: str, workers: int) -> BenchRow | None:
         for row in self.rows:
@@ -343,6 +351,7 @@ class BenchResult:
             "pipeline_load_s": round(self.pipeline_load_s, 2),
             "relevant_fraction": self.relevant_fraction,
             "model": self.model,
+            "store": self.store,
             "ratios": self.ratios(),
             "cpu_ratios": self.cpu_ratios(),
             "runs": [
@@ -355,7 +364,7 @@ class BenchResult:
         """A plain-text table of the runs and ratios."""
         lines = [
             f"incidex bench: n={self.n}, model={self.model}, up to {self.workers} worker(s), "
-            f"mixed stream {self.relevant_fraction:.0%} relevant",
+            f"mixed stream {self.relevant_fraction:.0%} relevant, store {self.store}",
             f"{'run':<24}{'stream':<10}{'workers':>8}{'articles/s':>12}{'tokens/s':>12}"
             f"{'seconds':>10}{'CPU s':>9}",
         ]
@@ -439,14 +448,43 @@ def _load_pipeline(settings: Settings) -> float:
     return time.perf_counter() - started
 
 
-def _end_to_end(
-    path: Path, settings: Settings, workers: int, prefilter: bool, folder: Path
-) -> tuple[float, int]:
-    from .jobs import ingest
+@contextmanager
+def _scratch_store(folder: Path, server: str | None) -> Iterator[IncidentStore]:
+    """An empty store for one run: a SQLite file in ``folder``, or, given a PostgreSQL
+    ``server`` URL, a database created on it for the run and dropped after (the URL's role
+    must be allowed to CREATE DATABASE)."""
     from .store import open_store
 
-    db = folder / f"bench-{workers}-{int(prefilter)}-{time.monotonic_ns()}.db"
-    with open_store(db) as store:
+    stamp = f"{os.getpid()}_{time.monotonic_ns()}"
+    if server is None:
+        with open_store(folder / f"bench-{stamp}.db") as store:
+            yield store
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = f"incidex_bench_{stamp}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        with open_store(urlunsplit(urlsplit(server)._replace(path="/" + name))) as store:
+            yield store
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+def _end_to_end(
+    path: Path,
+    settings: Settings,
+    workers: int,
+    prefilter: bool,
+    folder: Path,
+    server: str | None = None,
+) -> tuple[float, int]:
+    from .jobs import ingest
+
+    with _scratch_store(folder, server) as store:
         report = ingest([path], store, settings=settings, workers=workers, prefilter=prefilter)
         stored = report.summary.stored
     return report.seconds, stored
@@ -462,6 +500,7 @@ def run_bench(
     parts: tuple[str, ...] = ("spacy", "end-to-end", "mixed", "no-filter"),
     folder: str | Path | None = None,
     log: Callable[[str], None] | None = None,
+    db: str | None = None,
 ) -> BenchResult:
     """Run the benchmark on ``n`` generated articles per stream.
 
@@ -469,14 +508,23 @@ def run_bench(
     ``end-to-end`` (relevant stream), ``mixed`` (end to end on the mixed stream, filter on),
     ``no-filter`` (mixed stream, filter off). Each runs with 1 worker and with ``workers``
     (default: all cores). Temporary files go to ``folder`` (default: a temporary folder).
+    The end-to-end runs write to a temporary SQLite file each, or, with ``db`` a PostgreSQL
+    server URL (``postgresql://...``), to a database created on it for each run and dropped
+    after; the server's own CPU time is then not in the CPU columns.
     """
+    if db is not None and not db.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(Errors.E022.format(value=db), code="E022")
     from .jobs import default_workers
 
     settings = settings or load_settings()
     top = workers or default_workers()
     counts = sorted({1, top})
     result = BenchResult(
-        n=n, workers=top, relevant_fraction=relevant_fraction, model=settings.spacy_model
+        n=n,
+        workers=top,
+        relevant_fraction=relevant_fraction,
+        model=settings.spacy_model,
+        store="sqlite" if db is None else "postgresql",
     )
     say = log or (lambda _msg: None)
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
@@ -510,7 +558,7 @@ def run_bench(
             for w in counts:
                 say(f"{name}, {stream}, {w} worker(s)")
                 cpu = _cpu()
-                seconds, stored = _end_to_end(streams[stream], settings, w, prefilter, base)
+                seconds, stored = _end_to_end(streams[stream], settings, w, prefilter, base, db)
                 toks = tokens[stream]
                 row = BenchRow(name, stream, w, stored, seconds, toks, _cpu() - cpu)
                 result.rows.append(row)

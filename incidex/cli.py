@@ -341,10 +341,21 @@ def split(incident_id: str, reports: str, db: str | None, reason: str, who: str 
     show_default=True,
     help="Which runs to make.",
 )
+@click.option(
+    "--db",
+    default=None,
+    help="A PostgreSQL server URL: the end-to-end runs write to a database created on it "
+    "for each run and dropped after (default: temporary SQLite files).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_fail_cleanly
 def bench(
-    articles: int, workers: int | None, relevant_fraction: float, parts: str, as_json: bool
+    articles: int,
+    workers: int | None,
+    relevant_fraction: float,
+    parts: str,
+    db: str | None,
+    as_json: bool,
 ) -> None:
     """Measure throughput and memory against the bare spaCy pipeline (generated texts).
 
@@ -352,6 +363,7 @@ def bench(
     Example:
         incidex bench --articles 1000
         incidex bench --articles 10000 --json
+        incidex bench --parts end-to-end --db postgresql://postgres@127.0.0.1:5432/postgres
     """
     from .bench import run_bench
 
@@ -361,6 +373,7 @@ def bench(
         relevant_fraction=relevant_fraction,
         parts=tuple(p.strip() for p in parts.split(",") if p.strip()),
         log=None if as_json else (lambda line: click.echo(line, err=True)),
+        db=db,
     )
     click.echo(json.dumps(result.to_json()) if as_json else result.table())
 

