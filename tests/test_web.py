@@ -589,6 +589,39 @@ def test_post_runs_the_real_pipeline_and_resolves(db: tuple[Path, dict[str, str]
         assert c.get("/api/incidents", params={"q": "exploded"}).json()["total"] == 1
 
 
+@pytest.mark.slow
+def test_posts_share_one_resolver_and_join_one_incident(
+    db: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building a resolver reads the latest 10,000 stored reports: the server builds one, not
+    one per POST, and a second report of the same attack still joins the first's incident."""
+    import incidex.resolve
+
+    built: list[object] = []
+
+    class Counting(incidex.resolve.IncidentResolver):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(incidex.resolve, "IncidentResolver", Counting)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    second = dict(
+        _REPORT,
+        url="https://other.test/y",
+        source="Other",
+        text="Five people were killed when a bomb exploded in Kabul on Monday, officials said.",
+    )
+    with TestClient(create_app(str(db[0]), token=TOKEN)) as c:
+        a = c.post("/api/reports", json=[_REPORT], headers=auth).json()
+        b = c.post("/api/reports", json=[second], headers=auth).json()
+        assert a["extracted"] == 1 and b["extracted"] == 1
+        assert len(built) == 1
+        found = c.get("/api/incidents", params={"q": "exploded Kabul"}).json()
+        assert found["total"] == 1
+        assert found["items"][0]["n_reports"] == 2
+
+
 # ---- pages and security ----
 
 _CSP = (

@@ -224,6 +224,14 @@ class IncidentResolver:
         for report in reversed(store.recent_reports(warm)):
             self._count(self.features(report))
 
+    def use(self, store: IncidentStore) -> None:
+        """Work on ``store`` from now on: another connection to the same database, as a
+        server opens one per request. The cached incident profiles are dropped (another
+        writer may have changed those incidents since); the term statistics are kept (they
+        are weights, and count every report this resolver has seen)."""
+        self.store = store
+        self._profiles.clear()
+
     # ---- the decision ----
 
     def __call__(self, report: IncidentReport) -> str | None:

@@ -267,8 +267,6 @@ def post_reports(
 
     Reports already stored (same text or URL) are skipped as duplicates.
     """
-    from ..resolve import IncidentResolver
-
     articles: list[Article] = []
     for item in reports:
         text = clean_text(item.text)
@@ -302,7 +300,8 @@ def post_reports(
         if fresh:
             with stores.extract_lock:
                 results = list(stores.extractor().extract_articles(fresh))
-            summary = store.save_results(results, incident_of=IncidentResolver(store))
+            with stores.resolve_lock:
+                summary = store.save_results(results, incident_of=stores.resolver(store))
     saved = {e.article_id: e for e in summary.entries}
     for article in articles:
         entry = saved.pop(article.id, None)

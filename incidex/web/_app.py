@@ -41,6 +41,10 @@ class Stores:
         self._extractor: Any = None
         # spaCy pipelines are not meant to be shared between threads: one extraction at a time.
         self.extract_lock = threading.Lock()
+        # One resolver for the server's life (building one reads the latest 10,000 stored
+        # reports: seconds on a large database); saves that use it take turns.
+        self._resolver: Any = None
+        self.resolve_lock = threading.Lock()
 
     @contextmanager
     def open(self) -> Iterator[Store]:
@@ -57,6 +61,17 @@ class Stores:
 
             self._extractor = Extractor()
         return self._extractor
+
+    def resolver(self, store: Store) -> Any:
+        """The server's resolver, working on ``store`` (this request's connection); call
+        with ``resolve_lock`` held."""
+        if self._resolver is None:
+            from ..resolve import IncidentResolver
+
+            self._resolver = IncidentResolver(store)
+        else:
+            self._resolver.use(store)
+        return self._resolver
 
 
 def _stores(request: Request) -> Stores:
