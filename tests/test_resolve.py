@@ -628,3 +628,54 @@ def test_show_finds_the_incident_of_an_article_and_prints_its_history(
     assert text.exit_code == 0 and "History:" in text.output and "attached" in text.output
     missing = runner.invoke(cli, ["show", "a-unknown", "--db", str(db)])
     assert missing.exit_code != 0 and "Traceback" not in missing.output
+
+
+# ---- memory stays bounded on long runs ----
+
+
+def _features(report_id: str, terms: list[str]) -> Any:
+    from incidex.resolve._features import ReportFeatures
+
+    return ReportFeatures(
+        report_id=report_id,
+        article_id="a" + report_id,
+        date=None,
+        published=None,
+        country=None,
+        city=None,
+        venue=None,
+        attack_types=frozenset(),
+        events=frozenset(),
+        groups=frozenset(),
+        killed=None,
+        entities=frozenset(),
+        place_names=frozenset(),
+        terms=dict.fromkeys(terms, 1.0),
+    )
+
+
+def test_term_statistics_stay_bounded_and_keep_the_shared_terms() -> None:
+    from incidex.resolve._features import TermStats
+
+    stats = TermStats(max_terms=40)
+    for i in range(200):
+        # every report: two common words and three words no other report has
+        stats.add(_features(f"r{i}", ["bomb", "market", f"u{i}a", f"u{i}b", f"u{i}c"]))
+        assert len(stats.df) <= 40
+    assert stats.df["bomb"] == 200 and stats.df["market"] == 200
+    assert stats.docs == 200
+    assert stats.idf("bomb") < stats.idf("u199a") <= stats.idf("never seen")
+
+
+def test_the_resolver_remembers_a_bounded_number_of_counted_reports(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import incidex.resolve._resolver as resolver_module
+
+    monkeypatch.setattr(resolver_module, "_COUNTED_REPORTS", 25)
+    resolver = IncidentResolver(store)
+    for i in range(100):
+        resolver._count(_features(f"r{i}", ["bomb"]))
+        resolver._count(_features(f"r{i}", ["bomb"]))  # the same report again: not recounted
+    assert len(resolver._counted) == 25
+    assert resolver.stats.docs == 100 and resolver.stats.df["bomb"] == 100

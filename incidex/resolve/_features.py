@@ -278,6 +278,10 @@ class TermStats:
 
     docs: int = 0
     df: Counter[str] = field(default_factory=Counter)
+    # Distinct terms and names kept: past this, those seen in one report only are dropped
+    # (their idf was the highest anyway, and stays near it). News has an open vocabulary of
+    # names, so without a bound the table would grow with the corpus.
+    max_terms: int = 2_000_000
     # idf values since the last ``add``: one report is scored against a dozen profiles, and
     # its terms' weights (and the norms) were computed again for each
     _idf: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
@@ -287,6 +291,16 @@ class TermStats:
         self.df.update(features.terms.keys())
         self.df.update("\x00" + e for e in features.entities)
         self._idf.clear()
+        if len(self.df) > self.max_terms:
+            self._prune()
+
+    def _prune(self) -> None:
+        """Drop the rarest terms until at most 3/4 of ``max_terms`` are left (so that pruning
+        happens rarely: its cost is the table's size)."""
+        floor = 1
+        while len(self.df) > self.max_terms * 3 // 4:
+            self.df = Counter({t: c for t, c in self.df.items() if c > floor})
+            floor += 1
 
     def idf(self, term: str) -> float:
         value = self._idf.get(term)

@@ -64,6 +64,7 @@ _MIN_TEXT_VICTIMS_DIFFER = 0.6  # different named victims: only a near-copy of t
 _MIN_TEXT_DAYS_APART = 0.9  # dates to the day 2+ days apart: only a copy (a misread date)
 _FOLLOW_UP_DAYS = 400
 _WARM_REPORTS = 10_000  # stored reports whose terms seed the statistics of a new resolver
+_COUNTED_REPORTS = 100_000  # report ids remembered as counted (see IncidentResolver._count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +217,10 @@ class IncidentResolver:
         self.stats = TermStats()
         self.max_profiles = max_profiles
         self._profiles: OrderedDict[str, IncidentProfile] = OrderedDict()
-        self._counted: set[str] = set()
+        # Reports whose terms are counted, so none is counted twice (a report read at the
+        # start and then resolved). Only the latest are remembered: a set of every report id
+        # would grow with the corpus, and a report is resolved soon after it is read.
+        self._counted: OrderedDict[str, None] = OrderedDict()
         self.last: list[CandidateScore] = []  # the scored shortlist of the last call
         # Term statistics start from the reports already stored (the latest ``warm``), so
         # an ingest into an existing database, or a re-run after a crash, weighs words as
@@ -268,7 +272,9 @@ class IncidentResolver:
 
     def _count(self, features: ReportFeatures) -> None:
         if features.report_id not in self._counted:
-            self._counted.add(features.report_id)
+            self._counted[features.report_id] = None
+            if len(self._counted) > _COUNTED_REPORTS:
+                self._counted.popitem(last=False)
             self.stats.add(features)
 
     # ---- candidates ----
