@@ -476,6 +476,29 @@ def test_filters(three: IncidentStore) -> None:
     assert three.count_incidents() == 3
     assert three.count_incidents(since=dt.date(2024, 1, 1)) == 2
     assert three.count_incidents(group="%") == 0  # no LIKE wildcards
+    assert _titles(three.incidents(country=" af ")) == ["Kabul"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"country": "ru"},
+        {"since": dt.date(2024, 1, 1)},
+        {"group": "islamic state"},
+        {"query": "checkpoint"},
+        {"country": "FR", "since": dt.date(2024, 4, 1), "until": dt.date(2024, 6, 1)},
+    ],
+)
+def test_incident_keys_are_the_listed_summaries_in_brief(
+    three: IncidentStore, filters: dict[str, Any]
+) -> None:
+    full = three.incidents(limit=10, **filters)
+    keys = three.incident_keys(limit=10, **filters)
+    assert [k.id for k in keys] == [s.id for s in full]
+    assert [(k.date, k.city, list(k.groups)) for k in keys] == [
+        (s.date, s.city, s.groups) for s in full
+    ]
 
 
 def test_sort_and_paging(three: IncidentStore) -> None:

@@ -27,10 +27,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import NotFoundError
-from ..model import Incident, IncidentReport, IncidentSummary
+from ..model import Incident, IncidentReport
 
 if TYPE_CHECKING:  # the store imports resolve.summary: no import at run time
-    from ..store import IncidentStore
+    from ..store import IncidentKey, IncidentStore
 
 from ._features import (
     IncidentProfile,
@@ -281,20 +281,26 @@ class IncidentResolver:
 
     def _shortlist(self, f: ReportFeatures) -> list[IncidentProfile]:
         hits: dict[str, int] = {}
-        summaries: dict[str, IncidentSummary] = {}
+        summaries: dict[str, IncidentKey] = {}
 
-        def found(items: list[IncidentSummary], weight: int = 1) -> None:
+        def found(items: list[IncidentKey], weight: int = 1) -> None:
             for s in items:
                 summaries[s.id] = s
                 hits[s.id] = hits.get(s.id, 0) + weight
 
         store = self.store
         if f.date is not None:
-            window = dict(since=f.date - dt.timedelta(days=3), until=f.date + dt.timedelta(days=3))
-            found(store.incidents(country=f.country, limit=100, **window))  # type: ignore[arg-type]
+            found(
+                store.incident_keys(
+                    country=f.country,
+                    since=f.date - dt.timedelta(days=3),
+                    until=f.date + dt.timedelta(days=3),
+                    limit=100,
+                )
+            )
         elif f.published is not None and f.country is not None:
             found(
-                store.incidents(
+                store.incident_keys(
                     country=f.country,
                     since=f.published - dt.timedelta(days=10),
                     until=f.published + dt.timedelta(days=1),
@@ -305,7 +311,7 @@ class IncidentResolver:
         for name in self._distinctive(f):
             if anchor is not None:
                 found(
-                    store.incidents(
+                    store.incident_keys(
                         query=name,
                         since=anchor - dt.timedelta(days=_FOLLOW_UP_DAYS),
                         until=anchor + dt.timedelta(days=7),
@@ -314,11 +320,11 @@ class IncidentResolver:
                     2,
                 )
             # Incidents with no known date are invisible to date windows.
-            found(store.incidents(query=name, limit=20), 2)
+            found(store.incident_keys(query=name, limit=20), 2)
         if anchor is not None:
             for group in sorted(f.groups)[:2]:
                 found(
-                    store.incidents(
+                    store.incident_keys(
                         group=group,
                         since=anchor - dt.timedelta(days=60),
                         until=anchor + dt.timedelta(days=1),
@@ -353,7 +359,7 @@ class IncidentResolver:
         return names[:_MAX_ENTITY_QUERIES]
 
     @staticmethod
-    def _summary_agreement(f: ReportFeatures, s: IncidentSummary | None) -> float:
+    def _summary_agreement(f: ReportFeatures, s: IncidentKey | None) -> float:
         if s is None:
             return 0.5
         agree = 0.0

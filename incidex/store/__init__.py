@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import StoreError
 from ._base import (
+    IncidentKey,
     IncidentOf,
     IncidentStore,
     LogEntry,
@@ -45,6 +46,7 @@ def open_store(url_or_path: str | Path) -> IncidentStore:
 
 __all__ = [
     "SCHEMA_VERSION",
+    "IncidentKey",
     "IncidentOf",
     "IncidentStore",
     "LogEntry",

@@ -29,6 +29,7 @@ from ..resolve.summary import SummaryState
 from ._sql import SORTS, IncidentFilter, Statements
 
 __all__ = [
+    "IncidentKey",
     "IncidentOf",
     "IncidentStore",
     "LogEntry",
@@ -183,6 +184,17 @@ class IncidentStore(Protocol):
         sort: str = "-date",
     ) -> list[IncidentSummary]: ...
 
+    def incident_keys(
+        self,
+        *,
+        limit: int = 50,
+        country: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        group: str | None = None,
+        query: str | None = None,
+    ) -> list[IncidentKey]: ...
+
     def count_incidents(
         self,
         *,
@@ -227,6 +239,17 @@ class IncidentStore(Protocol):
     def incidents_of(self, article_or_report_id: str) -> list[str]: ...
 
     def kept_apart(self, report_id: str) -> set[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentKey:
+    """What the resolver ranks candidate incidents by (``Store.incident_keys``): the summary's
+    id, date, city and groups, read without parsing the whole summary."""
+
+    id: str
+    date: dt.date | None
+    city: str | None
+    groups: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -658,19 +681,45 @@ class SQLStoreBase:
         incident's articles (every word must occur); ``sort`` is date, killed or reports,
         with a leading '-' for descending.
         """
+        f = IncidentFilter(country, since, until, type, group, min_killed, query)
+        rows = self._list(self._q.list_incidents, f, limit, offset, sort)
+        return [IncidentSummary.model_validate_json(r[0]) for r in rows]
+
+    def incident_keys(
+        self,
+        *,
+        limit: int = 50,
+        country: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        group: str | None = None,
+        query: str | None = None,
+    ) -> list[IncidentKey]:
+        """The incidents :meth:`incidents` lists for these filters (latest date first), as
+        :class:`IncidentKey` records: what the resolver needs of many candidates."""
+        f = IncidentFilter(country, since, until, None, group, None, query)
+        return [
+            IncidentKey(
+                id=r[0],
+                date=dt.date.fromisoformat(r[1]) if r[1] else None,
+                city=r[2],
+                groups=tuple(json.loads(r[3])) if r[3] else (),
+            )
+            for r in self._list(self._q.list_incident_keys, f, limit, 0, "-date")
+        ]
+
+    def _list(
+        self, statement: str, f: IncidentFilter, limit: int, offset: int, sort: str
+    ) -> list[Any]:
         order = SORTS.get(sort)
         if order is None:
             choices = ", ".join(SORTS)
             raise IncidexError(f"unknown sort {sort!r}; use one of: {choices}.")
-        where, params = self._incident_where(
-            IncidentFilter(country, since, until, type, group, min_killed, query)
-        )
+        where, params = self._incident_where(f)
         if offset < 0:
             raise IncidexError(f"offset must be 0 or more, not {offset}.")
         params += [bounded(limit, "limit"), offset]
-        statement = self._q.list_incidents.format(where=where, order=order)
-        rows = self._exec(statement, params).fetchall()
-        return [IncidentSummary.model_validate_json(r[0]) for r in rows]
+        return list(self._exec(statement.format(where=where, order=order), params).fetchall())
 
     def count_incidents(
         self,

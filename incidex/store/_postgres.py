@@ -283,6 +283,10 @@ _GET_INCIDENT_SUMMARY = "SELECT summary::text FROM incidents WHERE id = %s"
 
 
 _LIST_INCIDENTS = "SELECT summary::text FROM incidents{where} ORDER BY {order} LIMIT %s OFFSET %s"
+_LIST_INCIDENT_KEYS = (
+    "SELECT id, date, city, (summary -> 'groups')::text FROM incidents{where} "
+    "ORDER BY {order} LIMIT %s OFFSET %s"
+)
 
 # Rows that point nowhere; only possible if someone dropped a foreign key.
 _BROKEN_REFERENCES = (
@@ -364,6 +368,7 @@ PG = sql.Statements(
     count_incidents=_pg(sql.COUNT_INCIDENTS),
     count_assertions=_pg(sql.COUNT_ASSERTIONS),
     list_incidents=_LIST_INCIDENTS,
+    list_incident_keys=_LIST_INCIDENT_KEYS,
     count_incidents_where=_pg(sql.COUNT_INCIDENTS_WHERE),
 )
 
@@ -382,7 +387,10 @@ def _incident_where(f: sql.IncidentFilter) -> tuple[str, list[object]]:
     """The PostgreSQL twin of :func:`incidex.store._sql.incident_where`."""
     clauses: list[str] = []
     params: list[object] = []
-    if f.country:
+    if f.country and sql.is_country_code(f.country):
+        clauses.append("country_code = %s")
+        params.append(f.country.strip().upper())
+    elif f.country:
         clauses.append(
             "(upper(country_code) = upper(%s) OR lower(summary ->> 'country') = lower(%s))"
         )

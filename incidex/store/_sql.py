@@ -304,6 +304,7 @@ class Statements:
     count_incidents: str
     count_assertions: str
     list_incidents: str
+    list_incident_keys: str
     count_incidents_where: str
 
 
@@ -372,11 +373,21 @@ class IncidentFilter:
     query: str | None = None
 
 
+def is_country_code(value: str) -> bool:
+    """Two letters: an ISO 3166 code, never a country's name (the shortest have four)."""
+    value = value.strip()
+    return len(value) == 2 and value.isascii() and value.isalpha()
+
+
 def incident_where(f: IncidentFilter) -> tuple[str, list[object]]:
     """A WHERE clause (possibly empty) and its parameters for an incident filter."""
     clauses: list[str] = []
     params: list[object] = []
-    if f.country:
+    if f.country and is_country_code(f.country):
+        # No country's name has two letters; codes are stored in upper case (indexed)
+        clauses.append("country_code = ?")
+        params.append(f.country.strip().upper())
+    elif f.country:
         # ISO code or country name, case-insensitive.
         clauses.append(
             "(upper(country_code) = upper(?) OR "
@@ -416,6 +427,10 @@ def incident_where(f: IncidentFilter) -> tuple[str, list[object]]:
 
 
 LIST_INCIDENTS = "SELECT summary FROM incidents{where} ORDER BY {order} LIMIT ? OFFSET ?"
+LIST_INCIDENT_KEYS = (
+    "SELECT id, date, city, json_extract(summary, '$.groups') FROM incidents{where} "
+    "ORDER BY {order} LIMIT ? OFFSET ?"
+)
 COUNT_INCIDENTS_WHERE = "SELECT count(*) FROM incidents{where}"
 
 
@@ -457,5 +472,6 @@ SQLITE = Statements(
     count_incidents=COUNT_INCIDENTS,
     count_assertions=COUNT_ASSERTIONS,
     list_incidents=LIST_INCIDENTS,
+    list_incident_keys=LIST_INCIDENT_KEYS,
     count_incidents_where=COUNT_INCIDENTS_WHERE,
 )
