@@ -38,6 +38,11 @@ EXTRACTOR = "incidex_actors_v1"
 _GROUP_REFS = {"group", "organization", "organisation", "movement", "network", "militia"}
 
 
+def _words(doc: Doc, sent: Span) -> zip[tuple[Token, str]]:
+    """The sentence's tokens with their lower-cased lemmas (both made once per document)."""
+    return zip(tokens(doc)[sent.start : sent.end], lemmas(doc)[sent.start : sent.end], strict=True)
+
+
 class ActorExtractor:
     def __init__(self) -> None:
         ensure_extensions()
@@ -137,8 +142,8 @@ class ActorExtractor:
         if info.attack and not info.background:
             self._named_attackers(doc, sent)
         # "He attributed the attack to 'radical Islamists'": a perpetrator asserted by a speaker
-        for token in tokens(doc)[sent.start : sent.end]:
-            if lemmas(doc)[token.i] in {"attribute", "blame"} and token.pos_ == "VERB":
+        for token, lemma in _words(doc, sent):
+            if lemma in {"attribute", "blame"} and token.pos_ == "VERB":
                 target = _attributed_to(token)
                 if target is not None:
                     speaker = info.speaker or _subject_name(token)
@@ -165,8 +170,8 @@ class ActorExtractor:
                     )
         # "Putin stated that the attackers were heading to Ukraine": a speaker pointing elsewhere
         if info.speaker is not None:
-            for token in tokens(doc)[sent.start : sent.end]:
-                if lemmas(doc)[token.i] not in self.lex.motion_verbs or token.pos_ != "VERB":
+            for token, lemma in _words(doc, sent):
+                if lemma not in self.lex.motion_verbs or token.pos_ != "VERB":
                     continue
                 subj = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
                 if subj is None or subj.lower_ not in self.perp_nouns:
@@ -341,8 +346,8 @@ class ActorExtractor:
 
     def _copula_nationality(self, doc: Doc, sent: Span) -> None:
         """'the suspect was a Libyan man', 'Both are Filipinos'."""
-        for token in tokens(doc)[sent.start : sent.end]:
-            if lemmas(doc)[token.i] != "be" or token.lemma_ != "be":
+        for token, lemma in _words(doc, sent):
+            if lemma != "be" or token.lemma_ != "be":
                 continue
             subj = next((c for c in token.children if c.dep_ == "nsubj"), None)
             attr = next((c for c in token.children if c.dep_ == "attr"), None)
@@ -368,8 +373,7 @@ class ActorExtractor:
             )
 
     def _claims(self, doc: Doc, sent: Span, info: SentInfo) -> None:
-        for token in tokens(doc)[sent.start : sent.end]:
-            lemma = lemmas(doc)[token.i]
+        for token, lemma in _words(doc, sent):
             kind: str | None = None
             if (
                 lemma == "claim"
@@ -537,8 +541,7 @@ class ActorExtractor:
 
     def _legal(self, doc: Doc, sent: Span, info: SentInfo) -> None:
         steps = self.lex.legal_steps
-        for token in tokens(doc)[sent.start : sent.end]:
-            lemma = lemmas(doc)[token.i]
+        for token, lemma in _words(doc, sent):
             step = steps.get(lemma)
             if lemma == "find" and any(c.lower_ == "guilty" for c in token.children):
                 step = "convicted"
@@ -685,8 +688,7 @@ class ActorExtractor:
                             if n not in relayed and n != actor:
                                 relayed.append(n)
         targets: list[str] = []
-        for token in tokens(doc)[sent.start : sent.end]:
-            lemma = lemmas(doc)[token.i]
+        for token, lemma in _words(doc, sent):
             if lemma in {"threaten", "aim", "target", "direct"} or token.lower_ in {"against"}:
                 for desc in token.subtree:
                     if desc.ent_iob_ == "B" and desc.ent_type_ in {"GPE", "PERSON", "NORP", "ORG"}:

@@ -226,11 +226,13 @@ def _strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65_536)  # the extractors look up the same few names many times
 def _key(text: str) -> str:
     """Case-, accent-, punctuation- and space-insensitive key: 'ISIS-K' -> 'isisk'."""
     return "".join(ch for ch in _strip_accents(text).casefold() if ch.isalnum())
 
 
+@lru_cache(maxsize=65_536)
 def _exact_key(text: str) -> str:
     """Like :func:`_key` but keeps case, for the case-sensitive aliases: 'I.S.' -> 'IS'."""
     return "".join(ch for ch in _strip_accents(text) if ch.isalnum())
