@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from spacy.attrs import LEMMA, LOWER
@@ -62,8 +62,8 @@ def _ext_key(name: str) -> tuple[str, str, None, None]:
     return ("._.", name, None, None)
 
 
-def _data(doc: Doc) -> dict[Any, Any]:
-    return cast(dict[Any, Any], doc.user_data)  # spaCy's stub says dict[str, Any]
+def _data(doc: Doc) -> Any:
+    return doc.user_data  # typed Any: spaCy's stub says dict[str, Any], the keys here are tuples
 
 
 _X_SENT_INFOS = _ext_key("sent_infos")
