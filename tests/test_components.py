@@ -666,3 +666,35 @@ def test_a_figure_of_people_named_by_their_role_is_a_casualty(nlp: Any, upper: b
     report = run(nlp, _upper(text, upper))
     found = {(a.value.lower(), a.normalized.exact) for a in report.casualties}
     assert {("13 demonstrators", 13), ("5 shoppers", 5)} <= found, found
+
+
+@pytest.mark.slow
+def test_retrained_models_are_read_from_the_folder_the_setting_names(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from incidex.cli import cli
+    from incidex.errors import ConfigError
+    from incidex.nlp.components.trained import model_path, trained_available
+    from incidex.nlp.pipeline import build_pipeline
+
+    if not trained_available():
+        pytest.skip("the trained models are not shipped in this checkout")
+    folder = tmp_path / "models"
+    for name in ("relevance", "roles"):
+        shutil.copytree(model_path(name), folder / name)
+    nlp = build_pipeline(trained_dir=str(folder))
+    assert nlp.get_pipe_config("incidex_roles_v1")["path"] == str(folder / "roles")
+    assert nlp.get_pipe_config("incidex_relevance_v1")["path"] == str(folder / "relevance")
+    shutil.rmtree(folder / "roles")
+    with pytest.raises(ConfigError, match=r"roles/ missing"):
+        build_pipeline(trained_dir=str(folder))
+    # the CLI says so in one line, before loading anything
+    monkeypatch.setenv("INCIDEX_TRAINED_MODELS_DIR", str(folder))
+    report = tmp_path / "r.txt"
+    report.write_text("A bomb exploded in Kabul on Monday, killing five people.", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["extract", str(report)])
+    assert out.exit_code != 0 and "[E023]" in out.output and "Traceback" not in out.output

@@ -14,7 +14,7 @@ from ..errors import Errors
 from ..ingest import clean_text, detect_language, parse_datetime
 from ..model import Article, ArticleResult
 from ._doc import ensure_extensions
-from .pipeline import load_pipeline, settle_heap
+from .pipeline import pipeline_for, settle_heap
 from .truecase import WIRE_KEY, mostly_upper, truecase
 
 __all__ = ["Extractor", "extract"]
@@ -30,9 +30,7 @@ class Extractor:
     @property
     def nlp(self) -> Language:
         if self._nlp is None:
-            self._nlp = load_pipeline(
-                self.settings.spacy_model, with_trained=self.settings.trained_models
-            )
+            self._nlp = pipeline_for(self.settings)
             settle_heap()
         return self._nlp
 

