@@ -536,3 +536,62 @@ def test_wikievents_ignore_the_role_tagger() -> None:
     )
     events = to_wikievents("d1", _result(report))
     assert not [a for e in events for a in e.arguments if a.text == "BOMB"]
+
+
+TWO = "GUERRILLAS KIDNAPPED THE MAYOR OF ICA. IN ANOTHER INCIDENT, A BOMB DAMAGED A BANK."
+
+
+def _in(field: str, value: str, normalized: T) -> Assertion[T]:
+    """An assertion in its own sentence of TWO."""
+    start = TWO.index(value)
+    end = TWO.index(".", start) + 1
+    begin = TWO.rfind(". ", 0, start)
+    begin = 0 if begin < 0 else begin + 2
+    return _at(field, value, normalized).model_copy(
+        update={
+            "start": start,
+            "end": start + len(value),
+            "sentence": SentenceRef(start=begin, end=end, text=TWO[begin:end]),
+        }
+    )
+
+
+def _two_incidents(**changes: Any) -> IncidentReport:
+    fields: dict[str, Any] = {
+        "types": [
+            _in("types", "KIDNAPPED", EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)),
+            _in("types", "BOMB", EventType(name="Bombing/Explosion", gtd_code=3)),
+        ],
+        "perpetrators": [_in("perpetrators", "GUERRILLAS", Perpetrator(description="guerrillas"))],
+        "victims": [_in("victims", "THE MAYOR OF ICA", Victim(description="THE MAYOR OF ICA"))],
+        "targets": [_in("targets", "BANK", Target(type="Business", type_code=1, entity="BANK"))],
+        "weapons": [_in("weapons", "BOMB", Weapon(type="Explosives", type_code=6))],
+        "casualties": [],
+    }
+    fields.update(changes)
+    return _bombing(**fields)
+
+
+def test_a_report_telling_of_two_incident_types_gives_a_template_per_type() -> None:
+    kidnapping, bombing = to_gtt_templates(_result(_two_incidents()), tagger=False)
+    # the report's own type first (a tie: the first named); each keeps its sentences' roles
+    assert kidnapping.incident_type == "kidnapping"
+    assert kidnapping.role("PerpInd") == (("GUERRILLAS",),)
+    assert kidnapping.role("Victim") == (("THE MAYOR OF ICA",),)
+    assert kidnapping.role("Target") == kidnapping.role("Weapon") == ()
+    assert bombing.incident_type == "bombing"
+    assert bombing.role("Target") == (("BANK",),)
+    assert bombing.role("Weapon") == (("BOMB",),)
+    assert bombing.role("PerpInd") == bombing.role("Victim") == ()
+    slots = to_muc_slots(_result(_two_incidents()), tagger=False)
+    assert [s.incident_type for s in slots] == ["KIDNAPPING", "BOMBING"]
+    assert {s.country for s in slots} == {"EL SALVADOR"}  # the report's place in both
+
+
+def test_a_sentence_naming_two_types_does_not_split_the_report() -> None:
+    # a kidnapping and a bomb in one sentence: one incident told with both words
+    types = [
+        _at("types", "KILLING", EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)),
+        _at("types", "BOMB", EventType(name="Bombing/Explosion", gtd_code=3)),
+    ]
+    assert len(to_gtt_templates(_result(_bombing(types=types)), tagger=False)) == 1
