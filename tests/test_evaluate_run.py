@@ -541,17 +541,17 @@ def test_wikievents_ignore_the_role_tagger() -> None:
 TWO = "GUERRILLAS KIDNAPPED THE MAYOR OF ICA. IN ANOTHER INCIDENT, A BOMB DAMAGED A BANK."
 
 
-def _in(field: str, value: str, normalized: T) -> Assertion[T]:
-    """An assertion in its own sentence of TWO."""
-    start = TWO.index(value)
-    end = TWO.index(".", start) + 1
-    begin = TWO.rfind(". ", 0, start)
+def _in(field: str, value: str, normalized: T, text: str = TWO) -> Assertion[T]:
+    """An assertion in its own sentence of ``text`` (the first occurrence of ``value``)."""
+    start = text.index(value)
+    end = text.index(".", start) + 1
+    begin = text.rfind(". ", 0, start)
     begin = 0 if begin < 0 else begin + 2
     return _at(field, value, normalized).model_copy(
         update={
             "start": start,
             "end": start + len(value),
-            "sentence": SentenceRef(start=begin, end=end, text=TWO[begin:end]),
+            "sentence": SentenceRef(start=begin, end=end, text=text[begin:end]),
         }
     )
 
@@ -595,3 +595,32 @@ def test_a_sentence_naming_two_types_does_not_split_the_report() -> None:
         _at("types", "BOMB", EventType(name="Bombing/Explosion", gtd_code=3)),
     ]
     assert len(to_gtt_templates(_result(_bombing(types=types)), tagger=False)) == 1
+
+
+@pytest.mark.parametrize(
+    ("second", "templates"),
+    [
+        ("MEANWHILE, IN BOGOTA, A CAR BOMB EXPLODED AT A BANK.", 2),  # a cue: another bombing
+        ("THE CAR BOMB EXPLODED AT A BANK.", 1),  # the same bombing told again
+    ],
+)
+def test_a_second_attack_of_one_type_needs_a_cue_to_be_another_incident(
+    second: str, templates: int
+) -> None:
+    text = "A BOMB EXPLODED AT THE EMBASSY IN LIMA. " + second
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = _bombing(
+        types=[_in("types", "BOMB EXPLODED", bombing, text), _in("types", "CAR", bombing, text)],
+        targets=[
+            _in(
+                "targets", "EMBASSY", Target(type="Government", type_code=7, entity="EMBASSY"), text
+            ),
+            _in("targets", "BANK", Target(type="Business", type_code=1, entity="BANK"), text),
+        ],
+    )
+    found = to_gtt_templates(_result(report), tagger=False)
+    assert len(found) == templates
+    assert {t.incident_type for t in found} == {"bombing"}
+    assert [t.role("Target") for t in found] == (
+        [(("EMBASSY",),), (("BANK",),)] if templates == 2 else [(("EMBASSY",), ("BANK",))]
+    )

@@ -391,37 +391,60 @@ def _weapon_key(w: Assertion[Weapon]) -> str:
 
 
 def by_incident_type(report: IncidentReport) -> list[IncidentReport]:
-    """A report split into one per MUC incident type its sentences tell of, the report's own
-    type first: "... WERE KIDNAPPED ... IN ANOTHER INCIDENT, A BOMB ..." gives a kidnapping
-    and a bombing. A sentence belongs to the type named in it (the report's type when it
-    names several), else to the last type named before it (the report's type before the
-    first); each part keeps the types and role assertions (perpetrators, targets, victims,
-    weapons) of its sentences and the report's other fields (when, where, casualties). A
-    report telling of one type stays whole: repeated attacks of one type are not split
-    (docs/accuracy.md: that split one attack told twice more often than two attacks)."""
+    """A report split into one per incident its sentences tell of, the report's own type
+    first: "... WERE KIDNAPPED ... IN ANOTHER INCIDENT, A BOMB ..." gives a kidnapping and a
+    bombing. Each sentence naming a MUC incident type tells of that type (of the report's
+    type when it names several); one naming a type told of before tells of another incident
+    of it only with a cue that sets it apart (``separate_event_cues`` in kb/segments.json:
+    "meanwhile", "in another incident", "earlier"...). Other sentences belong to the last
+    incident named before them (the report's before the first). Each part keeps the types
+    and role assertions (perpetrators, targets, victims, weapons) of its sentences and the
+    report's other fields (when, where, casualties). Without cues, repeated attacks of one
+    type are not split (docs/accuracy.md: that split one attack told twice more often than
+    two attacks)."""
+    # here, not at the top: importing incidex.evaluate must not load spaCy (reports come
+    # from an extraction, so it is loaded by the time this runs)
+    from incidex.nlp.components.incidents import separate_cues
+
     main = incident_type_of(report)
-    owner_at: dict[int, str] = {}
+    kind_at: dict[int, str] = {}
+    text_at: dict[int, str] = {}
     for a in sorted(report.types, key=lambda a: a.sentence.start):
         kind = _kind_of(report, a)
-        if kind is not None and (a.sentence.start not in owner_at or kind == main):
-            owner_at[a.sentence.start] = kind
-    kinds = set(owner_at.values())
-    if len(kinds) < 2:
+        if kind is not None and (a.sentence.start not in kind_at or kind == main):
+            kind_at[a.sentence.start] = kind
+            text_at[a.sentence.start] = a.sentence.text
+    # (type, number of the incident of that type), per sentence naming a type
+    label_at: dict[int, tuple[str, int]] = {}
+    told: Counter[str] = Counter()
+    for start in sorted(kind_at):
+        kind = kind_at[start]
+        if not told[kind] or separate_cues().search(text_at[start].lower()):
+            told[kind] += 1
+        label_at[start] = (kind, told[kind] - 1)
+    labels = sorted(set(label_at.values()), key=lambda k: (k[0] != main, k))
+    if len(labels) < 2:
         return [report]
-    starts = sorted(owner_at)
+    starts = sorted(label_at)
 
-    def owner(start: int) -> str:
+    def owner(start: int) -> tuple[str, int]:
         before = bisect.bisect_right(starts, start)
-        return owner_at[starts[before - 1]] if before else main
+        return label_at[starts[before - 1]] if before else (main, 0)
+
+    def type_owner(a: Assertion[Any]) -> tuple[str, int] | None:
+        kind = _kind_of(report, a)
+        found = owner(a.sentence.start)
+        # a type named in another type's sentence counts for its first incident
+        return None if kind is None else found if found[0] == kind else (kind, 0)
 
     parts = []
-    for kind in (main, *sorted(kinds - {main})):
+    for label in labels:
         update: dict[str, list[Assertion[Any]]] = {
-            "types": [a for a in report.types if _kind_of(report, a) == kind]
+            "types": [a for a in report.types if type_owner(a) == label]
         }
         for name in _ROLE_FIELDS:
             found: list[Assertion[Any]] = getattr(report, name)
-            update[name] = [a for a in found if owner(a.sentence.start) == kind]
+            update[name] = [a for a in found if owner(a.sentence.start) == label]
         parts.append(report.model_copy(update=update))
     return parts
 
