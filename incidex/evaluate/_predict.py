@@ -1,10 +1,10 @@
 """From incidex's extraction to benchmark predictions: GTT five-role templates, MUC-4 slot
 templates and WikiEvents events.
 
-Each :class:`~incidex.model.IncidentReport` of an article becomes one template per MUC
-incident type its sentences tell of (:func:`by_incident_type`: a kidnapping and, in other
-sentences, a bombing give two templates, each with the roles of its sentences), and
-WikiEvents events (see [8]). The mapping is fixed here; the WikiEvents choices marked [8] were
+Each :class:`~incidex.model.IncidentReport` of an article becomes one template per incident
+its sentences tell of (:func:`split_incidents`: a kidnapping and, in other sentences, a
+bombing give two templates, each with the roles of its sentences), and WikiEvents events
+(see [8]). The mapping is fixed here; the WikiEvents choices marked [8] were
 made looking at WikiEvents dev errors (the tuning split, see docs/accuracy.md):
 
 =================== ================== ======================== ============================
@@ -115,7 +115,7 @@ from incidex.model import (
 from incidex.nlp.gazetteer import default_gazetteer
 
 __all__ = [
-    "by_incident_type",
+    "split_incidents",
     "incident_type_of",
     "instrument_type_of",
     "org_confidence_of",
@@ -390,7 +390,7 @@ def _weapon_key(w: Assertion[Weapon]) -> str:
     return f"{w.normalized.type_code}.{w.normalized.subtype_code}"
 
 
-def by_incident_type(report: IncidentReport) -> list[IncidentReport]:
+def split_incidents(report: IncidentReport) -> list[IncidentReport]:
     """A report split into one per incident its sentences tell of, the report's own type
     first: "... WERE KIDNAPPED ... IN ANOTHER INCIDENT, A BOMB ..." gives a kidnapping and a
     bombing. Each sentence naming a MUC incident type tells of that type (of the report's
@@ -450,14 +450,14 @@ def by_incident_type(report: IncidentReport) -> list[IncidentReport]:
 
 
 def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> list[PredTemplate]:
-    """One five-role template per incident type of each incident report
-    (:func:`by_incident_type`); none when no incident was found."""
+    """One five-role template per incident each incident report tells of
+    (:func:`split_incidents`); none when no incident was found."""
     if result.status != "extracted":
         return []
     return [
         _gtt_template(part, tagger)
         for report in result.incidents
-        for part in by_incident_type(report)
+        for part in split_incidents(report)
     ]
 
 
@@ -699,9 +699,9 @@ def _slot_template(
 
 
 def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[SlotTemplate]:
-    """One MUC slot template per incident type of each incident report (:func:`by_incident_type`);
-    none when no incident was found. The date
-    falls back to the article's publication date (the MUC dateline)."""
+    """One MUC slot template per incident each incident report tells of
+    (:func:`split_incidents`); none when no incident was found. The date falls back to the
+    article's publication date (the MUC dateline)."""
     if result.status != "extracted":
         return []
     published = result.article.published.date() if result.article.published else None
@@ -709,7 +709,7 @@ def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[S
     return [
         _slot_template(part, published, tagger, filed)
         for report in result.incidents
-        for part in by_incident_type(report)
+        for part in split_incidents(report)
     ]
 
 
