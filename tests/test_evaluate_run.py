@@ -519,6 +519,18 @@ def test_role_tagger_assertions_replace_the_rules_where_the_mapping_says() -> No
     assert untagged.role("PerpOrg") == (("FMLN",),)
 
 
+def test_casualty_people_are_no_victims_when_the_tagger_ran() -> None:
+    report = _bombing(
+        weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]
+    )
+    # the tagger ran and found no victim: "THREE SOLDIERS" of the casualty phrase is not one
+    assert to_gtt_templates(_result(report), tagger=True)[0].role("Victim") == ()
+    # the rules alone still take it
+    assert to_gtt_templates(_result(report), tagger=False)[0].role("Victim") == (
+        ("THREE SOLDIERS",),
+    )
+
+
 def test_an_unclassified_tagged_weapon_is_an_entity_of_its_own() -> None:
     unknown = Weapon(type="Unknown", type_code=13)
     report = _bombing(
