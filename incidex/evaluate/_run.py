@@ -292,7 +292,8 @@ def evaluate_muc4(
     pred = read_gtt_predictions(pred_path)
     scores = score_five_role(pred, gold)
     appendix = error_budget(pred, gold).markdown if budget else None
-    return Evaluation(f"MUC-4 five-role (GTT), gold {Path(gold_path).name}", scores, None, appendix)
+    title = f"MUC-4 five-role (GTT), gold {Path(gold_path).name}"
+    return Evaluation(title, scores, appendix=appendix)
 
 
 def _keys(paths: Iterable[str | Path]) -> dict[str, list[MucKeyTemplate]]:
