@@ -765,18 +765,24 @@ def evaluate() -> None:
     type=click.Path(path_type=Path),
     help="GTT-format gold JSON Lines (e.g. muc4/gtt/dev.jsonl).",
 )
+@click.option(
+    "--budget",
+    is_flag=True,
+    help="Also print the error budget: where gold items are lost and predictions go wrong.",
+)
 @_fail_cleanly
-def evaluate_muc4_command(pred: Path, gold: Path) -> None:
+def evaluate_muc4_command(pred: Path, gold: Path, budget: bool) -> None:
     """Five-role template F1 (GTT metric) against GTT-format gold.
 
     \b
     Example:
         incidex extract ../shared/data/muc4/tst1/tst1-muc3 --format muc4-jsonl > pred.jsonl
         incidex evaluate muc4 --pred pred.jsonl --gold ../shared/data/muc4/gtt/dev.jsonl
+        incidex evaluate muc4 --pred pred.jsonl --gold gtt/dev.jsonl --budget
     """
     from .evaluate import evaluate_muc4
 
-    click.echo(evaluate_muc4(pred, gold).markdown)
+    click.echo(evaluate_muc4(pred, gold, budget=budget).markdown)
 
 
 @evaluate.command(name="muc4-slots", context_settings=CONTEXT)

@@ -18,6 +18,7 @@ from incidex.evaluate import (
     WikiPredArgument,
     WikiPredEvent,
     argument_errors,
+    error_budget,
     format_scores,
     gold_from_gtt,
     keys_by_docid,
@@ -48,6 +49,33 @@ def pred(kind: str, **roles: list[list[str]]) -> PredTemplate:
 
 
 # -- five-role scorer -------------------------------------------------------------------
+
+
+def test_error_budget_puts_every_lost_and_wrong_item_in_one_class() -> None:
+    kidnap = gold("kidnapping", Victim=[["mayor"]], PerpInd=[["guerrillas"]])
+    bomb = gold("bombing", Target=[["bank"]], Weapon=[["bomb"]])
+    golds = {
+        "MISSED": [gold("attack", Victim=[["priest"]])],  # no prediction: 2 items lost
+        "TWO": [kidnap, bomb],  # one predicted: the bombing's 3 items left unmapped
+        "TYPE": [gold("attack", Target=[["bridge"]])],  # predicted as a bombing
+        "NONE": [],  # predicted although irrelevant
+    }
+    preds = {
+        "TWO": [pred("kidnapping", Victim=[["mayor"]], PerpInd=[["soldiers"]])],
+        "TYPE": [pred("bombing", Target=[["bridge"]])],
+        "NONE": [pred("attack", PerpOrg=[["fmln"]])],
+    }
+    budget = error_budget(preds, golds)
+    assert (budget.gold, budget.predicted, budget.correct) == (10, 7, 2)
+    assert budget.lost_no_prediction == 2
+    assert budget.lost_other_templates == 3
+    assert budget.lost_wrong_type == 2
+    assert budget.lost_roles == 1  # "guerrillas" in the mapped kidnapping
+    assert budget.spurious_roles == 1  # "soldiers"
+    assert budget.spurious_wrong_type == 2 and budget.spurious_irrelevant == 2
+    assert budget.spurious_templates == 0
+    assert budget.messages == {"no_prediction": 1, "multi": 1, "wrong_type": 1, "irrelevant": 1}
+    assert "| messages with no prediction | 2 | 1 |" in budget.markdown
 
 
 GOLD_DOC = {

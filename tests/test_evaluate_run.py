@@ -158,7 +158,7 @@ def test_bombing_with_group_claim_gives_a_bombing_template_with_mention_strings(
     assert template.role("Weapon") == (("BOMB",),)
 
 
-def test_mentions_of_one_group_form_one_entity() -> None:
+def test_mentions_of_one_group_form_one_entity_given_by_its_first_mention() -> None:
     group = "Farabundo Marti National Liberation Front"
     perps = [
         _at("perpetrators", "FARABUNDO MARTI", Perpetrator(group=group)),
@@ -166,7 +166,8 @@ def test_mentions_of_one_group_form_one_entity() -> None:
         _at("perpetrators", "FMLN", Perpetrator(group=group)),
     ]
     template = to_gtt_templates(_result(_bombing(perpetrators=perps)))[0]
-    assert template.role("PerpOrg") == (("FARABUNDO MARTI", "FMLN"),)
+    # one entity, not three; a second mention could only make it wrong under the metric
+    assert template.role("PerpOrg") == (("FARABUNDO MARTI",),)
 
 
 def test_facility_attack_with_incendiary_weapon_is_arson() -> None:
@@ -519,6 +520,18 @@ def test_role_tagger_assertions_replace_the_rules_where_the_mapping_says() -> No
     assert untagged.role("PerpOrg") == (("FMLN",),)
 
 
+def test_casualty_people_are_no_victims_when_the_tagger_ran() -> None:
+    report = _bombing(
+        weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]
+    )
+    # the tagger ran and found no victim: "THREE SOLDIERS" of the casualty phrase is not one
+    assert to_gtt_templates(_result(report), tagger=True)[0].role("Victim") == ()
+    # the rules alone still take it
+    assert to_gtt_templates(_result(report), tagger=False)[0].role("Victim") == (
+        ("THREE SOLDIERS",),
+    )
+
+
 def test_an_unclassified_tagged_weapon_is_an_entity_of_its_own() -> None:
     unknown = Weapon(type="Unknown", type_code=13)
     report = _bombing(
@@ -813,3 +826,91 @@ def test_wikievents_the_gunmen_are_no_instrument(upper: bool) -> None:
     )
     [attack] = to_wikievents("d", _result(report))
     assert [a.text.lower() for a in attack.arguments if a.role == "Instrument"] == ["rifles"]
+
+
+TWO = "GUERRILLAS KIDNAPPED THE MAYOR OF ICA. IN ANOTHER INCIDENT, A BOMB DAMAGED A BANK."
+
+
+def _in(field: str, value: str, normalized: T, text: str = TWO) -> Assertion[T]:
+    """An assertion in its own sentence of ``text`` (the first occurrence of ``value``)."""
+    start = text.index(value)
+    end = text.index(".", start) + 1
+    begin = text.rfind(". ", 0, start)
+    begin = 0 if begin < 0 else begin + 2
+    return _at(field, value, normalized).model_copy(
+        update={
+            "start": start,
+            "end": start + len(value),
+            "sentence": SentenceRef(start=begin, end=end, text=text[begin:end]),
+        }
+    )
+
+
+def _two_incidents(**changes: Any) -> IncidentReport:
+    fields: dict[str, Any] = {
+        "types": [
+            _in("types", "KIDNAPPED", EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)),
+            _in("types", "BOMB", EventType(name="Bombing/Explosion", gtd_code=3)),
+        ],
+        "perpetrators": [_in("perpetrators", "GUERRILLAS", Perpetrator(description="guerrillas"))],
+        "victims": [_in("victims", "THE MAYOR OF ICA", Victim(description="THE MAYOR OF ICA"))],
+        "targets": [_in("targets", "BANK", Target(type="Business", type_code=1, entity="BANK"))],
+        "weapons": [_in("weapons", "BOMB", Weapon(type="Explosives", type_code=6))],
+        "casualties": [],
+    }
+    fields.update(changes)
+    return _bombing(**fields)
+
+
+def test_a_report_telling_of_two_incident_types_gives_a_template_per_type() -> None:
+    kidnapping, bombing = to_gtt_templates(_result(_two_incidents()), tagger=False)
+    # the report's own type first (a tie: the first named); each keeps its sentences' roles
+    assert kidnapping.incident_type == "kidnapping"
+    assert kidnapping.role("PerpInd") == (("GUERRILLAS",),)
+    assert kidnapping.role("Victim") == (("THE MAYOR OF ICA",),)
+    assert kidnapping.role("Target") == kidnapping.role("Weapon") == ()
+    assert bombing.incident_type == "bombing"
+    assert bombing.role("Target") == (("BANK",),)
+    assert bombing.role("Weapon") == (("BOMB",),)
+    assert bombing.role("PerpInd") == bombing.role("Victim") == ()
+    slots = to_muc_slots(_result(_two_incidents()), tagger=False)
+    assert [s.incident_type for s in slots] == ["KIDNAPPING", "BOMBING"]
+    assert {s.country for s in slots} == {"EL SALVADOR"}  # the report's place in both
+
+
+def test_a_sentence_naming_two_types_does_not_split_the_report() -> None:
+    # a kidnapping and a bomb in one sentence: one incident told with both words
+    types = [
+        _at("types", "KILLING", EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)),
+        _at("types", "BOMB", EventType(name="Bombing/Explosion", gtd_code=3)),
+    ]
+    assert len(to_gtt_templates(_result(_bombing(types=types)), tagger=False)) == 1
+
+
+@pytest.mark.parametrize(
+    ("second", "templates"),
+    [
+        ("MEANWHILE, IN BOGOTA, A CAR BOMB EXPLODED AT A BANK.", 2),  # a cue: another bombing
+        ("THE CAR BOMB EXPLODED AT A BANK.", 1),  # the same bombing told again
+    ],
+)
+def test_a_second_attack_of_one_type_needs_a_cue_to_be_another_incident(
+    second: str, templates: int
+) -> None:
+    text = "A BOMB EXPLODED AT THE EMBASSY IN LIMA. " + second
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = _bombing(
+        types=[_in("types", "BOMB EXPLODED", bombing, text), _in("types", "CAR", bombing, text)],
+        targets=[
+            _in(
+                "targets", "EMBASSY", Target(type="Government", type_code=7, entity="EMBASSY"), text
+            ),
+            _in("targets", "BANK", Target(type="Business", type_code=1, entity="BANK"), text),
+        ],
+    )
+    found = to_gtt_templates(_result(report), tagger=False)
+    assert len(found) == templates
+    assert {t.incident_type for t in found} == {"bombing"}
+    assert [t.role("Target") for t in found] == (
+        [(("EMBASSY",),), (("BANK",),)] if templates == 2 else [(("EMBASSY",), ("BANK",))]
+    )

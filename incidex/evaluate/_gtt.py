@@ -42,7 +42,7 @@ Prediction files are JSON Lines, one document a line::
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
@@ -52,6 +52,7 @@ from incidex.evaluate._common import (
     Tally,
     _best_mapping,
     _error,
+    _hungarian,
     _iter_json_lines,
     _max_matching,
     _sum_scores,
@@ -61,12 +62,14 @@ from incidex.evaluate._common import (
 __all__ = [
     "GTT_ROLES",
     "INCIDENT_TYPES",
+    "ErrorBudget",
     "GoldTemplate",
     "GttDoc",
     "GttMention",
     "GttTemplate",
     "PredTemplate",
     "RoleScores",
+    "error_budget",
     "gold_from_gtt",
     "read_gtt",
     "read_predictions",
@@ -314,3 +317,120 @@ def score_five_role(
     rows = tuple(total.get(label, Score(label)) for label in (_TYPE_ROW, *GTT_ROLES))
     averages = (_sum_scores("micro", rows), _sum_scores("micro (roles)", rows[1:]))
     return RoleScores("Role", rows, averages, documents=len(gold))
+
+
+# -- error budget ---------------------------------------------------------------------------
+
+
+@dataclass
+class ErrorBudget:
+    """Where the five-role items go: every gold item (a template's type or a role entity) is
+    found or lost in one way, every predicted item correct or wrong in one way. Templates are
+    mapped to maximise correct items (the scorer's mapping, up to ties)."""
+
+    gold: int = 0
+    predicted: int = 0
+    correct: int = 0
+    lost_no_prediction: int = 0  # gold items of messages with no predicted template
+    lost_other_templates: int = 0  # gold templates left over once the predictions are mapped
+    lost_wrong_type: int = 0  # the gold template a wrongly typed prediction overlaps most
+    lost_roles: int = 0  # role entities missed within mapped templates
+    spurious_irrelevant: int = 0  # predicted items of messages without a gold template
+    spurious_templates: int = 0  # predictions left over with no gold template to take
+    spurious_wrong_type: int = 0  # predictions of a type no gold template left has
+    spurious_roles: int = 0  # role entities wrong within mapped templates
+    messages: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def markdown(self) -> str:
+        """Two tables: lost gold items and wrong predicted items, with message counts."""
+        m = self.messages
+        lost = (
+            ("messages with no prediction", self.lost_no_prediction, m.get("no_prediction", 0)),
+            ("further gold templates left unmapped", self.lost_other_templates, m.get("multi", 0)),
+            ("template of the wrong incident type", self.lost_wrong_type, m.get("wrong_type", 0)),
+            ("role entities missed in mapped templates", self.lost_roles, 0),
+        )
+        wrong = (
+            (
+                "templates on messages without gold",
+                self.spurious_irrelevant,
+                m.get("irrelevant", 0),
+            ),
+            ("templates with no gold template left", self.spurious_templates, 0),
+            ("templates of the wrong incident type", self.spurious_wrong_type, 0),
+            ("role entities wrong in mapped templates", self.spurious_roles, 0),
+        )
+        lines = [
+            f"Gold items {self.gold}: {self.correct} found, {self.gold - self.correct} lost.",
+            "",
+            "| lost gold items | items | messages |",
+            "|---|---:|---:|",
+            *(f"| {label} | {n} | {k or ''} |" for label, n, k in lost),
+            "",
+            f"Predicted items {self.predicted}: {self.correct} correct, "
+            f"{self.predicted - self.correct} wrong.",
+            "",
+            "| wrong predicted items | items | messages |",
+            "|---|---:|---:|",
+            *(f"| {label} | {n} | {k or ''} |" for label, n, k in wrong),
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def _items(template: _Normed) -> int:
+    return 1 + sum(len(role) for role in template.roles)
+
+
+def _overlap(pred: _Normed, gold: _Normed) -> int:
+    """Role entities of ``pred`` correct against ``gold``, whatever the types."""
+    return sum(
+        _max_matching(len(p), len(g), _subset_of(p, g))
+        for p, g in zip(pred.roles, gold.roles, strict=True)
+    )
+
+
+def error_budget(
+    pred: Mapping[str, Sequence[PredTemplate]],
+    gold: Mapping[str, Sequence[PredTemplate]],
+) -> ErrorBudget:
+    """Count where five-role items are lost or wrong, message by message (see ErrorBudget)."""
+    out = ErrorBudget(messages={"no_prediction": 0, "multi": 0, "wrong_type": 0, "irrelevant": 0})
+    for docid, gold_templates in gold.items():
+        p = [_norm(t) for t in pred.get(docid, ())]
+        g = [_norm(t) for t in gold_templates]
+        out.gold += sum(map(_items, g))
+        out.predicted += sum(map(_items, p))
+        if not g:
+            out.spurious_irrelevant += sum(map(_items, p))
+            out.messages["irrelevant"] += bool(p)
+            continue
+        if not p:
+            out.lost_no_prediction += sum(map(_items, g))
+            out.messages["no_prediction"] += 1
+            continue
+        gains = [[(1.0 + _overlap(pt, gt)) if _pair(pt, gt) else 0.0 for gt in g] for pt in p]
+        mapped: dict[int, int] = {}
+        for i, j in enumerate(_hungarian(gains)):
+            if j is not None and gains[i][j] > 0:
+                mapped[i] = j
+        for i, j in mapped.items():
+            found = _overlap(p[i], g[j])
+            out.correct += 1 + found
+            out.lost_roles += _items(g[j]) - 1 - found
+            out.spurious_roles += _items(p[i]) - 1 - found
+        left = [j for j in range(len(g)) if j not in mapped.values()]
+        wrong_type = False
+        for i in (i for i in range(len(p)) if i not in mapped):
+            if not left:
+                out.spurious_templates += _items(p[i])
+                continue
+            j = max(left, key=lambda j: _overlap(p[i], g[j]))
+            left.remove(j)
+            out.lost_wrong_type += _items(g[j])
+            out.spurious_wrong_type += _items(p[i])
+            wrong_type = True
+        out.messages["wrong_type"] += wrong_type
+        out.lost_other_templates += sum(_items(g[j]) for j in left)
+        out.messages["multi"] += bool(left) and bool(mapped)
+    return out

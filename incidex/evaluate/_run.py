@@ -36,6 +36,7 @@ from incidex.evaluate._common import ScoreTable, _error, _iter_json_lines, forma
 from incidex.evaluate._gtt import (
     GTT_ROLES,
     PredTemplate,
+    error_budget,
     gold_from_gtt,
     read_gtt,
     score_five_role,
@@ -109,12 +110,15 @@ class Evaluation:
     title: str
     scores: ScoreTable
     stats: RunStats | None = None
+    appendix: str | None = None  # Markdown printed after the table (an error budget)
 
     @property
     def markdown(self) -> str:
         lines = [f"### {self.title}", "", format_scores(self.scores).rstrip("\n")]
         if self.stats is not None:
             lines += ["", self.stats.describe() + "."]
+        if self.appendix:
+            lines += ["", self.appendix.rstrip("\n")]
         return "\n".join(lines) + "\n"
 
 
@@ -272,16 +276,24 @@ def _slot_template(obj: Any) -> SlotTemplate:
 
 
 def evaluate_muc4(
-    pred_path: str | Path, gold_path: str | Path, *, docids: Iterable[str] | None = None
+    pred_path: str | Path,
+    gold_path: str | Path,
+    *,
+    docids: Iterable[str] | None = None,
+    budget: bool = False,
 ) -> Evaluation:
     """GTT five-role scores of a prediction file against GTT gold (``gtt/dev.jsonl``); with
-    ``docids``, only those documents of the gold are scored."""
+    ``docids``, only those documents of the gold are scored; with ``budget``, the error
+    budget (:func:`~incidex.evaluate._gtt.error_budget`) follows the table."""
     gold = gold_from_gtt(read_gtt(gold_path))
     if docids is not None:
         wanted = set(docids)
         gold = {k: v for k, v in gold.items() if k in wanted}
-    scores = score_five_role(read_gtt_predictions(pred_path), gold)
-    return Evaluation(f"MUC-4 five-role (GTT), gold {Path(gold_path).name}", scores)
+    pred = read_gtt_predictions(pred_path)
+    scores = score_five_role(pred, gold)
+    appendix = error_budget(pred, gold).markdown if budget else None
+    title = f"MUC-4 five-role (GTT), gold {Path(gold_path).name}"
+    return Evaluation(title, scores, appendix=appendix)
 
 
 def _keys(paths: Iterable[str | Path]) -> dict[str, list[MucKeyTemplate]]:

@@ -17,7 +17,7 @@ from ...model import FIELDS, Assertion, EventType, IncidentReport
 from .._doc import add_assertion, article_of, ensure_extensions, sent_info, sentences
 from ..lexicon import default_lexicon
 
-__all__ = ["IncidentAssembler", "INFERRED_TYPES"]
+__all__ = ["IncidentAssembler", "INFERRED_TYPES", "separate_cues"]
 
 EXTRACTOR = "incidex_incidents_v1"
 # GTD weapon type -> the attack type it implies when the text names no attack type
@@ -183,7 +183,9 @@ def _drop_old_attack(
 
 
 @lru_cache(maxsize=1)
-def _separate_cues() -> re.Pattern[str]:
+def separate_cues() -> re.Pattern[str]:
+    """Phrases that set a sentence's attack apart from the one told before (kb/segments.json),
+    matched in lower-cased text."""
     raw = json.loads(
         resources.files("incidex.nlp").joinpath("kb/segments.json").read_text(encoding="utf-8")
     )
@@ -226,7 +228,7 @@ def _split_attacks(
         cities = {p.city for p in own_scene if p.city and p.role == "scene"}
         dates = {a.normalized.date for a in days if a.sentence.start == start}
         if (
-            _separate_cues().search(text.lower())
+            separate_cues().search(text.lower())
             or (main_city is not None and cities and main_city not in cities)
             or (main_day is not None and dates and main_day not in dates)
         ):

@@ -6,7 +6,8 @@
   nothing else; ordinary news is not scored, both stay None, and the rules decide).
   The incident assembler makes no report when the verdict is False.
 * ``incidex_roles_v1`` tags perpetrator individuals and organisations, targets, victims and
-  weapons with a small NER model (its own CNN encoder) and adds them as assertions: every
+  weapons with a small NER model (the English pipeline's entity recogniser, encoder
+  included, fine-tuned on the five roles) and adds them as assertions: every
   value keeps its span and sentence; the confidence is the label's precision measured on
   the tuning split (the tagger gives no per-span probability). It runs only on all-capitals
   wire text the classifier did not reject.
