@@ -485,7 +485,7 @@ def test_filters(three: IncidentStore) -> None:
         {},
         {"country": "ru"},
         {"since": dt.date(2024, 1, 1)},
-        {"group": "islamic state"},
+        {"group": "Islamic State Khorasan Province"},
         {"query": "checkpoint"},
         {"country": "FR", "since": dt.date(2024, 4, 1), "until": dt.date(2024, 6, 1)},
     ],
@@ -499,6 +499,13 @@ def test_incident_keys_are_the_listed_summaries_in_brief(
     assert [(k.date, k.city, list(k.groups)) for k in keys] == [
         (s.date, s.city, s.groups) for s in full
     ]
+
+
+def test_incident_keys_take_a_group_by_its_exact_name(three: IncidentStore) -> None:
+    assert [_NAMES[k.id] for k in three.incident_keys(group="Taliban")] == ["Kabul"]
+    assert three.incident_keys(group="taliban") == []  # not a case-blind substring
+    assert three.incident_keys(group="Islamic State") == []
+    assert _titles(three.incidents(group="Islamic State")) == ["Crocus"]  # the listing's is
 
 
 def test_sort_and_paging(three: IncidentStore) -> None:

@@ -696,8 +696,9 @@ class SQLStoreBase:
         query: str | None = None,
     ) -> list[IncidentKey]:
         """The incidents :meth:`incidents` lists for these filters (latest date first), as
-        :class:`IncidentKey` records: what the resolver needs of many candidates."""
-        f = IncidentFilter(country, since, until, None, group, None, query)
+        :class:`IncidentKey` records: what the resolver needs of many candidates. ``group``
+        is one group's exact name here (an indexed lookup), not a substring."""
+        f = IncidentFilter(country, since, until, None, group, None, query, group_exact=True)
         return [
             IncidentKey(
                 id=r[0],

@@ -401,7 +401,13 @@ def _incident_where(f: sql.IncidentFilter) -> tuple[str, list[object]]:
     if f.until is not None:
         clauses.append("date <= %s")
         params.append(f.until.isoformat())
-    for kind, wanted in (("type", f.type), ("group", f.group)):
+    if f.group and f.group_exact:
+        clauses.append(
+            "id IN (SELECT t.incident_id FROM incident_tags t WHERE t.kind = 'group' "
+            "AND t.value = %s)"
+        )
+        params.append(f.group)
+    for kind, wanted in (("type", f.type), ("group", None if f.group_exact else f.group)):
         if wanted:
             # strpos, not LIKE, so user % and _ are not wildcards.
             clauses.append(

@@ -371,6 +371,8 @@ class IncidentFilter:
     group: str | None = None
     min_killed: int | None = None
     query: str | None = None
+    # ``group`` is one group's exact name (an indexed lookup), not a substring of names
+    group_exact: bool = False
 
 
 def is_country_code(value: str) -> bool:
@@ -400,7 +402,13 @@ def incident_where(f: IncidentFilter) -> tuple[str, list[object]]:
     if f.until is not None:
         clauses.append("date <= ?")
         params.append(f.until.isoformat())
-    for kind, wanted in (("type", f.type), ("group", f.group)):
+    if f.group and f.group_exact:
+        clauses.append(
+            "id IN (SELECT t.incident_id FROM incident_tags t WHERE t.kind = 'group' "
+            "AND t.value = ?)"
+        )
+        params.append(f.group)
+    for kind, wanted in (("type", f.type), ("group", None if f.group_exact else f.group)):
         if wanted:
             # Case-insensitive substring ('bombing' finds 'Bombing/Explosion'); instr, not
             # LIKE, so user % and _ are not wildcards.
