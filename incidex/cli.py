@@ -385,6 +385,12 @@ def _print_ingest_summary(report: Any) -> None:
     for entry in s.entries:
         if entry.status in {"not_english", "failed"}:
             click.echo(f"not extracted: {entry.origin}: {entry.message}", err=True)
+    if s.entries_omitted:
+        click.echo(
+            f"({s.entries_omitted} articles past the first {len(s.entries)} are counted below "
+            "but not listed one by one)",
+            err=True,
+        )
     rate = (s.stored / report.seconds) if report.seconds else 0.0
     click.echo(
         f"{s.stored} stored ({s.extracted} with incidents, {s.no_incident} without, "

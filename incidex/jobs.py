@@ -572,6 +572,11 @@ def ingest(
     return report
 
 
+# Per-article entries an ingest's summary keeps (the CLI lists those not extracted); past
+# this only the counts grow, so memory stays flat on any corpus
+MAX_SUMMARY_ENTRIES = 10_000
+
+
 @dataclass
 class _Saved:
     summary: SaveSummary = field(default_factory=SaveSummary)
@@ -591,7 +596,9 @@ def _save_in_batches(
     batch: list[ArticleResult] = []
 
     def flush() -> None:
-        saved.summary.merge(store.save_results(batch, incident_of=resolver))
+        saved.summary.merge(
+            store.save_results(batch, incident_of=resolver), max_entries=MAX_SUMMARY_ENTRIES
+        )
         if progress is not None:
             progress(len(batch))
         batch.clear()

@@ -528,3 +528,27 @@ def test_readers_set_language(tmp_path: Path) -> None:
     spanish, short = articles(list(read_file(path)))
     assert spanish.language == "es"
     assert short.language is None
+
+
+@pytest.mark.slow
+def test_an_ingest_keeps_a_bounded_list_of_entries_and_exact_counts(
+    tmp_path: Path, nlp: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long ingest must not hold one entry per article: past the bound only counts grow."""
+    import incidex.jobs
+    from incidex.jobs import ingest
+    from incidex.nlp.extract import Extractor
+    from incidex.store import Store
+
+    monkeypatch.setattr(incidex.jobs, "MAX_SUMMARY_ENTRIES", 3)
+    corpus = tmp_path / "c.jsonl"
+    with corpus.open("w", encoding="utf-8") as fh:
+        for i in range(7):
+            text = f"The town council of Lindfield met on day {i} and approved the budget."
+            fh.write(json.dumps({"text": text}) + "\n")
+    with Store(memory=True) as store:
+        report = ingest([corpus], store, extractor=Extractor(nlp=nlp))  # type: ignore[arg-type]
+        assert report.summary.stored == 7 and report.summary.no_incident == 7
+        assert len(report.summary.entries) == 3
+        assert report.summary.entries_omitted == 4
+        assert store.stats().articles == 7

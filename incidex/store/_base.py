@@ -89,9 +89,12 @@ class SaveSummary:
     incidents_created: int = 0
     incidents_updated: int = 0
     entries: list[SaveEntry] = field(default_factory=list)
+    entries_omitted: int = 0  # entries past ``max_entries`` in :meth:`merge`: counted only
 
-    def merge(self, other: SaveSummary) -> None:
-        """Add another batch's counts to this one (the CLI saves in several batches)."""
+    def merge(self, other: SaveSummary, max_entries: int | None = None) -> None:
+        """Add another batch's counts to this one (the CLI saves in several batches). With
+        ``max_entries``, at most that many entries are kept (the counts stay exact): an
+        ingest of millions of articles must not hold an entry for each."""
         for name in (
             "stored",
             "extracted",
@@ -104,7 +107,10 @@ class SaveSummary:
             "incidents_updated",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.entries.extend(other.entries)
+        room = len(other.entries) if max_entries is None else max_entries - len(self.entries)
+        kept = other.entries[: max(0, room)]
+        self.entries.extend(kept)
+        self.entries_omitted += other.entries_omitted + len(other.entries) - len(kept)
 
 
 @dataclass(frozen=True, slots=True)
