@@ -402,9 +402,12 @@ def _incident_where(f: sql.IncidentFilter) -> tuple[str, list[object]]:
         clauses.append("date <= %s")
         params.append(f.until.isoformat())
     if f.group and f.group_exact:
+        # probed row by row (the primary key holds incident_id, kind, value) among the
+        # incidents the other filters leave: an IN list would hold every incident of the
+        # group, which grows with the corpus
         clauses.append(
-            "id IN (SELECT t.incident_id FROM incident_tags t WHERE t.kind = 'group' "
-            "AND t.value = %s)"
+            "EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = incidents.id "
+            "AND t.kind = 'group' AND t.value = %s)"
         )
         params.append(f.group)
     for kind, wanted in (("type", f.type), ("group", None if f.group_exact else f.group)):
