@@ -386,8 +386,13 @@ def incident_where(f: IncidentFilter) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     if f.country and is_country_code(f.country):
-        # No country's name has two letters; codes are stored in upper case (indexed)
-        clauses.append("country_code = ?")
+        # No country's name has two letters; codes are stored in upper case (indexed). With
+        # a date range the date index narrows most (a window of days): the unary ``+`` keeps
+        # SQLite, which has no statistics here, from choosing the country index instead and
+        # reading every incident of the country (it did: 2.4 -> 3.0 ms per resolved report
+        # at 100,000).
+        dated = f.since is not None or f.until is not None
+        clauses.append("+country_code = ?" if dated else "country_code = ?")
         params.append(f.country.strip().upper())
     elif f.country:
         # ISO code or country name, case-insensitive.
