@@ -382,6 +382,8 @@ def _print_ingest_summary(report: Any) -> None:
     s = report.summary
     for problem in report.problems:
         click.echo(f"skipped: {problem.error}", err=True)
+    if report.problems_omitted:
+        click.echo(f"({report.problems_omitted} more skipped, not listed)", err=True)
     for entry in s.entries:
         if entry.status in {"not_english", "failed"}:
             click.echo(f"not extracted: {entry.origin}: {entry.message}", err=True)
@@ -395,7 +397,7 @@ def _print_ingest_summary(report: Any) -> None:
     click.echo(
         f"{s.stored} stored ({s.extracted} with incidents, {s.no_incident} without, "
         f"{s.not_english} not English, {s.failed} failed), {s.duplicates} already stored, "
-        f"{len(report.problems)} skipped; {s.incidents_created} incidents created, "
+        f"{report.skipped} skipped; {s.incidents_created} incidents created, "
         f"{s.incidents_updated} updated; {report.seconds:.1f}s ({rate:.1f} articles/s)"
     )
 

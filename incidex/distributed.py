@@ -157,7 +157,7 @@ def dask_ingest(
     def fresh_articles() -> Iterator[Article]:
         for item in read_paths(paths, max_bytes=settings.max_article_bytes, encoding=encoding):
             if isinstance(item, ReadProblem):
-                report.problems.append(item)
+                report.add_problem(item)
                 continue
             report.read += 1
             if store.has_article(content_hash=item.content_hash) or (

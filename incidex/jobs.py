@@ -60,6 +60,11 @@ _WORD = re.compile(r"[a-z]+|[0-9]+")  # linear, no backtracking
 _HOLD_BATCHES = 16
 
 
+# Per-article entries (and unreadable-file problems) an ingest keeps (the CLI lists them); past
+# this only the counts grow, so memory stays flat on any corpus
+MAX_SUMMARY_ENTRIES = 10_000
+
+
 @dataclass
 class IngestReport:
     """What an ingest did: counts, per-file problems, time taken."""
@@ -73,11 +78,24 @@ class IngestReport:
     filtered: int = 0
     # Stopped by Ctrl-C: what was committed before is kept; the batch in flight is not.
     interrupted: bool = False
+    problems_omitted: int = 0  # problems past MAX_SUMMARY_ENTRIES: counted, not kept
+
+    def add_problem(self, problem: ReadProblem) -> None:
+        """Keep a file's problem (the first MAX_SUMMARY_ENTRIES; the rest only counted)."""
+        if len(self.problems) < MAX_SUMMARY_ENTRIES:
+            self.problems.append(problem)
+        else:
+            self.problems_omitted += 1
+
+    @property
+    def skipped(self) -> int:
+        """Files or records that could not be read, kept or not."""
+        return len(self.problems) + self.problems_omitted
 
     @property
     def ok(self) -> bool:
         """False when nothing at all could be read."""
-        return self.read > 0 or not self.problems
+        return self.read > 0 or not self.skipped
 
     @property
     def articles_per_second(self) -> float:
@@ -537,7 +555,7 @@ def ingest(
     def fresh_articles() -> Iterator[Article]:
         for item in read_paths(paths, max_bytes=settings.max_article_bytes, encoding=encoding):
             if isinstance(item, ReadProblem):
-                report.problems.append(item)
+                report.add_problem(item)
                 continue
             report.read += 1
             if store.has_article(content_hash=item.content_hash):
@@ -570,11 +588,6 @@ def ingest(
     report.filtered = stats.filtered
     report.seconds = time.perf_counter() - started
     return report
-
-
-# Per-article entries an ingest's summary keeps (the CLI lists those not extracted); past
-# this only the counts grow, so memory stays flat on any corpus
-MAX_SUMMARY_ENTRIES = 10_000
 
 
 @dataclass

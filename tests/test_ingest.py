@@ -546,9 +546,12 @@ def test_an_ingest_keeps_a_bounded_list_of_entries_and_exact_counts(
         for i in range(7):
             text = f"The town council of Lindfield met on day {i} and approved the budget."
             fh.write(json.dumps({"text": text}) + "\n")
+            if i < 5:
+                fh.write("{not json\n")  # a line that cannot be read: a problem
     with Store(memory=True) as store:
         report = ingest([corpus], store, extractor=Extractor(nlp=nlp))  # type: ignore[arg-type]
         assert report.summary.stored == 7 and report.summary.no_incident == 7
         assert len(report.summary.entries) == 3
         assert report.summary.entries_omitted == 4
+        assert len(report.problems) == 3 and report.skipped == 5
         assert store.stats().articles == 7
