@@ -383,55 +383,25 @@ def _tsquery(chunks: Sequence[str]) -> str:
     return "(" + " && ".join([one] * len(chunks)) + ")"
 
 
-def _incident_where(f: sql.IncidentFilter) -> tuple[str, list[object]]:
-    """The PostgreSQL twin of :func:`incidex.store._sql.incident_where`."""
-    clauses: list[str] = []
-    params: list[object] = []
-    if f.country and sql.is_country_code(f.country):
-        clauses.append("country_code = %s")
-        params.append(f.country.strip().upper())
-    elif f.country:
-        clauses.append(
-            "(upper(country_code) = upper(%s) OR lower(summary ->> 'country') = lower(%s))"
-        )
-        params += [f.country.strip(), f.country.strip()]
-    if f.since is not None:
-        clauses.append("date >= %s")
-        params.append(f.since.isoformat())
-    if f.until is not None:
-        clauses.append("date <= %s")
-        params.append(f.until.isoformat())
-    if f.group and f.group_exact:
-        # probed row by row (the primary key holds incident_id, kind, value) among the
-        # incidents the other filters leave: an IN list would hold every incident of the
-        # group, which grows with the corpus
-        clauses.append(
-            "EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = incidents.id "
-            "AND t.kind = 'group' AND t.value = %s)"
-        )
-        params.append(f.group)
-    for kind, wanted in (("type", f.type), ("group", None if f.group_exact else f.group)):
-        if wanted:
-            # strpos, not LIKE, so user % and _ are not wildcards.
-            clauses.append(
-                "EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = incidents.id "
-                "AND t.kind = %s AND strpos(lower(t.value), lower(%s)) > 0)"
-            )
-            params += [kind, wanted.strip()]
-    if f.min_killed is not None:
-        clauses.append("killed >= %s")
-        params.append(f.min_killed)
-    if f.query is not None:
-        chunks = sql.fts_chunks(f.query)
-        if not chunks:
-            clauses.append("FALSE")  # an empty query matches nothing
-        else:
-            clauses.append(
-                "id IN (SELECT r.incident_id FROM reports r JOIN articles a "
-                f"ON a.id = r.article_id WHERE a.fts @@ {_tsquery(chunks)})"
-            )
-            params += chunks
-    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+def _full_text(text: str) -> tuple[str, list[object]] | None:
+    chunks = sql.fts_chunks(text)
+    if not chunks:
+        return None
+    return (
+        "id IN (SELECT r.incident_id FROM reports r JOIN articles a "
+        f"ON a.id = r.article_id WHERE a.fts @@ {_tsquery(chunks)})",
+        list(chunks),
+    )
+
+
+_DIALECT = sql.Dialect(
+    mark="%s",
+    country_name="summary ->> 'country'",
+    contains="strpos({hay}, {needle}) > 0",
+    nothing="FALSE",
+    date_index_hint=False,  # PostgreSQL plans from its own statistics
+    full_text=_full_text,
+)
 
 
 class PostgresStore(SQLStoreBase):
@@ -624,7 +594,7 @@ class PostgresStore(SQLStoreBase):
                 cur.executemany(statement, rows)
 
     def _incident_where(self, f: sql.IncidentFilter) -> tuple[str, list[object]]:
-        return _incident_where(f)
+        return sql.incident_where(f, _DIALECT)
 
     # ---- writing ----
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "Statements",
     "fts_chunks",
     "fts_phrase_query",
+    "Dialect",
+    "SQLITE_DIALECT",
     "incident_where",
 ]
 
@@ -381,31 +384,69 @@ def is_country_code(value: str) -> bool:
     return len(value) == 2 and value.isascii() and value.isalpha()
 
 
-def incident_where(f: IncidentFilter) -> tuple[str, list[object]]:
+@dataclass(frozen=True)
+class Dialect:
+    """What the incident filter says differently on each backend."""
+
+    mark: str  # a parameter's placeholder
+    country_name: str  # the summary's country name, as an SQL expression
+    contains: str  # case-blind substring test, with {hay} and {needle}
+    nothing: str  # a clause that matches no row
+    date_index_hint: bool  # SQLite, without statistics, needs telling to use the date index
+    # the full-text clause and its parameters for user text; None when it has no words
+    full_text: Callable[[str], tuple[str, list[object]] | None]
+
+
+def _sqlite_full_text(text: str) -> tuple[str, list[object]] | None:
+    match = fts_phrase_query(text)
+    if match is None:
+        return None
+    return (
+        "id IN (SELECT r.incident_id FROM reports r JOIN articles a "
+        "ON a.id = r.article_id WHERE a.seq IN "
+        "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))",
+        [match],
+    )
+
+
+SQLITE_DIALECT = Dialect(
+    mark="?",
+    country_name="json_extract(summary, '$.country')",
+    contains="instr({hay}, {needle}) > 0",
+    nothing="0",
+    date_index_hint=True,
+    full_text=_sqlite_full_text,
+)
+
+
+def incident_where(
+    f: IncidentFilter, dialect: Dialect = SQLITE_DIALECT
+) -> tuple[str, list[object]]:
     """A WHERE clause (possibly empty) and its parameters for an incident filter."""
+    m = dialect.mark
     clauses: list[str] = []
     params: list[object] = []
     if f.country and is_country_code(f.country):
         # No country's name has two letters; codes are stored in upper case (indexed). With
-        # a date range the date index narrows most (a window of days): the unary ``+`` keeps
-        # SQLite, which has no statistics here, from choosing the country index instead and
+        # a date range the date index narrows most (a window of days): SQLite's unary ``+``
+        # keeps it, having no statistics here, from choosing the country index instead and
         # reading every incident of the country (it did: 2.4 -> 3.0 ms per resolved report
         # at 100,000).
         dated = f.since is not None or f.until is not None
-        clauses.append("+country_code = ?" if dated else "country_code = ?")
+        hint = "+" if dated and dialect.date_index_hint else ""
+        clauses.append(f"{hint}country_code = {m}")
         params.append(f.country.strip().upper())
     elif f.country:
         # ISO code or country name, case-insensitive.
         clauses.append(
-            "(upper(country_code) = upper(?) OR "
-            "lower(json_extract(summary, '$.country')) = lower(?))"
+            f"(upper(country_code) = upper({m}) OR lower({dialect.country_name}) = lower({m}))"
         )
         params += [f.country.strip(), f.country.strip()]
     if f.since is not None:
-        clauses.append("date >= ?")
+        clauses.append(f"date >= {m}")
         params.append(f.since.isoformat())
     if f.until is not None:
-        clauses.append("date <= ?")
+        clauses.append(f"date <= {m}")
         params.append(f.until.isoformat())
     if f.group and f.group_exact:
         # probed row by row (the primary key holds incident_id, kind, value) among the
@@ -413,32 +454,29 @@ def incident_where(f: IncidentFilter) -> tuple[str, list[object]]:
         # group, which grows with the corpus
         clauses.append(
             "EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = incidents.id "
-            "AND t.kind = 'group' AND t.value = ?)"
+            f"AND t.kind = 'group' AND t.value = {m})"
         )
         params.append(f.group)
     for kind, wanted in (("type", f.type), ("group", None if f.group_exact else f.group)):
         if wanted:
-            # Case-insensitive substring ('bombing' finds 'Bombing/Explosion'); instr, not
-            # LIKE, so user % and _ are not wildcards.
+            # Case-insensitive substring ('bombing' finds 'Bombing/Explosion'); not LIKE,
+            # so user % and _ are not wildcards.
+            test = dialect.contains.format(hay="lower(t.value)", needle=f"lower({m})")
             clauses.append(
                 "EXISTS (SELECT 1 FROM incident_tags t WHERE t.incident_id = incidents.id "
-                "AND t.kind = ? AND instr(lower(t.value), lower(?)) > 0)"
+                f"AND t.kind = {m} AND {test})"
             )
             params += [kind, wanted.strip()]
     if f.min_killed is not None:
-        clauses.append("killed >= ?")
+        clauses.append(f"killed >= {m}")
         params.append(f.min_killed)
     if f.query is not None:
-        match = fts_phrase_query(f.query)
-        if match is None:
-            clauses.append("0")  # an empty query matches nothing
+        found = dialect.full_text(f.query)
+        if found is None:
+            clauses.append(dialect.nothing)  # an empty query matches nothing
         else:
-            clauses.append(
-                "id IN (SELECT r.incident_id FROM reports r JOIN articles a "
-                "ON a.id = r.article_id WHERE a.seq IN "
-                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?))"
-            )
-            params.append(match)
+            clauses.append(found[0])
+            params += found[1]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
