@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from spacy.attrs import IDX, LEMMA, LOWER
 from spacy.language import Language
@@ -333,19 +334,18 @@ class WordTriggers:
         return out
 
 
-def _first_token_words(matcher: Matcher) -> frozenset[str]:
-    """The lower-cased words a first token must be (LEMMA or LOWER) in any of ``matcher``'s
-    patterns. A pattern whose first token has no such test could match anything: refused."""
+def _first_token_words(patterns: Iterable[list[dict[str, Any]]]) -> frozenset[str]:
+    """The lower-cased words a first token must be (LEMMA or LOWER) in any of ``patterns``.
+    A pattern whose first token has no such test could match anything: refused."""
     words: set[str] = set()
-    for key in list(matcher._patterns):  # type: ignore[attr-defined]  # spaCy keeps them there
-        for pattern in matcher.get(key)[1]:
-            first = pattern[0]
-            tests = [first[attr] for attr in ("LEMMA", "LOWER") if attr in first]
-            if not tests or len(first) != len(tests):
-                raise ValueError(f"pattern {pattern!r} does not open with a word test")
-            for test in tests:
-                values = test["IN"] if isinstance(test, dict) else [test]
-                words.update(str(v).lower() for v in values)
+    for pattern in patterns:
+        first = pattern[0]
+        tests = [first[attr] for attr in ("LEMMA", "LOWER") if attr in first]
+        if not tests or len(first) != len(tests):
+            raise ValueError(f"pattern {pattern!r} does not open with a word test")
+        for test in tests:
+            values = test["IN"] if isinstance(test, dict) else [test]
+            words.update(str(v).lower() for v in values)
     return frozenset(words)
 
 
@@ -356,6 +356,12 @@ class TriggerMatcher:
         ensure_extensions()
         lex = default_lexicon()
         self.matcher = Matcher(nlp.vocab)
+        added: list[list[dict[str, Any]]] = []  # every Matcher pattern, for the openers
+
+        def add(key: str, patterns: list[list[dict[str, Any]]], **kwargs: Any) -> None:
+            added.extend(patterns)
+            self.matcher.add(key, patterns, **kwargs)
+
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         # Keys whose patterns span several tokens and keep only the longest match; their
         # one-word patterns must stay in the Matcher, which filters a key's matches together.
@@ -364,7 +370,7 @@ class TriggerMatcher:
         for event in lex.events:
             forms = sorted({f for lemma in event.lemmas for f in inflections(lemma)})
             if event.lemmas and event.name in greedy:
-                self.matcher.add(
+                add(
                     event.name,
                     [[{"LEMMA": {"IN": list(event.lemmas)}}], [{"LOWER": {"IN": forms}}]],
                 )
@@ -373,7 +379,7 @@ class TriggerMatcher:
             if event.phrases:
                 self.phrases.add(event.name, [nlp.tokenizer(p) for p in event.phrases])
         # "set parts of the building on fire": a verb, a short object, "on fire"
-        self.matcher.add(
+        add(
             "Facility/Infrastructure Attack",
             [
                 [
@@ -391,7 +397,7 @@ class TriggerMatcher:
             greedy="LONGEST",
         )
         # "a truck was driven into shoppers", "rammed his car into the crowd"
-        self.matcher.add(
+        add(
             "Unarmed Assault",
             [
                 [
@@ -423,7 +429,7 @@ class TriggerMatcher:
         single.append(("generic_attack", lex.generic_attack_lemmas, generic))
         # Every Matcher pattern opens with a LEMMA or LOWER test: a document with none of
         # those words (lower-cased, so a superset) cannot match, and is not scanned.
-        self.openers = _first_token_words(self.matcher)
+        self.openers = _first_token_words(added)
         self.words = WordTriggers(nlp.vocab.strings, single)
         self.attack_names = {e.name for e in lex.events if e.attack}
         self.people = lex.people_nouns
