@@ -121,7 +121,7 @@ from incidex.model import (
     Weapon,
 )
 from incidex.nlp.gazetteer import default_gazetteer
-from incidex.nlp.lexicon import default_lexicon
+from incidex.nlp.lexicon import default_lexicon, separate_cues
 
 __all__ = [
     "split_incidents",
@@ -430,10 +430,6 @@ def split_incidents(report: IncidentReport) -> list[IncidentReport]:
     report's other fields (when, where, casualties). Without cues, repeated attacks of one
     type are not split (docs/accuracy.md: that split one attack told twice more often than
     two attacks)."""
-    # here, not at the top: importing incidex.evaluate must not load spaCy (reports come
-    # from an extraction, so it is loaded by the time this runs)
-    from incidex.nlp.components.incidents import separate_cues
-
     main = incident_type_of(report)
     kind_at: dict[int, str] = {}
     text_at: dict[int, str] = {}

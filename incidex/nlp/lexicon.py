@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["EventLexicon", "Lexicon", "default_lexicon"]
+__all__ = ["EventLexicon", "Lexicon", "default_lexicon", "separate_cues"]
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,14 @@ def default_lexicon() -> Lexicon:
 def _inverted(groups: dict[str, list[str]]) -> dict[str, str]:
     """{label: [word, ...]} -> {word: label}."""
     return {word: label for label, words in groups.items() for word in words}
+
+
+@lru_cache(maxsize=1)
+def separate_cues() -> re.Pattern[str]:
+    """Phrases that set a sentence's attack apart from the one told before (kb/segments.json),
+    matched in lower-cased text."""
+    raw = json.loads(
+        resources.files("incidex.nlp").joinpath("kb/segments.json").read_text(encoding="utf-8")
+    )
+    phrases = sorted(raw["separate_event_cues"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 from collections import Counter, defaultdict
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from spacy.language import Language
@@ -15,9 +11,9 @@ from spacy.tokens import Doc
 
 from ...model import FIELDS, Assertion, EventType, IncidentReport
 from .._doc import add_assertion, article_of, ensure_extensions, sent_info, sentences
-from ..lexicon import default_lexicon
+from ..lexicon import default_lexicon, separate_cues
 
-__all__ = ["IncidentAssembler", "INFERRED_TYPES", "separate_cues"]
+__all__ = ["IncidentAssembler", "INFERRED_TYPES"]
 
 EXTRACTOR = "incidex_incidents_v1"
 # GTD weapon type -> the attack type it implies when the text names no attack type
@@ -180,17 +176,6 @@ def _drop_old_attack(
         if when.normalized.event == "attack":
             when.normalized = when.normalized.model_copy(update={"event": "earlier attack"})
     return [a for a in types if not a.normalized.attack]
-
-
-@lru_cache(maxsize=1)
-def separate_cues() -> re.Pattern[str]:
-    """Phrases that set a sentence's attack apart from the one told before (kb/segments.json),
-    matched in lower-cased text."""
-    raw = json.loads(
-        resources.files("incidex.nlp").joinpath("kb/segments.json").read_text(encoding="utf-8")
-    )
-    phrases = sorted(raw["separate_event_cues"], key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
 
 
 def _split_attacks(
