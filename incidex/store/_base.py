@@ -377,8 +377,11 @@ class SQLStoreBase:
             elif not self._incident_exists(target):
                 # A resolver bug: fail the batch rather than invent an incident.
                 raise NotFoundError.make("E032", kind="incident", id=target, listing="incidents")
-            # Read the state before the report is stored, so it is counted exactly once.
-            state = batch.states.get(target) or self._state_of(target)
+            # Read the state before the report is stored, so it is counted exactly once (an
+            # incident created just now has the empty state it was written with).
+            state = batch.states.get(target) or (
+                SummaryState() if action == "created" else self._state_of(target)
+            )
             if not self._insert_report(report, target, batch):
                 continue
             state.add(report, ref)
