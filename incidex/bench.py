@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .config import Settings, load_settings
-from .errors import ConfigError, Errors
+from .errors import ConfigError, Errors, StoreError
 
 if TYPE_CHECKING:
     from .store import IncidentStore
@@ -460,18 +460,29 @@ def _scratch_store(folder: Path, server: str | None) -> Iterator[IncidentStore]:
         with open_store(folder / f"bench-{stamp}.db") as store:
             yield store
         return
-    import psycopg
+    from .store._postgres import _psycopg, redact_url
+
+    psycopg = _psycopg()  # a one-line error when it is not installed
     from psycopg import sql
 
     name = f"incidex_bench_{stamp}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+    def admin(statement: str) -> None:
+        try:
+            with psycopg.connect(server, autocommit=True) as conn:
+                conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+        except psycopg.Error as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError(
+                Errors.E024.format(url=redact_url(server), detail=first), code="E024"
+            ) from None
+
+    admin("CREATE DATABASE {}")
     try:
         with open_store(urlunsplit(urlsplit(server)._replace(path="/" + name))) as store:
             yield store
     finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        admin("DROP DATABASE IF EXISTS {}")
 
 
 def _end_to_end(

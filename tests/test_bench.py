@@ -49,6 +49,10 @@ def test_bench_db_must_name_a_postgresql_server(tmp_path: Path) -> None:
     assert out.exit_code != 0
     assert "[E022]" in out.output and "Traceback" not in out.output
     assert not (tmp_path / "x.db").exists()
+    closed = "postgresql://nobody@127.0.0.1:1/postgres"  # nothing listens on port 1
+    out = CliRunner().invoke(cli, ["bench", "-n", "3", "--parts", "end-to-end", "--db", closed])
+    assert out.exit_code != 0
+    assert "[E024]" in out.output and "Traceback" not in out.output
 
 
 @pytest.mark.skipif(
