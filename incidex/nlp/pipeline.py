@@ -14,6 +14,7 @@ from ..errors import ConfigError, Errors
 from . import components as _components  # noqa: F401  (registers nothing itself)
 from .components import (  # noqa: F401  (importing registers the factories)
     actors,
+    attributes,
     attribution,
     casualties,
     incidents,
@@ -77,6 +78,9 @@ def build_pipeline(
         nlp = spacy.load(model)
     except OSError:
         raise ConfigError(Errors.E020.format(name=model), code="E020") from None
+    # the base model's attribute ruler as a table lookup: the same annotations, ~15% less
+    # time in the model (see components/attributes.py)
+    attributes.use_lookup_attribute_ruler(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("incidex_sentences_v1", before="parser")
     for name in COMPONENTS:
