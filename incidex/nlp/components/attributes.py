@@ -151,7 +151,8 @@ class CompiledRules:
         if not n or not self._key_ids:
             return doc
         # (one column comes back as a vector)
-        rows: list[list[int]] = doc.to_array(self._key_ids).reshape(n, -1).tolist()
+        table: Any = doc.to_array(self._key_ids)
+        rows: list[list[int]] = table.reshape(n, -1).tolist()
         entries = [self._entry(tuple(row)) for row in rows]
         writes: list[dict[int, int]] = [written for written, _ in entries]
         if self._start_mask and any(mask & self._start_mask for _, mask in entries):
