@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy
 from spacy.attrs import IDS, LEMMA, MORPH, POS, TAG
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
@@ -120,14 +121,11 @@ class CompiledRules:
         self.single = tuple(r for r in rules if len(r.specs) == 1)
         self.multi = tuple(r for r in rules if len(r.specs) > 1)
         self._start_mask = sum(1 << s for s in {r.specs[0] for r in self.multi})
-        self._memo: dict[tuple[int, ...], tuple[dict[int, int], int]] = {}
+        self._memo: dict[tuple[int, ...], _Entry] = {}
 
-    def _entry(self, key: tuple[int, ...]) -> tuple[dict[int, int], int]:
-        """For one combination of tested attribute values: the attributes the single-token
-        rules write (later rules override earlier ones) and the bit set of specs it meets."""
-        found = self._memo.get(key)
-        if found is not None:
-            return found
+    def _entry(self, key: tuple[int, ...]) -> _Entry:
+        """For one combination of tested attribute values: what the single-token rules write
+        and the bit set of specs it meets."""
         strings = self.vocab.strings
         values = [
             bool(v) if i in self._flags else (strings[v] if v and v in strings else "")  # type: ignore[operator]
@@ -143,39 +141,31 @@ class CompiledRules:
                 written.update(rule.attrs)
         if len(self._memo) >= _MAX_MEMO:
             self._memo.clear()
-        found = self._memo[key] = (written, mask)
+        found = self._memo[key] = _Entry.of(written, mask)
         return found
 
     def __call__(self, doc: Doc) -> Doc:
         n = len(doc)
         if not n or not self._key_ids:
             return doc
-        # (one column comes back as a vector)
         table: Any = doc.to_array(self._key_ids)
-        rows: list[list[int]] = table.reshape(n, -1).tolist()
-        entries = [self._entry(tuple(row)) for row in rows]
-        writes: list[dict[int, int]] = [written for written, _ in entries]
-        if self._start_mask and any(mask & self._start_mask for _, mask in entries):
-            writes = self._with_sequences(entries, writes)
-        columns: Any = doc.to_array(list(_COLUMNS))
-        others: list[tuple[int, dict[int, int]]] = []
-        for i, written in enumerate(writes):
-            if not written:
-                continue
-            for j, attr in enumerate(_COLUMNS):
-                if attr in written:
-                    columns[i, j] = written[attr]
-            if len(written) > sum(a in written for a in _COLUMNS):
-                others.append((i, written))
-        doc.from_array(list(_COLUMNS), columns)
-        for i, written in others:
-            set_token_attrs(doc[i], {k: v for k, v in written.items() if k not in _COLUMNS})
+        rows = table.reshape(n, -1).tolist()  # (one column comes back as a vector)
+        known = self._memo.get
+        entries = [known(key) or self._entry(key) for key in map(tuple, rows)]
+        if self._start_mask and any(e.mask & self._start_mask for e in entries):
+            entries = self._with_sequences(entries)
+        current: Any = doc.to_array(list(_COLUMNS))
+        written = numpy.array([e.values for e in entries], dtype=current.dtype)
+        keep = numpy.array([e.keep for e in entries], dtype=bool)
+        merged: Any = numpy.where(keep, current, written)
+        doc.from_array(list(_COLUMNS), merged)
+        for i, e in enumerate(entries):
+            if e.others:
+                set_token_attrs(doc[i], e.others)
         return doc
 
-    def _with_sequences(
-        self, entries: list[tuple[dict[int, int], int]], writes: list[dict[int, int]]
-    ) -> list[dict[int, int]]:
-        """Writes with the multi-token rules' matches merged in rank order (rare: "gonna",
+    def _with_sequences(self, entries: list[_Entry]) -> list[_Entry]:
+        """Entries with the multi-token rules' matches merged in rank order (rare: "gonna",
         "let's")."""
         n = len(entries)
         hits: dict[int, list[_Rule]] = {}
@@ -184,20 +174,39 @@ class CompiledRules:
                 end = start + len(rule.specs)
                 if end > n:
                     continue
-                if all(entries[start + k][1] >> s & 1 for k, s in enumerate(rule.specs)):
+                if all(entries[start + k].mask >> s & 1 for k, s in enumerate(rule.specs)):
                     target = start + rule.index if rule.index >= 0 else end + rule.index
                     if start <= target < end:
                         hits.setdefault(target, []).append(rule)
-        if not hits:
-            return writes
-        out = list(writes)
+        out = list(entries)
         for target, rules in hits.items():
-            ranked = [r for r in self.single if entries[target][1] >> r.specs[0] & 1] + rules
+            mask = entries[target].mask
+            ranked = [r for r in self.single if mask >> r.specs[0] & 1] + rules
             merged: dict[int, int] = {}
             for rule in sorted(ranked, key=lambda r: r.rank):
                 merged.update(rule.attrs)
-            out[target] = merged
+            out[target] = _Entry.of(merged, mask)
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What the rules write on a token: values for the ``_COLUMNS`` (with ``keep`` true where
+    none is written), other attributes, and the bit set of specs the token meets."""
+
+    values: tuple[int, ...]
+    keep: tuple[bool, ...]
+    others: dict[int, int]
+    mask: int
+
+    @classmethod
+    def of(cls, written: dict[int, int], mask: int) -> _Entry:
+        return cls(
+            values=tuple(written.get(a, 0) for a in _COLUMNS),
+            keep=tuple(a not in written for a in _COLUMNS),
+            others={k: v for k, v in written.items() if k not in _COLUMNS},
+            mask=mask,
+        )
 
 
 class _Unsupported(ValueError):
