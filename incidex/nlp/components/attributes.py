@@ -82,13 +82,20 @@ def _value_test(value: Any) -> _Test | None:
 
 
 class CompiledRules:
-    """The rules of a spaCy ``AttributeRuler``, applied by table lookup."""
+    """The rules of a spaCy ``AttributeRuler``, applied by table lookup.
+
+    Each distinct token spec is a bit; a token's spec bits are the AND, over the tested
+    attributes, of the specs each attribute value passes (remembered per value: most specs
+    test one literal, found in a dict, so a new word costs a few tests, not ~180)."""
 
     def __init__(self, ruler: AttributeRuler) -> None:
         self.vocab = ruler.vocab
         keys: list[str] = []
-        spec_tests: list[tuple[tuple[int, _Test], ...]] = []
         spec_ids: dict[str, int] = {}
+        # per tested attribute: literal -> specs wanting it; other tests; specs testing it
+        equal: list[dict[Any, int]] = []
+        tests: list[list[tuple[int, _Test]]] = []
+        tested: list[int] = []
         rules: list[_Rule] = []
         entries: list[dict[str, Any]] = list(ruler.patterns)
         for rank, entry in enumerate(entries):
@@ -96,52 +103,93 @@ class CompiledRules:
             for pattern in entry["patterns"]:
                 ids = []
                 for spec in pattern:
-                    token_tests = []
-                    for key, value in spec.items():
-                        name = str(key).upper()
-                        test = _value_test(value)
-                        if name not in _TESTED or test is None:
-                            raise _Unsupported(f"{key}: {value!r}")
-                        if name not in keys:
-                            keys.append(name)
-                        token_tests.append((keys.index(name), test))
                     signature = repr(sorted(spec.items(), key=lambda kv: str(kv[0])))
                     if signature not in spec_ids:
-                        spec_ids[signature] = len(spec_tests)
-                        spec_tests.append(tuple(token_tests))
+                        spec_ids[signature] = bit = len(spec_ids)
+                        for key, value in spec.items():
+                            name = str(key).upper()
+                            test = _value_test(value)
+                            literal = bool if name.startswith("IS_") else str
+                            if (
+                                name not in _TESTED
+                                or test is None
+                                or not (isinstance(value, dict) or isinstance(value, literal))
+                            ):
+                                raise _Unsupported(f"{key}: {value!r}")
+                            if name not in keys:
+                                keys.append(name)
+                                equal.append({})
+                                tests.append([])
+                                tested.append(0)
+                            col = keys.index(name)
+                            tested[col] |= 1 << bit
+                            if isinstance(value, dict):
+                                tests[col].append((1 << bit, test))
+                            else:
+                                equal[col][value] = equal[col].get(value, 0) | 1 << bit
                     ids.append(spec_ids[signature])
                 if not ids:
                     raise _Unsupported("empty pattern")
                 written = tuple((int(k), int(v)) for k, v in attrs.items())
                 rules.append(_Rule(rank, tuple(ids), int(entry.get("index", 0)), written))
+        every = (1 << len(spec_ids)) - 1
         self.keys = tuple(keys)
         self._key_ids = [IDS[k] for k in keys]
         self._flags = frozenset(i for i, k in enumerate(keys) if k.startswith("IS_"))
-        self.spec_tests = tuple(spec_tests)
+        self._free = tuple(every & ~t for t in tested)  # specs that do not test the column
+        self._equal = equal
+        self._tests = tests
+        self._column_memo: dict[tuple[int, int], int] = {}
         self.single = tuple(r for r in rules if len(r.specs) == 1)
         self.multi = tuple(r for r in rules if len(r.specs) > 1)
+        by_spec: dict[int, list[_Rule]] = {}
+        for rule in self.single:
+            by_spec.setdefault(rule.specs[0], []).append(rule)
+        self._rules_of = by_spec
         self._start_mask = sum(1 << s for s in {r.specs[0] for r in self.multi})
         self._memo: dict[tuple[int, ...], _Entry] = {}
+
+    def _column_mask(self, col: int, raw: int) -> int:
+        """The specs attribute ``col`` with value ``raw`` (a string hash or a flag) passes."""
+        found = self._column_memo.get((col, raw))
+        if found is not None:
+            return found
+        strings = self.vocab.strings
+        if col in self._flags:
+            value: Any = bool(raw)
+        else:
+            value = strings[raw] if raw and raw in strings else ""  # type: ignore[operator]
+        mask = self._free[col] | self._equal[col].get(value, 0)
+        for bit, test in self._tests[col]:
+            if test(value):
+                mask |= bit
+        if len(self._column_memo) >= _MAX_MEMO:
+            self._column_memo.clear()
+        self._column_memo[(col, raw)] = mask
+        return mask
 
     def _entry(self, key: tuple[int, ...]) -> _Entry:
         """For one combination of tested attribute values: what the single-token rules write
         and the bit set of specs it meets."""
-        strings = self.vocab.strings
-        values = [
-            bool(v) if i in self._flags else (strings[v] if v and v in strings else "")  # type: ignore[operator]
-            for i, v in enumerate(key)
-        ]
-        mask = 0
-        for spec_id, tests in enumerate(self.spec_tests):
-            if all(test(values[i]) for i, test in tests):
-                mask |= 1 << spec_id
+        mask = -1
+        for col, raw in enumerate(key):
+            mask &= self._column_mask(col, raw)
         written: dict[int, int] = {}
-        for rule in self.single:
-            if mask >> rule.specs[0] & 1:
-                written.update(rule.attrs)
+        for rule in self._rules_for(mask):
+            written.update(rule.attrs)
         if len(self._memo) >= _MAX_MEMO:
             self._memo.clear()
         found = self._memo[key] = _Entry.of(written, mask)
+        return found
+
+    def _rules_for(self, mask: int) -> list[_Rule]:
+        """The single-token rules whose spec is in ``mask``, in the order they were added."""
+        found: list[_Rule] = []
+        while mask:
+            low = mask & -mask
+            found.extend(self._rules_of.get(low.bit_length() - 1, ()))
+            mask ^= low
+        found.sort(key=lambda r: r.rank)
         return found
 
     def __call__(self, doc: Doc) -> Doc:
@@ -181,7 +229,7 @@ class CompiledRules:
         out = list(entries)
         for target, rules in hits.items():
             mask = entries[target].mask
-            ranked = [r for r in self.single if mask >> r.specs[0] & 1] + rules
+            ranked = self._rules_for(mask) + rules
             merged: dict[int, int] = {}
             for rule in sorted(ranked, key=lambda r: r.rank):
                 merged.update(rule.attrs)
