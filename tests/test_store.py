@@ -488,6 +488,10 @@ def test_filters(three: IncidentStore) -> None:
         {"group": "Islamic State Khorasan Province"},
         {"query": "checkpoint"},
         {"country": "FR", "since": dt.date(2024, 4, 1), "until": dt.date(2024, 6, 1)},
+        {"group": "Islamic State Khorasan Province", "since": dt.date(2024, 3, 22)},
+        {"group": "Islamic State Khorasan Province", "until": dt.date(2024, 3, 21)},
+        {"group": "Taliban", "since": dt.date(2022, 12, 1), "until": dt.date(2023, 1, 2)},
+        {"group": "Taliban", "since": dt.date(2023, 1, 3), "until": dt.date(2024, 1, 2)},
     ],
 )
 def test_incident_keys_are_the_listed_summaries_in_brief(
@@ -506,6 +510,35 @@ def test_incident_keys_take_a_group_by_its_exact_name(three: IncidentStore) -> N
     assert three.incident_keys(group="taliban") == []  # not a case-blind substring
     assert three.incident_keys(group="Islamic State") == []
     assert _titles(three.incidents(group="Islamic State")) == ["Crocus"]  # the listing's is
+
+
+def test_a_group_found_by_date_once_its_incident_has_one(store: IncidentStore) -> None:
+    undated = make_result(MOSCOW, country="RU", group="Islamic State Khorasan Province")
+    store.save_results([undated])
+    (only,) = store.incidents()
+    march = {"since": dt.date(2024, 3, 1), "until": dt.date(2024, 3, 31)}
+    assert store.incident_keys(group="Islamic State Khorasan Province", **march) == []
+    dated = make_result(MOSCOW + " Update.", date=dt.date(2024, 3, 22), country="RU")
+    store.save_results([dated], incident_of=lambda r: only.id)
+    found = store.incident_keys(group="Islamic State Khorasan Province", **march)
+    assert [(k.id, k.date) for k in found] == [(only.id, dt.date(2024, 3, 22))]
+
+
+def test_a_database_before_migration_3_gets_its_tag_dates(tmp_path: Path) -> None:
+    db = tmp_path / "v2.db"
+    with Store(db) as s:
+        s.save_results([make_result(MOSCOW, date=dt.date(2024, 3, 22), group="Taliban")])
+        (only,) = s.incidents()
+    conn = sqlite3.connect(db)  # as migration 2 left it
+    conn.executescript(
+        "DROP INDEX incident_tags_dated; ALTER TABLE incident_tags DROP COLUMN date;"
+        "DELETE FROM migrations WHERE version = 3; PRAGMA user_version = 2;"
+    )
+    conn.close()
+    with Store(db) as s:
+        assert [m.version for m in s.migrations()] == [1, 2, 3]
+        keys = s.incident_keys(group="Taliban", since=dt.date(2024, 3, 20))
+    assert [k.id for k in keys] == [only.id]
 
 
 def test_sort_and_paging(three: IncidentStore) -> None:

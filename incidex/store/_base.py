@@ -513,8 +513,9 @@ class SQLStoreBase:
             ),
         )
         self._exec(self._q.delete_tags, (incident_id,))
-        tags: list[tuple[object, ...]] = [(incident_id, "type", t) for t in s.types]
-        tags += [(incident_id, "group", g) for g in s.groups]
+        date = s.date.isoformat() if s.date else None
+        tags: list[tuple[object, ...]] = [(incident_id, "type", t, date) for t in s.types]
+        tags += [(incident_id, "group", g, date) for g in s.groups]
         self._many(self._q.insert_tag, tags)
 
     def relink(

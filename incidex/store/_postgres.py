@@ -243,8 +243,14 @@ _V2: tuple[Step, ...] = (
     "ALTER TABLE incidents ADD COLUMN state TEXT",
 )
 
+_V3: tuple[Step, ...] = (
+    'ALTER TABLE incident_tags ADD COLUMN date TEXT COLLATE "C"',
+    """UPDATE incident_tags t SET date = i.date FROM incidents i WHERE i.id = t.incident_id""",
+    "CREATE INDEX incident_tags_dated ON incident_tags (kind, value, date)",
+)
+
 # version -> steps; one entry per sql.MIGRATIONS entry (a test keeps them in step).
-PG_STEPS: dict[int, tuple[Step, ...]] = {1: _V1, 2: _V2}
+PG_STEPS: dict[int, tuple[Step, ...]] = {1: _V1, 2: _V2, 3: _V3}
 
 # ---- statements ----
 

@@ -166,9 +166,21 @@ _V2 = (
     "ALTER TABLE incidents ADD COLUMN state TEXT",
 )
 
+_V3 = (
+    # The incident's date beside each tag, indexed after the tag: the resolver's "incidents
+    # of this group in these weeks" reads just those rows. Probing every incident of the
+    # weeks for the group read the whole window for a group that is rare there (2.6 ms per
+    # lookup with 900 incidents in the window, against 0.03 ms).
+    "ALTER TABLE incident_tags ADD COLUMN date TEXT",
+    """UPDATE incident_tags SET date =
+        (SELECT i.date FROM incidents i WHERE i.id = incident_tags.incident_id)""",
+    "CREATE INDEX incident_tags_dated ON incident_tags (kind, value, date)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1),
     Migration(2, "incident_log.who, kept_apart", _V2),
+    Migration(3, "incident_tags.date", _V3),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -248,7 +260,7 @@ UPDATE_INCIDENT = """UPDATE incidents SET
 GET_INCIDENT_STATE = "SELECT state FROM incidents WHERE id = ?"
 DELETE_INCIDENT = "DELETE FROM incidents WHERE id = ?"
 DELETE_TAGS = "DELETE FROM incident_tags WHERE incident_id = ?"
-INSERT_TAG = """INSERT INTO incident_tags (incident_id, kind, value) VALUES (?, ?, ?)
+INSERT_TAG = """INSERT INTO incident_tags (incident_id, kind, value, date) VALUES (?, ?, ?, ?)
     ON CONFLICT DO NOTHING"""
 GET_INCIDENT_SUMMARY = "SELECT summary FROM incidents WHERE id = ?"
 INSERT_LOG = """INSERT INTO incident_log
@@ -426,13 +438,13 @@ def incident_where(
     m = dialect.mark
     clauses: list[str] = []
     params: list[object] = []
+    dated = f.since is not None or f.until is not None
     if f.country and is_country_code(f.country):
         # No country's name has two letters; codes are stored in upper case (indexed). With
         # a date range the date index narrows most (a window of days): SQLite's unary ``+``
         # keeps it, having no statistics here, from choosing the country index instead and
         # reading every incident of the country (it did: 2.4 -> 3.0 ms per resolved report
         # at 100,000).
-        dated = f.since is not None or f.until is not None
         hint = "+" if dated and dialect.date_index_hint else ""
         clauses.append(f"{hint}country_code = {m}")
         params.append(f.country.strip().upper())
@@ -442,13 +454,27 @@ def incident_where(
             f"(upper(country_code) = upper({m}) OR lower({dialect.country_name}) = lower({m}))"
         )
         params += [f.country.strip(), f.country.strip()]
+    by_group = bool(f.group and f.group_exact and dated)
+    # the group's own date index narrows most: SQLite's unary + keeps it from the other
+    date = "+date" if by_group and dialect.date_index_hint else "date"
     if f.since is not None:
-        clauses.append(f"date >= {m}")
+        clauses.append(f"{date} >= {m}")
         params.append(f.since.isoformat())
     if f.until is not None:
-        clauses.append(f"date <= {m}")
+        clauses.append(f"{date} <= {m}")
         params.append(f.until.isoformat())
-    if f.group and f.group_exact:
+    if by_group:
+        # the group's incidents of those dates, read from the (kind, value, date) index:
+        # as many rows as the group has there, however many other incidents the dates hold
+        limits = ((">=", f.since), ("<=", f.until))
+        bounds = [f"t.date {op} {m}" for op, day in limits if day is not None]
+        clauses.append(
+            "id IN (SELECT t.incident_id FROM incident_tags t WHERE t.kind = 'group' "
+            f"AND t.value = {m} AND {' AND '.join(bounds)})"
+        )
+        params.append(f.group)
+        params += [d.isoformat() for d in (f.since, f.until) if d is not None]
+    elif f.group and f.group_exact:
         # probed row by row (the primary key holds incident_id, kind, value) among the
         # incidents the other filters leave: an IN list would hold every incident of the
         # group, which grows with the corpus
