@@ -177,6 +177,12 @@ def one_incident(n: int) -> list[tuple[int, float]]:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] in (["-h"], ["--help"]):
+        print(__doc__)
+        return 0
+    if any(not a.isdigit() for a in argv) and argv[:1] not in (["--one-incident"], ["--one"]):
+        print("usage: cluster_bench.py [N ...] | --one-incident N (see --help)", file=sys.stderr)
+        return 2
     if argv[:1] == ["--one-incident"]:
         print(" ".join(f"{k}:{ms:.2f}" for k, ms in one_incident(int(argv[1]))))
         return 0
