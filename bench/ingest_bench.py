@@ -11,12 +11,14 @@ import argparse
 import json
 import sys
 
+from incidex._threads import one_blas_thread
 from incidex.bench import run_bench
 
 __all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    one_blas_thread()  # as the incidex command does (see incidex/_threads.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=None)

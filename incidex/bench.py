@@ -290,6 +290,9 @@ class BenchResult:
     worker_peak_rss_mb: float = 0.0  # the largest worker process
     pipeline_load_s: float = 0.0  # building the incidex pipeline, before the clocks start
     store: str = "sqlite"  # where the end-to-end runs write: "sqlite" or "postgresql"
+    # OPENBLAS_NUM_THREADS when the runs started, for both sides alike ("" when unset); the
+    # incidex command and bench/ingest_bench.py default it to 1 (incidex/_threads.py)
+    blas_threads: str = field(default_factory=lambda: os.environ.get("OPENBLAS_NUM_THREADS", ""))
 
     def find(self, name: str, stream: str, workers: int) -> BenchRow | None:
         for row in self.rows:
@@ -352,6 +355,7 @@ class BenchResult:
             "relevant_fraction": self.relevant_fraction,
             "model": self.model,
             "store": self.store,
+            "blas_threads": self.blas_threads,
             "ratios": self.ratios(),
             "cpu_ratios": self.cpu_ratios(),
             "runs": [
@@ -364,7 +368,8 @@ class BenchResult:
         """A plain-text table of the runs and ratios."""
         lines = [
             f"incidex bench: n={self.n}, model={self.model}, up to {self.workers} worker(s), "
-            f"mixed stream {self.relevant_fraction:.0%} relevant, store {self.store}",
+            f"mixed stream {self.relevant_fraction:.0%} relevant, store {self.store}, "
+            f"BLAS threads {self.blas_threads or 'library default'}",
             f"{'run':<24}{'stream':<10}{'workers':>8}{'articles/s':>12}{'tokens/s':>12}"
             f"{'seconds':>10}{'CPU s':>9}",
         ]

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import click
 
+from ._threads import one_blas_thread
 from .config import load_settings
 from .errors import IncidexError
 
@@ -924,4 +925,5 @@ def train(
 
 
 def main() -> None:
+    one_blas_thread()  # before numpy loads (see incidex/_threads.py)
     cli(prog_name="incidex")
