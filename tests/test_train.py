@@ -113,7 +113,8 @@ _NEWS = (
 
 
 def _tagged(nlp, text: str):  # type: ignore[no-untyped-def]
-    """The extraction result of ``text`` and the tagger's assertions in it."""
+    """The extraction result of ``text`` and the role models' assertions in it (the tagger's
+    and the candidate classifier's)."""
     from incidex.model import Article
     from incidex.nlp.extract import Extractor
 
@@ -123,7 +124,7 @@ def _tagged(nlp, text: str):  # type: ignore[no-untyped-def]
         for report in result.incidents
         for name in ("perpetrators", "targets", "victims", "weapons")
         for a in getattr(report, name)
-        if a.extractor == "incidex_roles_v1"
+        if a.extractor in ("incidex_roles_v1", "incidex_role_candidates_v1")
     ]
     return result, assertions
 
@@ -135,6 +136,7 @@ def test_shipped_role_tagger_adds_sourced_assertions_to_wire_text(nlp) -> None: 
     if not trained_available():
         pytest.skip("the trained models are not in this checkout (run `incidex train`)")
     assert "incidex_roles_v1" in nlp.pipe_names
+    assert "incidex_role_candidates_v1" in nlp.pipe_names
     result, assertions = _tagged(nlp, _WIRE)
     assert result.status == "extracted"
     assert assertions, "the tagger found no role in an obvious attack report"

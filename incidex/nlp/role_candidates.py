@@ -3,8 +3,10 @@
 
 A candidate is a noun phrase the classifier may call a perpetrator individual or
 organisation, a target, a victim or a weapon (or nothing): the parser's noun chunks, named
-entities, and for every noun its phrase in several cuts (the words left of the noun; without
-conjuncts, appositions and relative clauses; with all its dependents). Features are those a
+entities, and for every noun several cuts of its phrase (the noun alone; with its compounds;
+with the words left of it; with its dependents but no prepositional phrase or clause; with
+its prepositional phrases too), never across a conjunction, an apposition or a relative
+clause (a GTT mention names one entity). Features are those a
 classic IE system used: head word and shape, the governing verb or preposition and the
 dependency relation (passive agent included), the distance to the nearest attack trigger of
 the lexicon, entity label, knowledge-base membership (groups, weapons, targets) and position
