@@ -105,19 +105,23 @@ def fit_role_candidates(
 def _score(nlp: Language, model: CandidateModel, docs: Sequence[TrainDoc]) -> dict[str, float]:
     """Mention precision, recall and F1 on the tuning split: a prediction is right when its
     normalised text and role are those of a gold mention of the message (each gold mention
-    string counted once per message)."""
-    correct = predicted = gold = 0
+    string counted once per message); and the candidates' upper bound, the share of those
+    gold mentions that are candidates at all."""
+    correct = predicted = gold = reachable = 0
     for train_doc, doc in zip(docs, nlp.pipe(d.text for d in docs), strict=True):
         truth = {(label, normalize_string(train_doc.text[s:e])) for s, e, label in train_doc.spans}
         found = {
             (s.label, normalize_string(s.candidate.span(doc).text)) for s in model.predict(doc)
         }
+        phrases = {normalize_string(c.span(doc).text) for c in candidates(doc)}
         correct += len(found & truth)
         predicted += len(found)
         gold += len(truth)
+        reachable += sum(text in phrases for _, text in truth)
     p = correct / predicted if predicted else 0.0
     r = correct / gold if gold else 0.0
-    return {"ents_p": p, "ents_r": r, "ents_f": 2 * p * r / (p + r) if p + r else 0.0}
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"ents_p": p, "ents_r": r, "ents_f": f, "candidate_recall": reachable / max(gold, 1)}
 
 
 def _sklearn_version() -> str:
