@@ -156,3 +156,49 @@ def test_trained_classifier_learns_roles_of_a_seen_pattern(tmp_path: Path) -> No
         for s in model.predict(d)
     }
     assert ("Guerrillas", "PERPIND") in found, found
+
+
+def _classifier(tmp_path: Path, union: bool = True):  # type: ignore[no-untyped-def]
+    from incidex.nlp.components.trained import RoleClassifier
+
+    _model().save(tmp_path / "m")
+    return RoleClassifier(str(tmp_path / "m"), union=union)
+
+
+def _wire(parse: dict[str, list]) -> Doc:  # type: ignore[type-arg]
+    from incidex.nlp.truecase import WIRE_KEY
+
+    doc = _doc(parse)
+    doc.user_data[WIRE_KEY] = True  # as the extractor marks all-capitals wire copy
+    return doc
+
+
+def test_component_adds_sourced_assertions_to_a_wire_doc_with_none_yet(tmp_path: Path) -> None:
+    doc = _classifier(tmp_path)(_wire(_PASSIVE))
+    found = {(a.field, a.value, a.extractor) for a in doc._.assertions}
+    assert ("targets", "The embassy", "incidex_role_candidates_v1") in found
+    assert any(f == "perpetrators" for f, _, _ in found)
+    for a in doc._.assertions:
+        assert doc.text[a.start : a.end] == a.value and 0.5 <= a.confidence <= 1.0
+
+
+def test_component_leaves_what_the_tagger_tagged_to_the_tagger(tmp_path: Path) -> None:
+    from incidex.model import Target
+    from incidex.nlp._doc import add_assertion
+
+    doc = _wire(_PASSIVE)
+    tagged = Target(entity="embassy", type="Government (General)", type_code=7)
+    add_assertion(doc, "targets", doc[1:2], tagged, extractor="incidex_roles_v1")
+    doc = _classifier(tmp_path)(doc)
+    targets = [(a.value, a.extractor) for a in doc._.assertions if a.field == "targets"]
+    assert targets == [("embassy", "incidex_roles_v1")]  # "The embassy" overlaps it
+    alone = _classifier(tmp_path / "b", union=False)(_wire(_PASSIVE))
+    assert [a.value for a in alone._.assertions if a.field == "targets"] == ["The embassy"]
+
+
+def test_component_reads_no_mixed_case_news(tmp_path: Path) -> None:
+    from incidex.nlp.truecase import WIRE_KEY
+
+    doc = _doc(_PASSIVE)
+    doc.user_data[WIRE_KEY] = False
+    assert _classifier(tmp_path)(doc)._.assertions is None

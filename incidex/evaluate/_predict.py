@@ -67,12 +67,13 @@ suspects (arrested) --                 --                       Detainee (named 
 
 With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
 and weapons) and the candidate role classifier beside it (``incidex_role_candidates_v1``:
-noun phrases the tagger left untagged; the mapping treats both as the tagger), each GTT role takes its field's assertions as ``ROLE_SOURCE`` says; today every
-role (and PERP: ORGANIZATION ID, INSTRUMENT TYPE) takes the tagger's only (Victim: not the
-casualty phrases' people either, even where the tagger found no victim: on TST1+TST2 they
-matched no gold victim). The tagger's targets are all things (GTT
-Target), its victims people; a weapon the knowledge base cannot code is an entity of its
-own. This choice was made on TST1+TST2. WikiEvents uses the rules' assertions only.
+noun phrases the tagger left untagged; the mapping treats both as the tagger), each GTT
+role takes its field's assertions as ``ROLE_SOURCE`` says; today every role (and PERP:
+ORGANIZATION ID, INSTRUMENT TYPE) takes the tagger's only (Victim: not the casualty phrases'
+people either, even where the tagger found no victim: on TST1+TST2 they matched no gold
+victim). The tagger's targets are all things (GTT Target), its victims people; a weapon the
+knowledge base cannot code is an entity of its own. This choice was made on TST1+TST2.
+WikiEvents uses the rules' assertions only.
 Within a template's role, an entity whose first mention has the head word of an earlier
 entity's and a subset or superset of its words is dropped (one thing named twice).
 

@@ -11,8 +11,13 @@
   value keeps its span and sentence; the confidence is the label's precision measured on
   the tuning split (the tagger gives no per-span probability). It runs only on all-capitals
   wire text the classifier did not reject.
+* ``incidex_role_candidates_v1`` runs after the tagger, on the same texts, and gives the
+  message's noun-phrase candidates a role with a logistic regression over classic IE
+  features (``incidex.nlp.role_candidates``): those whose most probable role reaches the
+  model's threshold and that overlap no tagged span become assertions (extractor
+  ``incidex_role_candidates_v1``, confidence = the role's probability).
 
-Both models load from ``incidex/nlp/trained/<name>/`` (offline, shipped with the package); a
+The models load from ``incidex/nlp/trained/<name>/`` (offline, shipped with the package); a
 missing model or ``INCIDEX_TRAINED_MODELS=0`` leaves them out of the pipeline.
 """
 
@@ -42,6 +47,7 @@ __all__ = [
     "RELEVANCE_MODEL",
     "ROLES_MODEL",
     "RelevanceClassifier",
+    "RoleClassifier",
     "RoleTagger",
     "model_path",
     "trained_available",
@@ -254,7 +260,7 @@ class RoleClassifier:
         if _tagging(doc):
             tagged = [
                 (a.start, a.end)
-                for a in doc._.assertions
+                for a in doc._.assertions or ()  # None until a component adds one
                 if self.union and a.extractor == EXTRACTOR_ROLES
             ]
             for found in self.model.predict(doc):
