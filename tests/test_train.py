@@ -190,3 +190,31 @@ def test_dev_examples_leave_the_holdout_out_of_training() -> None:
     assert len(docs) == 100 and all(in_holdout(d.docid) for d in docs)
     # the truecased text the pipeline parses, the same length as the message
     assert any(d.spans for d in docs) and not docs[0].text.isupper()
+
+
+@pytest.mark.parametrize(
+    ("flags", "models"),
+    [
+        ([], ("relevance", "roles", "role_candidates")),
+        (["--only", "role-candidates"], ["role_candidates"]),
+        (["--only", "relevance", "--only", "roles"], ["relevance", "roles"]),
+    ],
+)
+def test_train_only_trains_the_models_named(
+    flags: list[str], models: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    import incidex.train
+    from incidex.cli import cli
+
+    called: dict[str, object] = {}
+
+    def fake(data_dir: object, out_dir: object, **options: object) -> list[object]:
+        called.update(options)
+        return []
+
+    monkeypatch.setattr(incidex.train, "train_models", fake)
+    out = CliRunner().invoke(cli, ["train", "--data", str(tmp_path), *flags])
+    assert out.exit_code == 0, out.output
+    assert list(called["models"]) == list(models)  # type: ignore[call-overload]
