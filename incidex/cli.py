@@ -900,19 +900,32 @@ def evaluate_holdout_command(data_dir: Path, pred_dir: Path | None) -> None:
 @click.option("--seed", default=0, show_default=True, help="Random seed.")
 @click.option("--relevance-epochs", default=10, show_default=True, help="Classifier epochs.")
 @click.option("--roles-epochs", default=30, show_default=True, help="Role tagger epochs.")
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    type=click.Choice(["relevance", "roles", "role-candidates"]),
+    help="Train only this model (repeatable); default: all three.",
+)
 @_fail_cleanly
 def train(
-    data_dir: Path, out_dir: Path | None, seed: int, relevance_epochs: int, roles_epochs: int
+    data_dir: Path,
+    out_dir: Path | None,
+    seed: int,
+    relevance_epochs: int,
+    roles_epochs: int,
+    only: tuple[str, ...],
 ) -> None:
-    """Train the relevance classifier and the role tagger on MUC-4 DEV (held-out slice
-    DEV-MUC3-1101..1300 excluded) and score them on TST1+TST2.
+    """Train the relevance classifier, the role tagger and the candidate role classifier on
+    MUC-4 DEV (held-out slice DEV-MUC3-1101..1300 excluded) and score them on TST1+TST2.
 
     \b
     Example:
         incidex train --data ../shared/data
         incidex train --data ../shared/data --out /tmp/models --seed 1
+        incidex train --data ../shared/data --only role-candidates
     """
-    from .train import train_models
+    from .train import MODELS, train_models
 
     train_models(
         data_dir,
@@ -920,6 +933,7 @@ def train(
         seed=seed,
         relevance_epochs=relevance_epochs,
         roles_epochs=roles_epochs,
+        models=[m.replace("-", "_") for m in only] or MODELS,
         log=click.echo,
     )
 

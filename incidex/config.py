@@ -35,8 +35,8 @@ class Settings(BaseModel):
     # Use the models trained on MUC-4 DEV (relevance classifier, role tagger) shipped in
     # incidex/nlp/trained/; off: the rule components alone (and no second tok2vec pass).
     trained_models: bool = Field(default=True)
-    # A folder holding retrained models (``incidex train --out DIR``: DIR/relevance and
-    # DIR/roles) to use instead of the shipped ones.
+    # A folder holding retrained models (``incidex train --out DIR``: DIR/relevance,
+    # DIR/roles and DIR/role_candidates) to use instead of the shipped ones.
     trained_models_dir: str | None = Field(default=None)
 
 

@@ -684,11 +684,14 @@ def test_retrained_models_are_read_from_the_folder_the_setting_names(
     if not trained_available():
         pytest.skip("the trained models are not shipped in this checkout")
     folder = tmp_path / "models"
-    for name in ("relevance", "roles"):
+    for name in ("relevance", "roles", "role_candidates"):
         shutil.copytree(model_path(name), folder / name)
     nlp = build_pipeline(trained_dir=str(folder))
     assert nlp.get_pipe_config("incidex_roles_v1")["path"] == str(folder / "roles")
     assert nlp.get_pipe_config("incidex_relevance_v1")["path"] == str(folder / "relevance")
+    assert nlp.get_pipe_config("incidex_role_candidates_v1")["path"] == str(
+        folder / "role_candidates"
+    )
     shutil.rmtree(folder / "roles")
     with pytest.raises(ConfigError, match=r"roles/ missing"):
         build_pipeline(trained_dir=str(folder))

@@ -914,3 +914,37 @@ def test_a_second_attack_of_one_type_needs_a_cue_to_be_another_incident(
     assert [t.role("Target") for t in found] == (
         [(("EMBASSY",),), (("BANK",),)] if templates == 2 else [(("EMBASSY",), ("BANK",))]
     )
+
+
+def test_candidate_classifier_assertions_count_as_the_taggers() -> None:
+    report = _bombing(
+        targets=[
+            _at("targets", "SOLDIERS", Target(type="Military", type_code=4, entity="SOLDIERS")),
+            _at(
+                "targets", "EMBASSY", Target(type="Government", type_code=7, entity="EMBASSY")
+            ).model_copy(update={"extractor": "incidex_role_candidates_v1"}),
+        ],
+    )
+    assert to_gtt_templates(_result(report))[0].role("Target") == (("EMBASSY",),)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "entities"),
+    [
+        ("THE U.S. EMBASSY", "THE EMBASSY", 1),  # same head, fewer words: the same thing
+        ("EMBASSY", "U.S. EMBASSY", 1),  # more words after fewer
+        ("THE EMBASSY", "THE EMBASSY GUARDS", 2),  # another head
+        ("U.S. EMBASSY", "PERUVIAN EMBASSY", 2),  # neither holds the other's words
+    ],
+)
+def test_a_target_named_again_by_its_head_is_one_entity(
+    first: str, second: str, entities: int
+) -> None:
+    def target(text: str) -> Assertion[Target]:
+        found = _at("targets", text, Target(type="Government", type_code=7, entity=text))
+        return _tagged(found)
+
+    report = _bombing(targets=[target(first), target(second)])
+    found = to_gtt_templates(_result(report))[0].role("Target")
+    assert len(found) == entities
+    assert found[0] == (first,)

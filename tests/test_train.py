@@ -113,7 +113,8 @@ _NEWS = (
 
 
 def _tagged(nlp, text: str):  # type: ignore[no-untyped-def]
-    """The extraction result of ``text`` and the tagger's assertions in it."""
+    """The extraction result of ``text`` and the role models' assertions in it (the tagger's
+    and the candidate classifier's)."""
     from incidex.model import Article
     from incidex.nlp.extract import Extractor
 
@@ -123,7 +124,7 @@ def _tagged(nlp, text: str):  # type: ignore[no-untyped-def]
         for report in result.incidents
         for name in ("perpetrators", "targets", "victims", "weapons")
         for a in getattr(report, name)
-        if a.extractor == "incidex_roles_v1"
+        if a.extractor in ("incidex_roles_v1", "incidex_role_candidates_v1")
     ]
     return result, assertions
 
@@ -135,6 +136,7 @@ def test_shipped_role_tagger_adds_sourced_assertions_to_wire_text(nlp) -> None: 
     if not trained_available():
         pytest.skip("the trained models are not in this checkout (run `incidex train`)")
     assert "incidex_roles_v1" in nlp.pipe_names
+    assert "incidex_role_candidates_v1" in nlp.pipe_names
     result, assertions = _tagged(nlp, _WIRE)
     assert result.status == "extracted"
     assert assertions, "the tagger found no role in an obvious attack report"
@@ -188,3 +190,31 @@ def test_dev_examples_leave_the_holdout_out_of_training() -> None:
     assert len(docs) == 100 and all(in_holdout(d.docid) for d in docs)
     # the truecased text the pipeline parses, the same length as the message
     assert any(d.spans for d in docs) and not docs[0].text.isupper()
+
+
+@pytest.mark.parametrize(
+    ("flags", "models"),
+    [
+        ([], ("relevance", "roles", "role_candidates")),
+        (["--only", "role-candidates"], ["role_candidates"]),
+        (["--only", "relevance", "--only", "roles"], ["relevance", "roles"]),
+    ],
+)
+def test_train_only_trains_the_models_named(
+    flags: list[str], models: object, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    import incidex.train
+    from incidex.cli import cli
+
+    called: dict[str, object] = {}
+
+    def fake(data_dir: object, out_dir: object, **options: object) -> list[object]:
+        called.update(options)
+        return []
+
+    monkeypatch.setattr(incidex.train, "train_models", fake)
+    out = CliRunner().invoke(cli, ["train", "--data", str(tmp_path), *flags])
+    assert out.exit_code == 0, out.output
+    assert list(called["models"]) == list(models)  # type: ignore[call-overload]

@@ -43,6 +43,7 @@ from incidex.evaluate._gtt import (
 )
 from incidex.evaluate._gtt import read_predictions as read_gtt_predictions
 from incidex.evaluate._muc import MucKeyTemplate, MucMessage, read_muc_keys, read_muc_messages
+from incidex.evaluate._predict import ROLE_MODELS as ROLE_COMPONENTS
 from incidex.evaluate._predict import to_gtt_templates, to_muc_slots, to_wikievents
 from incidex.evaluate._slots import HumNumber, SlotTemplate, score_muc_slots
 from incidex.evaluate._wikievents import (
@@ -198,7 +199,8 @@ def predict_muc4(
     messages: list[MucMessage] = [m for path in paths for m in read_muc_messages(path)]
     engine = _extractor(extractor)
     results, stats = _timed(engine, [_muc_article(m) for m in messages])
-    tagger = "incidex_roles_v1" in engine.nlp.pipe_names  # the trained role tagger ran
+    # the trained role tagger (or the candidate classifier) ran
+    tagger = bool(ROLE_COMPONENTS & set(engine.nlp.pipe_names))
     for message, result in zip(messages, results, strict=True):
         line = {
             "docid": message.docid,

@@ -51,7 +51,11 @@ COMPONENTS: tuple[str, ...] = (
 )
 # Models trained on MUC-4 DEV, run just before the assembler (which reads the relevance
 # verdict); left out when disabled (setting trained_models) or not shipped.
-TRAINED_COMPONENTS: tuple[str, ...] = ("incidex_relevance_v1", "incidex_roles_v1")
+TRAINED_COMPONENTS: tuple[str, ...] = (
+    "incidex_relevance_v1",
+    "incidex_roles_v1",
+    "incidex_role_candidates_v1",
+)
 
 
 def build_pipeline(
@@ -66,8 +70,16 @@ def build_pipeline(
     configs: dict[str, dict[str, str]] = {}
     if with_trained and trained_dir is not None:
         folder = Path(trained_dir).expanduser()
-        names = {"incidex_relevance_v1": "relevance", "incidex_roles_v1": "roles"}
-        missing = [n for n in names.values() if not (folder / n / "meta.json").is_file()]
+        names = {
+            "incidex_relevance_v1": "relevance",
+            "incidex_roles_v1": "roles",
+            "incidex_role_candidates_v1": "role_candidates",
+        }
+        missing = [
+            n
+            for n in names.values()
+            if not ((folder / n / "meta.json").is_file() or (folder / n / "model.json").is_file())
+        ]
         if missing:
             raise ConfigError(
                 Errors.E023.format(path=folder, missing=", ".join(f"{m}/" for m in missing)),

@@ -16,15 +16,17 @@ Data (paths under the data folder; nothing is bundled):
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..evaluate._run import _require
+from ._candidates import fit_role_candidates
 from ._data import HOLDOUT, ROLE_LABELS, TYPE_LABELS, TrainDoc, in_holdout, load_examples
 from ._fit import ModelReport, classifier_text, fit_relevance, fit_roles
 
 __all__ = [
     "HOLDOUT",
+    "MODELS",
     "ROLE_LABELS",
     "TYPE_LABELS",
     "ModelReport",
@@ -32,11 +34,14 @@ __all__ = [
     "classifier_text",
     "default_output",
     "fit_relevance",
+    "fit_role_candidates",
     "fit_roles",
     "in_holdout",
     "load_examples",
     "train_models",
 ]
+
+MODELS: tuple[str, ...] = ("relevance", "roles", "role_candidates")
 
 _DEV_MESSAGES = "muc4/dev"
 _DEV_GOLD = "muc4/gtt/train.jsonl"
@@ -56,10 +61,12 @@ def train_models(
     seed: int = 0,
     relevance_epochs: int = 10,
     roles_epochs: int = 30,
+    models: Sequence[str] = MODELS,
     log: Callable[[str], None] = print,
 ) -> list[ModelReport]:
-    """Train the relevance classifier and the role tagger on MUC-4 DEV minus the held-out
-    slice, score them on TST1+TST2, and save them under ``out_dir`` (default: the package's
+    """Train the relevance classifier, the role tagger and the candidate role classifier
+    (``models``: those of :data:`MODELS` to train) on MUC-4 DEV minus the held-out slice,
+    score them on TST1+TST2, and save them under ``out_dir`` (default: the package's
     ``incidex/nlp/trained``, where the pipeline finds them)."""
     root = Path(data_dir)
     out = Path(out_dir) if out_dir is not None else default_output()
@@ -74,12 +81,22 @@ def train_models(
         f"tuning split TST1+TST2: {len(tune)} messages"
     )
     reports = []
-    log(f"relevance classifier ({relevance_epochs} epochs, seed {seed})")
-    reports.append(
-        fit_relevance(train, tune, out / "relevance", epochs=relevance_epochs, seed=seed, log=log)
-    )
-    log(reports[-1].describe())
-    log(f"role tagger ({roles_epochs} epochs, seed {seed})")
-    reports.append(fit_roles(train, tune, out / "roles", epochs=roles_epochs, seed=seed, log=log))
-    log(reports[-1].describe())
+    if "relevance" in models:
+        log(f"relevance classifier ({relevance_epochs} epochs, seed {seed})")
+        reports.append(
+            fit_relevance(
+                train, tune, out / "relevance", epochs=relevance_epochs, seed=seed, log=log
+            )
+        )
+        log(reports[-1].describe())
+    if "roles" in models:
+        log(f"role tagger ({roles_epochs} epochs, seed {seed})")
+        reports.append(
+            fit_roles(train, tune, out / "roles", epochs=roles_epochs, seed=seed, log=log)
+        )
+        log(reports[-1].describe())
+    if "role_candidates" in models:
+        log("candidate role classifier (logistic regression)")
+        reports.append(fit_role_candidates(train, tune, out / "role_candidates", log=log))
+        log(reports[-1].describe())
     return reports

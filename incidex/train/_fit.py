@@ -29,6 +29,7 @@ __all__ = [
     "classifier_text",
     "fit_relevance",
     "fit_roles",
+    "write_report",
 ]
 
 # Bag of words and bigrams: the classifier needs no tok2vec pass (cheap at run time).
@@ -125,10 +126,16 @@ def _train(
     return losses_by_epoch
 
 
+def write_report(out: Path, report: ModelReport) -> None:
+    """Record the run next to the model (``training.json``)."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "training.json").write_text(json.dumps(asdict(report), indent=2) + "\n")
+
+
 def _save(nlp: Language, out: Path, report: ModelReport) -> None:
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
-    (out / "training.json").write_text(json.dumps(asdict(report), indent=2) + "\n")
+    write_report(out, report)
 
 
 def fit_relevance(

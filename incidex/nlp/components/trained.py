@@ -11,8 +11,13 @@
   value keeps its span and sentence; the confidence is the label's precision measured on
   the tuning split (the tagger gives no per-span probability). It runs only on all-capitals
   wire text the classifier did not reject.
+* ``incidex_role_candidates_v1`` runs after the tagger, on the same texts, and gives the
+  message's noun-phrase candidates a role with a logistic regression over classic IE
+  features (``incidex.nlp.role_candidates``): those whose most probable role reaches the
+  model's threshold and that overlap no tagged span become assertions (extractor
+  ``incidex_role_candidates_v1``, confidence = the role's probability).
 
-Both models load from ``incidex/nlp/trained/<name>/`` (offline, shipped with the package); a
+The models load from ``incidex/nlp/trained/<name>/`` (offline, shipped with the package); a
 missing model or ``INCIDEX_TRAINED_MODELS=0`` leaves them out of the pipeline.
 """
 
@@ -31,15 +36,18 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
+from ...errors import ConfigError, Errors
 from ...model import Perpetrator, Target, Victim, Weapon
 from .._doc import add_assertion, article_of, ensure_extensions
 from ..kb import default_kb
+from ..role_candidates import CandidateModel
 from ..truecase import WIRE_KEY, mostly_upper
 
 __all__ = [
     "RELEVANCE_MODEL",
     "ROLES_MODEL",
     "RelevanceClassifier",
+    "RoleClassifier",
     "RoleTagger",
     "model_path",
     "trained_available",
@@ -48,6 +56,8 @@ __all__ = [
 RELEVANCE_MODEL = "relevance"
 ROLES_MODEL = "roles"
 EXTRACTOR_ROLES = "incidex_roles_v1"
+EXTRACTOR_CANDIDATES = "incidex_role_candidates_v1"
+ROLE_CANDIDATES_MODEL = "role_candidates"
 _RELEVANT = "RELEVANT"
 # The verdict: relevant at or above _ADMIT, not relevant below _REJECT, and in between no
 # verdict (the rules decide). The band keeps the classifier from vetoing attacks outside
@@ -65,8 +75,11 @@ def model_path(name: str) -> Path:
 
 
 def trained_available() -> bool:
-    """Both shipped models are present."""
-    return all((model_path(n) / "meta.json").exists() for n in (RELEVANCE_MODEL, ROLES_MODEL))
+    """The shipped models are present."""
+    return (
+        all((model_path(n) / "meta.json").exists() for n in (RELEVANCE_MODEL, ROLES_MODEL))
+        and (model_path(ROLE_CANDIDATES_MODEL) / "model.json").exists()
+    )
 
 
 @lru_cache(maxsize=4)
@@ -142,11 +155,11 @@ def _lookup(text: str, index: dict[str, Any]) -> Any:
     return None
 
 
-class RoleTagger:
-    def __init__(self, path: str) -> None:
-        _ensure()
-        self.model = _load(path)
-        self.confidence = _precisions(path)
+class _RoleValues:
+    """The assertion a role label makes of a span (shared by the tagger and the candidate
+    classifier)."""
+
+    def __init__(self) -> None:
         kb = default_kb()
         self.targets = _term_index(kb.target_terms())
         self.weapons = _term_index(kb.weapon_terms())
@@ -159,33 +172,19 @@ class RoleTagger:
             "WEAPON": ("weapons", self._weapon),
         }
 
-    def __call__(self, doc: Doc) -> Doc:
-        return next(self.pipe([doc]))
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
-        for batch in minibatch(docs, batch_size):
-            # Wire text only (the model has seen nothing else: on ordinary news it took the
-            # performers a venue is "known for hosting" for victims), and not where the
-            # classifier rejected the text.
-            todo = [doc for doc in batch if _is_wire(doc) and doc._.relevant is not False]
-            for doc, tagged in zip(todo, self.model.pipe(d.text for d in todo), strict=True):
-                self._add(doc, tagged)
-            yield from batch
-
-    def _add(self, doc: Doc, tagged: Doc) -> None:
-        for ent in tagged.ents:
-            span = doc.char_span(ent.start_char, ent.end_char, alignment_mode="expand")
-            if span is None or ent.label_ not in self.builders:
-                continue
-            field_name, build = self.builders[ent.label_]
-            add_assertion(
-                doc,
-                field_name,
-                span,
-                build(_text(doc, span)),
-                extractor=EXTRACTOR_ROLES,
-                confidence=round(self.confidence.get(ent.label_, 0.5), 3),
-            )
+    def add(self, doc: Doc, span: Span, label: str, extractor: str, confidence: float) -> None:
+        """Add the assertion of role ``label`` (a ROLE_LABELS name) for ``span``."""
+        if label not in self.builders:
+            return
+        field_name, build = self.builders[label]
+        add_assertion(
+            doc,
+            field_name,
+            span,
+            build(_text(doc, span)),
+            extractor=extractor,
+            confidence=round(confidence, 3),
+        )
 
     def _org(self, text: str) -> Perpetrator:
         group = self.groups(text)
@@ -208,6 +207,68 @@ class RoleTagger:
         if words and all(w[:1].isupper() for w in words) and not text.isupper():
             return Victim(names=[text])
         return Victim(description=text)
+
+
+def _tagging(doc: Doc) -> bool:
+    """Whether the role models read ``doc``: wire text only (the models have seen nothing
+    else: on ordinary news the tagger took the performers a venue is "known for hosting" for
+    victims), and not where the classifier rejected the text."""
+    return _is_wire(doc) and doc._.relevant is not False
+
+
+class RoleTagger:
+    def __init__(self, path: str) -> None:
+        _ensure()
+        self.model = _load(path)
+        self.confidence = _precisions(path)
+        self.values = _RoleValues()
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 32) -> Iterator[Doc]:
+        for batch in minibatch(docs, batch_size):
+            todo = [doc for doc in batch if _tagging(doc)]
+            for doc, tagged in zip(todo, self.model.pipe(d.text for d in todo), strict=True):
+                self._add(doc, tagged)
+            yield from batch
+
+    def _add(self, doc: Doc, tagged: Doc) -> None:
+        for ent in tagged.ents:
+            span = doc.char_span(ent.start_char, ent.end_char, alignment_mode="expand")
+            if span is not None:
+                confidence = self.confidence.get(ent.label_, 0.5)
+                self.values.add(doc, span, ent.label_, EXTRACTOR_ROLES, confidence)
+
+
+class RoleClassifier:
+    """Gives noun-phrase candidates a role with the candidate model; with ``union``, only
+    candidates that overlap no span the tagger tagged (the tagger runs first)."""
+
+    def __init__(self, path: str, union: bool) -> None:
+        _ensure()
+        try:
+            self.model = CandidateModel.load(Path(path))
+        except (OSError, ValueError, KeyError) as error:
+            raise ConfigError(
+                Errors.E025.format(path=path, detail=error), code="E025", path=path
+            ) from None
+        self.union = union
+        self.values = _RoleValues()
+
+    def __call__(self, doc: Doc) -> Doc:
+        if _tagging(doc):
+            tagged = [
+                (a.start, a.end)
+                for a in doc._.assertions or ()  # None until a component adds one
+                if self.union and a.extractor == EXTRACTOR_ROLES
+            ]
+            for found in self.model.predict(doc):
+                span = found.candidate.span(doc)
+                if any(span.start_char < e and s < span.end_char for s, e in tagged):
+                    continue
+                self.values.add(doc, span, found.label, EXTRACTOR_CANDIDATES, found.probability)
+        return doc
 
 
 def _coded(entry: Any, unknown: tuple[int, str]) -> dict[str, Any]:
@@ -239,3 +300,12 @@ def make_relevance(nlp: Language, name: str, path: str | None) -> RelevanceClass
 @Language.factory("incidex_roles_v1", assigns=["doc._.assertions"], default_config={"path": None})
 def make_roles(nlp: Language, name: str, path: str | None) -> RoleTagger:
     return RoleTagger(path or str(model_path(ROLES_MODEL)))
+
+
+@Language.factory(
+    "incidex_role_candidates_v1",
+    assigns=["doc._.assertions"],
+    default_config={"path": None, "union": True},
+)
+def make_role_candidates(nlp: Language, name: str, path: str | None, union: bool) -> RoleClassifier:
+    return RoleClassifier(path or str(model_path(ROLE_CANDIDATES_MODEL)), union)
