@@ -83,12 +83,12 @@ class Errors:
         "`incidex train --data ../shared/data --out {path}`, or unset INCIDEX_TRAINED_MODELS_DIR "
         "to use the shipped ones."
     )
+    E024 = (
+        "bench --db {url}: {detail} (the URL's role must be able to connect and CREATE DATABASE)."
+    )
     E025 = (
         "{path}: the role-candidate model could not be read ({detail}). Write it again with "
         "`incidex train --data ../shared/data`, or set INCIDEX_TRAINED_MODELS=0."
-    )
-    E024 = (
-        "bench --db {url}: {detail} (the URL's role must be able to connect and CREATE DATABASE)."
     )
     E022 = (
         "bench --db takes a PostgreSQL server URL (postgresql://...), not {value!r}; without it "
