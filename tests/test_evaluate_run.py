@@ -914,3 +914,28 @@ def test_a_second_attack_of_one_type_needs_a_cue_to_be_another_incident(
     assert [t.role("Target") for t in found] == (
         [(("EMBASSY",),), (("BANK",),)] if templates == 2 else [(("EMBASSY",), ("BANK",))]
     )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_bombing_told_in_a_shooting_report_is_an_explosion(upper: bool) -> None:
+    text = "Gunmen opened fire on the guards. Gunmen shot two officers. A bomb exploded nearby."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    shooting = EventType(name="Armed Assault", gtd_code=2)
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            said("types", "opened fire", shooting),
+            said("types", "shot", shooting),
+            said("types", "bomb exploded", EventType(name="Bombing/Explosion", gtd_code=3)),
+        ],
+    )
+    # the report is a shooting, but the last sentence tells only of an explosion
+    assert [e.event_type for e in to_wikievents("d", _result(report))] == [
+        "Conflict.Attack.Unspecified",
+        "Conflict.Attack.Unspecified",
+        "Conflict.Attack.DetonateExplode",
+    ]

@@ -46,7 +46,8 @@ suspects (arrested) --                 --                       Detainee (named 
     level, else the first mentioned country; the place is its city (else region).
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
     the report is a bombing, but Unspecified for a sentence telling only of another attack
-    type, and else Unspecified), with the arguments that sentence names:
+    type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
+    the arguments that sentence names:
     Attacker (perpetrator mentions; the first also gets the groups that claimed it), Target
     (things attacked, and victims only targeted: people harmed are Victims; streets, roads
     and parks are Places; not the car of "a car bomb"),
@@ -929,7 +930,9 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
                 for t in report.types
                 if t.sentence.start == start and t.normalized.attack
             }
-            explodes = bombing and (not kinds or "Bombing/Explosion" in kinds)
+            explodes = (bombing and (not kinds or "Bombing/Explosion" in kinds)) or kinds == {
+                "Bombing/Explosion"
+            }
             arguments = _attack_arguments(report, start, explodes, places)
             arguments += claimed if i == 0 else []
             events.append(
