@@ -645,6 +645,30 @@ def test_who_suffered_injuries_is_wounded(nlp: Any, upper: bool) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ministers deplored the slaughter and maiming of men, women and children in Belfast.",
+        "A bomb exploded in the market. Two women were killed and wounded by the blast.",
+    ],
+)
+def test_killed_and_wounded_together_keeps_both_fates(nlp: Any, upper: bool, text: str) -> None:
+    report = run(nlp, _upper(text, upper))
+    fates = {(a.value.lower().split()[-1], a.normalized.fate) for a in report.victims}
+    assert {("women", "killed"), ("women", "wounded")} <= fates, fates
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_killed_then_wounded_apart_keeps_one_fate_each(nlp: Any, upper: bool) -> None:
+    text = "A bomb exploded in the market, killing two women and wounding five men."
+    report = run(nlp, _upper(text, upper))
+    fates = sorted((a.value.lower(), a.normalized.fate) for a in report.victims)
+    assert fates == [("five men", "wounded"), ("two women", "killed")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_a_scene_named_by_a_common_noun_is_kept_without_coordinates(nlp: Any, upper: bool) -> None:
     report = run(
         nlp,
