@@ -83,10 +83,10 @@ class VictimExtractor:
                         if head.ent_type_ == "PERSON":
                             named = head
             elif token.pos_ == "NOUN" and lemma in self.lex.victim_event_nouns:
-                fate = self.lex.victim_event_nouns[lemma]
+                event_fate = self.lex.victim_event_nouns[lemma]
                 for head in self._of_victims(token):
-                    _keep(found, head, fate)
-                    if fate == "wounded" and self._after_killing(token):
+                    _keep(found, head, event_fate)
+                    if event_fate == "wounded" and self._after_killing(token):
                         maimed.add(head.i)
             noun_fate = self.lex.victim_nouns.get(token.lower_)
             if noun_fate is not None and not sentence_of(doc, token.i)[1].background:
