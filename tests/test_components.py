@@ -277,6 +277,33 @@ def test_place_roles(nlp: Any, text: str, place: str, role: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "place", "role"),
+    [
+        (
+            "Police in the city of Lyon were searching for a man after a blast at a bakery.",
+            "Lyon",
+            "mentioned",
+        ),
+        (
+            "A citizen of Kyrgyzstan pleaded not guilty over the marathon bombing.",
+            "Kyrgyzstan",
+            "mentioned",
+        ),
+        ("Gunmen in Kabul opened fire on a police post on Friday.", "Kabul", "scene"),
+        ("Shootings in Belfast continued overnight, killing a man.", "Belfast", "scene"),
+    ],
+)
+def test_a_place_of_a_subject_doing_something_else_is_no_scene(
+    nlp: Any, upper: bool, text: str, place: str, role: str
+) -> None:
+    report = run(nlp, _upper(text, upper))
+    roles = {(a.normalized.name.lower(), a.normalized.role) for a in report.where}
+    assert (place.lower(), role) in roles, roles
+
+
+@pytest.mark.slow
 def test_a_venue_is_in_the_city_its_own_sentence_names(nlp: Any) -> None:
     """A second attack told in another sentence: its venue is not put in the first city."""
     text = (
