@@ -939,3 +939,33 @@ def test_wikievents_a_bombing_told_in_a_shooting_report_is_an_explosion(upper: b
         "Conflict.Attack.Unspecified",
         "Conflict.Attack.DetonateExplode",
     ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "placed"),
+    [
+        ("A bomb exploded at the market, killing three people.", False),
+        ("A bomb attack at the market, which killed three people, shocked the town.", False),
+        ("A bomb exploded. Later three people were killed at the market.", True),
+    ],
+)
+def test_wikievents_a_death_told_by_the_attack_clause_leaves_the_place_to_the_attack(
+    upper: bool, text: str, placed: bool
+) -> None:
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "bomb", bombing)],
+        where=[said("where", "market", Place(role="scene", name="market", venue="market"))],
+        casualties=[said("casualties", "three people", Casualties(category="killed", exact=3))],
+    )
+    [die] = [e for e in to_wikievents("d", _result(report)) if e.event_type.startswith("Life")]
+    assert [a.text.lower() for a in die.arguments if a.role == "Place"] == (
+        ["market"] if placed else []
+    )

@@ -59,7 +59,9 @@ suspects (arrested) --                 --                       Detainee (named 
     (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
     people of casualty phrases (a bare figure, "at least 12", is the victim mention;
     attackers killed are Die victims), Killer / Injurer = the perpetrators that sentence
-    names (not those among its dead) and, for Die, Place = its most specific scene places.
+    names (not those among its dead) and, for Die, Place = its most specific scene places
+    (none when the deaths are told by a clause of the attack before them, "exploded at the
+    market, killing three": WikiEvents gives that place to the attack).
     Justice.ArrestJailDetain only with named detainees (a suspect record's text is often
     just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
     attack's scene is not where they are held). An argument's head is the word before a
@@ -949,7 +951,7 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
             # The killer and the place of a death are those the sentence telling of it names:
             # an attacker or a town named elsewhere in the article is not that event's.
             arguments = _args("Victim", victims) + _args(agent, _agents(report, start))
-            if placed:
+            if placed and not _death_of_the_attack(report, start):
                 arguments += _args("Place", _finest(_in_sentence(report.where, start))[:1])
             events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
     detained = [a for a in report.suspects if a.normalized.step in ("arrested", "detained")]
@@ -961,6 +963,21 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         arguments = _args("Detainee", names) + _args("Jailer", jailers)
         events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
     return _countries_once(events, report)
+
+
+# "A bomb exploded at the market, killing three people", "an attack ... which killed 13":
+# the death is told by a clause hanging on the attack, whose place WikiEvents gives the attack.
+_DEATH_CLAUSE = re.compile(r"(?:,\s*killing|\b(?:which|that)\s+killed)\s*$", re.IGNORECASE)
+
+
+def _death_of_the_attack(report: IncidentReport, start: int) -> bool:
+    """The sentence's deaths are told by a participle or relative clause after its attack."""
+    attacks = [t.start for t in _in_sentence(report.types, start) if t.normalized.attack]
+    for a in _in_sentence([*report.victims, *report.casualties], start):
+        before = a.sentence.text[: a.start - start]
+        if any(t < a.start for t in attacks) and _DEATH_CLAUSE.search(before):
+            return True
+    return False
 
 
 def _countries_once(events: list[WikiPredEvent], report: IncidentReport) -> list[WikiPredEvent]:
