@@ -578,6 +578,14 @@ def test_facility_merely_mentioned_is_no_target(nlp: Any, upper: bool) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True], ids=["mixed", "upper"])
+def test_what_the_attack_was_aimed_at_is_its_target(nlp: Any, upper: bool) -> None:
+    text = "The group admitted the bombings in Belfast, which were aimed at civilians."
+    report = run(nlp, _upper(text, upper))
+    assert "civilians" in {a.value.lower() for a in report.targets}
+
+
+@pytest.mark.slow
 def test_detainees_named_after_including_keep_whole_names(nlp: Any) -> None:
     report = run(
         nlp,

@@ -969,3 +969,31 @@ def test_wikievents_a_death_told_by_the_attack_clause_leaves_the_place_to_the_at
     assert [a.text.lower() for a in die.arguments if a.role == "Place"] == (
         ["market"] if placed else []
     )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_people_attacked_and_not_harmed_are_the_target(upper: bool) -> None:
+    text = "The bombings were aimed at civilians. A bomb exploded at the market, killing two men."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    people = Target(type="Private Citizens & Property", type_code=14, entity="men")
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "bombings", bombing), said("types", "bomb exploded", bombing)],
+        targets=[
+            said("targets", "civilians", people.model_copy(update={"entity": "civilians"})),
+            said("targets", "two men", people),
+        ],
+        victims=[said("victims", "two men", Victim(description="two men", fate="killed"))],
+    )
+    targets = [
+        [a.text.lower() for a in e.arguments if a.role == "Target"]
+        for e in to_wikievents("d", _result(report))
+        if e.event_type.startswith("Conflict")
+    ]
+    # the men killed are the death's victims, not the attack's target
+    assert targets == [["civilians"], []]

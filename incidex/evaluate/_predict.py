@@ -49,7 +49,8 @@ suspects (arrested) --                 --                       Detainee (named 
     type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
     the arguments that sentence names:
     Attacker (perpetrator mentions; the first also gets the groups that claimed it), Target
-    (things attacked, and victims only targeted: people harmed are Victims; streets, roads
+    (things attacked, victims only targeted and people attacked whom the sentence tells of no
+    harm, "aimed at civilians": people harmed are Victims; streets, roads
     and parks are Places; not the car of "a car bomb"),
     ExplosiveDevice (the first device, when the sentence also has an event word such as
     "exploded") / Instrument (not event words such as "bombing", "bomber", "explosion"),
@@ -890,6 +891,13 @@ def _attack_arguments(
         and not any(_overlap(a, w) for w in report.weapons)  # the car of "a car bomb"
     ]
     targeted = [a for a in report.victims if a.normalized.fate == "targeted"]
+    # people attacked whom the sentence tells of no harm ("attacks on innocent people")
+    harmed = _in_sentence([*report.victims, *report.casualties], start)
+    targeted += [
+        a
+        for a in _in_sentence(_target_entities(report)[1], start)
+        if not any(_overlap(a, h) for h in harmed)
+    ]
     arguments = _args("Attacker", _agents(report, start))
     arguments += _args("Target", [a.value for a in _in_sentence([*things, *targeted], start)])
     devices = _in_sentence(_wiki_weapons(report), start)
