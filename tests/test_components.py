@@ -586,6 +586,20 @@ def test_what_the_attack_was_aimed_at_is_its_target(nlp: Any, upper: bool) -> No
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True], ids=["mixed", "upper"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "McVeigh rented the truck used in the bombing of the federal building in Oklahoma City.",
+        "The federal building in Oklahoma City was shattered by an explosion on Wednesday.",
+    ],
+)
+def test_a_building_bombed_or_shattered_is_a_target(nlp: Any, upper: bool, text: str) -> None:
+    report = run(nlp, _upper(text, upper))
+    assert "federal building" in {a.value.lower() for a in report.targets}
+
+
+@pytest.mark.slow
 def test_detainees_named_after_including_keep_whole_names(nlp: Any) -> None:
     report = run(
         nlp,
