@@ -997,3 +997,28 @@ def test_wikievents_people_attacked_and_not_harmed_are_the_target(upper: bool) -
     ]
     # the men killed are the death's victims, not the attack's target
     assert targets == [["civilians"], []]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_venue_that_is_the_target_is_not_the_place(upper: bool) -> None:
+    text = "The federal building in Oklahoma City was shattered by an explosion."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    city = Place(role="scene", name="Oklahoma City", city="Oklahoma City", precision=1)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "explosion", EventType(name="Bombing/Explosion", gtd_code=3))],
+        where=[
+            said("where", "federal building", city.model_copy(update={"venue": "building"})),
+            said("where", "Oklahoma City", city),
+        ],
+        targets=[said("targets", "federal building", Target(type="Government", type_code=2))],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    assert [(a.role, a.text.lower()) for a in attack.arguments] == [
+        ("Target", "federal building"),
+        ("Place", "oklahoma city"),
+    ]

@@ -55,7 +55,8 @@ suspects (arrested) --                 --                       Detainee (named 
     ExplosiveDevice (the first device, when the sentence also has an event word such as
     "exploded") / Instrument (not event words such as "bombing", "bomber", "explosion"),
     Place (its scene places of the finest precision found in attack sentences, and scenes
-    told by a common noun, "across the city"; a country only in the first event naming it).
+    told by a common noun, "across the city"; a country only in the first event naming it;
+    not a venue that is the Target).
     Life.Die / Life.Injure: one event per sentence telling of deaths / injuries
     (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
     people of casualty phrases (a bare figure, "at least 12", is the victim mention;
@@ -913,7 +914,8 @@ def _attack_arguments(
         arguments += _args("ExplosiveDevice", explosive[:1]) + _args("Instrument", other)
     else:
         arguments += _args("Instrument", [w.value for w in devices])
-    here = _in_sentence(report.where, start)
+    # a venue that is the target ("the federal building was shattered") is not the Place too
+    here = [p for p in _in_sentence(report.where, start) if not any(_overlap(p, t) for t in things)]
     named = [p for p in _finest(here) if p in places]
     unnamed = [a.value for a in here if a.normalized.role == "scene" and _unnamed(a)]
     return arguments + _args("Place", named + unnamed + scenes)
