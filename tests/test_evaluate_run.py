@@ -1022,3 +1022,27 @@ def test_wikievents_a_venue_that_is_the_target_is_not_the_place(upper: bool) -> 
         ("Target", "federal building"),
         ("Place", "oklahoma city"),
     ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_group_inside_an_attacker_mention_is_no_second_attacker(upper: bool) -> None:
+    text = "Taliban gunmen and suicide bombers attacked the camp."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "attacked", EventType(name="Armed Assault", gtd_code=2))],
+        perpetrators=[
+            said("perpetrators", "Taliban", Perpetrator(group="Taliban")),
+            said("perpetrators", "Taliban gunmen", Perpetrator(description="gunmen")),
+            said("perpetrators", "suicide bombers", Perpetrator(description="bombers")),
+        ],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    assert [a.text.lower() for a in attack.arguments if a.role == "Attacker"] == [
+        "taliban gunmen",
+        "suicide bombers",
+    ]

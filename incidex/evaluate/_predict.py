@@ -48,7 +48,8 @@ suspects (arrested) --                 --                       Detainee (named 
     the report is a bombing, but Unspecified for a sentence telling only of another attack
     type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
     the arguments that sentence names:
-    Attacker (perpetrator mentions; the first also gets the groups that claimed it), Target
+    Attacker (perpetrator mentions, not a group inside a wider one, "Taliban gunmen"; the
+    first also gets the groups that claimed it), Target
     (things attacked, victims only targeted and people attacked whom the sentence tells of no
     harm, "aimed at civilians": people harmed are Victims; streets, roads
     and parks are Places; not the car of "a car bomb"),
@@ -869,10 +870,13 @@ def _agents(report: IncidentReport, start: int) -> list[str]:
     """The perpetrators one sentence names, but for those it tells were killed or hurt
     ("four militants were killed when their bomb went off")."""
     harmed = _in_sentence([*report.victims, *report.casualties], start)
+    named = _in_sentence(report.perpetrators, start)
     return [
         a.value
-        for a in _in_sentence(report.perpetrators, start)
+        for a in named
         if not any(_overlap(a, h) for h in harmed)
+        # "Taliban gunmen": the group inside a wider mention is that attacker, not a second one
+        and not any(_overlap(a, b) and b.end - b.start > a.end - a.start for b in named)
     ]
 
 
