@@ -1046,3 +1046,29 @@ def test_wikievents_a_group_inside_an_attacker_mention_is_no_second_attacker(upp
         "taliban gunmen",
         "suicide bombers",
     ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("phrase", "victims"),
+    [
+        ("two other Americans and an Afghani", ["two other americans", "an afghani"]),
+        ("the driver and his wife", ["the driver and his wife"]),
+    ],
+)
+def test_wikievents_people_counted_one_by_one_are_victims_each(
+    upper: bool, phrase: str, victims: list[str]
+) -> None:
+    text = f"A bomb exploded at the market. Six soldiers were killed, with {phrase} injured."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "bomb exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        casualties=[said("casualties", phrase, Casualties(category="wounded", exact=3))],
+    )
+    [injure] = [e for e in to_wikievents("d", _result(report)) if "Injure" in e.event_type]
+    assert [a.text.lower() for a in injure.arguments if a.role == "Victim"] == victims

@@ -60,7 +60,8 @@ suspects (arrested) --                 --                       Detainee (named 
     not a venue that is the Target).
     Life.Die / Life.Injure: one event per sentence telling of deaths / injuries
     (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
-    people of casualty phrases (a bare figure, "at least 12", is the victim mention;
+    people of casualty phrases (a bare figure, "at least 12", is the victim mention; people
+    counted one by one, "two Americans and an Afghani", are a victim each;
     attackers killed are Die victims), Killer / Injurer = the perpetrators that sentence
     names (not those among its dead) and, for Die, Place = its most specific scene places
     (none when the deaths are told by a clause of the attack before them, "exploded at the
@@ -795,12 +796,27 @@ def _victims(report: IncidentReport, fate: str, category: str) -> dict[int, list
         if c.normalized.category in categories
     ]
     by_sentence: dict[int, list[str]] = {}
-    for start, text in sorted(named + counted, key=lambda pair: pair[0]):
+    split = [(start, part) for start, text in named + counted for part in _counted_parts(text)]
+    for start, text in sorted(split, key=lambda pair: pair[0]):
         # a figure already inside a victim of that sentence ("23" of "23 Afghan soldiers")
         # is the same mention, not a second victim
         if text and not any(text.lower() in _words(v) for v in by_sentence.get(start, [])):
             by_sentence.setdefault(start, []).append(text)
     return by_sentence
+
+
+def _counted_parts(text: str | None) -> list[str | None]:
+    """The people a casualty phrase counts one by one ("two other Americans and an Afghani"):
+    WikiEvents annotates each as a victim."""
+    if text is None or " and " not in text.lower():
+        return [text]
+    parts = re.split(r"\s+and\s+", text, flags=re.IGNORECASE)
+    counted = all(
+        (w := part.split()[0].lower()) in _COUNT_WORDS or w in {"a", "an"} or w[:1].isdigit()
+        for part in parts
+        if part
+    )
+    return list(parts) if counted and all(parts) else [text]
 
 
 def _casualty_number(value: str) -> str | None:
