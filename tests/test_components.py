@@ -709,6 +709,18 @@ def test_killed_and_wounded_together_keeps_both_fates(nlp: Any, upper: bool, tex
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+def test_the_slaying_of_people_kills_them(nlp: Any, upper: bool) -> None:
+    text = (
+        "Gunmen opened fire on a march in Caracas on Monday. "
+        "Protests spread following the slaying of seven demonstrators."
+    )
+    report = run(nlp, _upper(text, upper))
+    fates = {(a.value.lower(), a.normalized.fate) for a in report.victims}
+    assert ("seven demonstrators", "killed") in fates, fates
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_killed_then_wounded_apart_keeps_one_fate_each(nlp: Any, upper: bool) -> None:
     text = "A bomb exploded in the market, killing two women and wounding five men."
     report = run(nlp, _upper(text, upper))
