@@ -574,7 +574,7 @@ def _said(text: str, field: str, value: str, normalized: T) -> Assertion[T]:
 @pytest.mark.parametrize("upper", [False, True])
 def test_wikievents_roles_come_from_the_sentences_telling_of_the_event(upper: bool) -> None:
     text = (
-        "A bomb exploded in the market in Kabul, killing three soldiers. "
+        "A bomb exploded in the market in Kabul and three soldiers were killed. "
         "The Taliban have fought the army in Helmand for years. "
         "The Haqqani network claimed the attack."
     )
@@ -1072,3 +1072,24 @@ def test_wikievents_people_counted_one_by_one_are_victims_each(
     )
     [injure] = [e for e in to_wikievents("d", _result(report)) if "Injure" in e.event_type]
     assert [a.text.lower() for a in injure.arguments if a.role == "Victim"] == victims
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(("violent", "events"), [(False, []), (True, ["Life.Die.Unspecified"])])
+def test_wikievents_deaths_of_a_report_telling_of_no_violence_are_no_events(
+    upper: bool, violent: bool, events: list[str]
+) -> None:
+    text = "Doctors said eight people died of an unknown virus. Gunmen were seen."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    report = IncidentReport(
+        article_id="a0",
+        casualties=[said("casualties", "eight people", Casualties(category="killed", exact=8))],
+        perpetrators=[said("perpetrators", "Gunmen", Perpetrator(description="gunmen"))]
+        if violent
+        else [],
+    )
+    assert [e.event_type for e in to_wikievents("d", _result(report))] == events

@@ -59,7 +59,8 @@ suspects (arrested) --                 --                       Detainee (named 
     told by a common noun, "across the city"; a country only in the first event naming it;
     not a venue that is the Target).
     Life.Die / Life.Injure: one event per sentence telling of deaths / injuries
-    (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
+    (WikiEvents annotates one event per trigger; none in a report with no attack type,
+    perpetrator or weapon, "died of an unknown virus"), Victim = victims of that fate and the
     people of casualty phrases (a bare figure, "at least 12", is the victim mention; people
     counted one by one, "two Americans and an Afghani", are a victim each;
     attackers killed are Die victims), Killer / Injurer = the perpetrators that sentence
@@ -974,6 +975,8 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         ("killed", "killed", _DIE, "Killer", True),
         ("wounded", "wounded", _INJURE, "Injurer", False),
     ):
+        if not (attack_sentences or report.perpetrators or report.weapons):
+            break  # deaths in a report telling of no violence ("died of an unknown virus")
         mentions = _victims(report, fate, category)
         if not mentions and not any(c.normalized.category == category for c in report.casualties):
             continue
