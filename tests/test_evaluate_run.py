@@ -22,6 +22,7 @@ from incidex.evaluate import (
     to_muc_slots,
     to_wikievents,
 )
+from incidex.evaluate._predict import _args
 from incidex.evaluate._run import _gtt_json, _muc_article, _slot_json
 from incidex.model import (
     Article,
@@ -1093,3 +1094,36 @@ def test_wikievents_deaths_of_a_report_telling_of_no_violence_are_no_events(
         else [],
     )
     assert [e.event_type for e in to_wikievents("d", _result(report))] == events
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_hostages_taken_are_detainees(upper: bool) -> None:
+    text = "Gunmen stormed the hospital. The gunmen seized hundreds of hostages."
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(text, field, value.upper() if upper else value, normalized)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "stormed", EventType(name="Armed Assault", gtd_code=2))],
+        perpetrators=[said("perpetrators", "The gunmen", Perpetrator(description="gunmen"))],
+        casualties=[
+            said("casualties", "hundreds of hostages", Casualties(category="hostages", low=100))
+        ],
+    )
+    [arrest] = [e for e in to_wikievents("d", _result(report)) if "Arrest" in e.event_type]
+    # the head of "hundreds of hostages" is the hostages, as the scorer reads it
+    assert [(a.role, (a.head or a.text.split()[-1]).lower()) for a in arrest.arguments] == [
+        ("Detainee", "hostages"),
+        ("Jailer", "gunmen"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "head"),
+    [("hundreds of hostages", "hostages"), ("11 of the injured", "11"), ("head of police", "head")],
+)
+def test_wikievents_head_of_a_partitive(phrase: str, head: str) -> None:
+    [argument] = _args("Victim", [phrase])
+    assert (argument.head or argument.text.split()[-1]).lower() == head

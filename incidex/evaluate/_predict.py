@@ -17,10 +17,10 @@ perpetrators, group PerpOrg [2]        PERP: ORGANIZATION ID    Attacker; Killer
 perpetrators, other PerpInd [3]        --                       Attacker; Killer, Injurer
 claims, stances     --                 PERP: ORG. CONFIDENCE    --
 targets, things     Target [4]         --                       Target
-targets, people     Victim [4]         --                       --
+targets, people     Victim [4]         --                       Target (if not harmed)
 victims, names      Victim             --                       --
 victims by fate     --                 --                       Victim (Die, Injure); Target
-casualties' people  Victim [5]         HUM TGT: EFFECT, NUMBER  Victim (Life.Die/Life.Injure)
+casualties' people  Victim [5]         HUM TGT: EFFECT, NUMBER  Victim (Die, Injure); Detainee
 weapons             Weapon [6]         INSTRUMENT TYPE          Instrument, ExplosiveDevice
 suspects (arrested) --                 --                       Detainee (named only), Jailer
 =================== ================== ======================== ============================
@@ -69,9 +69,10 @@ suspects (arrested) --                 --                       Detainee (named 
     market, killing three": WikiEvents gives that place to the attack).
     Justice.ArrestJailDetain only with named detainees (a suspect record's text is often
     just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
-    attack's scene is not where they are held). An argument's head is the word before a
-    preposition, comma or relative pronoun when there is one ("people killed in the
-    blast" -> people).
+    attack's scene is not where they are held); and one per sentence telling of hostages
+    taken (Detainee = the hostages, Jailer = the perpetrators it names). An argument's
+    head is the word before a preposition, comma or relative pronoun when there is one
+    ("people killed in the blast" -> people; but "hundreds of hostages" -> hostages).
 
 With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
 and weapons), each GTT role takes its field's assertions as ``ROLE_SOURCE`` says; today every
@@ -767,9 +768,23 @@ def _head(text: str) -> str | None:
     scorer's default): the word before a comma, a preposition or a relative pronoun."""
     words = text.replace("-", " ").split()
     for i, word in enumerate(words[1:], start=1):
+        if _counts_what_follows(words, i):
+            continue  # "hundreds of hostages": the hostages ("11 of the injured": 11)
         if word.lower() in _AFTER_HEAD or words[i - 1].endswith(","):
             return words[i - 1].strip(",") if i < len(words) else None
     return None
+
+
+_QUANTITIES = frozenset("dozens hundreds thousands scores millions".split())
+
+
+def _counts_what_follows(words: list[str], i: int) -> bool:
+    return (
+        words[i].lower() == "of"
+        and words[i - 1].lower() in _QUANTITIES
+        and i + 1 < len(words)
+        and words[i + 1].lower() not in _DETERMINERS
+    )
 
 
 def _args(role: str, texts: Iterable[str]) -> list[WikiPredArgument]:
@@ -994,6 +1009,10 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         jailers = [a.normalized.by for a in detained if a.normalized.names and a.normalized.by]
         # No Place: the attack's scene is not where people were held (a jail, a house).
         arguments = _args("Detainee", names) + _args("Jailer", jailers)
+        events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
+    # hostages taken are held too: WikiEvents annotates "seized hostages" as a detention
+    for start, hostages in _victims(report, "kidnapped", "hostages").items():
+        arguments = _args("Detainee", hostages) + _args("Jailer", _agents(report, start))
         events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
     return _countries_once(events, report)
 
