@@ -721,6 +721,27 @@ def test_the_slaying_of_people_kills_them(nlp: Any, upper: bool) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "victim"),
+    [
+        (
+            "A car bomb exploded in Belfast. Some of the victims had been blown to pieces.",
+            "victims",
+        ),
+        (
+            "A car bomb exploded in Belfast. Two soldiers were blown to bits by the blast.",
+            "soldiers",
+        ),
+    ],
+)
+def test_blown_to_pieces_is_killed(nlp: Any, upper: bool, text: str, victim: str) -> None:
+    report = run(nlp, _upper(text, upper))
+    fates = {(a.value.lower().split()[-1], a.normalized.fate) for a in report.victims}
+    assert (victim, "killed") in fates, fates
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_killed_then_wounded_apart_keeps_one_fate_each(nlp: Any, upper: bool) -> None:
     text = "A bomb exploded in the market, killing two women and wounding five men."
     report = run(nlp, _upper(text, upper))

@@ -3,7 +3,8 @@
 Read from the dependency parse (on the truecased copy of upper-case wire text):
 
 * the passive subject or the object of a victim verb ("Jo Cox was shot", "killed journalist
-  Daphne Caruana Galizia", "killing five policemen"), the subject of "die" and of a harm
+  Daphne Caruana Galizia", "killing five policemen", "some of the victims were blown to
+  pieces": killed, as "shot dead"), the subject of "die" and of a harm
   verb with a harm noun ("13 people suffered minor injuries"), the noun a
   participle or relative clause qualifies ("people killed in the blast", "soldiers who were
   wounded");
@@ -175,6 +176,8 @@ class VictimExtractor:
         for head in heads:
             if head.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 head = verb.head  # "soldiers who were wounded"
+            if head.lower_ in _PARTITIVES:
+                head = _of_whom(head)  # "some of the victims were blown to pieces"
             if head.lower_ in {"he", "she"}:
                 out.append(head)
                 continue
@@ -264,17 +267,33 @@ def blocker_of(verb: Token) -> str | None:
     return None
 
 
+_PARTITIVES = frozenset({"some", "many", "most", "all", "several", "both"})
+
+
+def _of_whom(pronoun: Token) -> Token:
+    for prep in pronoun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for noun in prep.children:
+                if noun.dep_ == "pobj":
+                    return noun
+    return pronoun
+
+
 def _passive(verb: Token) -> bool:
     return any(c.dep_ == "nsubjpass" for c in verb.children)
 
 
 def _to_death(verb: Token) -> bool:
+    """ "shot dead", "stabbed to death", "blown to pieces"."""
     for child in verb.children:
         if child.lower_ == "dead":
             return True
-        if child.lower_ == "to" and any(g.lower_ == "death" for g in child.children):
+        if child.lower_ == "to" and any(g.lower_ in _DEATH_ENDS for g in child.children):
             return True
     return False
+
+
+_DEATH_ENDS = frozenset({"death", "pieces", "bits"})
 
 
 def _included(noun: Token) -> list[Token]:
