@@ -284,7 +284,7 @@ def _passive(verb: Token) -> bool:
 
 
 def _to_death(verb: Token) -> bool:
-    """ "shot dead", "stabbed to death", "blown to pieces"."""
+    """Killed by the way of it: "shot dead", "stabbed to death", "blown to pieces"."""
     for child in verb.children:
         if child.lower_ == "dead":
             return True
