@@ -751,6 +751,27 @@ def test_killed_then_wounded_apart_keeps_one_fate_each(nlp: Any, upper: bool) ->
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "place", "scene"),
+    [
+        (
+            "A man was shot dead at his home in the Old Park district of the city.",
+            "the city",
+            False,
+        ),
+        ("Gunmen opened fire on a patrol in the city, killing two soldiers.", "the city", True),
+    ],
+)
+def test_a_common_noun_locating_another_place_is_no_scene(
+    nlp: Any, upper: bool, text: str, place: str, scene: bool
+) -> None:
+    report = run(nlp, _upper(text, upper))
+    found = [a.value.lower() for a in report.where if a.normalized.latitude is None]
+    assert (place in found) == scene, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_a_scene_named_by_a_common_noun_is_kept_without_coordinates(nlp: Any, upper: bool) -> None:
     report = run(
         nlp,

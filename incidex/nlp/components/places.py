@@ -6,7 +6,8 @@ in Afghanistan" background, "the United States confirming" a country making a st
 (the place of a subject doing something other than attacking). Coordinates come from the
 offline gazetteer. Precision is GTD's specificity: 1 city (or finer) known, 4 region, 5
 country only. A scene told by a common noun ("bombs across the city", ``scene_nouns`` in
-``kb/lexicon.json``) is kept as written, with no coordinates or country (precision 5).
+``kb/lexicon.json``; not one locating another, "the Old Park district of the city") is kept
+as written, with no coordinates or country (precision 5).
 """
 
 from __future__ import annotations
@@ -161,6 +162,8 @@ class PlaceExtractor:
                 or any(_names_it(c) for c in token.children)
             ):
                 continue
+            if token.head.lower_ == "of" and token.head.head.lemma_.lower() in self.lex.scene_nouns:
+                continue  # "the Old Park district of the city": it locates the district
             _, info = sentence_of(doc, token.i)
             span = doc[token.i : token.i + 1]
             if not info.attack or info.background or _aftermath(span):
