@@ -917,13 +917,21 @@ def test_a_second_attack_of_one_type_needs_a_cue_to_be_another_incident(
     )
 
 
+class _Said:
+    """``_said`` on the text in mixed or upper case: ``said(field, value, normalized)``."""
+
+    def __init__(self, text: str, upper: bool) -> None:
+        self.text = text.upper() if upper else text
+        self.upper = upper
+
+    def __call__(self, field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(self.text, field, value.upper() if self.upper else value, normalized)
+
+
 @pytest.mark.parametrize("upper", [False, True])
 def test_wikievents_a_bombing_told_in_a_shooting_report_is_an_explosion(upper: bool) -> None:
     text = "Gunmen opened fire on the guards. Gunmen shot two officers. A bomb exploded nearby."
-    text = text.upper() if upper else text
-
-    def said(field: str, value: str, normalized: T) -> Assertion[T]:
-        return _said(text, field, value.upper() if upper else value, normalized)
+    said = _Said(text, upper)
 
     shooting = EventType(name="Armed Assault", gtd_code=2)
     report = IncidentReport(
@@ -954,10 +962,7 @@ def test_wikievents_a_bombing_told_in_a_shooting_report_is_an_explosion(upper: b
 def test_wikievents_a_death_told_by_the_attack_clause_leaves_the_place_to_the_attack(
     upper: bool, text: str, placed: bool
 ) -> None:
-    text = text.upper() if upper else text
-
-    def said(field: str, value: str, normalized: T) -> Assertion[T]:
-        return _said(text, field, value.upper() if upper else value, normalized)
+    said = _Said(text, upper)
 
     bombing = EventType(name="Bombing/Explosion", gtd_code=3)
     report = IncidentReport(
@@ -975,10 +980,7 @@ def test_wikievents_a_death_told_by_the_attack_clause_leaves_the_place_to_the_at
 @pytest.mark.parametrize("upper", [False, True])
 def test_wikievents_people_attacked_and_not_harmed_are_the_target(upper: bool) -> None:
     text = "The bombings were aimed at civilians. A bomb exploded at the market, killing two men."
-    text = text.upper() if upper else text
-
-    def said(field: str, value: str, normalized: T) -> Assertion[T]:
-        return _said(text, field, value.upper() if upper else value, normalized)
+    said = _Said(text, upper)
 
     bombing = EventType(name="Bombing/Explosion", gtd_code=3)
     people = Target(type="Private Citizens & Property", type_code=14, entity="men")
@@ -1003,10 +1005,7 @@ def test_wikievents_people_attacked_and_not_harmed_are_the_target(upper: bool) -
 @pytest.mark.parametrize("upper", [False, True])
 def test_wikievents_a_venue_that_is_the_target_is_not_the_place(upper: bool) -> None:
     text = "The federal building in Oklahoma City was shattered by an explosion."
-    text = text.upper() if upper else text
-
-    def said(field: str, value: str, normalized: T) -> Assertion[T]:
-        return _said(text, field, value.upper() if upper else value, normalized)
+    said = _Said(text, upper)
 
     city = Place(role="scene", name="Oklahoma City", city="Oklahoma City", precision=1)
     report = IncidentReport(
@@ -1028,10 +1027,7 @@ def test_wikievents_a_venue_that_is_the_target_is_not_the_place(upper: bool) -> 
 @pytest.mark.parametrize("upper", [False, True])
 def test_wikievents_a_group_inside_an_attacker_mention_is_no_second_attacker(upper: bool) -> None:
     text = "Taliban gunmen and suicide bombers attacked the camp."
-    text = text.upper() if upper else text
-
-    def said(field: str, value: str, normalized: T) -> Assertion[T]:
-        return _said(text, field, value.upper() if upper else value, normalized)
+    said = _Said(text, upper)
 
     report = IncidentReport(
         article_id="a0",
@@ -1061,10 +1057,7 @@ def test_wikievents_people_counted_one_by_one_are_victims_each(
     upper: bool, phrase: str, victims: list[str]
 ) -> None:
     text = f"A bomb exploded at the market. Six soldiers were killed, with {phrase} injured."
-    text = text.upper() if upper else text
-
-    def said(field: str, value: str, normalized: T) -> Assertion[T]:
-        return _said(text, field, value.upper() if upper else value, normalized)
+    said = _Said(text, upper)
 
     report = IncidentReport(
         article_id="a0",
@@ -1081,10 +1074,7 @@ def test_wikievents_deaths_of_a_report_telling_of_no_violence_are_no_events(
     upper: bool, violent: bool, events: list[str]
 ) -> None:
     text = "Doctors said eight people died of an unknown virus. Gunmen were seen."
-    text = text.upper() if upper else text
-
-    def said(field: str, value: str, normalized: T) -> Assertion[T]:
-        return _said(text, field, value.upper() if upper else value, normalized)
+    said = _Said(text, upper)
 
     report = IncidentReport(
         article_id="a0",
@@ -1099,10 +1089,7 @@ def test_wikievents_deaths_of_a_report_telling_of_no_violence_are_no_events(
 @pytest.mark.parametrize("upper", [False, True])
 def test_wikievents_hostages_taken_are_detainees(upper: bool) -> None:
     text = "Gunmen stormed the hospital. The gunmen seized hundreds of hostages."
-    text = text.upper() if upper else text
-
-    def said(field: str, value: str, normalized: T) -> Assertion[T]:
-        return _said(text, field, value.upper() if upper else value, normalized)
+    said = _Said(text, upper)
 
     report = IncidentReport(
         article_id="a0",
