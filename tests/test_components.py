@@ -742,6 +742,15 @@ def test_blown_to_pieces_is_killed(nlp: Any, upper: bool, text: str, victim: str
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize("verb", ["had gone off", "went off", "were going off"])
+def test_bombs_going_off_tell_of_the_explosion(nlp: Any, upper: bool, verb: str) -> None:
+    report = run(nlp, _upper(f"By nightfall some 21 bombs {verb} in Belfast.", upper))
+    told = {a.value.lower() for a in report.types if a.normalized.name == "Bombing/Explosion"}
+    assert verb.split()[-2] + " off" in told, told
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_killed_then_wounded_apart_keeps_one_fate_each(nlp: Any, upper: bool) -> None:
     text = "A bomb exploded in the market, killing two women and wounding five men."
     report = run(nlp, _upper(text, upper))
