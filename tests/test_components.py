@@ -277,6 +277,33 @@ def test_place_roles(nlp: Any, text: str, place: str, role: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "place", "role"),
+    [
+        (
+            "Police in the city of Lyon were searching for a man after a blast at a bakery.",
+            "Lyon",
+            "mentioned",
+        ),
+        (
+            "A citizen of Kyrgyzstan pleaded not guilty over the marathon bombing.",
+            "Kyrgyzstan",
+            "mentioned",
+        ),
+        ("Gunmen in Kabul opened fire on a police post on Friday.", "Kabul", "scene"),
+        ("Shootings in Belfast continued overnight, killing a man.", "Belfast", "scene"),
+    ],
+)
+def test_a_place_of_a_subject_doing_something_else_is_no_scene(
+    nlp: Any, upper: bool, text: str, place: str, role: str
+) -> None:
+    report = run(nlp, _upper(text, upper))
+    roles = {(a.normalized.name.lower(), a.normalized.role) for a in report.where}
+    assert (place.lower(), role) in roles, roles
+
+
+@pytest.mark.slow
 def test_a_venue_is_in_the_city_its_own_sentence_names(nlp: Any) -> None:
     """A second attack told in another sentence: its venue is not put in the first city."""
     text = (
@@ -551,6 +578,28 @@ def test_facility_merely_mentioned_is_no_target(nlp: Any, upper: bool) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True], ids=["mixed", "upper"])
+def test_what_the_attack_was_aimed_at_is_its_target(nlp: Any, upper: bool) -> None:
+    text = "The group admitted the bombings in Belfast, which were aimed at civilians."
+    report = run(nlp, _upper(text, upper))
+    assert "civilians" in {a.value.lower() for a in report.targets}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True], ids=["mixed", "upper"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "McVeigh rented the truck used in the bombing of the federal building in Oklahoma City.",
+        "The federal building in Oklahoma City was shattered by an explosion on Wednesday.",
+    ],
+)
+def test_a_building_bombed_or_shattered_is_a_target(nlp: Any, upper: bool, text: str) -> None:
+    report = run(nlp, _upper(text, upper))
+    assert "federal building" in {a.value.lower() for a in report.targets}
+
+
+@pytest.mark.slow
 def test_detainees_named_after_including_keep_whole_names(nlp: Any) -> None:
     report = run(
         nlp,
@@ -641,6 +690,93 @@ def test_who_suffered_injuries_is_wounded(nlp: Any, upper: bool) -> None:
     report = run(nlp, _upper(text, upper))
     found = {(a.value.lower(), a.normalized.fate) for a in report.victims}
     assert {("thirteen people", "wounded"), ("a policeman", "wounded")} <= found, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ministers deplored the slaughter and maiming of men, women and children in Belfast.",
+        "A bomb exploded in the market. Two women were killed and wounded by the blast.",
+    ],
+)
+def test_killed_and_wounded_together_keeps_both_fates(nlp: Any, upper: bool, text: str) -> None:
+    report = run(nlp, _upper(text, upper))
+    fates = {(a.value.lower().split()[-1], a.normalized.fate) for a in report.victims}
+    assert {("women", "killed"), ("women", "wounded")} <= fates, fates
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_the_slaying_of_people_kills_them(nlp: Any, upper: bool) -> None:
+    text = (
+        "Gunmen opened fire on a march in Caracas on Monday. "
+        "Protests spread following the slaying of seven demonstrators."
+    )
+    report = run(nlp, _upper(text, upper))
+    fates = {(a.value.lower(), a.normalized.fate) for a in report.victims}
+    assert ("seven demonstrators", "killed") in fates, fates
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "victim"),
+    [
+        (
+            "A car bomb exploded in Belfast. Some of the victims had been blown to pieces.",
+            "victims",
+        ),
+        (
+            "A car bomb exploded in Belfast. Two soldiers were blown to bits by the blast.",
+            "soldiers",
+        ),
+    ],
+)
+def test_blown_to_pieces_is_killed(nlp: Any, upper: bool, text: str, victim: str) -> None:
+    report = run(nlp, _upper(text, upper))
+    fates = {(a.value.lower().split()[-1], a.normalized.fate) for a in report.victims}
+    assert (victim, "killed") in fates, fates
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize("verb", ["had gone off", "went off", "were going off"])
+def test_bombs_going_off_tell_of_the_explosion(nlp: Any, upper: bool, verb: str) -> None:
+    report = run(nlp, _upper(f"By nightfall some 21 bombs {verb} in Belfast.", upper))
+    told = {a.value.lower() for a in report.types if a.normalized.name == "Bombing/Explosion"}
+    assert verb.split()[-2] + " off" in told, told
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_killed_then_wounded_apart_keeps_one_fate_each(nlp: Any, upper: bool) -> None:
+    text = "A bomb exploded in the market, killing two women and wounding five men."
+    report = run(nlp, _upper(text, upper))
+    fates = sorted((a.value.lower(), a.normalized.fate) for a in report.victims)
+    assert fates == [("five men", "wounded"), ("two women", "killed")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "place", "scene"),
+    [
+        (
+            "A man was shot dead at his home in the Old Park district of the city.",
+            "the city",
+            False,
+        ),
+        ("Gunmen opened fire on a patrol in the city, killing two soldiers.", "the city", True),
+    ],
+)
+def test_a_common_noun_locating_another_place_is_no_scene(
+    nlp: Any, upper: bool, text: str, place: str, scene: bool
+) -> None:
+    report = run(nlp, _upper(text, upper))
+    found = [a.value.lower() for a in report.where if a.normalized.latitude is None]
+    assert (place in found) == scene, found
 
 
 @pytest.mark.slow

@@ -22,6 +22,7 @@ from incidex.evaluate import (
     to_muc_slots,
     to_wikievents,
 )
+from incidex.evaluate._predict import _args
 from incidex.evaluate._run import _gtt_json, _muc_article, _slot_json
 from incidex.model import (
     Article,
@@ -574,7 +575,7 @@ def _said(text: str, field: str, value: str, normalized: T) -> Assertion[T]:
 @pytest.mark.parametrize("upper", [False, True])
 def test_wikievents_roles_come_from_the_sentences_telling_of_the_event(upper: bool) -> None:
     text = (
-        "A bomb exploded in the market in Kabul, killing three soldiers. "
+        "A bomb exploded in the market in Kabul and three soldiers were killed. "
         "The Taliban have fought the army in Helmand for years. "
         "The Haqqani network claimed the attack."
     )
@@ -948,3 +949,202 @@ def test_a_target_named_again_by_its_head_is_one_entity(
     found = to_gtt_templates(_result(report))[0].role("Target")
     assert len(found) == entities
     assert found[0] == (first,)
+
+
+class _Said:
+    """``_said`` on the text in mixed or upper case: ``said(field, value, normalized)``."""
+
+    def __init__(self, text: str, upper: bool) -> None:
+        self.text = text.upper() if upper else text
+        self.upper = upper
+
+    def __call__(self, field: str, value: str, normalized: T) -> Assertion[T]:
+        return _said(self.text, field, value.upper() if self.upper else value, normalized)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_bombing_told_in_a_shooting_report_is_an_explosion(upper: bool) -> None:
+    text = "Gunmen opened fire on the guards. Gunmen shot two officers. A bomb exploded nearby."
+    said = _Said(text, upper)
+
+    shooting = EventType(name="Armed Assault", gtd_code=2)
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            said("types", "opened fire", shooting),
+            said("types", "shot", shooting),
+            said("types", "bomb exploded", EventType(name="Bombing/Explosion", gtd_code=3)),
+        ],
+    )
+    # the report is a shooting, but the last sentence tells only of an explosion
+    assert [e.event_type for e in to_wikievents("d", _result(report))] == [
+        "Conflict.Attack.Unspecified",
+        "Conflict.Attack.Unspecified",
+        "Conflict.Attack.DetonateExplode",
+    ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "placed"),
+    [
+        ("A bomb exploded at the market, killing three people.", False),
+        ("A bomb attack at the market, which killed three people, shocked the town.", False),
+        ("A bomb exploded. Later three people were killed at the market.", True),
+    ],
+)
+def test_wikievents_a_death_told_by_the_attack_clause_leaves_the_place_to_the_attack(
+    upper: bool, text: str, placed: bool
+) -> None:
+    said = _Said(text, upper)
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "bomb", bombing)],
+        where=[said("where", "market", Place(role="scene", name="market", venue="market"))],
+        casualties=[said("casualties", "three people", Casualties(category="killed", exact=3))],
+    )
+    [die] = [e for e in to_wikievents("d", _result(report)) if e.event_type.startswith("Life")]
+    assert [a.text.lower() for a in die.arguments if a.role == "Place"] == (
+        ["market"] if placed else []
+    )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_people_attacked_and_not_harmed_are_the_target(upper: bool) -> None:
+    text = "The bombings were aimed at civilians. A bomb exploded at the market, killing two men."
+    said = _Said(text, upper)
+
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    people = Target(type="Private Citizens & Property", type_code=14, entity="men")
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "bombings", bombing), said("types", "bomb exploded", bombing)],
+        targets=[
+            said("targets", "civilians", people.model_copy(update={"entity": "civilians"})),
+            said("targets", "two men", people),
+        ],
+        victims=[said("victims", "two men", Victim(description="two men", fate="killed"))],
+    )
+    targets = [
+        [a.text.lower() for a in e.arguments if a.role == "Target"]
+        for e in to_wikievents("d", _result(report))
+        if e.event_type.startswith("Conflict")
+    ]
+    # the men killed are the death's victims, not the attack's target
+    assert targets == [["civilians"], []]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_venue_that_is_the_target_is_not_the_place(upper: bool) -> None:
+    text = "The federal building in Oklahoma City was shattered by an explosion."
+    said = _Said(text, upper)
+
+    city = Place(role="scene", name="Oklahoma City", city="Oklahoma City", precision=1)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "explosion", EventType(name="Bombing/Explosion", gtd_code=3))],
+        where=[
+            said("where", "federal building", city.model_copy(update={"venue": "building"})),
+            said("where", "Oklahoma City", city),
+        ],
+        targets=[said("targets", "federal building", Target(type="Government", type_code=2))],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    assert [(a.role, a.text.lower()) for a in attack.arguments] == [
+        ("Target", "federal building"),
+        ("Place", "oklahoma city"),
+    ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_a_group_inside_an_attacker_mention_is_no_second_attacker(upper: bool) -> None:
+    text = "Taliban gunmen and suicide bombers attacked the camp."
+    said = _Said(text, upper)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "attacked", EventType(name="Armed Assault", gtd_code=2))],
+        perpetrators=[
+            said("perpetrators", "Taliban", Perpetrator(group="Taliban")),
+            said("perpetrators", "Taliban gunmen", Perpetrator(description="gunmen")),
+            said("perpetrators", "suicide bombers", Perpetrator(description="bombers")),
+        ],
+    )
+    [attack] = to_wikievents("d", _result(report))
+    assert [a.text.lower() for a in attack.arguments if a.role == "Attacker"] == [
+        "taliban gunmen",
+        "suicide bombers",
+    ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("phrase", "victims"),
+    [
+        ("two other Americans and an Afghani", ["two other americans", "an afghani"]),
+        ("the driver and his wife", ["the driver and his wife"]),
+    ],
+)
+def test_wikievents_people_counted_one_by_one_are_victims_each(
+    upper: bool, phrase: str, victims: list[str]
+) -> None:
+    text = f"A bomb exploded at the market. Six soldiers were killed, with {phrase} injured."
+    said = _Said(text, upper)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "bomb exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        casualties=[said("casualties", phrase, Casualties(category="wounded", exact=3))],
+    )
+    [injure] = [e for e in to_wikievents("d", _result(report)) if "Injure" in e.event_type]
+    assert [a.text.lower() for a in injure.arguments if a.role == "Victim"] == victims
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(("violent", "events"), [(False, []), (True, ["Life.Die.Unspecified"])])
+def test_wikievents_deaths_of_a_report_telling_of_no_violence_are_no_events(
+    upper: bool, violent: bool, events: list[str]
+) -> None:
+    text = "Doctors said eight people died of an unknown virus. Gunmen were seen."
+    said = _Said(text, upper)
+
+    report = IncidentReport(
+        article_id="a0",
+        casualties=[said("casualties", "eight people", Casualties(category="killed", exact=8))],
+        perpetrators=[said("perpetrators", "Gunmen", Perpetrator(description="gunmen"))]
+        if violent
+        else [],
+    )
+    assert [e.event_type for e in to_wikievents("d", _result(report))] == events
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_wikievents_hostages_taken_are_detainees(upper: bool) -> None:
+    text = "Gunmen stormed the hospital. The gunmen seized hundreds of hostages."
+    said = _Said(text, upper)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "stormed", EventType(name="Armed Assault", gtd_code=2))],
+        perpetrators=[said("perpetrators", "The gunmen", Perpetrator(description="gunmen"))],
+        casualties=[
+            said("casualties", "hundreds of hostages", Casualties(category="hostages", low=100))
+        ],
+    )
+    [arrest] = [e for e in to_wikievents("d", _result(report)) if "Arrest" in e.event_type]
+    # the head of "hundreds of hostages" is the hostages, as the scorer reads it
+    assert [(a.role, (a.head or a.text.split()[-1]).lower()) for a in arrest.arguments] == [
+        ("Detainee", "hostages"),
+        ("Jailer", "gunmen"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "head"),
+    [("hundreds of hostages", "hostages"), ("11 of the injured", "11"), ("head of police", "head")],
+)
+def test_wikievents_head_of_a_partitive(phrase: str, head: str) -> None:
+    [argument] = _args("Victim", [phrase])
+    assert (argument.head or argument.text.split()[-1]).lower() == head

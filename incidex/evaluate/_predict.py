@@ -17,10 +17,10 @@ perpetrators, group PerpOrg [2]        PERP: ORGANIZATION ID    Attacker; Killer
 perpetrators, other PerpInd [3]        --                       Attacker; Killer, Injurer
 claims, stances     --                 PERP: ORG. CONFIDENCE    --
 targets, things     Target [4]         --                       Target
-targets, people     Victim [4]         --                       --
+targets, people     Victim [4]         --                       Target (if not harmed)
 victims, names      Victim             --                       --
 victims by fate     --                 --                       Victim (Die, Injure); Target
-casualties' people  Victim [5]         HUM TGT: EFFECT, NUMBER  Victim (Life.Die/Life.Injure)
+casualties' people  Victim [5]         HUM TGT: EFFECT, NUMBER  Victim (Die, Injure); Detainee
 weapons             Weapon [6]         INSTRUMENT TYPE          Instrument, ExplosiveDevice
 suspects (arrested) --                 --                       Detainee (named only), Jailer
 =================== ================== ======================== ============================
@@ -46,24 +46,33 @@ suspects (arrested) --                 --                       Detainee (named 
     level, else the first mentioned country; the place is its city (else region).
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
     the report is a bombing, but Unspecified for a sentence telling only of another attack
-    type, and else Unspecified), with the arguments that sentence names:
-    Attacker (perpetrator mentions; the first also gets the groups that claimed it), Target
-    (things attacked, and victims only targeted: people harmed are Victims; streets, roads
+    type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
+    the arguments that sentence names:
+    Attacker (perpetrator mentions, not a group inside a wider one, "Taliban gunmen"; the
+    first also gets the groups that claimed it), Target
+    (things attacked, victims only targeted and people attacked whom the sentence tells of no
+    harm, "aimed at civilians": people harmed are Victims; streets, roads
     and parks are Places; not the car of "a car bomb"),
     ExplosiveDevice (the first device, when the sentence also has an event word such as
     "exploded") / Instrument (not event words such as "bombing", "bomber", "explosion"),
     Place (its scene places of the finest precision found in attack sentences, and scenes
-    told by a common noun, "across the city"; a country only in the first event naming it).
+    told by a common noun, "across the city"; a country only in the first event naming it;
+    not a venue that is the Target).
     Life.Die / Life.Injure: one event per sentence telling of deaths / injuries
-    (WikiEvents annotates one event per trigger), Victim = victims of that fate and the
-    people of casualty phrases (a bare figure, "at least 12", is the victim mention;
+    (WikiEvents annotates one event per trigger; none in a report with no attack type,
+    perpetrator or weapon, "died of an unknown virus"), Victim = victims of that fate and the
+    people of casualty phrases (a bare figure, "at least 12", is the victim mention; people
+    counted one by one, "two Americans and an Afghani", are a victim each;
     attackers killed are Die victims), Killer / Injurer = the perpetrators that sentence
-    names (not those among its dead) and, for Die, Place = its most specific scene places.
+    names (not those among its dead) and, for Die, Place = its most specific scene places
+    (none when the deaths are told by a clause of the attack before them, "exploded at the
+    market, killing three": WikiEvents gives that place to the attack).
     Justice.ArrestJailDetain only with named detainees (a suspect record's text is often
     just "arrested"); Jailer = who made the arrest (LegalStep.by), no Place (the
-    attack's scene is not where they are held). An argument's head is the word before a
-    preposition, comma or relative pronoun when there is one ("people killed in the
-    blast" -> people).
+    attack's scene is not where they are held); and one per sentence telling of hostages
+    taken (Detainee = the hostages, Jailer = the perpetrators it names). An argument's
+    head is the word before a preposition, comma or relative pronoun when there is one
+    ("people killed in the blast" -> people; but "hundreds of hostages" -> hostages).
 
 With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
 and weapons) and the candidate role classifier beside it (``incidex_role_candidates_v1``:
@@ -780,9 +789,23 @@ def _head(text: str) -> str | None:
     scorer's default): the word before a comma, a preposition or a relative pronoun."""
     words = text.replace("-", " ").split()
     for i, word in enumerate(words[1:], start=1):
+        if _counts_what_follows(words, i):
+            continue  # "hundreds of hostages": the hostages ("11 of the injured": 11)
         if word.lower() in _AFTER_HEAD or words[i - 1].endswith(","):
             return words[i - 1].strip(",") if i < len(words) else None
     return None
+
+
+_QUANTITIES = frozenset("dozens hundreds thousands scores millions".split())
+
+
+def _counts_what_follows(words: list[str], i: int) -> bool:
+    return (
+        words[i].lower() == "of"
+        and words[i - 1].lower() in _QUANTITIES
+        and i + 1 < len(words)
+        and words[i + 1].lower() not in _DETERMINERS
+    )
 
 
 def _args(role: str, texts: Iterable[str]) -> list[WikiPredArgument]:
@@ -810,12 +833,27 @@ def _victims(report: IncidentReport, fate: str, category: str) -> dict[int, list
         if c.normalized.category in categories
     ]
     by_sentence: dict[int, list[str]] = {}
-    for start, text in sorted(named + counted, key=lambda pair: pair[0]):
+    split = [(start, part) for start, text in named + counted for part in _counted_parts(text)]
+    for start, text in sorted(split, key=lambda pair: pair[0]):
         # a figure already inside a victim of that sentence ("23" of "23 Afghan soldiers")
         # is the same mention, not a second victim
         if text and not any(text.lower() in _words(v) for v in by_sentence.get(start, [])):
             by_sentence.setdefault(start, []).append(text)
     return by_sentence
+
+
+def _counted_parts(text: str | None) -> list[str | None]:
+    """The people a casualty phrase counts one by one ("two other Americans and an Afghani"):
+    WikiEvents annotates each as a victim."""
+    if text is None or " and " not in text.lower():
+        return [text]
+    parts = re.split(r"\s+and\s+", text, flags=re.IGNORECASE)
+    counted = all(
+        (w := part.split()[0].lower()) in _COUNT_WORDS or w in {"a", "an"} or w[:1].isdigit()
+        for part in parts
+        if part
+    )
+    return list(parts) if counted and all(parts) else [text]
 
 
 def _casualty_number(value: str) -> str | None:
@@ -885,10 +923,13 @@ def _agents(report: IncidentReport, start: int) -> list[str]:
     """The perpetrators one sentence names, but for those it tells were killed or hurt
     ("four militants were killed when their bomb went off")."""
     harmed = _in_sentence([*report.victims, *report.casualties], start)
+    named = _in_sentence(report.perpetrators, start)
     return [
         a.value
-        for a in _in_sentence(report.perpetrators, start)
+        for a in named
         if not any(_overlap(a, h) for h in harmed)
+        # "Taliban gunmen": the group inside a wider mention is that attacker, not a second one
+        and not any(_overlap(a, b) and b.end - b.start > a.end - a.start for b in named)
     ]
 
 
@@ -908,6 +949,13 @@ def _attack_arguments(
         and not any(_overlap(a, w) for w in report.weapons)  # the car of "a car bomb"
     ]
     targeted = [a for a in report.victims if a.normalized.fate == "targeted"]
+    # people attacked whom the sentence tells of no harm ("attacks on innocent people")
+    harmed = _in_sentence([*report.victims, *report.casualties], start)
+    targeted += [
+        a
+        for a in _in_sentence(_target_entities(report)[1], start)
+        if not any(_overlap(a, h) for h in harmed)
+    ]
     arguments = _args("Attacker", _agents(report, start))
     arguments += _args("Target", [a.value for a in _in_sentence([*things, *targeted], start)])
     devices = _in_sentence(_wiki_weapons(report), start)
@@ -923,7 +971,8 @@ def _attack_arguments(
         arguments += _args("ExplosiveDevice", explosive[:1]) + _args("Instrument", other)
     else:
         arguments += _args("Instrument", [w.value for w in devices])
-    here = _in_sentence(report.where, start)
+    # a venue that is the target ("the federal building was shattered") is not the Place too
+    here = [p for p in _in_sentence(report.where, start) if not any(_overlap(p, t) for t in things)]
     named = [p for p in _finest(here) if p in places]
     unnamed = [a.value for a in here if a.normalized.role == "scene" and _unnamed(a)]
     return arguments + _args("Place", named + unnamed + scenes)
@@ -950,7 +999,9 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
                 for t in report.types
                 if t.sentence.start == start and t.normalized.attack
             }
-            explodes = bombing and (not kinds or "Bombing/Explosion" in kinds)
+            explodes = (bombing and (not kinds or "Bombing/Explosion" in kinds)) or kinds == {
+                "Bombing/Explosion"
+            }
             arguments = _attack_arguments(report, start, explodes, places)
             arguments += claimed if i == 0 else []
             events.append(
@@ -960,6 +1011,8 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         ("killed", "killed", _DIE, "Killer", True),
         ("wounded", "wounded", _INJURE, "Injurer", False),
     ):
+        if not (attack_sentences or report.perpetrators or report.weapons):
+            break  # deaths in a report telling of no violence ("died of an unknown virus")
         mentions = _victims(report, fate, category)
         if not mentions and not any(c.normalized.category == category for c in report.casualties):
             continue
@@ -967,7 +1020,7 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
             # The killer and the place of a death are those the sentence telling of it names:
             # an attacker or a town named elsewhere in the article is not that event's.
             arguments = _args("Victim", victims) + _args(agent, _agents(report, start))
-            if placed:
+            if placed and not _death_of_the_attack(report, start):
                 arguments += _args("Place", _finest(_in_sentence(report.where, start))[:1])
             events.append(WikiPredEvent(doc_id, event_type, tuple(arguments)))
     detained = [a for a in report.suspects if a.normalized.step in ("arrested", "detained")]
@@ -978,7 +1031,26 @@ def _wiki_events(doc_id: str, report: IncidentReport) -> list[WikiPredEvent]:
         # No Place: the attack's scene is not where people were held (a jail, a house).
         arguments = _args("Detainee", names) + _args("Jailer", jailers)
         events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
+    # hostages taken are held too: WikiEvents annotates "seized hostages" as a detention
+    for start, hostages in _victims(report, "kidnapped", "hostages").items():
+        arguments = _args("Detainee", hostages) + _args("Jailer", _agents(report, start))
+        events.append(WikiPredEvent(doc_id, _ARREST, tuple(arguments)))
     return _countries_once(events, report)
+
+
+# "A bomb exploded at the market, killing three people", "an attack ... which killed 13":
+# the death is told by a clause hanging on the attack, whose place WikiEvents gives the attack.
+_DEATH_CLAUSE = re.compile(r"(?:,\s*killing|\b(?:which|that)\s+killed)\s*$", re.IGNORECASE)
+
+
+def _death_of_the_attack(report: IncidentReport, start: int) -> bool:
+    """The sentence's deaths are told by a participle or relative clause after its attack."""
+    attacks = [t.start for t in _in_sentence(report.types, start) if t.normalized.attack]
+    for a in _in_sentence([*report.victims, *report.casualties], start):
+        before = a.sentence.text[: a.start - start]
+        if any(t < a.start for t in attacks) and _DEATH_CLAUSE.search(before):
+            return True
+    return False
 
 
 def _countries_once(events: list[WikiPredEvent], report: IncidentReport) -> list[WikiPredEvent]:

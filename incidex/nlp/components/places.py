@@ -2,10 +2,12 @@
 
 Each place mention gets a role from its syntax: "heading to Ukraine" is a destination, "formed
 in Afghanistan" background, "the United States confirming" a country making a statement,
-"attack on Moscow's concert center" the scene. Coordinates come from the offline gazetteer.
-Precision is GTD's specificity: 1 city (or finer) known, 4 region, 5 country only. A scene
-told by a common noun ("bombs across the city", ``scene_nouns`` in ``kb/lexicon.json``) is
-kept as written, with no coordinates or country (precision 5).
+"attack on Moscow's concert center" the scene, "police in Lyon were searching" only mentioned
+(the place of a subject doing something other than attacking). Coordinates come from the
+offline gazetteer. Precision is GTD's specificity: 1 city (or finer) known, 4 region, 5
+country only. A scene told by a common noun ("bombs across the city", ``scene_nouns`` in
+``kb/lexicon.json``; not one locating another, "the Old Park district of the city") is kept
+as written, with no coordinates or country (precision 5).
 """
 
 from __future__ import annotations
@@ -160,6 +162,8 @@ class PlaceExtractor:
                 or any(_names_it(c) for c in token.children)
             ):
                 continue
+            if token.head.lower_ == "of" and token.head.head.lemma_.lower() in self.lex.scene_nouns:
+                continue  # "the Old Park district of the city": it locates the district
             _, info = sentence_of(doc, token.i)
             span = doc[token.i : token.i + 1]
             if not info.attack or info.background or _aftermath(span):
@@ -413,6 +417,13 @@ def _under_attack_word(token: Token) -> bool:
     return token.lemma_.lower() in lex.generic_attack_lemmas
 
 
+_ATTACK_WORDS = frozenset(
+    """shooting bombing explosion blast fire enter storm open kidnap abduct stab ram drive
+    detonate explode""".split()
+)
+_VENUES = frozenset({"center", "centre", "hall", "venue"})
+
+
 def _near_attack(ent: Span) -> bool:
     """The place depends on an attack word or on the verb of an attack sentence, not on a
     clause about something else ("the conflict in Ukraine")."""
@@ -421,30 +432,16 @@ def _near_attack(ent: Span) -> bool:
     for _ in range(8):
         node = node.head
         lemma = node.lemma_.lower()
-        if lemma in lex.generic_attack_lemmas or lemma in {
-            "shooting",
-            "bombing",
-            "explosion",
-            "blast",
-            "fire",
-            "enter",
-            "storm",
-            "open",
-            "kidnap",
-            "abduct",
-            "stab",
-            "ram",
-            "drive",
-            "detonate",
-            "explode",
-            "center",
-            "centre",
-            "hall",
-            "venue",
-        }:
+        if lemma in lex.generic_attack_lemmas or lemma in _ATTACK_WORDS or lemma in _VENUES:
             return True
         if node.lemma_.lower() in {"conflict", "war", "region", "progress", "motive"}:
             return False
+        if node.dep_ == "nsubj" and node.pos_ in {"NOUN", "PROPN"}:
+            # who does something else: "police in the city of Lyon were searching", "a
+            # citizen of Kyrgyzstan pleaded"; not "gunmen in Kabul opened fire", "shootings
+            # in Belfast continued" (a capitalised plural may be tagged a name)
+            words = (node.head.lemma_.lower(), node.lower_, node.lower_.removesuffix("s"))
+            return any(w in lex.generic_attack_lemmas or w in _ATTACK_WORDS for w in words)
         if node.dep_ == "ROOT":
             return node.pos_ == "VERB" and lemma not in lex.speech_verbs
     return False

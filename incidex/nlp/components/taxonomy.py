@@ -373,8 +373,9 @@ class TaxonomyExtractor:
     def _attacked(self, span: Span, attack: set[int]) -> bool:
         """The span is what was attacked, not merely mentioned: object or passive subject of
         an attack word ("bombed the embassy", "the post was attacked"), after "on", "at"...
-        of one ("attack on a police post", "exploded at the market"), or its modifier
-        ("embassy bombing", "the embassy's bombing")."""
+        of one ("attack on a police post", "exploded at the market"), after "of" of an attack
+        noun ("the bombing of the embassy"), or its modifier ("embassy bombing", "the
+        embassy's bombing")."""
         node = span.root
         for _ in range(3):  # "the embassy and the consulate", "the post, a barracks"
             if node.dep_ not in {"conj", "appos"}:
@@ -387,6 +388,8 @@ class TaxonomyExtractor:
             word = head
         elif node.dep_ == "pobj" and head.lower_ in self.lex.target_preps:
             word = head.head if head.head.i in attack else head.head.head
+        elif node.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+            word = head.head  # "the bombing of the federal building"
         else:
             return False
         return word.i in attack and blocker_of(word) != "skip"

@@ -3,7 +3,8 @@
 Read from the dependency parse (on the truecased copy of upper-case wire text):
 
 * the passive subject or the object of a victim verb ("Jo Cox was shot", "killed journalist
-  Daphne Caruana Galizia", "killing five policemen"), the subject of "die" and of a harm
+  Daphne Caruana Galizia", "killing five policemen", "some of the victims were blown to
+  pieces": killed, as "shot dead"), the subject of "die" and of a harm
   verb with a harm noun ("13 people suffered minor injuries"), the noun a
   participle or relative clause qualifies ("people killed in the blast", "soldiers who were
   wounded");
@@ -11,8 +12,10 @@ Read from the dependency parse (on the truecased copy of upper-case wire text):
   victims included a Russian general, Valery Asapov");
 * who a killing noun is of ("the killing of three soldiers").
 
-Only people count (a person's name, a people noun, a nationality); attackers ("two gunmen were
-killed") are casualties, not victims. A verb under "accused of", "plotted to", "threatened to"
+Each victim keeps its most severe fate, but a wounding word joined to a killing one ("the
+slaughter and maiming of", "were killed and wounded") gives both fates. Only people count (a
+person's name, a people noun, a nationality); attackers ("two gunmen were killed") are
+casualties, not victims. A verb under "accused of", "plotted to", "threatened to"
 names no new victim; under "tried to" the person was only targeted. Verbs and nouns are in
 ``kb/lexicon.json``.
 """
@@ -56,12 +59,18 @@ class VictimExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         found: dict[int, VictimFate] = {}  # victim head token -> most severe fate
+        # heads wounded by a word paired with a killing one ("the slaughter and maiming of
+        # X", "X were killed and wounded"): both befell them, so both are kept
+        maimed: set[int] = set()
         named: Token | None = None  # the last named victim, for "he" / "she"
         for token, lemma in zip(tokens(doc), lemmas(doc), strict=True):
             if token.pos_ in {"VERB", "AUX"}:
                 fate = self._verb_fate(token, lemma)
                 if fate is not None:
+                    paired = fate == "wounded" and self._after_killing(token)
                     for head in self._verb_victims(token, lemma):
+                        if paired and head.pos_ != "PRON":
+                            maimed.add(head.i)
                         if head.pos_ == "PRON":
                             if (
                                 named is not None
@@ -75,8 +84,11 @@ class VictimExtractor:
                         if head.ent_type_ == "PERSON":
                             named = head
             elif token.pos_ == "NOUN" and lemma in self.lex.victim_event_nouns:
+                event_fate = self.lex.victim_event_nouns[lemma]
                 for head in self._of_victims(token):
-                    _keep(found, head, self.lex.victim_event_nouns[lemma])
+                    _keep(found, head, event_fate)
+                    if event_fate == "wounded" and self._after_killing(token):
+                        maimed.add(head.i)
             noun_fate = self.lex.victim_nouns.get(token.lower_)
             if noun_fate is not None and not sentence_of(doc, token.i)[1].background:
                 for head in _included(token):
@@ -84,6 +96,8 @@ class VictimExtractor:
                         _keep(found, head, noun_fate)  # type: ignore[arg-type]
         for i in sorted(found):
             self._add(doc, doc[i], found[i])
+            if found[i] == "killed" and i in maimed:
+                self._add(doc, doc[i], "wounded")
         return doc
 
     # ---- which verbs, which people ----
@@ -120,6 +134,17 @@ class VictimExtractor:
             return "killed"  # "shot dead", "stabbed to death"
         return fate  # type: ignore[return-value]
 
+    def _after_killing(self, word: Token) -> bool:
+        """A word joined to a killing word before it: "killed and wounded", "the slaughter
+        and maiming"."""
+        if word.dep_ != "conj":
+            return False
+        lemma = word.head.lemma_.lower()
+        return lemma == "die" or "killed" in (
+            self.lex.victim_verbs.get(lemma),
+            self.lex.victim_event_nouns.get(lemma),
+        )
+
     def _of_victims(self, noun: Token) -> list[Token]:
         """'the killing of three soldiers', 'the slaughter and maiming of men, women and
         children' (the "of" may hang on the first noun of the pair)."""
@@ -151,6 +176,8 @@ class VictimExtractor:
         for head in heads:
             if head.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 head = verb.head  # "soldiers who were wounded"
+            if head.lower_ in _PARTITIVES:
+                head = _of_whom(head)  # "some of the victims were blown to pieces"
             if head.lower_ in {"he", "she"}:
                 out.append(head)
                 continue
@@ -240,17 +267,33 @@ def blocker_of(verb: Token) -> str | None:
     return None
 
 
+_PARTITIVES = frozenset({"some", "many", "most", "all", "several", "both"})
+
+
+def _of_whom(pronoun: Token) -> Token:
+    for prep in pronoun.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for noun in prep.children:
+                if noun.dep_ == "pobj":
+                    return noun
+    return pronoun
+
+
 def _passive(verb: Token) -> bool:
     return any(c.dep_ == "nsubjpass" for c in verb.children)
 
 
 def _to_death(verb: Token) -> bool:
+    """Killed by the way of it: "shot dead", "stabbed to death", "blown to pieces"."""
     for child in verb.children:
         if child.lower_ == "dead":
             return True
-        if child.lower_ == "to" and any(g.lower_ == "death" for g in child.children):
+        if child.lower_ == "to" and any(g.lower_ in _DEATH_ENDS for g in child.children):
             return True
     return False
+
+
+_DEATH_ENDS = frozenset({"death", "pieces", "bits"})
 
 
 def _included(noun: Token) -> list[Token]:
