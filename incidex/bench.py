@@ -15,13 +15,18 @@ One run measures, on the same texts and the same base model:
   relevance filter, against bare spaCy on that stream;
 - peak resident memory of this process and of the largest worker.
 
-Everything streams from a temporary JSON Lines file; nothing holds the corpus.
+Everything streams from a temporary JSON Lines file; nothing holds the corpus. Each timed
+run goes in a child process forked for it from the bench (where the models are loaded), as
+each ``incidex ingest`` is a process of its own: in one process, the heap and caches a run
+leaves made the next one slower (the mixed stream with two workers by 17% after the
+relevant stream's run).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -37,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .config import Settings, load_settings
-from .errors import ConfigError, Errors, StoreError
+from .errors import ConfigError, Errors, IncidexError, StoreError
 
 if TYPE_CHECKING:
     from .store import IncidentStore
@@ -405,6 +410,57 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+@dataclass
+class _Peaks:
+    """Peak resident memory (MB) of the timed runs' own processes and of their workers."""
+
+    own: float = 0.0
+    workers: float = 0.0
+
+
+def _isolated(fn: Callable[..., Any], args: tuple[Any, ...], peaks: _Peaks) -> Any:
+    """``fn(*args)`` in a child process forked for it (where fork exists), so that one run
+    neither inherits the state another left nor leaves its own; its CPU time counts among
+    this process's waited children. An incidex error in the child is raised here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        value = fn(*args)
+        peaks.own = max(peaks.own, _peak_mb(resource.RUSAGE_SELF))
+        peaks.workers = max(peaks.workers, _peak_mb(resource.RUSAGE_CHILDREN))
+        return value
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(send, fn, args))
+    child.start()
+    send.close()
+    try:
+        kind, value, own, workers = receive.recv()
+    except EOFError:  # the child died without a word (killed, out of memory)
+        kind, value, own, workers = "crash", f"exit code {child.exitcode}", 0.0, 0.0
+    finally:
+        child.join()
+        receive.close()
+    peaks.own, peaks.workers = max(peaks.own, own), max(peaks.workers, workers)
+    if kind == "incidex":
+        error_type, message, code = value
+        raise error_type(message, code=code)
+    if kind != "ok":
+        raise RuntimeError(f"benchmark run failed in its child process: {value}")
+    return value
+
+
+def _child(send: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    try:
+        value = fn(*args)
+        outcome: tuple[str, Any] = ("ok", value)
+    except IncidexError as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)  # str() adds the code again
+        outcome = ("incidex", (type(exc), message, getattr(exc, "code", None)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises
+        outcome = ("error", f"{type(exc).__name__}: {exc}")
+    send.send((*outcome, _peak_mb(resource.RUSAGE_SELF), _peak_mb(resource.RUSAGE_CHILDREN)))
+    send.close()
+
+
 def _texts(path: Path, limit: int) -> Iterator[str]:
     with path.open("rb") as fh:
         for line in fh:
@@ -543,6 +599,7 @@ def run_bench(
         store="sqlite" if db is None else "postgresql",
     )
     say = log or (lambda _msg: None)
+    peaks = _Peaks()
     with tempfile.TemporaryDirectory(dir=folder) as tmp:
         base = Path(tmp)
         streams = {"relevant": base / "relevant.jsonl", "mixed": base / "mixed.jsonl"}
@@ -558,7 +615,9 @@ def run_bench(
                 continue
             for w in counts:
                 say(f"bare spaCy, {stream}, {w} worker(s)")
-                seconds, cpu, count, toks = _bare_spacy(streams[stream], settings, w)
+                seconds, cpu, count, toks = _isolated(
+                    _bare_spacy, (streams[stream], settings, w), peaks
+                )
                 tokens[stream] = toks
                 result.rows.append(BenchRow("spacy", stream, w, count, seconds, toks, cpu))
         runs: list[tuple[str, str, bool]] = []
@@ -574,12 +633,14 @@ def run_bench(
             for w in counts:
                 say(f"{name}, {stream}, {w} worker(s)")
                 cpu = _cpu()
-                seconds, stored = _end_to_end(streams[stream], settings, w, prefilter, base, db)
+                seconds, stored = _isolated(
+                    _end_to_end, (streams[stream], settings, w, prefilter, base, db), peaks
+                )
                 toks = tokens[stream]
                 row = BenchRow(name, stream, w, stored, seconds, toks, _cpu() - cpu)
                 result.rows.append(row)
-    result.peak_rss_mb = _peak_mb(resource.RUSAGE_SELF)
-    result.worker_peak_rss_mb = _peak_mb(resource.RUSAGE_CHILDREN)
+    result.peak_rss_mb = max(_peak_mb(resource.RUSAGE_SELF), peaks.own)
+    result.worker_peak_rss_mb = peaks.workers
     return result
 
 
