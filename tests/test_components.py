@@ -278,6 +278,20 @@ def test_place_roles(nlp: Any, text: str, place: str, role: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+def test_half_of_a_hyphenated_name_is_no_place(nlp: Any, upper: bool) -> None:
+    # the recogniser cuts "North Rhine-Westphalia" at the hyphen; "Westphalia" alone is a
+    # town in Maryland
+    text = (
+        "A man with a knife attacked people at a festival in Solingen, Germany, killing "
+        "three, North Rhine-Westphalia's interior minister Herbert Reul said."
+    )
+    report = run(nlp, text.upper() if upper else text)
+    assert {a.normalized.country_code for a in report.where} == {"DE"}
+    assert not any("westphalia" in a.value.lower() for a in report.where)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize(
     ("text", "place", "role"),
     [

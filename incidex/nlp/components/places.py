@@ -95,6 +95,8 @@ class PlaceExtractor:
                 continue
             if ent.label_ not in {"GPE", "LOC"} and not _named_as_place(ent):
                 continue
+            if _part_of_hyphenated_name(ent):
+                continue
             role = self._role(ent, info)
             place = self._place(ent, role, countries_named)
             if place is None:
@@ -398,6 +400,17 @@ def _city_near(venue: Span, cities: list[tuple[int, City]]) -> City | None:
         if sent.start <= start < sent.end and venue.start - 6 <= start < venue.start:
             return city
     return None
+
+
+def _part_of_hyphenated_name(ent: Span) -> bool:
+    """True for half of a name the entity recogniser cut at a hyphen ("North Rhine-" and
+    "Westphalia" of "North Rhine-Westphalia"): the half alone names another place (a town
+    in Maryland), and the whole is not in the gazetteer."""
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    glued_before = before is not None and before.text.endswith("-") and not before.whitespace_
+    glued_after = ent[-1].text.endswith("-") and not ent[-1].whitespace_ and ent.end < len(doc)
+    return glued_before or glued_after
 
 
 def _named_as_place(ent: Span) -> bool:
