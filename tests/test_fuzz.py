@@ -559,7 +559,9 @@ def test_no_regex_backtracks_catastrophically(name: str, pattern: re.Pattern[str
             pass
         pattern.match(subject)
         elapsed = time.perf_counter() - started
-        assert elapsed < 1.0, f"{name} took {elapsed:.2f}s on 1 MB of {kind}"
+        # a linear scan of 1 MB takes up to ~0.35 s here (1.04 s seen on a loaded machine);
+        # backtracking that is quadratic in the input would take hours
+        assert elapsed < 3.0, f"{name} took {elapsed:.2f}s on 1 MB of {kind}"
 
 
 def test_there_are_regexes_to_test() -> None:
