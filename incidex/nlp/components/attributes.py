@@ -38,12 +38,13 @@ __all__ = [
 ]
 
 # Attributes a token spec may test, and the predicates it may use on them.
-_TESTED = ("TAG", "LOWER", "ORTH", "NORM", "DEP", "POS", "IS_SPACE", "IS_PUNCT", "IS_DIGIT")
+_TESTED = ("TAG", "LOWER", "ORTH", "NORM", "DEP", "IS_SPACE", "IS_PUNCT", "IS_DIGIT")
 _PREDICATES = ("IN", "NOT_IN", "REGEX")
 # Attributes written with one ``Doc.from_array`` call; others (DEP) token by token.
 _COLUMNS = (POS, MORPH, LEMMA, TAG)
-# Distinct attribute combinations remembered before the memo starts again (~50 MB at most).
-_MAX_MEMO = 200_000
+# Distinct attribute combinations remembered before the memo starts again (~600 bytes each:
+# ~60 MB at most; a news corpus meets a few thousand per 1,000 articles).
+_MAX_MEMO = 100_000
 
 _Test = Callable[[Any], bool]
 
@@ -54,7 +55,7 @@ class _Rule:
     the attributes it writes and its rank (later ranks override earlier ones)."""
 
     rank: int
-    specs: tuple[int, ...]  # indices into CompiledAttributeRuler.specs
+    specs: tuple[int, ...]  # the spec bit of each token
     index: int
     attrs: tuple[tuple[int, int], ...]
 
