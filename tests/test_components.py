@@ -278,6 +278,18 @@ def test_place_roles(nlp: Any, text: str, place: str, role: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+def test_a_country_after_with_is_a_partner_not_the_scene(nlp: Any, upper: bool) -> None:
+    text = (
+        "A suicide bomber killed 22 people at a concert in Manchester, England. Police stopped "
+        "sharing the bomb inquiry with the United States after photographs leaked."
+    )
+    report = run(nlp, text.upper() if upper else text)
+    roles = {a.normalized.role for a in report.where if "united states" in a.value.lower()}
+    assert roles == {"mentioned"}, roles
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_half_of_a_hyphenated_name_is_no_place(nlp: Any, upper: bool) -> None:
     # the recogniser cuts "North Rhine-Westphalia" at the hyphen; "Westphalia" alone is a
     # town in Maryland

@@ -240,6 +240,8 @@ class PlaceExtractor:
         lex = self.lex
         if root.dep_ == "pobj" and head.dep_ == "prep":
             prep = head.lower_
+            if prep == "with":  # a partner, not a location: "sharing the inquiry with the US"
+                return "mentioned"
             verb = head.head
             vlemma = verb.lemma_.lower()
             if prep in _TOWARD and (
