@@ -290,6 +290,20 @@ def test_a_country_after_with_is_a_partner_not_the_scene(nlp: Any, upper: bool) 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+def test_a_big_city_named_points_at_its_country(nlp: Any, upper: bool) -> None:
+    # Saint-Denis is a French city and a Belgian village; the text names Belgium once, and
+    # Paris, a French city
+    text = (
+        "Gunmen killed 130 people in Paris. Police later raided an apartment in Saint-Denis, "
+        "where the organiser, who had lived in Belgium, was killed."
+    )
+    report = run(nlp, text.upper() if upper else text)
+    found = {a.normalized.city: a.normalized.country_code for a in report.where}
+    assert found.get("Saint-Denis") == "FR", found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_half_of_a_hyphenated_name_is_no_place(nlp: Any, upper: bool) -> None:
     # the recogniser cuts "North Rhine-Westphalia" at the hyphen; "Westphalia" alone is a
     # town in Maryland

@@ -62,13 +62,19 @@ class PlaceExtractor:
         self.gaz = default_gazetteer()
 
     def __call__(self, doc: Doc) -> Doc:
-        named = Counter(
-            c.code
-            for e in ents(doc)
-            if e.label_ in {"GPE", "LOC"}
-            for c in [self.gaz.country(e.text)]
-            if c is not None
-        )
+        named: Counter[str] = Counter()
+        for e in ents(doc):
+            if e.label_ not in {"GPE", "LOC"}:
+                continue
+            country = self.gaz.country(e.text)
+            if country is not None:
+                named[country.code] += 1
+                continue
+            # a big city names its country too ("Paris" for France): a town that shares
+            # its name with a village in a country named once is then the French one
+            city = self.gaz.city(e.text)
+            if city is not None and city.population >= _BIG_CITY:
+                named[city.country_code] += 1
         countries_named = tuple(code for code, _ in named.most_common())
         dateline = parse_dateline(doc_text(doc))
         if dateline is not None:  # "LIMA, 14 APR 90 --": Santa Rosa is then the Peruvian one
@@ -402,6 +408,9 @@ def _city_near(venue: Span, cities: list[tuple[int, City]]) -> City | None:
         if sent.start <= start < sent.end and venue.start - 6 <= start < venue.start:
             return city
     return None
+
+
+_BIG_CITY = 500_000  # population from which a city's name points at its country
 
 
 def _part_of_hyphenated_name(ent: Span) -> bool:
