@@ -300,6 +300,9 @@ def test_a_big_city_named_points_at_its_country(nlp: Any, upper: bool) -> None:
     report = run(nlp, text.upper() if upper else text)
     found = {a.normalized.city: a.normalized.country_code for a in report.where}
     assert found.get("Saint-Denis") == "FR", found
+    # where someone once lived is background, not a scene of the attack
+    belgium = {a.normalized.role for a in report.where if a.normalized.country_code == "BE"}
+    assert belgium == {"mentioned"}, belgium
 
 
 @pytest.mark.slow
