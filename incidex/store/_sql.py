@@ -455,26 +455,25 @@ def incident_where(
         )
         params += [f.country.strip(), f.country.strip()]
     by_group = bool(f.group and f.group_exact and dated)
-    # the group's own date index narrows most: SQLite's unary + keeps it from the other
-    date = "+date" if by_group and dialect.date_index_hint else "date"
+    # with an exact group, the dates are read from the tags' (kind, value, date) index: as
+    # many rows as the group has there, however many other incidents the dates hold
+    column = "t.date" if by_group else "date"
+    bounds: list[str] = []
     if f.since is not None:
-        clauses.append(f"{date} >= {m}")
-        params.append(f.since.isoformat())
+        bounds.append(f"{column} >= {m}")
     if f.until is not None:
-        clauses.append(f"{date} <= {m}")
-        params.append(f.until.isoformat())
+        bounds.append(f"{column} <= {m}")
+    days = [d.isoformat() for d in (f.since, f.until) if d is not None]
     if by_group:
-        # the group's incidents of those dates, read from the (kind, value, date) index:
-        # as many rows as the group has there, however many other incidents the dates hold
-        limits = ((">=", f.since), ("<=", f.until))
-        bounds = [f"t.date {op} {m}" for op, day in limits if day is not None]
         clauses.append(
             "id IN (SELECT t.incident_id FROM incident_tags t WHERE t.kind = 'group' "
             f"AND t.value = {m} AND {' AND '.join(bounds)})"
         )
-        params.append(f.group)
-        params += [d.isoformat() for d in (f.since, f.until) if d is not None]
-    elif f.group and f.group_exact:
+        params += [f.group, *days]
+    else:
+        clauses += bounds
+        params += days
+    if f.group and f.group_exact and not by_group:
         # probed row by row (the primary key holds incident_id, kind, value) among the
         # incidents the other filters leave: an IN list would hold every incident of the
         # group, which grows with the corpus

@@ -37,9 +37,8 @@ __all__ = [
     "use_lookup_attribute_ruler",
 ]
 
-# Attributes a token spec may test, and the predicates it may use on them.
+# Attributes a token spec may test (with a literal, IN, NOT_IN or REGEX).
 _TESTED = ("TAG", "LOWER", "ORTH", "NORM", "DEP", "IS_SPACE", "IS_PUNCT", "IS_DIGIT")
-_PREDICATES = ("IN", "NOT_IN", "REGEX")
 # Attributes written with one ``Doc.from_array`` call; others (DEP) token by token.
 _COLUMNS = (POS, MORPH, LEMMA, TAG)
 # Distinct attribute combinations remembered before the memo starts again (~600 bytes each:
@@ -60,25 +59,17 @@ class _Rule:
     attrs: tuple[tuple[int, int], ...]
 
 
-def _value_test(value: Any) -> _Test | None:
-    """A test of one attribute's value (an int/bool for flags, else a string), or None."""
-    if isinstance(value, dict):
-        if len(value) != 1:
-            return None
-        ((op, arg),) = value.items()
-        if op not in _PREDICATES:
-            return None
-        if op == "REGEX":
-            if not isinstance(arg, str):
-                return None
-            pattern = re.compile(arg)
-            return lambda v: isinstance(v, str) and pattern.search(v) is not None
-        if not isinstance(arg, list | tuple):
-            return None
+def _predicate(value: dict[str, Any]) -> _Test | None:
+    """The test an ``IN`` / ``NOT_IN`` / ``REGEX`` spec value makes, or None for another."""
+    if len(value) != 1:
+        return None
+    ((op, arg),) = value.items()
+    if op == "REGEX" and isinstance(arg, str):
+        pattern = re.compile(arg)
+        return lambda v: isinstance(v, str) and pattern.search(v) is not None
+    if op in ("IN", "NOT_IN") and isinstance(arg, list | tuple):
         members = frozenset(arg)
         return (lambda v: v in members) if op == "IN" else (lambda v: v not in members)
-    if isinstance(value, bool | int | str):
-        return lambda v: v == value
     return None
 
 
@@ -109,13 +100,10 @@ class CompiledRules:
                         spec_ids[signature] = bit = len(spec_ids)
                         for key, value in spec.items():
                             name = str(key).upper()
-                            test = _value_test(value)
+                            # a literal (a flag's bool, else a string) or a predicate
                             literal = bool if name.startswith("IS_") else str
-                            if (
-                                name not in _TESTED
-                                or test is None
-                                or not (isinstance(value, dict) or isinstance(value, literal))
-                            ):
+                            test = _predicate(value) if isinstance(value, dict) else None
+                            if name not in _TESTED or not (test or isinstance(value, literal)):
                                 raise _Unsupported(f"{key}: {value!r}")
                             if name not in keys:
                                 keys.append(name)
@@ -124,7 +112,7 @@ class CompiledRules:
                                 tested.append(0)
                             col = keys.index(name)
                             tested[col] |= 1 << bit
-                            if isinstance(value, dict):
+                            if test is not None:
                                 tests[col].append((1 << bit, test))
                             else:
                                 equal[col][value] = equal[col].get(value, 0) | 1 << bit
