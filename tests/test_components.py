@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from incidex.model import IncidentReport
+from incidex.model import IncidentReport, Stance
 from incidex.nlp.components.when import parse_clock
 from incidex.nlp.dateline import parse_dateline
 from incidex.nlp.gazetteer import default_gazetteer
@@ -436,6 +436,40 @@ def test_denial_keeps_who_denied(nlp: Any) -> None:
     )
     denied = [a for a in report.claims if a.normalized.kind == "denied"]
     assert denied and denied[0].normalized.group == "Tehrik-i-Taliban Pakistan"
+
+
+_KABUL = "A bomb killed 12 people in Kabul on Friday. "
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The Taliban refused to accept responsibility for the attack.", "denied"),
+        ("The Taliban refused to claim the attack, a spokesman said.", "denied"),
+        ("The Taliban said in a statement that it had not carried out the attack.", "denied"),
+        ("The Taliban said in a statement that it was not behind the bombing.", "denied"),
+        ("The Taliban declined to claim responsibility for the attack.", None),
+        ("The Taliban said in a statement that it had carried out the attack.", "claimed"),
+    ],
+)
+def test_refusals_and_negated_statements_are_no_claims(
+    nlp: Any, sentence: str, kind: str | None, upper: bool
+) -> None:
+    """Who said what: refusing to accept responsibility, or saying one did not do it, is a
+    denial; declining to claim is neither a claim nor a denial; none of them makes the group
+    an asserted perpetrator."""
+    text = _KABUL + sentence
+    report = run(nlp, text.upper() if upper else text)
+    kinds = {a.normalized.kind for a in report.claims if a.normalized.group == "Taliban"}
+    assert kinds == ({kind} if kind else set())
+    stances = {a.stance for a in report.perpetrators if a.normalized.group == "Taliban"}
+    assert Stance.asserted not in stances
+    if kind is not None:
+        assert stances == {Stance(kind)}
+    typed = {a.normalized.name for a in report.types}
+    assert ("Claim of Responsibility" in typed) == (kind == "claimed")
 
 
 @pytest.mark.slow

@@ -54,6 +54,9 @@ class Lexicon:
     harm_nouns: dict[str, str]  # lemma of that object ("injury") -> fate of the subject
     person_nouns: frozenset[str]  # roles naming a person ("journalist", "general")
     victim_blockers: dict[str, str]  # lemma above the verb -> "skip" (accused of) or "attempt"
+    # lemma a claim verb depends on -> "denied" ("refused to accept responsibility") or "none"
+    # ("declined to claim it": no claim, and no denial either)
+    claim_blockers: dict[str, str]
     attacker_verbs: frozenset[str]  # their subject is an attacker ("gunmen killed")
     attacker_light_verbs: dict[str, frozenset[str]]  # "opened fire", "carried out the attack"
     target_verbs: frozenset[str]  # their object is the attacked target
@@ -116,6 +119,7 @@ def default_lexicon() -> Lexicon:
         harm_nouns=_inverted(raw["harm_nouns"]),
         person_nouns=frozenset(raw["person_nouns"]),
         victim_blockers=_inverted(raw["victim_blockers"]),
+        claim_blockers=_inverted(raw["claim_blockers"]),
         attacker_verbs=frozenset(raw["attacker_verbs"]),
         attacker_light_verbs={k: frozenset(v) for k, v in raw["attacker_light_verbs"].items()},
         target_verbs=frozenset(raw["target_verbs"]),

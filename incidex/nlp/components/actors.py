@@ -9,6 +9,8 @@ a denial, a doubt and an attribution elsewhere each keep who said so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -106,8 +108,10 @@ class ActorExtractor:
                 and info.stance != Stance.asserted
             ):
                 continue  # the claims extractor records these with their stance
-            if _is_object_of_doubt(span):
+            if _is_object_of_doubt(span) or self._withholds_claim(span):
                 continue
+            if info.speaker_start is not None and span.start <= info.speaker_start < span.end:
+                continue  # the group speaking: its statement is a claim or denial, recorded so
             add_assertion(
                 doc,
                 "perpetrators",
@@ -412,11 +416,16 @@ class ActorExtractor:
                 kind = "doubted"
             if kind is None or negated(doc[token.i : token.i + 1]):
                 continue  # "No group has claimed responsibility"
+            blocker = self.lex.claim_blockers.get(token.head.lemma_.lower())
+            if token.dep_ == "xcomp" and blocker is not None:
+                if blocker == "none" or kind != "claimed":
+                    continue  # "declined to claim it": neither a claim nor a denial
+                kind = "denied"  # "refused to accept responsibility"
             self._claim(doc, sent, info, token, kind)
         self._statement_claim(doc, sent, info)
 
     def _claim(self, doc: Doc, sent: Span, info: SentInfo, verb: Token, kind: str) -> None:
-        subj = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        subj = _subject_of(verb, self.lex.claim_blockers)
         by: str | None = None
         group: tuple[str, str | None] | None = None
         if subj is not None:
@@ -488,6 +497,20 @@ class ActorExtractor:
             stance=stance,
         )
 
+    def _withholds_claim(self, span: Span) -> bool:
+        """'The Taliban refused to accept (declined to claim) responsibility': the claims
+        extractor records the denial; the group is not asserted to be the perpetrator."""
+        verb = span.root.head
+        return (
+            span.root.dep_ in {"nsubj", "nsubjpass"}
+            and verb.lemma_.lower() in self.lex.claim_blockers
+            and any(
+                c.dep_ == "xcomp"
+                and (c.lemma_.lower() == "claim" or _has_object(c, {"responsibility", "credit"}))
+                for c in verb.children
+            )
+        )
+
     def _statement_claim(self, doc: Doc, sent: Span, info: SentInfo) -> None:
         """A group saying it carried out the attack: 'al-Shabaab said in a statement that it
         had killed 30 soldiers'."""
@@ -510,15 +533,23 @@ class ActorExtractor:
             else sent
         )
         ancestors = self.kb.ancestors(group.name)
+        denied = self._denies_attack(doc, sent)  # "... said it had not carried out the attack"
+        kind, stance = ("denied", Stance.denied) if denied else ("claimed", Stance.claimed)
         add_assertion(
             doc,
             "claims",
             cue,
-            Claim(kind="claimed", by=group.name, group=group.name, via=via, channel=channel),
+            Claim(
+                kind=kind,
+                by=group.name,
+                group=group.name,
+                via=None if denied else via,
+                channel=None if denied else channel,
+            ),
             extractor=EXTRACTOR,
             confidence=0.65,
             speaker=group.name,
-            stance=Stance.claimed,
+            stance=stance,
         )
         add_assertion(
             doc,
@@ -528,8 +559,10 @@ class ActorExtractor:
             extractor=EXTRACTOR,
             confidence=0.65,
             speaker=group.name,
-            stance=Stance.claimed,
+            stance=stance,
         )
+        if denied:
+            return
         add_assertion(
             doc,
             "types",
@@ -538,6 +571,21 @@ class ActorExtractor:
             extractor=EXTRACTOR,
             confidence=0.65,
         )
+
+    def _denies_attack(self, doc: Doc, sent: Span) -> bool:
+        """A negated verb whose clause names the attack, other than the verb of saying: 'said it
+        had not carried out the attack', 'said it was not behind the bombing'."""
+        triggers = [t for t in doc.spans["triggers"] if sent.start <= t.start < sent.end]
+        for token in sent:
+            head = token.head
+            if token.dep_ != "neg" or head.lemma_.lower() in self.lex.speech_verbs:
+                continue
+            lo, hi = head.left_edge.i, head.right_edge.i + 1
+            if any(lo <= t.start and t.end <= hi for t in triggers) or any(
+                t.lemma_.lower() in self.lex.generic_attack_lemmas for t in doc[lo:hi]
+            ):
+                return True
+        return False
 
     def _legal(self, doc: Doc, sent: Span, info: SentInfo) -> None:
         steps = self.lex.legal_steps
@@ -735,6 +783,17 @@ def _has_object(verb: Token, words: set[str]) -> bool:
             if any(g.lower_ in words for g in child.children if g.dep_ == "pobj"):
                 return True
     return False
+
+
+def _subject_of(verb: Token, blockers: Mapping[str, str]) -> Token | None:
+    """The verb's subject, or for 'X refused to accept ...' the subject of the blocking verb
+    it completes (not of any verb: 'the group had to admit' is no claim by anyone)."""
+    climb = verb.dep_ == "xcomp" and verb.head.lemma_.lower() in blockers
+    for node in (verb, verb.head) if climb else (verb,):
+        subj = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subj is not None:
+            return subj
+    return None
 
 
 def _in_claim_context(span: Span) -> bool:
