@@ -288,6 +288,17 @@ def test_folders_are_read_recursively_in_sorted_order(tmp_path: Path) -> None:
     assert found == [("a.txt", "Top story"), ("b/a.txt", None), ("b/deep/z.txt", None)]
 
 
+def test_a_folders_readme_and_licence_are_not_reports(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# Our corpus\n\n" + ENGLISH, encoding="utf-8")
+    (tmp_path / "LICENSE").write_text("Permission is hereby granted. " + ENGLISH, encoding="utf-8")
+    (tmp_path / "readme_notes.txt").write_text("Notes " + ENGLISH, encoding="utf-8")
+    (tmp_path / "report.txt").write_text(ENGLISH, encoding="utf-8")
+    found = sorted(Path(a.origin or "").name for a in articles(read_paths([tmp_path])))
+    assert found == ["readme_notes.txt", "report.txt"]
+    # named on its own, the file is read: the user asked for it
+    assert len(list(articles(read_paths([tmp_path / "README.md"])))) == 1
+
+
 def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
     bad = tmp_path / "bad"
     bad.mkdir()

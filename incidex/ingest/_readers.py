@@ -690,9 +690,15 @@ def _guarded(path: str | Path, reader: Any) -> Iterator[ReadItem]:
         yield ReadProblem(path=name, line=None, error=error)
 
 
+# A folder's own documentation (README.md, LICENSE...) describes the corpus; it is not one
+# of its reports. Named explicitly, such a file is still read.
+_FOLDER_DOCS = frozenset({"readme", "license", "licence", "changelog", "notice", "copying"})
+
+
 def _walk(folder: Path) -> Iterator[Path]:
-    """Files under ``folder`` in sorted order; hidden entries, symlinked folders and
-    sidecar metadata files (``x.meta.json`` beside ``x.*``) are skipped."""
+    """Files under ``folder`` in sorted order; hidden entries, symlinked folders, sidecar
+    metadata files (``x.meta.json`` beside ``x.*``) and the folder's documentation files
+    (README, LICENSE, CHANGELOG, NOTICE, COPYING, any extension) are skipped."""
     try:
         entries = sorted(folder.iterdir(), key=lambda e: e.name)
     except OSError:
@@ -701,6 +707,8 @@ def _walk(folder: Path) -> Iterator[Path]:
     stems = {e.name[: -len(e.suffix)] if e.suffix else e.name for e in entries}
     for entry in entries:
         if entry.name.startswith("."):
+            continue
+        if entry.name.split(".", 1)[0].lower() in _FOLDER_DOCS and not entry.is_dir():
             continue
         if entry.is_dir():
             if not entry.is_symlink():
