@@ -914,3 +914,19 @@ def test_retrained_models_are_read_from_the_folder_the_setting_names(
     report.write_text("A bomb exploded in Kabul on Monday, killing five people.", encoding="utf-8")
     out = CliRunner().invoke(cli, ["extract", str(report)])
     assert out.exit_code != 0 and "[E023]" in out.output and "Traceback" not in out.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_where_a_group_began_operating_is_background(nlp: Any, upper: bool) -> None:
+    """'began operating in Somalia last year' tells of the group, not of the attack: neither the
+    place nor the date is the incident's (a two-word background verb of the lexicon)."""
+    text = (
+        "The militants, who began operating in Somalia last year, attacked a hotel in Nairobi "
+        "on Friday, killing 21 people."
+    )
+    report = run(nlp, text.upper() if upper else text)
+    roles = {a.value.lower(): a.normalized.role for a in report.where}
+    assert roles.get("nairobi") == "scene"
+    assert roles.get("somalia") != "scene"
+    assert "last year" not in {a.value.lower() for a in report.when}

@@ -7,6 +7,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 __all__ = ["EventLexicon", "Lexicon", "default_lexicon", "separate_cues"]
 
@@ -61,6 +65,17 @@ class Lexicon:
     attacker_light_verbs: dict[str, frozenset[str]]  # "opened fire", "carried out the attack"
     target_verbs: frozenset[str]  # their object is the attacked target
     target_preps: frozenset[str]  # "attack on", "bomb exploded at"
+
+    def is_background_verb(self, verb: Token) -> bool:
+        """Whether the verb tells of background (a founding, where someone lived): its lemma
+        is a one-word ``background_verbs`` entry, or with the verb it completes it makes a
+        two-word one ("began operating": "begin" + the word "operating")."""
+        lemma = verb.lemma_.lower()
+        if lemma in self.background_verbs:
+            return True
+        if verb.dep_ != "xcomp":
+            return False
+        return f"{verb.head.lemma_.lower()} {verb.lower_}" in self.background_verbs
 
     def event(self, name: str) -> EventLexicon:
         for event in self.events:

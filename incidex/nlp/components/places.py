@@ -260,7 +260,7 @@ class PlaceExtractor:
                     return "destination"
             if prep == "from" and (vlemma in lex.motion_verbs or verb.pos_ in {"NOUN", "PROPN"}):
                 return "origin"
-            if vlemma in lex.background_verbs:
+            if lex.is_background_verb(verb):
                 return "mentioned"
             if prep in _SCENE_PREPS and (info.attack or _under_attack_word(verb)):
                 if _near_attack(ent):

@@ -209,7 +209,7 @@ class WhenExtractor:
             return  # "wounding 58": a count the NER took for a year
         verb = _governing_verb(ent.root)
         lemma = verb.lemma_.lower() if verb is not None else ""
-        if lemma in self.lex.background_verbs:
+        if verb is not None and self.lex.is_background_verb(verb):
             return
         if (
             lemma in self.lex.speech_verbs
