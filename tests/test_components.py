@@ -320,6 +320,28 @@ def test_half_of_a_hyphenated_name_is_no_place(nlp: Any, upper: bool) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "country", "city"),
+    [
+        # the recogniser cuts "Guinea-Bissau" at the hyphen; "Guinea" alone is another country
+        (
+            "Gunmen attacked a police station in Guinea-Bissau's capital on Friday, killing 3.",
+            "GW",
+            "Bissau",
+        ),
+        ("GUNMEN ATTACKED A HOTEL IN MALI'S CAPITAL ON FRIDAY, KILLING 20 PEOPLE.", "ML", "Bamako"),
+    ],
+)
+def test_a_countrys_capital_is_its_capital_city(
+    nlp: Any, text: str, country: str, city: str
+) -> None:
+    report = run(nlp, text)
+    scenes = {(a.normalized.country_code, a.normalized.city) for a in report.where}
+    assert scenes == {(country, city)}
+    assert {a.normalized.role for a in report.where} == {"scene"}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize(
     ("text", "place", "role"),

@@ -131,9 +131,11 @@ class Gazetteer:
         for cities in self._cities.values():
             cities.sort(key=lambda c: -c.population)
         # Capital coordinates stand in for a country's position.
+        self._capitals: dict[str, City] = {}
         for code, row in gc.get_countries().items():
             capital = self.city(row.get("capital") or "", prefer=(code,))
             if capital is not None and capital.country_code == code:
+                self._capitals[code] = capital
                 self.countries[code] = Country(
                     code=code,
                     name=row["name"],
@@ -160,6 +162,10 @@ class Gazetteer:
 
     def country_by_code(self, code: str) -> Country | None:
         return self.countries.get(code)
+
+    def capital(self, code: str) -> City | None:
+        """The capital city of the country with this ISO code, if the gazetteer has it."""
+        return self._capitals.get(code)
 
     def city(self, name: str, prefer: tuple[str, ...] = ()) -> City | None:
         candidates = self._cities.get(_fold(name))

@@ -101,10 +101,16 @@ class PlaceExtractor:
                 continue
             if ent.label_ not in {"GPE", "LOC"} and not _named_as_place(ent):
                 continue
-            if _part_of_hyphenated_name(ent):
-                continue
-            role = self._role(ent, info)
+            whole = _hyphenated_whole(ent)
+            if whole is not ent:
+                if self._place(whole, "mentioned", countries_named) is None:
+                    continue  # half of a name cut at a hyphen: alone it names another place
+                ent = whole  # "Guinea-Bissau" that the recogniser cut to "Guinea"
+            capital = self._capital_of(ent)
+            role = self._role(capital or ent, info)
             place = self._place(ent, role, countries_named)
+            if place is not None and capital is not None:
+                place = self._capital_place(place) or place
             if place is None:
                 continue
             if role == "scene" and place.city:
@@ -116,7 +122,8 @@ class PlaceExtractor:
             if role == "scene" and place.country_code and scene_country is None:
                 scene_country = self.gaz.country_by_code(place.country_code)
             confidence = 0.8 if role == "scene" else 0.6
-            add_assertion(doc, "where", ent, place, extractor=EXTRACTOR, confidence=confidence)
+            said = doc[ent.start : capital.end] if capital is not None else ent  # "Mali's capital"
+            add_assertion(doc, "where", said, place, extractor=EXTRACTOR, confidence=confidence)
         if scene_city is None:
             found = self._dateline(doc, countries_named)
             if found is not None:
@@ -295,6 +302,31 @@ class PlaceExtractor:
             return "scene" if _near_attack(ent) else "mentioned"
         return "mentioned"
 
+    @staticmethod
+    def _capital_of(ent: Span) -> Span | None:
+        """'in Guinea-Bissau's capital': the noun 'capital' the place is the possessor of."""
+        head = ent.root.head
+        if ent.root.dep_ == "poss" and head.lemma_.lower() == "capital":
+            return ent.doc[head.i : head.i + 1]
+        return None
+
+    def _capital_place(self, country: Place) -> Place | None:
+        """The capital city of a country place (None if it is no country or has none)."""
+        if country.precision != 5 or country.country_code is None:
+            return None
+        city = self.gaz.capital(country.country_code)
+        if city is None:
+            return None
+        return country.model_copy(
+            update={
+                "city": city.name,
+                "latitude": city.latitude,
+                "longitude": city.longitude,
+                "precision": 1,
+                "geonameid": city.geonameid,
+            }
+        )
+
     def _place(self, ent: Span, role: str, countries_named: tuple[str, ...]) -> Place | None:
         text = ent.text
         name = text[4:] if text.lower().startswith("the ") else text
@@ -413,15 +445,23 @@ def _city_near(venue: Span, cities: list[tuple[int, City]]) -> City | None:
 _BIG_CITY = 500_000  # population from which a city's name points at its country
 
 
-def _part_of_hyphenated_name(ent: Span) -> bool:
-    """True for half of a name the entity recogniser cut at a hyphen ("North Rhine-" and
-    "Westphalia" of "North Rhine-Westphalia"): the half alone names another place (a town
-    in Maryland), and the whole is not in the gazetteer."""
+def _hyphen_joins(left: Token, right: Token) -> bool:
+    return not left.whitespace_ and (left.text.endswith("-") or right.text.startswith("-"))
+
+
+def _hyphenated_whole(ent: Span) -> Span:
+    """The whole of a name the entity recogniser cut at a hyphen ("Guinea" of
+    "Guinea-Bissau", "Westphalia" of "North Rhine-Westphalia"), or ``ent`` itself. The half
+    alone names another place (Guinea; a town in Maryland)."""
     doc = ent.doc
-    before = doc[ent.start - 1] if ent.start > 0 else None
-    glued_before = before is not None and before.text.endswith("-") and not before.whitespace_
-    glued_after = ent[-1].text.endswith("-") and not ent[-1].whitespace_ and ent.end < len(doc)
-    return glued_before or glued_after
+    start, end = ent.start, ent.end
+    while start > 0 and _hyphen_joins(doc[start - 1], doc[start]):
+        start -= 1
+    while end < len(doc) and _hyphen_joins(doc[end - 1], doc[end]):
+        end += 1
+    if (start, end) == (ent.start, ent.end):
+        return ent
+    return Span(doc, start, end, label=ent.label_)
 
 
 def _named_as_place(ent: Span) -> bool:
