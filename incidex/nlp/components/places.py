@@ -99,7 +99,11 @@ class PlaceExtractor:
                 if self._role(ent, info) in {"scene", "mentioned"}:
                     venues.append(ent)
                 continue
-            if ent.label_ not in {"GPE", "LOC"} and not _named_as_place(ent):
+            if (
+                ent.label_ not in {"GPE", "LOC"}
+                and not _named_as_place(ent)
+                and not self._known_place_in_place_slot(ent)
+            ):
                 continue
             whole = _hyphenated_whole(ent)
             if whole is not ent:
@@ -302,6 +306,24 @@ class PlaceExtractor:
             return "scene" if _near_attack(ent) else "mentioned"
         return "mentioned"
 
+    def _known_place_in_place_slot(self, ent: Span) -> bool:
+        """'in Bamako', 'in Mali's capital' that the recogniser took for an organisation or a
+        person: a country or a city of 100,000 people or more, named where a place goes (after
+        'in', 'at', 'near'... or as the owner of a capital)."""
+        if ent.label_ not in {"ORG", "PERSON"} or len(ent) > 3:
+            return False
+        root = ent.root
+        in_slot = (
+            root.dep_ == "pobj" and root.head.lower_ in _SCENE_PREPS - {"of", "on"}
+        ) or self._capital_of(ent) is not None
+        if not in_slot:
+            return False
+        name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        if self.gaz.country(name) is not None:
+            return True
+        city = self.gaz.city(name)
+        return city is not None and city.population >= _KNOWN_CITY
+
     @staticmethod
     def _capital_of(ent: Span) -> Span | None:
         """'in Guinea-Bissau's capital': the noun 'capital' the place is the possessor of."""
@@ -443,6 +465,7 @@ def _city_near(venue: Span, cities: list[tuple[int, City]]) -> City | None:
 
 
 _BIG_CITY = 500_000  # population from which a city's name points at its country
+_KNOWN_CITY = 100_000  # population from which a city's name is a place whatever NER says
 
 
 def _hyphen_joins(left: Token, right: Token) -> bool:
@@ -506,9 +529,26 @@ def _near_attack(ent: Span) -> bool:
             # in Belfast continued" (a capitalised plural may be tagged a name)
             words = (node.head.lemma_.lower(), node.lower_, node.lower_.removesuffix("s"))
             return any(w in lex.generic_attack_lemmas or w in _ATTACK_WORDS for w in words)
+        if node.dep_ == "conj" and node.pos_ == "VERB":
+            subj = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+            if subj is not None:
+                # a clause of its own: "(a car was found near the hall, where gunmen killed
+                # dozens,) and a second car turned up in Montreuil"; not "and a second bomb
+                # went off in Y", "and gunmen opened fire in Z"
+                words = (lemma, subj.lower_, subj.lower_.removesuffix("s"))
+                return (
+                    any(w in lex.generic_attack_lemmas or w in _ATTACK_WORDS for w in words)
+                    or subj.lower_ in lex.perpetrator_nouns
+                    or _in_spans(subj, "weapons")
+                )
         if node.dep_ == "ROOT":
             return node.pos_ == "VERB" and lemma not in lex.speech_verbs
     return False
+
+
+def _in_spans(token: Token, group: str) -> bool:
+    spans = token.doc.spans[group] if group in token.doc.spans else ()
+    return any(s.start <= token.i < s.end for s in spans)
 
 
 @Language.factory("incidex_places_v1", assigns=["doc._.assertions"])
