@@ -331,20 +331,6 @@ def test_a_city_the_recogniser_calls_an_organisation_is_still_the_scene(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("upper", [False, True])
-def test_a_clause_about_something_else_names_no_scene(nlp: Any, upper: bool) -> None:
-    text = (
-        "A car was found near the Bataclan concert hall, where gunmen killed dozens of people, "
-        "and a second car turned up on Sunday in the Paris suburb of Montreuil. A bomb "
-        "exploded at a cafe in Paris, and a second bomb went off in Saint-Denis."
-    )
-    report = run(nlp, text.upper() if upper else text)
-    roles = {a.normalized.city: a.normalized.role for a in report.where if a.normalized.city}
-    assert roles.get("Montreuil") == "mentioned", roles
-    assert roles.get("Saint-Denis") == "scene", roles  # a bomb's clause is the attack's
-
-
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "country", "city"),
     [

@@ -529,26 +529,9 @@ def _near_attack(ent: Span) -> bool:
             # in Belfast continued" (a capitalised plural may be tagged a name)
             words = (node.head.lemma_.lower(), node.lower_, node.lower_.removesuffix("s"))
             return any(w in lex.generic_attack_lemmas or w in _ATTACK_WORDS for w in words)
-        if node.dep_ == "conj" and node.pos_ == "VERB":
-            subj = next((c for c in node.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-            if subj is not None:
-                # a clause of its own: "(a car was found near the hall, where gunmen killed
-                # dozens,) and a second car turned up in Montreuil"; not "and a second bomb
-                # went off in Y", "and gunmen opened fire in Z"
-                words = (lemma, subj.lower_, subj.lower_.removesuffix("s"))
-                return (
-                    any(w in lex.generic_attack_lemmas or w in _ATTACK_WORDS for w in words)
-                    or subj.lower_ in lex.perpetrator_nouns
-                    or _in_spans(subj, "weapons")
-                )
         if node.dep_ == "ROOT":
             return node.pos_ == "VERB" and lemma not in lex.speech_verbs
     return False
-
-
-def _in_spans(token: Token, group: str) -> bool:
-    spans = token.doc.spans[group] if group in token.doc.spans else ()
-    return any(s.start <= token.i < s.end for s in spans)
 
 
 @Language.factory("incidex_places_v1", assigns=["doc._.assertions"])
