@@ -549,7 +549,7 @@ def _starts_another(
     """Whether ``unit`` starts another incident (of its type, or the current one's)."""
     if model is None:
         return unit.kind is not None and bool(separate_cues().search(unit.sentence.text.lower()))
-    return model.starts_another(report, prev, unit.sentence, unit.kind, starts)
+    return model.another(report, prev, unit.sentence, unit.kind, starts) >= model.threshold
 
 
 def _split_model(tagger: bool) -> SplitModel | None:

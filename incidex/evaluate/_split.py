@@ -189,15 +189,10 @@ class SplitModel:
         row = pair_features(report, prev, cur, kind, starts)
         return float(self.model.probabilities([row])[0, self.column])
 
-    def starts_another(
-        self,
-        report: IncidentReport,
-        prev: SentenceRef,
-        cur: SentenceRef,
-        kind: str | None,
-        starts: Sequence[int],
-    ) -> bool:
-        return self.another(report, prev, cur, kind, starts) >= self.model.threshold
+    @property
+    def threshold(self) -> float:
+        """P(another incident) from which a sentence starts one."""
+        return self.model.threshold
 
     @classmethod
     def load(cls, folder: Path) -> SplitModel:
