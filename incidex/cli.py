@@ -904,8 +904,8 @@ def evaluate_holdout_command(data_dir: Path, pred_dir: Path | None) -> None:
     "--only",
     "only",
     multiple=True,
-    type=click.Choice(["relevance", "roles", "role-candidates"]),
-    help="Train only this model (repeatable); default: all three.",
+    type=click.Choice(["relevance", "roles", "role-candidates", "incident-split"]),
+    help="Train only this model (repeatable); default: all four.",
 )
 @_fail_cleanly
 def train(
@@ -916,14 +916,16 @@ def train(
     roles_epochs: int,
     only: tuple[str, ...],
 ) -> None:
-    """Train the relevance classifier, the role tagger and the candidate role classifier on
-    MUC-4 DEV (held-out slice DEV-MUC3-1101..1300 excluded) and score them on TST1+TST2.
+    """Train the relevance classifier, the role tagger, the candidate role classifier and the
+    same-type incident split on MUC-4 DEV (held-out slice DEV-MUC3-1101..1300 excluded) and
+    score them on TST1+TST2.
 
     \b
     Example:
         incidex train --data ../shared/data
         incidex train --data ../shared/data --out /tmp/models --seed 1
         incidex train --data ../shared/data --only role-candidates
+        incidex train --data ../shared/data --only incident-split
     """
     from .train import MODELS, train_models
 

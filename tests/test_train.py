@@ -195,8 +195,9 @@ def test_dev_examples_leave_the_holdout_out_of_training() -> None:
 @pytest.mark.parametrize(
     ("flags", "models"),
     [
-        ([], ("relevance", "roles", "role_candidates")),
+        ([], ("relevance", "roles", "role_candidates", "incident_split")),
         (["--only", "role-candidates"], ["role_candidates"]),
+        (["--only", "incident-split"], ["incident_split"]),
         (["--only", "relevance", "--only", "roles"], ["relevance", "roles"]),
     ],
 )

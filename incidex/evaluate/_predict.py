@@ -122,6 +122,7 @@ from typing import Any
 from incidex.evaluate._common import normalize_string
 from incidex.evaluate._gtt import GTT_ROLES, PredTemplate
 from incidex.evaluate._slots import HumNumber, SlotTemplate
+from incidex.evaluate._split import SplitModel, Unit, split_model, units
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
 from incidex.model import (
     ArticleResult,
@@ -129,6 +130,7 @@ from incidex.model import (
     IncidentReport,
     Place,
     Precision,
+    SentenceRef,
     Stance,
     Target,
     Weapon,
@@ -138,6 +140,7 @@ from incidex.nlp.lexicon import default_lexicon, separate_cues
 
 __all__ = [
     "split_incidents",
+    "split_units",
     "incident_type_of",
     "instrument_type_of",
     "org_confidence_of",
@@ -448,38 +451,48 @@ def _weapon_key(w: Assertion[Weapon]) -> str:
     return f"{w.normalized.type_code}.{w.normalized.subtype_code}"
 
 
-def split_incidents(report: IncidentReport) -> list[IncidentReport]:
+def split_incidents(
+    report: IncidentReport, model: SplitModel | None = None
+) -> list[IncidentReport]:
     """A report split into one per incident its sentences tell of, the report's own type
     first: "... WERE KIDNAPPED ... IN ANOTHER INCIDENT, A BOMB ..." gives a kidnapping and a
     bombing. Each sentence naming a MUC incident type tells of that type (of the report's
-    type when it names several); one naming a type told of before tells of another incident
-    of it only with a cue that sets it apart (``separate_event_cues`` in kb/segments.json:
-    "meanwhile", "in another incident", "earlier"...). Other sentences belong to the last
-    incident named before them (the report's before the first). Each part keeps the types
-    and role assertions (perpetrators, targets, victims, weapons) of its sentences and the
-    report's other fields (when, where, casualties). Without cues, repeated attacks of one
-    type are not split (docs/accuracy.md: that split one attack told twice more often than
-    two attacks)."""
+    type when it names several); the first naming a type starts an incident of it. Whether a
+    later sentence starts another incident: without ``model``, only a sentence naming a type
+    told of before, with a cue that sets it apart (``separate_event_cues`` in
+    kb/segments.json: "meanwhile", "in another incident", "earlier"...); with the split model
+    (:mod:`incidex.evaluate._split`), any sentence naming a type or carrying a role assertion,
+    when the model finds it tells of another incident than the sentence before it (an
+    incident of the type it names, else of the current incident's type). Other sentences
+    belong to the last incident started or named before them (the report's before the
+    first). Each part keeps the types and role assertions (perpetrators, targets, victims,
+    weapons) of its sentences and the report's other fields; a further part takes the dates
+    and tolls its own sentences tell, when they tell any."""
     main = incident_type_of(report)
-    kind_at: dict[int, str] = {}
-    text_at: dict[int, str] = {}
-    for a in sorted(report.types, key=lambda a: a.sentence.start):
-        kind = _kind_of(report, a)
-        if kind is not None and (a.sentence.start not in kind_at or kind == main):
-            kind_at[a.sentence.start] = kind
-            text_at[a.sentence.start] = a.sentence.text
-    # (type, number of the incident of that type), per sentence naming a type
+    typed = _typed_sentences(report, main)
+    read = (
+        units(report, typed)
+        if model is not None
+        else [Unit(start, kind, sentence) for start, (kind, sentence) in sorted(typed.items())]
+    )
+    starts = [u.start for u in read]
+    # (type, number of the incident of that type), per sentence of the split
     label_at: dict[int, tuple[str, int]] = {}
     told: Counter[str] = Counter()
-    for start in sorted(kind_at):
-        kind = kind_at[start]
-        if not told[kind] or separate_cues().search(text_at[start].lower()):
+    current = (main, 0)
+    for n, unit in enumerate(read):
+        kind = unit.kind or current[0]
+        prev = read[n - 1].sentence if n else None
+        if not told[kind] or (
+            prev is not None and _starts_another(model, report, prev, unit, starts)
+        ):
             told[kind] += 1
-        label_at[start] = (kind, told[kind] - 1)
+        if unit.kind is not None or told[kind] - 1 != current[1]:
+            current = (kind, told[kind] - 1)
+        label_at[unit.start] = current
     labels = sorted(set(label_at.values()), key=lambda k: (k[0] != main, k))
     if len(labels) < 2:
         return [report]
-    starts = sorted(label_at)
 
     def owner(start: int) -> tuple[str, int]:
         before = bisect.bisect_right(starts, start)
@@ -499,8 +512,49 @@ def split_incidents(report: IncidentReport) -> list[IncidentReport]:
         for name in _ROLE_FIELDS:
             found: list[Assertion[Any]] = getattr(report, name)
             update[name] = [a for a in found if owner(a.sentence.start) == label]
+        for name in _OWN_FIELDS if label != labels[0] else ():
+            own = [a for a in getattr(report, name) if owner(a.sentence.start) == label]
+            if own:
+                update[name] = own
         parts.append(report.model_copy(update=update))
     return parts
+
+
+def _typed_sentences(report: IncidentReport, main: str) -> dict[int, tuple[str, SentenceRef]]:
+    """Sentence start -> (MUC type, sentence) of the sentences naming an incident type."""
+    typed: dict[int, tuple[str, SentenceRef]] = {}
+    for a in sorted(report.types, key=lambda a: a.sentence.start):
+        kind = _kind_of(report, a)
+        if kind is not None and (a.sentence.start not in typed or kind == main):
+            typed[a.sentence.start] = (kind, a.sentence)
+    return typed
+
+
+def split_units(report: IncidentReport) -> list[Unit]:
+    """The sentences the split model reads (those naming a type or carrying a role)."""
+    return units(report, _typed_sentences(report, incident_type_of(report)))
+
+
+# A further incident's date and toll are those its own sentences tell, when they tell any.
+_OWN_FIELDS = ("when", "casualties")
+
+
+def _starts_another(
+    model: SplitModel | None,
+    report: IncidentReport,
+    prev: SentenceRef,
+    unit: Unit,
+    starts: Sequence[int],
+) -> bool:
+    """Whether ``unit`` starts another incident (of its type, or the current one's)."""
+    if model is None:
+        return unit.kind is not None and bool(separate_cues().search(unit.sentence.text.lower()))
+    return model.another(report, prev, unit.sentence, unit.kind, starts) >= model.threshold
+
+
+def _split_model(tagger: bool) -> SplitModel | None:
+    """The split model where the trained models ran (wire text), else none (the cue rule)."""
+    return split_model() if tagger else None
 
 
 def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> list[PredTemplate]:
@@ -511,7 +565,9 @@ def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> li
     return [
         _gtt_template(part, tagger)
         for report in result.incidents
-        for part in split_incidents(report)
+        for part in split_incidents(
+            report, _split_model(_tagged(report) if tagger is None else tagger)
+        )
     ]
 
 
@@ -763,7 +819,9 @@ def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[S
     return [
         _slot_template(part, published, tagger, filed)
         for report in result.incidents
-        for part in split_incidents(report)
+        for part in split_incidents(
+            report, _split_model(_tagged(report) if tagger is None else tagger)
+        )
     ]
 
 

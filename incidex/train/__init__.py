@@ -19,10 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..evaluate._gtt import GttDoc
 from ..evaluate._run import _require
+from ..model import ArticleResult
 from ._candidates import fit_role_candidates
 from ._data import HOLDOUT, ROLE_LABELS, TYPE_LABELS, TrainDoc, in_holdout, load_examples
 from ._fit import ModelReport, classifier_text, fit_relevance, fit_roles
+from ._split import fit_incident_split
 
 __all__ = [
     "HOLDOUT",
@@ -33,6 +36,7 @@ __all__ = [
     "TrainDoc",
     "classifier_text",
     "default_output",
+    "fit_incident_split",
     "fit_relevance",
     "fit_role_candidates",
     "fit_roles",
@@ -41,7 +45,7 @@ __all__ = [
     "train_models",
 ]
 
-MODELS: tuple[str, ...] = ("relevance", "roles", "role_candidates")
+MODELS: tuple[str, ...] = ("relevance", "roles", "role_candidates", "incident_split")
 
 _DEV_MESSAGES = "muc4/dev"
 _DEV_GOLD = "muc4/gtt/train.jsonl"
@@ -64,10 +68,12 @@ def train_models(
     models: Sequence[str] = MODELS,
     log: Callable[[str], None] = print,
 ) -> list[ModelReport]:
-    """Train the relevance classifier, the role tagger and the candidate role classifier
-    (``models``: those of :data:`MODELS` to train) on MUC-4 DEV minus the held-out slice,
-    score them on TST1+TST2, and save them under ``out_dir`` (default: the package's
-    ``incidex/nlp/trained``, where the pipeline finds them)."""
+    """Train the relevance classifier, the role tagger, the candidate role classifier and the
+    same-type incident split (``models``: those of :data:`MODELS` to train) on MUC-4 DEV
+    minus the held-out slice, score them on TST1+TST2, and save them under ``out_dir``
+    (default: the package's ``incidex/nlp/trained``, where the pipeline finds them). The
+    split is trained last, on the messages as the pipeline with the models in ``out_dir``
+    extracts them."""
     root = Path(data_dir)
     out = Path(out_dir) if out_dir is not None else default_output()
     gold = _require(root / _DEV_GOLD)
@@ -99,4 +105,33 @@ def train_models(
         log("candidate role classifier (logistic regression)")
         reports.append(fit_role_candidates(train, tune, out / "role_candidates", log=log))
         log(reports[-1].describe())
+    if "incident_split" in models:
+        log("same-type incident split (logistic regression over sentence pairs)")
+        reports.append(_fit_split(root, out, log))
+        log(reports[-1].describe())
     return reports
+
+
+def _fit_split(root: Path, out: Path, log: Callable[[str], None]) -> ModelReport:
+    """Extract the training and tuning messages with the pipeline (the trained models in
+    ``out``), then fit the split model on them."""
+    from ..evaluate._gtt import read_gtt
+    from ..evaluate._muc import read_muc_messages
+    from ..evaluate._run import _muc_article
+    from ..nlp.extract import Extractor
+    from ..nlp.pipeline import build_pipeline
+
+    engine = Extractor(nlp=build_pipeline(trained_dir=str(out)))
+
+    def extracted(
+        paths: Sequence[Path], gold: Path
+    ) -> tuple[list[ArticleResult], dict[str, GttDoc]]:
+        docs = {d.docid: d for d in read_gtt(gold) if not in_holdout(d.docid)}
+        messages = [m for p in paths for m in read_muc_messages(p) if m.docid in docs]
+        log(f"  extracting {len(messages)} messages")
+        return list(engine.extract_articles(_muc_article(m) for m in messages)), docs
+
+    train, train_gold = extracted([_require(root / _DEV_MESSAGES)], _require(root / _DEV_GOLD))
+    tune_paths = [_require(root / p) for p in _TUNE_MESSAGES]
+    tune, tune_gold = extracted(tune_paths, _require(root / _TUNE_GOLD))
+    return fit_incident_split(train, train_gold, tune, tune_gold, out / "incident_split", log=log)

@@ -1,0 +1,222 @@
+"""Whether a sentence of a report tells of another incident than the sentence before it: the
+learned decision of the same-type incident split (:func:`~incidex.evaluate.split_incidents`).
+
+The sentences considered are those that name an incident type or carry a role assertion
+(perpetrator, target, victim, weapon). For each such sentence after the first, a logistic
+regression (``incidex train``, model ``incident_split``; :class:`SplitModel`) reads features
+of the pair (the sentence and the one before it): a separate-event cue, the distance, whether
+the sentence names a place, date, perpetrator, target, victim, weapon or toll not named
+before (or named before, or again), whether it retells ("the attack") or counts attacks
+("three bomb attacks"), continuation words ("also", "another"), the words it shares with the
+sentence before, and its first words. Training labels come from the GTT templates of MUC-4
+DEV (``incidex/train/_split.py``); the threshold was chosen on TST1+TST2 (docs/accuracy.md,
+"Fifth round").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from incidex.model import Assertion, IncidentReport, SentenceRef
+from incidex.nlp.lexicon import separate_cues
+from incidex.nlp.role_candidates import CandidateModel
+
+__all__ = [
+    "ANOTHER",
+    "SAME",
+    "SPLIT_MODEL",
+    "SPLIT_THRESHOLD",
+    "SplitModel",
+    "Unit",
+    "pair_features",
+    "split_model",
+    "units",
+]
+
+SPLIT_MODEL = "incident_split"  # folder under incidex/nlp/trained
+# P(another incident) from which a sentence starts one; TST1+TST2 five-role F1 at 0.25 / 0.3
+# / 0.4: docs/accuracy.md, "Fifth round".
+SPLIT_THRESHOLD = 0.25
+SAME = "SAME"
+ANOTHER = "ANOTHER"
+_ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
+# Fields whose values a sentence may name anew; their normalised key is compared.
+_NEW_FIELDS = ("where", "when", "casualties", *_ROLE_FIELDS)
+_WORD = re.compile(r"[a-z][a-z'\-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A sentence the split reads: it names an incident type (``kind``, GTT lower case) or
+    carries a role assertion (``kind`` None)."""
+
+    start: int
+    kind: str | None
+    sentence: SentenceRef
+
+
+def units(report: IncidentReport, typed: dict[int, tuple[str, SentenceRef]]) -> list[Unit]:
+    """The report's sentences naming a type (``typed``: start -> (kind, sentence)) or
+    carrying a role assertion, in text order."""
+    found = {start: Unit(start, kind, sentence) for start, (kind, sentence) in typed.items()}
+    for name in _ROLE_FIELDS:
+        for a in getattr(report, name):
+            start = a.sentence.start
+            if start not in found:
+                found[start] = Unit(start, None, a.sentence)
+    return [found[start] for start in sorted(found)]
+
+
+class _Words:
+    """The word lists of kb/segments.json's ``split_features`` as patterns."""
+
+    def __init__(self) -> None:
+        raw = json.loads(
+            resources.files("incidex.nlp").joinpath("kb/segments.json").read_text(encoding="utf-8")
+        )["split_features"]
+        self.retell = re.compile(
+            rf"\b{_alternatives(raw['retell_determiners'])} (?:\w+ )?"
+            rf"{_alternatives(raw['event_nouns'])}\b"
+        )
+        self.counted = re.compile(
+            rf"\b(?:{_alternatives(raw['count_words'])}|\d+) (?:[\w-]+ )?"
+            rf"{_alternatives(raw['counted_nouns'])}\b"
+        )
+        self.continuation = re.compile(rf"\b({_alternatives(raw['continuation_words'])})\b")
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    return _Words()
+
+
+def _key(a: Assertion[Any]) -> str:
+    """What an assertion names, to tell a new value from one named before."""
+    value = a.normalized
+    for attr in ("group", "entity", "city", "name"):
+        found = getattr(value, attr, None)
+        if found:
+            return str(found).lower()
+    return a.value.lower()
+
+
+def _bucket(n: float, edges: Sequence[float]) -> str:
+    return next((str(e) for e in edges if n <= e), "more")
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS and len(w) > 2}
+
+
+def pair_features(
+    report: IncidentReport,
+    prev: SentenceRef,
+    cur: SentenceRef,
+    kind: str | None,
+    starts: Sequence[int],
+) -> dict[str, float]:
+    """Features of sentence ``cur`` (naming type ``kind``, or None) after ``prev``, the
+    split's sentence before it; ``starts``: the starts of all the split's sentences."""
+    words = _words()
+    low, before = cur.text.lower(), prev.text.lower()
+    f: dict[str, float] = {f"kind={kind or 'none'}": 1.0, "typed": float(kind is not None)}
+    if separate_cues().search(low):
+        f["cue"] = 1.0
+    f["gap=" + _bucket(cur.start - prev.end, (5, 300, 800, 1600))] = 1.0
+    between = sum(1 for s in starts if prev.start < s < cur.start)
+    f["between=" + _bucket(between, (0, 1, 3))] = 1.0
+    if starts and prev.start == starts[0]:
+        f["prev_first"] = 1.0
+    for name in _NEW_FIELDS:
+        items: list[Assertion[Any]] = getattr(report, name)
+        mine = {_key(a) for a in items if a.sentence.start == cur.start}
+        if not mine:
+            continue
+        since = {_key(a) for a in items if prev.start <= a.sentence.start < cur.start}
+        ever = {_key(a) for a in items if a.sentence.start < cur.start}
+        f[name + "_has"] = 1.0
+        f[name + ("_new" if mine - ever else "_back" if mine - since else "_again")] = 1.0
+    if words.retell.search(low):
+        f["retell"] = 1.0
+    if words.counted.search(low):
+        f["counted_cur"] = 1.0
+    if words.counted.search(before):
+        f["counted_prev"] = 1.0
+    found = words.continuation.search(low)
+    if found:
+        f["also=" + found.group(1)] = 1.0
+    if low.count(",") >= 3:
+        f["commas"] = 1.0  # an enumeration ("at X, Y and Z")
+    a, b = _content(before), _content(low)
+    shared = len(a & b) / max(1, len(a | b))
+    f["shared=" + _bucket(shared, (0.0, 0.05, 0.1, 0.2, 0.35))] = 1.0
+    for word in re.findall(r"[a-z]+", low)[:3]:
+        f["first=" + word] = 1.0
+    return f
+
+
+class SplitModel:
+    """The pair classifier: a logistic regression over :func:`pair_features`, stored as the
+    candidate role classifier is (:class:`~incidex.nlp.role_candidates.CandidateModel`:
+    plain arrays and JSON), labels :data:`SAME` and :data:`ANOTHER`."""
+
+    def __init__(self, model: CandidateModel) -> None:
+        self.model = model
+        self.column = model.labels.index(ANOTHER)
+
+    def another(
+        self,
+        report: IncidentReport,
+        prev: SentenceRef,
+        cur: SentenceRef,
+        kind: str | None,
+        starts: Sequence[int],
+    ) -> float:
+        """P(``cur`` tells of another incident than ``prev``)."""
+        row = pair_features(report, prev, cur, kind, starts)
+        return float(self.model.probabilities([row])[0, self.column])
+
+    @property
+    def threshold(self) -> float:
+        """P(another incident) from which a sentence starts one."""
+        return self.model.threshold
+
+    @classmethod
+    def load(cls, folder: Path) -> SplitModel:
+        return cls(CandidateModel.load(folder))
+
+
+def split_model() -> SplitModel | None:
+    """The split model the settings name: ``incident_split`` in the trained models' folder
+    (``INCIDEX_TRAINED_MODELS_DIR``, else the shipped ``incidex/nlp/trained``); None when it
+    is absent or ``INCIDEX_TRAINED_MODELS=0``: the split then takes a separate-event cue
+    alone, as before the model."""
+    from incidex.config import load_settings
+    from incidex.nlp.components.trained import model_path
+
+    settings = load_settings()
+    if not settings.trained_models:
+        return None
+    if settings.trained_models_dir is not None:
+        folder = Path(settings.trained_models_dir).expanduser() / SPLIT_MODEL
+    else:
+        folder = model_path(SPLIT_MODEL)
+    return _load(folder)
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path) -> SplitModel | None:
+    return SplitModel.load(folder) if (folder / "model.json").is_file() else None

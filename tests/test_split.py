@@ -1,0 +1,244 @@
+"""The same-type incident split: the features of a sentence pair on hand-made text (mixed and
+upper case), the split of a report by a model, its training labels, the stored model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pytest
+from pydantic import BaseModel
+
+from incidex.evaluate._gtt import GTT_ROLES, GttDoc, GttMention, GttTemplate
+from incidex.evaluate._predict import split_incidents
+from incidex.evaluate._split import (
+    ANOTHER,
+    SAME,
+    SPLIT_THRESHOLD,
+    SplitModel,
+    pair_features,
+    split_model,
+)
+from incidex.model import (
+    Article,
+    ArticleResult,
+    Assertion,
+    EventType,
+    IncidentReport,
+    Precision,
+    SentenceRef,
+    Stance,
+    Target,
+    When,
+)
+from incidex.nlp.role_candidates import CandidateModel
+from incidex.train._split import fit_incident_split, split_examples
+
+T = TypeVar("T", bound=BaseModel)
+_BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
+
+
+def _sentence(text: str, part: str) -> SentenceRef:
+    """The sentence of ``text`` holding ``part`` (sentences end with '. ')."""
+    start = text.index(part)
+    begin = text.rfind(". ", 0, start)
+    begin = 0 if begin < 0 else begin + 2
+    end = text.index(".", start) + 1
+    return SentenceRef(start=begin, end=end, text=text[begin:end])
+
+
+def _said(text: str, field: str, value: str, normalized: T) -> Assertion[T]:
+    start = text.index(value)
+    return Assertion[type(normalized)](  # type: ignore[misc,operator]
+        field=field,
+        value=value,
+        normalized=normalized,
+        start=start,
+        end=start + len(value),
+        sentence=_sentence(text, value),
+        speaker=None,
+        outlet="EFE",
+        stance=Stance.asserted,
+        extractor="incidex_roles_v1",
+    )
+
+
+def _target(text: str, value: str, entity: str | None = None) -> Assertion[Target]:
+    """A target named by ``value`` in ``text``: the thing ``entity`` (default: the value)."""
+    thing = Target(type="Business", type_code=1, entity=entity or value)
+    return _said(text, "targets", value, thing)
+
+
+def _report(
+    text: str, bomb: str, targets: list[Assertion[Target]], **fields: Any
+) -> IncidentReport:
+    return IncidentReport(
+        article_id="a0", types=[_said(text, "types", bomb, _BOMBING)], targets=targets, **fields
+    )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("second", "feature"),
+    [
+        ("The attack destroyed the facade.", "retell"),
+        ("Police said the bombing was the third this week.", "retell"),
+        ("Terrorists staged three bomb attacks in the capital.", "counted_cur"),
+        ("A bomb also damaged a bank.", "also=also"),
+        ("Another bomb damaged a bank.", "also=another"),
+        ("Meanwhile, a bomb damaged a bank.", "cue"),
+    ],
+)
+def test_pair_features_read_retelling_counting_and_continuation(
+    second: str, feature: str, upper: bool
+) -> None:
+    first = "A bomb exploded at the embassy in Lima."
+    text = f"{first} {second}"
+    text = text.upper() if upper else text
+    one = SentenceRef(start=0, end=len(first), text=text[: len(first)])
+    two = SentenceRef(start=len(first) + 1, end=len(text), text=text[len(first) + 1 :])
+    report = _report(text, text[2:6], [])
+    found = pair_features(report, one, two, "bombing", [one.start, two.start])
+    assert feature in found
+    assert found["typed"] == 1.0
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_pair_features_tell_a_new_target_from_one_named_before(upper: bool) -> None:
+    text = "A bomb exploded at the embassy. The embassy was damaged. A bank was burned."
+    text = text.upper() if upper else text
+    embassy, again, bank = (w.upper() if upper else w for w in ("embassy", "embassy was", "bank"))
+    targets = [_target(text, embassy), _target(text, again, embassy), _target(text, bank)]
+    report = _report(text, text[2:6], targets)
+    s1, s2, s3 = (_sentence(text, part) for part in (text[:5], again, bank))
+    starts = [s1.start, s2.start, s3.start]
+    assert "targets_again" in pair_features(report, s1, s2, None, starts)
+    assert "targets_new" in pair_features(report, s2, s3, None, starts)
+
+
+def _model(**weights: float) -> SplitModel:
+    """A hand-set split model: each named feature's weight towards another incident."""
+    names = list(weights)
+    columns = np.array([[w, 0.0] for w in weights.values()], dtype=np.float32)
+    # bias: P(another) = 1 / (1 + e^2) = 0.12 without features, under the threshold
+    bias = np.array([0.0, 2.0], dtype=np.float32)
+    return SplitModel(CandidateModel(names, [ANOTHER, SAME], columns, bias, SPLIT_THRESHOLD))
+
+
+_TWO_BOMBS = (
+    "A BOMB EXPLODED AT THE EMBASSY IN LIMA ON MONDAY. "
+    "ON TUESDAY A BANK WAS DAMAGED IN CUSCO. "
+    "THE BANK WAS CLOSED."
+)
+
+
+def _two_bombs() -> IncidentReport:
+    text = _TWO_BOMBS
+    monday = When(date=dt.date(1990, 2, 5), precision=Precision.day)
+    tuesday = When(date=dt.date(1990, 2, 6), precision=Precision.day)
+    banks = [_target(text, "BANK WAS DAMAGED", "BANK"), _target(text, "BANK WAS CLOSED", "BANK")]
+    return _report(
+        text,
+        "BOMB",
+        [_target(text, "EMBASSY"), *banks],
+        when=[_said(text, "when", "MONDAY", monday), _said(text, "when", "TUESDAY", tuesday)],
+    )
+
+
+def test_a_sentence_the_model_sets_apart_starts_another_incident_of_the_current_type() -> None:
+    # the second sentence names no type, only a new target: another bombing with its own day
+    first, second = split_incidents(_two_bombs(), _model(targets_new=5.0))
+    assert [a.value for a in first.targets] == ["EMBASSY"]
+    assert [a.value for a in second.targets] == ["BANK WAS DAMAGED", "BANK WAS CLOSED"]
+    assert [a.normalized.date for a in first.when] == [dt.date(1990, 2, 5), dt.date(1990, 2, 6)]
+    assert [a.normalized.date for a in second.when] == [dt.date(1990, 2, 6)]
+    assert second.types == []  # named in the first incident's sentence only
+
+
+def test_without_the_models_verdict_the_report_stays_whole() -> None:
+    assert len(split_incidents(_two_bombs(), _model(cue=5.0))) == 1
+    assert len(split_incidents(_two_bombs())) == 1  # no model: a cue alone splits
+
+
+def _gtt(docid: str, *targets: tuple[str, ...]) -> GttDoc:
+    """A GTT document with one bombing template per tuple of target mention strings."""
+    templates = tuple(
+        GttTemplate(
+            "bombing",
+            tuple(
+                tuple((GttMention(m.lower(), 0),) for m in mentions) if name == "Target" else ()
+                for name in GTT_ROLES
+            ),
+        )
+        for mentions in targets
+    )
+    return GttDoc(docid, "", templates)
+
+
+def _extracted(report: IncidentReport, docid: str) -> ArticleResult:
+    article = Article.from_text(_TWO_BOMBS, extra={"muc_docid": docid})
+    return ArticleResult(article=article, status="extracted", incidents=[report])
+
+
+@pytest.mark.parametrize(
+    ("gold", "labels"),
+    [
+        (("EMBASSY", "BANK"), [SAME, SAME]),  # one template: one incident throughout
+        # two templates: the bank sentences are another incident than the embassy's
+        ((("EMBASSY",), ("BANK",)), [ANOTHER, SAME]),
+    ],
+)
+def test_training_labels_come_from_the_templates_of_the_mentions(
+    gold: tuple[Any, ...], labels: list[str]
+) -> None:
+    templates = (gold,) if isinstance(gold[0], str) else gold
+    docs = {"D1": _gtt("D1", *templates)}
+    _, found = split_examples([_extracted(_two_bombs(), "D1")], docs)
+    assert found == labels
+
+
+def test_the_fitted_model_is_stored_as_arrays_and_gives_sklearns_probabilities(
+    tmp_path: Path,
+) -> None:
+    results = [_extracted(_two_bombs(), f"D{n}") for n in range(6)]
+    docs = {
+        f"D{n}": _gtt(f"D{n}", ("EMBASSY",), ("BANK",))
+        if n % 2
+        else _gtt(f"D{n}", ("EMBASSY", "BANK"))
+        for n in range(6)
+    }
+    report = fit_incident_split(results, docs, results, docs, tmp_path, log=lambda _: None)
+    assert report.labels == {SAME: 9, ANOTHER: 3}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "model.json",
+        "training.json",
+        "weights.npy",
+    ]
+    loaded = SplitModel.load(tmp_path)
+    s1, s2, s3 = (_sentence(_TWO_BOMBS, part) for part in ("MONDAY", "TUESDAY", "CLOSED"))
+    starts = [s1.start, s2.start, s3.start]
+    # the bank after the embassy is another incident in half the messages, the bank told
+    # again never
+    assert loaded.another(_two_bombs(), s1, s2, None, starts) > loaded.another(
+        _two_bombs(), s2, s3, None, starts
+    )
+
+
+def test_shipped_split_model_prefers_a_cued_new_attack_to_a_retelling() -> None:
+    model = split_model()
+    if model is None:
+        pytest.skip("no shipped split model")
+    assert sorted(model.model.labels) == [ANOTHER, SAME]
+    text = (
+        "A BOMB EXPLODED AT THE EMBASSY IN LIMA. THE ATTACK DESTROYED THE EMBASSY. "
+        "MEANWHILE, IN ANOTHER ATTACK, A BOMB EXPLODED AT A BANK IN CUSCO."
+    )
+    embassy = [_target(text, "EMBASSY"), _target(text, "EMBASSY.", "EMBASSY")]
+    report = _report(text, "BOMB", [*embassy, _target(text, "BANK")])
+    s1, s2, s3 = _sentence(text, "LIMA"), _sentence(text, "DESTROYED"), _sentence(text, "CUSCO")
+    starts = [s1.start, s2.start, s3.start]
+    retelling = model.another(report, s1, s2, None, starts)
+    another = model.another(report, s2, s3, "bombing", starts)
+    assert retelling < SPLIT_THRESHOLD <= another
