@@ -544,6 +544,36 @@ def test_an_unclassified_tagged_weapon_is_an_entity_of_its_own() -> None:
     assert to_gtt_templates(_result(report))[0].role("Weapon") == (("BOMB",), ("EMBASSY",))
 
 
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_gtt_target_is_a_thing_named_where_the_attack_is_told(upper: bool) -> None:
+    text = (
+        "A car bomb exploded outside the police station in Medellin. "
+        "The mayor had left his house minutes earlier."
+    )
+    text = text.upper() if upper else text
+
+    def target(value: str) -> Assertion[Target]:
+        value = value.upper() if upper else value
+        found = _said(text, "targets", value, Target(type="Unknown", type_code=20, entity=value))
+        return _tagged(found)
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            _said(
+                text,
+                "types",
+                "EXPLODED" if upper else "exploded",
+                EventType(name="Bombing/Explosion", gtd_code=3),
+            )
+        ],
+        targets=[target("police station"), target("his house")],
+    )
+    found = [e[0].lower() for e in to_gtt_templates(_result(report), tagger=True)[0].role("Target")]
+    # the house of a sentence that tells of no attack is background, not a target
+    assert found == ["police station"]
+
+
 def test_wikievents_ignore_the_role_tagger() -> None:
     report = _bombing(
         weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]

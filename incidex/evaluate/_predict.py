@@ -409,7 +409,7 @@ def _views(report: IncidentReport, tagger: bool | None) -> dict[str, IncidentRep
 
 def _gtt_template(report: IncidentReport, tagger: bool | None) -> PredTemplate:
     view = _views(report, tagger)
-    things, _ = _target_entities(view["Target"])
+    things = _attacked_things(report, _target_entities(view["Target"])[0])
     tagged = _tagged(report) if tagger is None else tagger
     victims = _victim_mentions(view["Victim"], _target_entities(view["Victim"])[1], tagged)
     roles = {
@@ -425,6 +425,17 @@ def _gtt_template(report: IncidentReport, tagger: bool | None) -> PredTemplate:
     # alone); GTT's own predictions give one mention per entity. TST1+TST2: 36.1 -> 36.6.
     firsts = {role: [entity[:1] for entity in _same_heads(found)] for role, found in roles.items()}
     return PredTemplate.build(incident_type_of(report), **firsts)
+
+
+def _attacked_things(
+    report: IncidentReport, things: list[Assertion[Target]]
+) -> list[Assertion[Target]]:
+    """The things named in a sentence that tells of an attack (names its type): GTT's Target
+    is the thing attacked, and a building or vehicle named elsewhere is a landmark ("500
+    METERS FROM THE CONGRESS BUILDING"), someone's property or background ("HAD LEFT HIS
+    HOUSE"). TST1+TST2 five-role 37.6 -> 38.6 (Target 32 of 125 correct -> 29 of 71)."""
+    told = {a.sentence.start for a in report.types}
+    return [a for a in things if a.sentence.start in told]
 
 
 def _same_heads(entities: list[list[str]]) -> list[list[str]]:
