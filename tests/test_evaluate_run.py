@@ -574,6 +574,31 @@ def test_a_gtt_target_is_a_thing_named_where_the_attack_is_told(upper: bool) -> 
     assert found == ["police station"]
 
 
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_name_and_its_bracketed_alias_are_one_gtt_entity(upper: bool) -> None:
+    text = (
+        "Guerrillas of the Army of National Liberation (ELN) dynamited the pipeline. "
+        "The ELN has attacked it 40 times this year."
+    )
+    text = text.upper() if upper else text
+
+    def said(field: str, value: str, normalized: T) -> Assertion[T]:
+        return _tagged(_said(text, field, value.upper() if upper else value, normalized))
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "dynamited", EventType(name="Bombing/Explosion", gtd_code=3))],
+        perpetrators=[
+            said("perpetrators", "Army of National Liberation", Perpetrator(group="A")),
+            said("perpetrators", "ELN", Perpetrator(group="B")),
+            said("perpetrators", "Guerrillas", Perpetrator(description="guerrillas")),
+        ],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    assert [e[0].lower() for e in template.role("PerpOrg")] == ["army of national liberation"]
+    assert [e[0].lower() for e in template.role("PerpInd")] == ["guerrillas"]
+
+
 def test_wikievents_ignore_the_role_tagger() -> None:
     report = _bombing(
         weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]
