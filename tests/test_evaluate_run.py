@@ -599,39 +599,6 @@ def test_a_name_and_its_bracketed_alias_are_one_gtt_entity(upper: bool) -> None:
     assert [e[0].lower() for e in template.role("PerpInd")] == ["guerrillas"]
 
 
-@pytest.mark.parametrize("upper", [False, True])
-def test_a_gtt_perpetrator_description_keeps_the_count_written_before_it(upper: bool) -> None:
-    text = (
-        "Three heavily armed men kidnapped the mayor in Medellin. "
-        "Some 20 or 30 terrorists then attacked the town hall, one gunman said."
-    )
-    text = text.upper() if upper else text
-
-    def perp(value: str) -> Assertion[Perpetrator]:
-        value = value.upper() if upper else value
-        return _tagged(_said(text, "perpetrators", value, Perpetrator(description=value)))
-
-    report = IncidentReport(
-        article_id="a0",
-        types=[
-            _said(
-                text,
-                "types",
-                "KIDNAPPED" if upper else "kidnapped",
-                EventType(name="Hostage Taking (Kidnapping)", gtd_code=6),
-            )
-        ],
-        perpetrators=[perp("heavily armed men"), perp("terrorists"), perp("gunman")],
-    )
-    (template,) = to_gtt_templates(_result(report), tagger=True)
-    # the count of "three" is kept; one end of a range and "one" are not counts to keep
-    assert [e[0].lower() for e in template.role("PerpInd")] == [
-        "three heavily armed men",
-        "terrorists",
-        "gunman",
-    ]
-
-
 def test_wikievents_ignore_the_role_tagger() -> None:
     report = _bombing(
         weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]

@@ -343,7 +343,7 @@ def _perp_orgs(report: IncidentReport) -> list[list[str]]:
 
 def _perp_inds(report: IncidentReport) -> list[list[str]]:
     described = [
-        (_entity_key(a.normalized.description or a.value), _with_count(a), a.start)
+        (_entity_key(a.normalized.description or a.value), a.value, a.start)
         for a in report.perpetrators
         if a.normalized.group is None
     ]
@@ -355,28 +355,6 @@ def _perp_inds(report: IncidentReport) -> list[list[str]]:
     ]
     ordered = sorted(described + militia, key=lambda item: item[2])
     return _group((key, mention) for key, mention, _ in ordered)
-
-
-_COUNT_BEFORE = re.compile(r"(?:^|(\S+)\s+)([A-Za-z]+|\d[\d,]*)\s+$")
-_RANGE_WORDS = frozenset({"or", "to", "and"})
-
-
-def _with_count(a: Assertion[Any]) -> str:
-    """The mention with the count of people written right before it, which the tagger
-    leaves out: "THREE HEAVILY ARMED MEN", "10 PAID ASSASSINS" (GTT's mention strings keep
-    it); not one end of a range ("20 OR 30 TERRORISTS"). TST1+TST2 five-role 38.7 -> 39.2
-    (PerpInd 40 -> 43 correct of 140)."""
-    before = a.sentence.text[: max(a.start - a.sentence.start, 0)][-40:]
-    found = _COUNT_BEFORE.search(before)
-    if found is None:
-        return a.value
-    previous, count = found.group(1), found.group(2)
-    numbers = default_lexicon().number_words
-    if not (count[0].isdigit() or numbers.get(count.lower(), 1) > 1):
-        return a.value  # "a", "one", "single", "lone": no count of people to keep
-    if previous is not None and previous.lower().strip(",") in _RANGE_WORDS:
-        return a.value
-    return before[found.start(2) :] + a.value
 
 
 def _target_entities(report: IncidentReport) -> tuple[list[Assertion[Target]], ...]:
