@@ -599,6 +599,47 @@ def test_a_name_and_its_bracketed_alias_are_one_gtt_entity(upper: bool) -> None:
     assert [e[0].lower() for e in template.role("PerpInd")] == ["guerrillas"]
 
 
+@pytest.mark.parametrize("upper", [False, True])
+def test_the_attackers_described_by_common_nouns_are_one_gtt_entity(upper: bool) -> None:
+    text = (
+        "Three gunmen attacked the bus in Soyapango. "
+        "The terrorists fled; Juan Perez, an army deserter, led them, and several men "
+        "wearing uniforms covered their escape."
+    )
+    text = text.upper() if upper else text
+
+    def perp(value: str) -> Assertion[Perpetrator]:
+        value = value.upper() if upper else value
+        return _tagged(_said(text, "perpetrators", value, Perpetrator(description=value)))
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            _said(
+                text,
+                "types",
+                "ATTACKED" if upper else "attacked",
+                EventType(name="Armed Assault", gtd_code=2),
+            )
+        ],
+        perpetrators=[
+            perp("gunmen"),
+            perp("terrorists"),
+            perp("Juan Perez"),
+            perp("army deserter"),
+            perp("several men wearing uniforms"),
+        ],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    # gunmen, terrorists and the men in uniform: one group, by its first mention; a name and
+    # a description by another noun are entities of their own
+    assert [e[0].lower() for e in template.role("PerpInd")] == [
+        "gunmen",
+        "juan perez",
+        "army deserter",
+    ]
+
+
 def test_wikievents_ignore_the_role_tagger() -> None:
     report = _bombing(
         weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]
