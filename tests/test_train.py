@@ -218,3 +218,18 @@ def test_train_only_trains_the_models_named(
     out = CliRunner().invoke(cli, ["train", "--data", str(tmp_path), *flags])
     assert out.exit_code == 0, out.output
     assert list(called["models"]) == list(models)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "THE FARABUNDO MARTI NATIONAL LIBERATION FRONT",
+        "the Farabundo Marti National Liberation Front",
+        "FMLN",
+    ],
+)
+def test_a_tagged_group_with_its_article_is_the_knowledge_base_group(text: str) -> None:
+    from incidex.nlp.components.trained import _RoleValues
+
+    # one group however it is written, so "THE FARABUNDO ..." and "FMLN" are one entity
+    assert _RoleValues()._org(text).group == "Farabundo Marti National Liberation Front"

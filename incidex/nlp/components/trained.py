@@ -24,6 +24,7 @@ missing model or ``INCIDEX_TRAINED_MODELS=0`` leaves them out of the pipeline.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
@@ -67,6 +68,7 @@ _REJECT = 0.35  # TST1+TST2 five-role F1: 33.6 with no band (0.5), 32.9 at 0.35,
 _TARGET_UNKNOWN = (20, "Unknown")  # GTD target type when the knowledge base has no term
 _WEAPON_UNKNOWN = (13, "Unknown")
 _MAX_WORDS = 6  # longest knowledge-base term looked up inside a tagged span
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
 def model_path(name: str) -> Path:
@@ -187,7 +189,9 @@ class _RoleValues:
         )
 
     def _org(self, text: str) -> Perpetrator:
-        group = self.groups(text)
+        # "THE FARABUNDO MARTI NATIONAL LIBERATION FRONT" is the group the knowledge base
+        # names without the article (else it was a second group beside "FMLN")
+        group = self.groups(text) or self.groups(_LEADING_ARTICLE.sub("", text))
         if group is None:
             return Perpetrator(group=text)
         return Perpetrator(group=group.name, parent=group.parent)
