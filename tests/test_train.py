@@ -233,3 +233,27 @@ def test_a_tagged_group_with_its_article_is_the_knowledge_base_group(text: str) 
 
     # one group however it is written, so "THE FARABUNDO ..." and "FMLN" are one entity
     assert _RoleValues()._org(text).group == "Farabundo Marti National Liberation Front"
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_tagged_target_outside_the_sentences_telling_of_an_attack_is_left_out(
+    upper: bool,
+) -> None:
+    from incidex.nlp._doc import ensure_extensions, sent_info
+    from incidex.nlp.components.trained import _RoleValues
+
+    text = "A bomb exploded at the embassy. The mayor had left his house minutes earlier."
+    text = text.upper() if upper else text
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp(text)
+    ensure_extensions()
+    sent_info(doc)[0].events_attack = {"Bombing/Explosion"}  # what the rules' triggers set
+    values = _RoleValues()
+    for word in ("embassy", "house"):
+        start = text.lower().index(word)
+        span = doc.char_span(start, start + len(word))
+        assert span is not None
+        values.add(doc, span, "TARGET", "incidex_roles_v1", 0.5)
+    # the house the mayor had left is no target: its sentence tells of no attack
+    assert [a.value.lower() for a in doc._.assertions] == ["embassy"]
