@@ -31,7 +31,9 @@ suspects (arrested) --                 --                       Detainee (named 
 [2] Mention strings as written ("FMLN", not the canonical name), one entity per canonical
     group; MUC takes the group's first mention. Every GTT entity (all roles) is given by its
     first mention only (see ``_gtt_template``).
-[3] One entity per description ("gunmen"). Targets coded Terrorists/Non-State Militia
+[3] One entity per description ("gunmen"); the descriptions by a perpetrator or suspect
+    noun of the lexicon ("terrorists", "gunmen", "several men") are one entity, the
+    attackers (``_attacker_key``). Targets coded Terrorists/Non-State Militia
     (GTD 17) count here, not as targets: in these reports such words ("guerrillas",
     "terrorists") are nearly always the attackers.
 [4] A target is a person when its head word names people (soldiers, civilian, policemen,
