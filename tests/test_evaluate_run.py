@@ -546,27 +546,18 @@ def test_an_unclassified_tagged_weapon_is_an_entity_of_its_own() -> None:
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_a_gtt_target_is_a_thing_named_where_the_attack_is_told(upper: bool) -> None:
-    text = (
+    said = _Said(
         "A car bomb exploded outside the police station in Medellin. "
-        "The mayor had left his house minutes earlier."
+        "The mayor had left his house minutes earlier.",
+        upper,
     )
-    text = text.upper() if upper else text
 
     def target(value: str) -> Assertion[Target]:
-        value = value.upper() if upper else value
-        found = _said(text, "targets", value, Target(type="Unknown", type_code=20, entity=value))
-        return _tagged(found)
+        return _tagged(said("targets", value, Target(type="Unknown", type_code=20, entity=value)))
 
     report = IncidentReport(
         article_id="a0",
-        types=[
-            _said(
-                text,
-                "types",
-                "EXPLODED" if upper else "exploded",
-                EventType(name="Bombing/Explosion", gtd_code=3),
-            )
-        ],
+        types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
         targets=[target("police station"), target("his house")],
     )
     found = [e[0].lower() for e in to_gtt_templates(_result(report), tagger=True)[0].role("Target")]
@@ -576,22 +567,22 @@ def test_a_gtt_target_is_a_thing_named_where_the_attack_is_told(upper: bool) -> 
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_a_name_and_its_bracketed_alias_are_one_gtt_entity(upper: bool) -> None:
-    text = (
+    said = _Said(
         "Guerrillas of the Army of National Liberation (ELN) dynamited the pipeline. "
-        "The ELN has attacked it 40 times this year."
+        "The ELN has attacked it 40 times this year.",
+        upper,
     )
-    text = text.upper() if upper else text
 
-    def said(field: str, value: str, normalized: T) -> Assertion[T]:
-        return _tagged(_said(text, field, value.upper() if upper else value, normalized))
+    def perp(value: str, normalized: Perpetrator) -> Assertion[Perpetrator]:
+        return _tagged(said("perpetrators", value, normalized))
 
     report = IncidentReport(
         article_id="a0",
         types=[said("types", "dynamited", EventType(name="Bombing/Explosion", gtd_code=3))],
         perpetrators=[
-            said("perpetrators", "Army of National Liberation", Perpetrator(group="A")),
-            said("perpetrators", "ELN", Perpetrator(group="B")),
-            said("perpetrators", "Guerrillas", Perpetrator(description="guerrillas")),
+            perp("Army of National Liberation", Perpetrator(group="A")),
+            perp("ELN", Perpetrator(group="B")),
+            perp("Guerrillas", Perpetrator(description="guerrillas")),
         ],
     )
     (template,) = to_gtt_templates(_result(report), tagger=True)
@@ -601,33 +592,25 @@ def test_a_name_and_its_bracketed_alias_are_one_gtt_entity(upper: bool) -> None:
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_the_attackers_described_by_common_nouns_are_one_gtt_entity(upper: bool) -> None:
-    text = (
+    said = _Said(
         "Three gunmen attacked the bus in Soyapango. "
         "The terrorists fled; Juan Perez, an army deserter, led them, and several men "
-        "wearing uniforms covered their escape."
+        "wearing uniforms covered their escape.",
+        upper,
     )
-    text = text.upper() if upper else text
-
-    def perp(value: str) -> Assertion[Perpetrator]:
-        value = value.upper() if upper else value
-        return _tagged(_said(text, "perpetrators", value, Perpetrator(description=value)))
-
+    described = [
+        "gunmen",
+        "terrorists",
+        "Juan Perez",
+        "army deserter",
+        "several men wearing uniforms",
+    ]
     report = IncidentReport(
         article_id="a0",
-        types=[
-            _said(
-                text,
-                "types",
-                "ATTACKED" if upper else "attacked",
-                EventType(name="Armed Assault", gtd_code=2),
-            )
-        ],
+        types=[said("types", "attacked", EventType(name="Armed Assault", gtd_code=2))],
         perpetrators=[
-            perp("gunmen"),
-            perp("terrorists"),
-            perp("Juan Perez"),
-            perp("army deserter"),
-            perp("several men wearing uniforms"),
+            _tagged(said("perpetrators", value, Perpetrator(description=value)))
+            for value in described
         ],
     )
     (template,) = to_gtt_templates(_result(report), tagger=True)
