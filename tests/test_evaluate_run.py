@@ -544,6 +544,85 @@ def test_an_unclassified_tagged_weapon_is_an_entity_of_its_own() -> None:
     assert to_gtt_templates(_result(report))[0].role("Weapon") == (("BOMB",), ("EMBASSY",))
 
 
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_gtt_target_is_a_thing_named_where_the_attack_is_told(upper: bool) -> None:
+    said = _Said(
+        "A car bomb exploded outside the police station in Medellin. "
+        "The mayor had left his house minutes earlier.",
+        upper,
+    )
+
+    def target(value: str) -> Assertion[Target]:
+        return _tagged(said("targets", value, Target(type="Unknown", type_code=20, entity=value)))
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        targets=[target("police station"), target("his house")],
+    )
+    found = [e[0].lower() for e in to_gtt_templates(_result(report), tagger=True)[0].role("Target")]
+    # the house of a sentence that tells of no attack is background, not a target
+    assert found == ["police station"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_name_and_its_bracketed_alias_are_one_gtt_entity(upper: bool) -> None:
+    said = _Said(
+        "Guerrillas of the Army of National Liberation (ELN) dynamited the pipeline. "
+        "The ELN has attacked it 40 times this year.",
+        upper,
+    )
+
+    def perp(value: str, normalized: Perpetrator) -> Assertion[Perpetrator]:
+        return _tagged(said("perpetrators", value, normalized))
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "dynamited", EventType(name="Bombing/Explosion", gtd_code=3))],
+        perpetrators=[
+            perp("Army of National Liberation", Perpetrator(group="A")),
+            perp("ELN", Perpetrator(group="B")),
+            perp("Guerrillas", Perpetrator(description="guerrillas")),
+        ],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    assert [e[0].lower() for e in template.role("PerpOrg")] == ["army of national liberation"]
+    assert [e[0].lower() for e in template.role("PerpInd")] == ["guerrillas"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_the_attackers_described_by_common_nouns_are_one_gtt_entity(upper: bool) -> None:
+    said = _Said(
+        "Three gunmen attacked the bus in Soyapango. "
+        "The terrorists fled; Juan Perez, an army deserter, led them, and several men "
+        "wearing uniforms covered their escape.",
+        upper,
+    )
+    described = [
+        "gunmen",
+        "terrorists",
+        "Juan Perez",
+        "army deserter",
+        "several men wearing uniforms",
+    ]
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "attacked", EventType(name="Armed Assault", gtd_code=2))],
+        perpetrators=[
+            _tagged(said("perpetrators", value, Perpetrator(description=value)))
+            for value in described
+        ],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    # gunmen, terrorists and the men in uniform: one group, by its first mention; a name and
+    # a description by another noun are entities of their own
+    assert [e[0].lower() for e in template.role("PerpInd")] == [
+        "gunmen",
+        "juan perez",
+        "army deserter",
+    ]
+
+
 def test_wikievents_ignore_the_role_tagger() -> None:
     report = _bombing(
         weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]

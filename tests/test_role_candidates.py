@@ -166,10 +166,13 @@ def _classifier(tmp_path: Path, union: bool = True):  # type: ignore[no-untyped-
 
 
 def _wire(parse: dict[str, list]) -> Doc:  # type: ignore[type-arg]
+    from incidex.nlp._doc import sent_info
     from incidex.nlp.truecase import WIRE_KEY
 
     doc = _doc(parse)
     doc.user_data[WIRE_KEY] = True  # as the extractor marks all-capitals wire copy
+    for info in sent_info(doc):  # as the rules' triggers mark "attacked": a target is kept
+        info.events_attack = {"Armed Assault"}
     return doc
 
 

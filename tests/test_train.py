@@ -219,3 +219,57 @@ def test_train_only_trains_the_models_named(
     out = CliRunner().invoke(cli, ["train", "--data", str(tmp_path), *flags])
     assert out.exit_code == 0, out.output
     assert list(called["models"]) == list(models)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "THE FARABUNDO MARTI NATIONAL LIBERATION FRONT",
+        "the Farabundo Marti National Liberation Front",
+        "FMLN",
+    ],
+)
+def test_a_tagged_group_with_its_article_is_the_knowledge_base_group(text: str) -> None:
+    from incidex.nlp.components.trained import _RoleValues
+
+    # one group however it is written, so "THE FARABUNDO ..." and "FMLN" are one entity
+    assert _RoleValues()._org(text).group == "Farabundo Marti National Liberation Front"
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_tagged_targets_and_groups_outside_the_sentences_telling_of_an_attack_are_left_out(
+    upper: bool,
+) -> None:
+    from incidex.nlp._doc import ensure_extensions, sent_info
+    from incidex.nlp.components.trained import _RoleValues
+
+    text = (
+        "The FMLN set off a bomb at the embassy. The mayor had left his house minutes "
+        "earlier. The FMLN presented a peace proposal; Juan Perez criticised it."
+    )
+    text = text.upper() if upper else text
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp(text)
+    ensure_extensions()
+    sent_info(doc)[0].events_attack = {"Bombing/Explosion"}  # what the rules' triggers set
+    values = _RoleValues()
+    for word, label, after in (
+        ("embassy", "TARGET", 0),
+        ("house", "TARGET", 0),
+        ("fmln", "PERPORG", 0),
+        ("fmln", "PERPORG", 10),
+        ("juan perez", "VICTIM", 0),
+    ):
+        start = text.lower().index(word, after)
+        span = doc.char_span(start, start + len(word))
+        assert span is not None
+        values.add(doc, span, label, "incidex_roles_v1", 0.5)
+    # the house the mayor had left is no target and the FMLN of the peace proposal no
+    # perpetrator: their sentences tell of no attack; people are not judged so
+    found = [(a.field, a.value.lower(), a.sentence.start) for a in doc._.assertions]
+    assert found == [
+        ("targets", "embassy", 0),
+        ("perpetrators", "fmln", 0),
+        ("victims", "juan perez", text.lower().index("the fmln presented")),
+    ]
