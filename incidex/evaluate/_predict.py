@@ -18,9 +18,9 @@ perpetrators, other PerpInd [3]        --                       Attacker; Killer
 claims, stances     --                 PERP: ORG. CONFIDENCE    --
 targets, things     Target [4]         --                       Target
 targets, people     Victim [4]         --                       Target (if not harmed)
-victims, names      Victim             --                       --
-victims by fate     --                 --                       Victim (Die, Injure); Target
-casualties' people  Victim [5]         HUM TGT: EFFECT, NUMBER  Victim (Die, Injure); Detainee
+victims, names      Victim             HUM TGT [9]              --
+victims by fate     --                 HUM TGT [9]              Victim (Die, Injure); Target
+casualties' people  Victim [5]         HUM TGT [9]              Victim (Die, Injure); Detainee
 weapons             Weapon [6]         INSTRUMENT TYPE          Instrument, ExplosiveDevice
 suspects (arrested) --                 --                       Detainee (named only), Jailer
 =================== ================== ======================== ============================
@@ -37,9 +37,8 @@ suspects (arrested) --                 --                       Detainee (named 
 [4] A target is a person when its head word names people (soldiers, civilian, policemen,
     president...), else a thing (buildings, vehicles, institutions).
 [5] The people part of a killed/wounded/hostages phrase: "THREE SOLDIERS WERE KILLED" ->
-    "THREE SOLDIERS"; "AT LEAST 20" names nobody. HUM TGT: EFFECT is DEATH when anyone was
-    killed, INJURY when anyone was wounded; HUM TGT: NUMBER the first killed and wounded
-    counts. Life.Die / Life.Injure events exist when killed / wounded figures exist.
+    "THREE SOLDIERS"; "AT LEAST 20" names nobody. Life.Die / Life.Injure events exist when
+    killed / wounded figures exist.
 [6] One entity per GTD weapon class (type, subtype). Mentions naming the event rather than
     an instrument ("explosion", "sabotage", verbs such as "burned") are left out.
 [7] MUC: the first scene place with a country, else the first mentioned place below country
@@ -73,6 +72,13 @@ suspects (arrested) --                 --                       Detainee (named 
     taken (Detainee = the hostages, Jailer = the perpetrators it names). An argument's
     head is the word before a preposition, comma or relative pronoun when there is one
     ("people killed in the blast" -> people; but "hundreds of hostages" -> hostages).
+
+[9] MUC HUM TGT: NUMBER and EFFECT OF INCIDENT, one fill each per human target (the key's
+    one per person named or group described, ``_hum_targets``): the rules' victims (DEATH
+    if killed, INJURY if wounded; the count, 1 for a name or a singular noun, PLURAL for a
+    plural one), the tagger's victims not among them (the effect their sentence tells), the
+    killed / wounded figures of people not listed yet, and NO INJURY OR DEATH / NO INJURY /
+    NO DEATH when the only figures are zero ("no one was hurt").
 
 With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
 and weapons) and the candidate role classifier beside it (``incidex_role_candidates_v1``:
@@ -117,11 +123,13 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from incidex.evaluate._common import normalize_string
 from incidex.evaluate._gtt import GTT_ROLES, PredTemplate
-from incidex.evaluate._slots import HumNumber, SlotTemplate
+from incidex.evaluate._slots import PLURAL, HumNumber, SlotTemplate
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
 from incidex.model import (
     ArticleResult,
@@ -455,11 +463,11 @@ def split_incidents(report: IncidentReport) -> list[IncidentReport]:
     type when it names several); one naming a type told of before tells of another incident
     of it only with a cue that sets it apart (``separate_event_cues`` in kb/segments.json:
     "meanwhile", "in another incident", "earlier"...). Other sentences belong to the last
-    incident named before them (the report's before the first). Each part keeps the types
-    and role assertions (perpetrators, targets, victims, weapons) of its sentences and the
-    report's other fields (when, where, casualties). Without cues, repeated attacks of one
-    type are not split (docs/accuracy.md: that split one attack told twice more often than
-    two attacks)."""
+    incident named before them (the report's before the first). Each part keeps the types,
+    role assertions (perpetrators, targets, victims, weapons) and casualties of its
+    sentences and the report's other fields (when, where). Without cues, repeated attacks
+    of one type are not split (docs/accuracy.md: that split one attack told twice more often
+    than two attacks)."""
     main = incident_type_of(report)
     kind_at: dict[int, str] = {}
     text_at: dict[int, str] = {}
@@ -496,7 +504,7 @@ def split_incidents(report: IncidentReport) -> list[IncidentReport]:
         update: dict[str, list[Assertion[Any]]] = {
             "types": [a for a in report.types if type_owner(a) == label]
         }
-        for name in _ROLE_FIELDS:
+        for name in (*_ROLE_FIELDS, "casualties"):
             found: list[Assertion[Any]] = getattr(report, name)
             update[name] = [a for a in found if owner(a.sentence.start) == label]
         parts.append(report.model_copy(update=update))
@@ -684,27 +692,126 @@ def _filed_at(result: ArticleResult) -> Place | None:
     return Place(name=name, country_code=country.code, country=country.name) if country else None
 
 
-def _hum_numbers(report: IncidentReport) -> tuple[HumNumber, ...]:
-    out: list[HumNumber] = []
-    for category in ("killed", "wounded"):
-        figures = [
-            c.normalized.conservative
-            for c in report.casualties
-            if c.normalized.category == category
-        ]
-        known = [n for n in figures if n is not None and n > 0]
-        if known and known[0] not in out:
-            out.append(known[0])
-    return tuple(out)
+# -- human targets: HUM TGT: NUMBER and EFFECT OF INCIDENT -------------------------------
+
+_EFFECTS: dict[str, str] = {"killed": "DEATH", "wounded": "INJURY"}
+_NO_HARM = {  # categories given as zero ("no one was hurt") -> the key's "no harm" fill
+    frozenset({"killed", "wounded"}): "NO INJURY OR DEATH",
+    frozenset({"wounded"}): "NO INJURY",
+    frozenset({"killed"}): "NO DEATH",
+}
 
 
-def _casualty_total(report: IncidentReport, category: str) -> int:
-    found = [
-        c.normalized.conservative
-        for c in report.casualties
-        if c.normalized.category == category and c.normalized.conservative is not None
-    ]
-    return max(found, default=0)
+@dataclass(slots=True)
+class _HumTarget:
+    """One human target as the key lists them: a person named, or people described."""
+
+    number: HumNumber | None
+    effect: str | None  # DEATH, INJURY, ... (None: not told)
+    fate: str | None  # the victim's fate or the casualty category
+    words: frozenset[str] = frozenset()  # of the name, else of the description
+    head: str = ""  # last word of a description (empty for a name)
+
+
+@cache
+def _fate_words() -> dict[str, str]:
+    """Word forms telling of a death or a wound (kb/lexicon.json) -> the victims' fate."""
+    lex = default_lexicon()
+    found = {w: "killed" for w in lex.killed_words if " " not in w}
+    found.update({w: "wounded" for w in lex.wounded_words if " " not in w})
+    for fate in _EFFECTS:
+        for noun, noun_fate in lex.victim_event_nouns.items():
+            if noun_fate == fate:
+                found.setdefault(noun, fate)
+        for verb, verb_fate in lex.victim_verbs.items():
+            if verb_fate == fate:
+                stem = verb[:-1] if verb.endswith("e") else verb
+                for form in (verb, verb + "s", stem + "ed", stem + "ing", stem + "ion"):
+                    found.setdefault(form, fate)
+    return found
+
+
+def _sentence_effect(sentence: str) -> str | None:
+    """DEATH when the sentence tells of a death, else INJURY when of a wound, else None."""
+    fates = {_fate_words().get(w.lower()) for w in _WORD.findall(sentence)}
+    return "DEATH" if "killed" in fates else "INJURY" if "wounded" in fates else None
+
+
+def _plural(words: list[str]) -> bool:
+    head = words[-1] if words else ""
+    return head in _PLURAL_PEOPLE or (len(head) > 3 and head.endswith("s") and head[-2] != "s")
+
+
+_PLURAL_PEOPLE = frozenset("people men women children police troops personnel clergy".split())
+
+
+def _victim_target(a: Assertion[Any]) -> _HumTarget | None:
+    victim = a.normalized
+    named = bool(victim.names)
+    text = " ".join(victim.names) if named else victim.description or a.value
+    words = normalize_string(text).split()
+    if not words:
+        return None
+    tagged = _from_tagger(a)
+    if victim.count:
+        number: HumNumber = victim.count
+    elif named:
+        number = 1
+    else:
+        number = PLURAL if _plural(words) else 1
+    # The tagger's victims carry no fate: the sentence naming them tells it.
+    effect = _sentence_effect(a.sentence.text) if tagged else _EFFECTS.get(victim.fate)
+    fate = None if tagged else victim.fate
+    head = "" if named or tagged else words[-1]
+    return _HumTarget(number, effect, fate, frozenset(words), head)
+
+
+def _same_people(new: _HumTarget, old: _HumTarget, by_name: bool) -> bool:
+    if new.words == old.words:
+        return True
+    if by_name:  # "MAZA MARQUEZ" after "MIGUEL MAZA MARQUEZ"
+        return new.words <= old.words or old.words <= new.words
+    # "PRIESTS" after "SIX PRIESTS", both killed
+    return bool(new.head) and new.head == old.head and new.fate == old.fate
+
+
+def _hum_targets(report: IncidentReport) -> list[_HumTarget]:
+    """The human targets of a template, as the key fills HUM TGT: NUMBER and EFFECT OF
+    INCIDENT (one fill each per person named or group of people described):
+
+    * each victim the rules found, with its fate (killed -> DEATH, wounded -> INJURY;
+      kidnapped or only targeted: no effect) and number (its count; 1 for a name or a
+      singular noun; PLURAL for a plural noun without a figure);
+    * each victim the tagger found that is not one of those (a name within a name is the
+      same person), with the effect its sentence tells (DEATH, INJURY, or none);
+    * each killed or wounded figure of the casualties that tells of people not listed yet
+      (not within a victim's words, not the same figure and fate as a victim's);
+    * when no target has an effect and the casualties give zero killed or wounded ("no one
+      was hurt"): NO INJURY OR DEATH, NO INJURY or NO DEATH.
+
+    A described victim with the head word and fate of an earlier one is the same people."""
+    found: list[_HumTarget] = []
+    rules = [a for a in report.victims if not _from_tagger(a)]
+    tagged = [a for a in report.victims if _from_tagger(a)]
+    for a in (*rules, *tagged):
+        target = _victim_target(a)
+        by_name = bool(a.normalized.names) or _from_tagger(a)
+        if target is not None and not any(_same_people(target, t, by_name) for t in found):
+            found.append(target)
+    zero: set[str] = set()
+    for c in report.casualties:
+        category, figure = c.normalized.category, c.normalized.conservative
+        if category not in _EFFECTS or figure is None:
+            continue
+        if figure == 0:
+            zero.add(category)
+        elif not any(v.start < c.end and c.start < v.end for v in rules) and not any(
+            t.number == figure and t.fate == category for t in found
+        ):
+            found.append(_HumTarget(figure, _EFFECTS[category], category))
+    if zero and not any(t.effect for t in found):
+        found.append(_HumTarget(None, _NO_HARM[frozenset(zero)], None))
+    return found
 
 
 def _slot_template(
@@ -734,11 +841,7 @@ def _slot_template(
         seen_groups.add(group)
         orgs.append(a.value.strip())
         confidences.append(org_confidence_of(report, group) or _FACT)
-    effects: list[str] = []
-    if _casualty_total(report, "killed") > 0:
-        effects.append("DEATH")
-    if _casualty_total(report, "wounded") > 0:
-        effects.append("INJURY")
+    humans = _hum_targets(report)
     return SlotTemplate(
         incident_type=incident_type_of(report).upper(),
         date=_muc_date(report, published),
@@ -747,8 +850,8 @@ def _slot_template(
         instrument_types=tuple(instruments),
         perp_orgs=tuple(orgs),
         perp_org_confidences=tuple(confidences),
-        hum_tgt_effects=tuple(effects),
-        hum_tgt_numbers=_hum_numbers(report),
+        hum_tgt_effects=tuple(h.effect for h in humans if h.effect is not None),
+        hum_tgt_numbers=tuple(h.number for h in humans if h.number is not None),
     )
 
 
