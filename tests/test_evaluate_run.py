@@ -1228,3 +1228,12 @@ def test_muc_casualties_belong_to_the_incident_whose_sentence_tells_them() -> No
     kidnapping, bombing = to_muc_slots(_result(report), tagger=False)
     assert (kidnapping.hum_tgt_effects, kidnapping.hum_tgt_numbers) == ((), ())
     assert (bombing.hum_tgt_effects, bombing.hum_tgt_numbers) == (("DEATH",), (2,))
+
+
+def test_muc_place_names_are_upper_case_ascii_as_in_the_keys() -> None:
+    scene = Place(
+        role="scene", name="MEDELLIN", city="Medellín", country="Colombia", country_code="CO"
+    )
+    report = _bombing(where=[_at("where", "SAN SALVADOR", scene)])
+    [slot] = to_muc_slots(_result(report))
+    assert (slot.country, slot.place) == ("COLOMBIA", "MEDELLIN")

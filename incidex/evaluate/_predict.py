@@ -121,6 +121,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -678,6 +679,12 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     return None
 
 
+def _muc_name(name: str) -> str:
+    """A place name as the MUC keys write it: upper case ASCII ("Medellín" -> "MEDELLIN")."""
+    folded = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in folded if not unicodedata.combining(c)).upper()
+
+
 def _filed_at(result: ArticleResult) -> Place | None:
     """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded."""
     name = (result.article.extra or {}).get("dateline_place")
@@ -822,7 +829,7 @@ def _slot_template(
 ) -> SlotTemplate:
     view = _views(report, tagger)
     place = _scene(report, filed)
-    country = place.country.upper() if place is not None and place.country else None
+    country = _muc_name(place.country) if place is not None and place.country else None
     spot = None
     if place is not None and place.precision < 5:
         spot = place.city or place.region or place.name
@@ -846,7 +853,7 @@ def _slot_template(
         incident_type=incident_type_of(report).upper(),
         date=_muc_date(report, published),
         country=country,
-        place=spot.upper() if spot else None,
+        place=_muc_name(spot) if spot else None,
         instrument_types=tuple(instruments),
         perp_orgs=tuple(orgs),
         perp_org_confidences=tuple(confidences),
