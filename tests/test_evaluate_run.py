@@ -1232,7 +1232,12 @@ def test_muc_casualties_belong_to_the_incident_whose_sentence_tells_them() -> No
 
 def test_muc_place_names_are_upper_case_ascii_as_in_the_keys() -> None:
     scene = Place(
-        role="scene", name="MEDELLIN", city="Medellín", country="Colombia", country_code="CO"
+        role="scene",
+        name="MEDELLIN",
+        city="Medellín",
+        country="Colombia",
+        country_code="CO",
+        precision=1,
     )
     report = _bombing(where=[_at("where", "SAN SALVADOR", scene)])
     [slot] = to_muc_slots(_result(report))
