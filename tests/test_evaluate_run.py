@@ -1154,7 +1154,7 @@ def test_wikievents_head_of_a_partitive(phrase: str, head: str) -> None:
 
 HUMANS = (
     "GUNMEN KILLED SIX PRIESTS AND THE RECTOR, IGNACIO ELLACURIA. THE PRIESTS WERE SHOT AT "
-    "DAWN. TWO GUARDS WERE WOUNDED. THE ASSASSINATION OF JUAN PEREZ WAS CONDEMNED. CIVILIANS "
+    "DAWN. TWO GUARDS WERE WOUNDED. THE ASSASSINATION OF JUAN VARGAS WAS CONDEMNED. CIVILIANS "
     "FLED THE AREA. TWO DEAD WERE FOUND."
 )
 
@@ -1183,8 +1183,9 @@ def test_muc_human_targets_one_fill_per_person_or_group(upper: bool) -> None:
             said("victims", "THE PRIESTS", victim("the priests", "killed")),
             said("victims", "TWO GUARDS", victim("two guards", "wounded", 2)),
             said("victims", "IGNACIO ELLACURIA", victim("IGNACIO ELLACURIA", "targeted"), True),
-            # the tagger's victims have no fate: their sentence tells it, if it does
-            said("victims", "JUAN PEREZ", victim("JUAN PEREZ", "targeted"), True),
+            # the tagger's victims have no fate: their sentence tells it, if it does (a name
+            # ending in "s" is one person)
+            said("victims", "JUAN VARGAS", victim("JUAN VARGAS", "targeted"), True),
             said("victims", "CIVILIANS", victim("CIVILIANS", "targeted"), True),
         ],
         casualties=[

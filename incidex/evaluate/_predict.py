@@ -744,12 +744,21 @@ def _sentence_effect(sentence: str) -> str | None:
     return "DEATH" if "killed" in fates else "INJURY" if "wounded" in fates else None
 
 
+@cache
+def _plural_people() -> frozenset[str]:
+    """Plural nouns of people: "peasants", "jesuits", "clergymen" (a name is none)."""
+    lex = default_lexicon()
+    nouns = {w for w in lex.people_nouns | lex.person_nouns | _PEOPLE_WORDS if " " not in w}
+    plural = {w + "s" for w in nouns} | {w[:-3] + "men" for w in nouns if w.endswith("man")}
+    return frozenset(plural | {w for w in nouns if w.endswith("s")} | _PLURAL_PEOPLE)
+
+
+_PLURAL_PEOPLE = frozenset("people men women children police troops personnel".split())
+
+
 def _plural(words: list[str]) -> bool:
     head = words[-1] if words else ""
-    return head in _PLURAL_PEOPLE or (len(head) > 3 and head.endswith("s") and head[-2] != "s")
-
-
-_PLURAL_PEOPLE = frozenset("people men women children police troops personnel clergy".split())
+    return head in _plural_people() or (len(head) > 5 and head.endswith("men"))
 
 
 def _victim_target(a: Assertion[Any]) -> _HumTarget | None:
