@@ -542,6 +542,14 @@ def _upper(text: str, upper: bool) -> str:
             1,
             "french",
         ),
+        (  # a hyphenated figure is read from its first word, not its last
+            "Twenty-eight policemen were killed when gunmen attacked a police post in Medellin.",
+            [],
+            "twenty-eight policemen",
+            "killed",
+            28,
+            None,
+        ),
     ],
 )
 def test_victims_with_fate_count_and_nationality(
