@@ -888,3 +888,24 @@ def test_retrained_models_are_read_from_the_folder_the_setting_names(
     report.write_text("A bomb exploded in Kabul on Monday, killing five people.", encoding="utf-8")
     out = CliRunner().invoke(cli, ["extract", str(report)])
     assert out.exit_code != 0 and "[E023]" in out.output and "Traceback" not in out.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "zero"),
+    [
+        ("A bomb exploded at the bank last night, causing damage but no casualties.", 2),
+        ("A bomb damaged the institute, causing damage but no victims.", 2),
+        ("Explosives shook seven bank branches, causing heavy damage but no fatalities.", 1),
+        ("Rebels set fire to the offices of the corporation but injured no one.", 2),
+        ("A bomb exploded in Kabul, killing three people. There were no other victims.", 0),
+    ],
+)
+def test_harm_denied_is_a_zero_figure(nlp: Any, upper: bool, text: str, zero: int) -> None:
+    # "no casualties": nobody killed or wounded; "no fatalities": nobody killed; "no other
+    # victims" says none besides those told, not none at all
+    report = run(nlp, _upper(text, upper))
+    zeros = {a.normalized.category for a in report.casualties if a.normalized.exact == 0}
+    assert len(zeros) == zero and zeros <= {"killed", "wounded"}, zeros
+    assert "killed" in zeros or zero == 0

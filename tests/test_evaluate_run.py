@@ -1243,3 +1243,12 @@ def test_muc_place_names_are_upper_case_ascii_as_in_the_keys() -> None:
     report = _bombing(where=[_at("where", "SAN SALVADOR", scene)])
     [slot] = to_muc_slots(_result(report))
     assert (slot.country, slot.place) == ("COLOMBIA", "MEDELLIN")
+
+
+def test_wikievents_no_one_hurt_is_no_death_or_injury_event() -> None:
+    casualties = [
+        _at("casualties", "NO ONE WAS HURT", Casualties(category=c, exact=0))  # type: ignore[arg-type]
+        for c in ("killed", "wounded")
+    ]
+    events = to_wikievents("d", _result(_bombing(casualties=casualties)))
+    assert {e.event_type for e in events} == {"Conflict.Attack.DetonateExplode"}

@@ -1203,6 +1203,12 @@ def to_wikievents(doc_id: str, result: ArticleResult) -> list[WikiPredEvent]:
     suspects were arrested or detained."""
     if result.status != "extracted":
         return []
-    return [
-        e for report in result.incidents for e in _wiki_events(doc_id, _role_view(report, "rules"))
-    ]
+    return [e for report in result.incidents for e in _wiki_events(doc_id, _harmed(report))]
+
+
+def _harmed(report: IncidentReport) -> IncidentReport:
+    """The report as WikiEvents sees it: the rules' roles, and no zero figures ("no one was
+    hurt" tells of no death or injury event)."""
+    view = _role_view(report, "rules")
+    figures = [c for c in view.casualties if c.normalized.conservative != 0]
+    return view.model_copy(update={"casualties": figures})
