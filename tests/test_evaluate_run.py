@@ -1252,3 +1252,18 @@ def test_wikievents_no_one_hurt_is_no_death_or_injury_event() -> None:
     ]
     events = to_wikievents("d", _result(_bombing(casualties=casualties)))
     assert {e.event_type for e in events} == {"Conflict.Attack.DetonateExplode"}
+
+
+def test_muc_place_is_the_finer_scene_in_the_scene_country() -> None:
+    # "kidnapped in Colombia from a site near Medellin": the country first, then the town
+    colombia = Place(role="scene", name="COLOMBIA", country="Colombia", country_code="CO")
+    medellin = colombia.model_copy(update={"name": "MEDELLIN", "city": "Medellín", "precision": 1})
+    lima = Place(
+        role="scene", name="LIMA", city="Lima", country="Peru", country_code="PE", precision=1
+    )
+    where = [_at("where", "SAN", colombia), _at("where", "EXPLODED", lima)]
+    [slot] = to_muc_slots(_result(_bombing(where=where)))
+    assert (slot.country, slot.place) == ("COLOMBIA", None)  # a town of another country
+    where.append(_at("where", "SALVADOR", medellin))
+    [slot] = to_muc_slots(_result(_bombing(where=where)))
+    assert (slot.country, slot.place) == ("COLOMBIA", "MEDELLIN")

@@ -675,6 +675,10 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     if filed is not None:  # a town named in the filing country is more precise than it
         filing = (*(p for p in below if p.country_code == filed.country_code), filed)
     for place in (*scene, *filing, *below, *mentioned):
+        if place.role == "scene" and place.precision >= 5:
+            # "kidnapped in Colombia from a site near Medellin": the town is the finer scene
+            finer = [p for p in scene if p.precision < 5 and p.country_code == place.country_code]
+            return finer[0] if finer else place
         return place
     return None
 
