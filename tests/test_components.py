@@ -307,6 +307,18 @@ def test_a_big_city_named_points_at_its_country(nlp: Any, upper: bool) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+def test_a_compass_part_of_a_city_is_in_that_city(nlp: Any, upper: bool) -> None:
+    # the recogniser may take "western" into the name: the gazetteer still knows the city
+    text = "A senator was kidnapped on Monday at a street corner in western Medellin."
+    report = run(nlp, text.upper() if upper else text)
+    found = {
+        (a.normalized.city, a.normalized.country_code, a.normalized.role) for a in report.where
+    }
+    assert ("Medellín", "CO", "scene") in found, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_half_of_a_hyphenated_name_is_no_place(nlp: Any, upper: bool) -> None:
     # the recogniser cuts "North Rhine-Westphalia" at the hyphen; "Westphalia" alone is a
     # town in Maryland
