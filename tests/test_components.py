@@ -921,3 +921,19 @@ def test_harm_denied_is_a_zero_figure(nlp: Any, upper: bool, text: str, zero: in
     zeros = {a.normalized.category for a in report.casualties if a.normalized.exact == 0}
     assert len(zeros) == zero and zeros <= {"killed", "wounded"}, zeros
     assert "killed" in zeros or zero == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen shot dead a judge on Monday, August 4, in Medellin.",
+        "Gunmen shot dead a judge in Medellin. She was killed on Monday, 4 August.",
+    ],
+)
+def test_a_weekday_with_its_calendar_date_is_that_date(nlp: Any, upper: bool, text: str) -> None:
+    # published on Wednesday 6 September 1989: "Monday" alone would be 4 September
+    report = run(nlp, _upper(text, upper), published="1989-09-06T12:00:00+00:00")
+    dates = {a.normalized.date for a in report.when}
+    assert dates == {dt.date(1989, 8, 4)}, dates
