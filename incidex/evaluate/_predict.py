@@ -737,7 +737,7 @@ def _fate_words() -> dict[str, str]:
         for verb, verb_fate in lex.victim_verbs.items():
             if verb_fate == fate:
                 stem = verb[:-1] if verb.endswith("e") else verb
-                for form in (verb, verb + "s", stem + "ed", stem + "ing", stem + "ion"):
+                for form in (verb, verb + "s", stem + "ed", stem + "ing"):
                     found.setdefault(form, fate)
     return found
 

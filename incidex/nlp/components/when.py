@@ -290,9 +290,10 @@ class WhenExtractor:
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 # a day of a month, "4 August", "Aug. 4"; after a weekday and a comma, that day's date
-_DAY_MONTH_TEXT = rf"(?:\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b)"
+# (bounded white space: a run of spaces must not make the scan quadratic)
+_DAY_MONTH_TEXT = rf"(?:\b\d{{1,2}}\s{{1,3}}(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s{{1,3}}\d{{1,2}}\b)"
 _DAY_MONTH = re.compile(_DAY_MONTH_TEXT, re.I)
-_APPOSED_DATE = re.compile(rf"\s*,\s*{_DAY_MONTH_TEXT}", re.I)
+_APPOSED_DATE = re.compile(rf"\s{{0,3}},\s{{0,3}}{_DAY_MONTH_TEXT}", re.I)
 _SAME_DAY = re.compile(r"\b(today|tonight|this (morning|afternoon|evening)|earlier today)\b", re.I)
 _DAY_BEFORE = re.compile(r"\b(yesterday|last night|overnight)\b", re.I)
 
