@@ -307,6 +307,18 @@ def test_a_big_city_named_points_at_its_country(nlp: Any, upper: bool) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+def test_a_compass_part_of_a_city_is_in_that_city(nlp: Any, upper: bool) -> None:
+    # the recogniser may take "western" into the name: the gazetteer still knows the city
+    text = "A senator was kidnapped on Monday at a street corner in western Medellin."
+    report = run(nlp, text.upper() if upper else text)
+    found = {
+        (a.normalized.city, a.normalized.country_code, a.normalized.role) for a in report.where
+    }
+    assert ("Medellín", "CO", "scene") in found, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_half_of_a_hyphenated_name_is_no_place(nlp: Any, upper: bool) -> None:
     # the recogniser cuts "North Rhine-Westphalia" at the hyphen; "Westphalia" alone is a
     # town in Maryland
@@ -608,6 +620,14 @@ def _upper(text: str, upper: bool) -> str:
             "kidnapped",
             1,
             "french",
+        ),
+        (  # a hyphenated figure is read from its first word, not its last
+            "Twenty-eight policemen were killed when gunmen attacked a police post in Medellin.",
+            [],
+            "twenty-eight policemen",
+            "killed",
+            28,
+            None,
         ),
     ],
 )
@@ -963,3 +983,40 @@ def test_where_a_group_began_operating_is_background(nlp: Any, upper: bool) -> N
     assert roles.get("nairobi") == "scene"
     assert roles.get("somalia") != "scene"
     assert "last year" not in {a.value.lower() for a in report.when}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "zero"),
+    [
+        ("A bomb exploded at the bank last night, causing damage but no casualties.", 2),
+        ("A bomb damaged the institute, causing damage but no victims.", 2),
+        ("Explosives shook seven bank branches, causing heavy damage but no fatalities.", 1),
+        ("Rebels set fire to the offices of the corporation but injured no one.", 2),
+        ("A bomb exploded in Kabul, killing three people. There were no other victims.", 0),
+    ],
+)
+def test_harm_denied_is_a_zero_figure(nlp: Any, upper: bool, text: str, zero: int) -> None:
+    # "no casualties": nobody killed or wounded; "no fatalities": nobody killed; "no other
+    # victims" says none besides those told, not none at all
+    report = run(nlp, _upper(text, upper))
+    zeros = {a.normalized.category for a in report.casualties if a.normalized.exact == 0}
+    assert len(zeros) == zero and zeros <= {"killed", "wounded"}, zeros
+    assert "killed" in zeros or zero == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen shot dead a judge on Monday, August 4, in Medellin.",
+        "Gunmen shot dead a judge in Medellin. She was killed on Monday, 4 August.",
+    ],
+)
+def test_a_weekday_with_its_calendar_date_is_that_date(nlp: Any, upper: bool, text: str) -> None:
+    # published on Wednesday 6 September 1989: "Monday" alone would be 4 September
+    report = run(nlp, _upper(text, upper), published="1989-09-06T12:00:00+00:00")
+    dates = {a.normalized.date for a in report.when}
+    assert dates == {dt.date(1989, 8, 4)}, dates

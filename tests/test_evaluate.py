@@ -316,6 +316,13 @@ def test_slot_scorer_alternatives_optional_fills_and_date_range(hand_keys: dict)
     assert scores.micro.f1 == 1.0
 
 
+def test_slot_scorer_a_predicted_plural_matches_plural_only(hand_keys: dict) -> None:
+    # the key: 2 "GUARDS", PLURAL "PASSERSBY"; PLURAL says no figure, so it is not "2"
+    prediction = SlotTemplate(incident_type="BOMBING", hum_tgt_numbers=("PLURAL", "PLURAL"))
+    number = score_muc_slots({"TST9-MUC4-0001": [prediction]}, hand_keys)["HUM TGT: NUMBER"]
+    assert (number.correct_pred, number.predicted, number.gold) == (1, 2, 2)
+
+
 def test_slot_scorer_date_outside_range_and_extra_fills(hand_keys: dict) -> None:
     prediction = SlotTemplate(
         incident_type="BOMBING",

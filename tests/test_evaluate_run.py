@@ -384,7 +384,7 @@ def test_prediction_line_round_trips(tmp_path: Path) -> None:
 
 
 def test_slot_range_numbers_round_trip(tmp_path: Path) -> None:
-    slot = SlotTemplate(incident_type="ATTACK", hum_tgt_numbers=(3, (6, 8)))
+    slot = SlotTemplate(incident_type="ATTACK", hum_tgt_numbers=(3, (6, 8), "PLURAL"))
     path = tmp_path / "pred.jsonl"
     path.write_text(json.dumps({"docid": "X", "slots": [_slot_json(slot)]}) + "\n")
     assert read_slot_predictions(path)["X"] == [slot]
@@ -1227,3 +1227,122 @@ def test_wikievents_hostages_taken_are_detainees(upper: bool) -> None:
 def test_wikievents_head_of_a_partitive(phrase: str, head: str) -> None:
     [argument] = _args("Victim", [phrase])
     assert (argument.head or argument.text.split()[-1]).lower() == head
+
+
+# -- MUC human targets: HUM TGT: NUMBER and EFFECT OF INCIDENT -----------------------------
+
+HUMANS = (
+    "GUNMEN KILLED SIX PRIESTS AND THE RECTOR, PEDRO SOLIS. THE PRIESTS WERE SHOT AT "
+    "DAWN. TWO GUARDS WERE WOUNDED. THE ASSASSINATION OF JUAN VARGAS WAS CONDEMNED. CIVILIANS "
+    "FLED THE AREA. TWO DEAD WERE FOUND."
+)
+
+
+@pytest.mark.parametrize("upper", [True, False])
+def test_muc_human_targets_one_fill_per_person_or_group(upper: bool) -> None:
+    text = HUMANS if upper else HUMANS.capitalize()
+
+    def said(field: str, value: str, normalized: T, tagged: bool = False) -> Assertion[T]:
+        found = _in(field, value if upper else value.lower(), normalized, text)
+        return found.model_copy(update={"extractor": "incidex_roles_v1"}) if tagged else found
+
+    def victim(value: str, fate: Any, count: int | None = None, names: Any = ()) -> Victim:
+        return Victim(description=value, fate=fate, count=count, names=list(names))
+
+    report = _bombing(
+        types=[said("types", "KILLED", EventType(name="Armed Assault", gtd_code=2))],
+        victims=[
+            said("victims", "SIX PRIESTS", victim("six priests", "killed", 6)),
+            said(
+                "victims",
+                "THE RECTOR, PEDRO SOLIS",
+                victim("the rector", "killed", 1, ["Pedro Solis"]),
+            ),
+            # the same priests again (head word and fate), the same man (within his name)
+            said("victims", "THE PRIESTS", victim("the priests", "killed")),
+            said("victims", "TWO GUARDS", victim("two guards", "wounded", 2)),
+            said("victims", "PEDRO SOLIS", victim("PEDRO SOLIS", "targeted"), True),
+            # the tagger's victims have no fate: their sentence tells it, if it does (a name
+            # ending in "s" is one person)
+            said("victims", "JUAN VARGAS", victim("JUAN VARGAS", "targeted"), True),
+            said("victims", "CIVILIANS", victim("CIVILIANS", "targeted"), True),
+        ],
+        casualties=[
+            # a figure within a victim's words tells of no one else; "TWO DEAD" does
+            said("casualties", "TWO GUARDS WERE WOUNDED", Casualties(category="wounded", exact=2)),
+            said("casualties", "TWO DEAD", Casualties(category="killed", exact=2)),
+        ],
+    )
+    [slot] = to_muc_slots(_result(report))
+    assert slot.hum_tgt_effects == ("DEATH", "DEATH", "INJURY", "DEATH", "DEATH")
+    assert slot.hum_tgt_numbers == (6, 1, 2, 1, "PLURAL", 2)
+
+
+@pytest.mark.parametrize(
+    ("zero", "effect"),
+    [
+        (("killed", "wounded"), "NO INJURY OR DEATH"),  # "no one was hurt": neither
+        (("wounded",), "NO INJURY"),
+        (("killed",), "NO DEATH"),
+    ],
+)
+def test_muc_no_one_hurt_is_a_no_harm_effect(zero: tuple[str, ...], effect: str) -> None:
+    casualties = [
+        _at("casualties", "NO ONE WAS HURT", Casualties(category=c, exact=0))  # type: ignore[arg-type]
+        for c in zero
+    ]
+    [slot] = to_muc_slots(_result(_bombing(casualties=casualties)))
+    assert (slot.hum_tgt_effects, slot.hum_tgt_numbers) == ((effect,), ())
+
+
+def test_muc_casualties_belong_to_the_incident_whose_sentence_tells_them() -> None:
+    text = "GUERRILLAS KIDNAPPED THE MAYOR OF ICA. IN ANOTHER INCIDENT, A BOMB KILLED TWO GUARDS."
+    report = _two_incidents(
+        types=[
+            _in("types", "KIDNAPPED", EventType(name="Hostage Taking (Kidnapping)"), text),
+            _in("types", "BOMB", EventType(name="Bombing/Explosion"), text),
+        ],
+        victims=[],
+        casualties=[_in("casualties", "TWO GUARDS", Casualties(category="killed", exact=2), text)],
+    )
+    kidnapping, bombing = to_muc_slots(_result(report), tagger=False)
+    assert (kidnapping.hum_tgt_effects, kidnapping.hum_tgt_numbers) == ((), ())
+    assert (bombing.hum_tgt_effects, bombing.hum_tgt_numbers) == (("DEATH",), (2,))
+
+
+def test_muc_place_names_are_upper_case_ascii_as_in_the_keys() -> None:
+    scene = Place(
+        role="scene",
+        name="MEDELLIN",
+        city="Medellín",
+        country="Colombia",
+        country_code="CO",
+        precision=1,
+    )
+    report = _bombing(where=[_at("where", "SAN SALVADOR", scene)])
+    [slot] = to_muc_slots(_result(report))
+    assert (slot.country, slot.place) == ("COLOMBIA", "MEDELLIN")
+
+
+def test_wikievents_no_one_hurt_is_no_death_or_injury_event() -> None:
+    casualties = [
+        _at("casualties", "NO ONE WAS HURT", Casualties(category=c, exact=0))  # type: ignore[arg-type]
+        for c in ("killed", "wounded")
+    ]
+    events = to_wikievents("d", _result(_bombing(casualties=casualties)))
+    assert {e.event_type for e in events} == {"Conflict.Attack.DetonateExplode"}
+
+
+def test_muc_place_is_the_finer_scene_in_the_scene_country() -> None:
+    # "kidnapped in Colombia from a site near Medellin": the country first, then the town
+    colombia = Place(role="scene", name="COLOMBIA", country="Colombia", country_code="CO")
+    medellin = colombia.model_copy(update={"name": "MEDELLIN", "city": "Medellín", "precision": 1})
+    lima = Place(
+        role="scene", name="LIMA", city="Lima", country="Peru", country_code="PE", precision=1
+    )
+    where = [_at("where", "SAN", colombia), _at("where", "EXPLODED", lima)]
+    [slot] = to_muc_slots(_result(_bombing(where=where)))
+    assert (slot.country, slot.place) == ("COLOMBIA", None)  # a town of another country
+    where.append(_at("where", "SALVADOR", medellin))
+    [slot] = to_muc_slots(_result(_bombing(where=where)))
+    assert (slot.country, slot.place) == ("COLOMBIA", "MEDELLIN")

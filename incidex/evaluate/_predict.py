@@ -18,9 +18,9 @@ perpetrators, other PerpInd [3]        --                       Attacker; Killer
 claims, stances     --                 PERP: ORG. CONFIDENCE    --
 targets, things     Target [4]         --                       Target
 targets, people     Victim [4]         --                       Target (if not harmed)
-victims, names      Victim             --                       --
-victims by fate     --                 --                       Victim (Die, Injure); Target
-casualties' people  Victim [5]         HUM TGT: EFFECT, NUMBER  Victim (Die, Injure); Detainee
+victims, names      Victim             HUM TGT [9]              --
+victims by fate     --                 HUM TGT [9]              Victim (Die, Injure); Target
+casualties' people  Victim [5]         HUM TGT [9]              Victim (Die, Injure); Detainee
 weapons             Weapon [6]         INSTRUMENT TYPE          Instrument, ExplosiveDevice
 suspects (arrested) --                 --                       Detainee (named only), Jailer
 =================== ================== ======================== ============================
@@ -39,9 +39,8 @@ suspects (arrested) --                 --                       Detainee (named 
 [4] A target is a person when its head word names people (soldiers, civilian, policemen,
     president...), else a thing (buildings, vehicles, institutions).
 [5] The people part of a killed/wounded/hostages phrase: "THREE SOLDIERS WERE KILLED" ->
-    "THREE SOLDIERS"; "AT LEAST 20" names nobody. HUM TGT: EFFECT is DEATH when anyone was
-    killed, INJURY when anyone was wounded; HUM TGT: NUMBER the first killed and wounded
-    counts. Life.Die / Life.Injure events exist when killed / wounded figures exist.
+    "THREE SOLDIERS"; "AT LEAST 20" names nobody. Life.Die / Life.Injure events exist when
+    killed / wounded figures exist.
 [6] One entity per GTD weapon class (type, subtype). Mentions naming the event rather than
     an instrument ("explosion", "sabotage", verbs such as "burned") are left out.
 [7] MUC: the first scene place with a country, else the first mentioned place below country
@@ -75,6 +74,13 @@ suspects (arrested) --                 --                       Detainee (named 
     taken (Detainee = the hostages, Jailer = the perpetrators it names). An argument's
     head is the word before a preposition, comma or relative pronoun when there is one
     ("people killed in the blast" -> people; but "hundreds of hostages" -> hostages).
+
+[9] MUC HUM TGT: NUMBER and EFFECT OF INCIDENT, one fill each per human target (the key's
+    one per person named or group described, ``_hum_targets``): the rules' victims (DEATH
+    if killed, INJURY if wounded; the count, 1 for a name or a singular noun, PLURAL for a
+    plural one), the tagger's victims not among them (the effect their sentence tells), the
+    killed / wounded figures of people not listed yet, and NO INJURY OR DEATH / NO INJURY /
+    NO DEATH when the only figures are zero ("no one was hurt").
 
 With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
 and weapons) and the candidate role classifier beside it (``incidex_role_candidates_v1``:
@@ -120,13 +126,16 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from incidex.evaluate._common import normalize_string
 from incidex.evaluate._gtt import GTT_ROLES, PredTemplate
-from incidex.evaluate._slots import HumNumber, SlotTemplate
+from incidex.evaluate._slots import PLURAL, HumNumber, SlotTemplate
 from incidex.evaluate._split import SplitModel, Unit, split_model, units
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
 from incidex.model import (
@@ -532,9 +541,9 @@ def split_incidents(
     when the model finds it tells of another incident than the sentence before it (an
     incident of the type it names, else of the current incident's type). Other sentences
     belong to the last incident started or named before them (the report's before the
-    first). Each part keeps the types and role assertions (perpetrators, targets, victims,
-    weapons) of its sentences and the report's other fields; a further part takes the dates
-    and tolls its own sentences tell, when they tell any."""
+    first). Each part keeps the types, role assertions (perpetrators, targets, victims,
+    weapons) and casualties of its sentences and the report's other fields (where); a
+    further part takes the dates its own sentences tell, when they tell any."""
     main = incident_type_of(report)
     typed = _typed_sentences(report, main)
     read = (
@@ -576,7 +585,7 @@ def split_incidents(
         update: dict[str, list[Assertion[Any]]] = {
             "types": [a for a in report.types if type_owner(a) == label]
         }
-        for name in _ROLE_FIELDS:
+        for name in (*_ROLE_FIELDS, "casualties"):
             found: list[Assertion[Any]] = getattr(report, name)
             update[name] = [a for a in found if owner(a.sentence.start) == label]
         for name in _OWN_FIELDS if label != labels[0] else ():
@@ -602,8 +611,9 @@ def split_units(report: IncidentReport) -> list[Unit]:
     return units(report, _typed_sentences(report, incident_type_of(report)))
 
 
-# A further incident's date and toll are those its own sentences tell, when they tell any.
-_OWN_FIELDS = ("when", "casualties")
+# A further incident's date is the one its own sentences tell, when they tell any (its
+# casualties are always its own sentences').
+_OWN_FIELDS = ("when",)
 
 
 def _starts_another(
@@ -789,8 +799,18 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     if filed is not None:  # a town named in the filing country is more precise than it
         filing = (*(p for p in below if p.country_code == filed.country_code), filed)
     for place in (*scene, *filing, *below, *mentioned):
+        if place.role == "scene" and place.precision >= 5:
+            # "kidnapped in Colombia from a site near Medellin": the town is the finer scene
+            finer = [p for p in scene if p.precision < 5 and p.country_code == place.country_code]
+            return finer[0] if finer else place
         return place
     return None
+
+
+def _muc_name(name: str) -> str:
+    """A place name as the MUC keys write it: upper case ASCII ("Medellín" -> "MEDELLIN")."""
+    folded = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in folded if not unicodedata.combining(c)).upper()
 
 
 def _filed_at(result: ArticleResult) -> Place | None:
@@ -807,27 +827,135 @@ def _filed_at(result: ArticleResult) -> Place | None:
     return Place(name=name, country_code=country.code, country=country.name) if country else None
 
 
-def _hum_numbers(report: IncidentReport) -> tuple[HumNumber, ...]:
-    out: list[HumNumber] = []
-    for category in ("killed", "wounded"):
-        figures = [
-            c.normalized.conservative
-            for c in report.casualties
-            if c.normalized.category == category
-        ]
-        known = [n for n in figures if n is not None and n > 0]
-        if known and known[0] not in out:
-            out.append(known[0])
-    return tuple(out)
+# -- human targets: HUM TGT: NUMBER and EFFECT OF INCIDENT -------------------------------
+
+_EFFECTS: dict[str, str] = {"killed": "DEATH", "wounded": "INJURY"}
+_NO_HARM = {  # categories given as zero ("no one was hurt") -> the key's "no harm" fill
+    frozenset({"killed", "wounded"}): "NO INJURY OR DEATH",
+    frozenset({"wounded"}): "NO INJURY",
+    frozenset({"killed"}): "NO DEATH",
+}
 
 
-def _casualty_total(report: IncidentReport, category: str) -> int:
-    found = [
-        c.normalized.conservative
-        for c in report.casualties
-        if c.normalized.category == category and c.normalized.conservative is not None
-    ]
-    return max(found, default=0)
+@dataclass(slots=True)
+class _HumTarget:
+    """One human target as the key lists them: a person named, or people described."""
+
+    number: HumNumber | None
+    effect: str | None  # DEATH, INJURY, ... (None: not told)
+    fate: str | None  # the victim's fate or the casualty category
+    words: frozenset[str] = frozenset()  # of the name, else of the description
+    head: str = ""  # last word of a description (empty for a name)
+
+
+@cache
+def _fate_words() -> dict[str, str]:
+    """Word forms telling of a death or a wound (kb/lexicon.json) -> the victims' fate."""
+    lex = default_lexicon()
+    found = {w: "killed" for w in lex.killed_words if " " not in w}
+    found.update({w: "wounded" for w in lex.wounded_words if " " not in w})
+    for fate in _EFFECTS:
+        for noun, noun_fate in lex.victim_event_nouns.items():
+            if noun_fate == fate:
+                found.setdefault(noun, fate)
+        for verb, verb_fate in lex.victim_verbs.items():
+            if verb_fate == fate:
+                stem = verb[:-1] if verb.endswith("e") else verb
+                for form in (verb, verb + "s", stem + "ed", stem + "ing"):
+                    found.setdefault(form, fate)
+    return found
+
+
+def _sentence_effect(sentence: str) -> str | None:
+    """DEATH when the sentence tells of a death, else INJURY when of a wound, else None."""
+    fates = {_fate_words().get(w.lower()) for w in _WORD.findall(sentence)}
+    return "DEATH" if "killed" in fates else "INJURY" if "wounded" in fates else None
+
+
+@cache
+def _plural_people() -> frozenset[str]:
+    """Plural nouns of people: "peasants", "jesuits", "clergymen" (a name is none)."""
+    lex = default_lexicon()
+    nouns = {w for w in lex.people_nouns | lex.person_nouns | _PEOPLE_WORDS if " " not in w}
+    plural = {w + "s" for w in nouns} | {w[:-3] + "men" for w in nouns if w.endswith("man")}
+    return frozenset(plural | {w for w in nouns if w.endswith("s")} | _PLURAL_PEOPLE)
+
+
+_PLURAL_PEOPLE = frozenset("people men women children police troops personnel".split())
+
+
+def _plural(words: list[str]) -> bool:
+    head = words[-1] if words else ""
+    return head in _plural_people() or (len(head) > 5 and head.endswith("men"))
+
+
+def _victim_target(a: Assertion[Any]) -> _HumTarget | None:
+    victim = a.normalized
+    named = bool(victim.names)
+    text = " ".join(victim.names) if named else victim.description or a.value
+    words = normalize_string(text).split()
+    if not words:
+        return None
+    tagged = _from_tagger(a)
+    if victim.count:
+        number: HumNumber = victim.count
+    elif named:
+        number = 1
+    else:
+        number = PLURAL if _plural(words) else 1
+    # The tagger's victims carry no fate: the sentence naming them tells it.
+    effect = _sentence_effect(a.sentence.text) if tagged else _EFFECTS.get(victim.fate)
+    fate = None if tagged else victim.fate
+    head = "" if named or tagged else words[-1]
+    return _HumTarget(number, effect, fate, frozenset(words), head)
+
+
+def _same_people(new: _HumTarget, old: _HumTarget, by_name: bool) -> bool:
+    if new.words == old.words:
+        return True
+    if by_name:  # "MAZA MARQUEZ" after "MIGUEL MAZA MARQUEZ"
+        return new.words <= old.words or old.words <= new.words
+    # "PRIESTS" after "SIX PRIESTS", both killed
+    return bool(new.head) and new.head == old.head and new.fate == old.fate
+
+
+def _hum_targets(report: IncidentReport) -> list[_HumTarget]:
+    """The human targets of a template, as the key fills HUM TGT: NUMBER and EFFECT OF
+    INCIDENT (one fill each per person named or group of people described):
+
+    * each victim the rules found, with its fate (killed -> DEATH, wounded -> INJURY;
+      kidnapped or only targeted: no effect) and number (its count; 1 for a name or a
+      singular noun; PLURAL for a plural noun without a figure);
+    * each victim the tagger found that is not one of those (a name within a name is the
+      same person), with the effect its sentence tells (DEATH, INJURY, or none);
+    * each killed or wounded figure of the casualties that tells of people not listed yet
+      (not within a victim's words, not the same figure and fate as a victim's);
+    * when no target has an effect and the casualties give zero killed or wounded ("no one
+      was hurt"): NO INJURY OR DEATH, NO INJURY or NO DEATH.
+
+    A described victim with the head word and fate of an earlier one is the same people."""
+    found: list[_HumTarget] = []
+    rules = [a for a in report.victims if not _from_tagger(a)]
+    tagged = [a for a in report.victims if _from_tagger(a)]
+    for a in (*rules, *tagged):
+        target = _victim_target(a)
+        by_name = bool(a.normalized.names) or _from_tagger(a)
+        if target is not None and not any(_same_people(target, t, by_name) for t in found):
+            found.append(target)
+    zero: set[str] = set()
+    for c in report.casualties:
+        category, figure = c.normalized.category, c.normalized.conservative
+        if category not in _EFFECTS or figure is None:
+            continue
+        if figure == 0:
+            zero.add(category)
+        elif not any(v.start < c.end and c.start < v.end for v in rules) and not any(
+            t.number == figure and t.fate == category for t in found
+        ):
+            found.append(_HumTarget(figure, _EFFECTS[category], category))
+    if zero and not any(t.effect for t in found):
+        found.append(_HumTarget(None, _NO_HARM[frozenset(zero)], None))
+    return found
 
 
 def _slot_template(
@@ -838,7 +966,7 @@ def _slot_template(
 ) -> SlotTemplate:
     view = _views(report, tagger)
     place = _scene(report, filed)
-    country = place.country.upper() if place is not None and place.country else None
+    country = _muc_name(place.country) if place is not None and place.country else None
     spot = None
     if place is not None and place.precision < 5:
         spot = place.city or place.region or place.name
@@ -857,21 +985,17 @@ def _slot_template(
         seen_groups.add(group)
         orgs.append(a.value.strip())
         confidences.append(org_confidence_of(report, group) or _FACT)
-    effects: list[str] = []
-    if _casualty_total(report, "killed") > 0:
-        effects.append("DEATH")
-    if _casualty_total(report, "wounded") > 0:
-        effects.append("INJURY")
+    humans = _hum_targets(report)
     return SlotTemplate(
         incident_type=incident_type_of(report).upper(),
         date=_muc_date(report, published),
         country=country,
-        place=spot.upper() if spot else None,
+        place=_muc_name(spot) if spot else None,
         instrument_types=tuple(instruments),
         perp_orgs=tuple(orgs),
         perp_org_confidences=tuple(confidences),
-        hum_tgt_effects=tuple(effects),
-        hum_tgt_numbers=_hum_numbers(report),
+        hum_tgt_effects=tuple(h.effect for h in humans if h.effect is not None),
+        hum_tgt_numbers=tuple(h.number for h in humans if h.number is not None),
     )
 
 
@@ -1209,6 +1333,12 @@ def to_wikievents(doc_id: str, result: ArticleResult) -> list[WikiPredEvent]:
     suspects were arrested or detained."""
     if result.status != "extracted":
         return []
-    return [
-        e for report in result.incidents for e in _wiki_events(doc_id, _role_view(report, "rules"))
-    ]
+    return [e for report in result.incidents for e in _wiki_events(doc_id, _harmed(report))]
+
+
+def _harmed(report: IncidentReport) -> IncidentReport:
+    """The report as WikiEvents sees it: the rules' roles, and no zero figures ("no one was
+    hurt" tells of no death or injury event)."""
+    view = _role_view(report, "rules")
+    figures = [c for c in view.casualties if c.normalized.conservative != 0]
+    return view.model_copy(update={"casualties": figures})

@@ -45,7 +45,7 @@ from incidex.evaluate._gtt import read_predictions as read_gtt_predictions
 from incidex.evaluate._muc import MucKeyTemplate, MucMessage, read_muc_keys, read_muc_messages
 from incidex.evaluate._predict import ROLE_MODELS as ROLE_COMPONENTS
 from incidex.evaluate._predict import to_gtt_templates, to_muc_slots, to_wikievents
-from incidex.evaluate._slots import HumNumber, SlotTemplate, score_muc_slots
+from incidex.evaluate._slots import PLURAL, HumNumber, SlotTemplate, score_muc_slots
 from incidex.evaluate._wikievents import (
     WikiPredEvent,
     argument_errors,
@@ -247,13 +247,15 @@ def _optional_string(obj: dict[str, Any], key: str) -> str | None:
 def _number(value: Any) -> HumNumber:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if value == PLURAL:
+        return PLURAL
     if (
         isinstance(value, list)
         and len(value) == 2
         and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
     ):
         return (value[0], value[1])
-    raise TypeError("a hum_tgt_number is an integer or [low, high]")
+    raise TypeError('a hum_tgt_number is an integer, [low, high] or "PLURAL"')
 
 
 def _slot_template(obj: Any) -> SlotTemplate:

@@ -35,7 +35,8 @@ Rules:
   organisation both match. No predicted organisation, no confidence fill.
 * HUM TGT: NUMBER: a predicted ``n`` matches ``n``, ``~n``, a range ``a-b`` holding it, ``a-``
   (at least a), ``-b`` (at most b) or PLURAL (n >= 2); a predicted range ``(a, b)`` matches
-  the same range. Key fills ``-`` (number unknown) are not scored.
+  the same range; a predicted ``"PLURAL"`` (more than one, no figure given) matches PLURAL
+  only. Key fills ``-`` (number unknown) are not scored.
 
 Where this simplifies the official MUC scorer (scoring-guidelines, MUC-4): no partial
 credit (the official scorer gave half credit for partially correct fills, e.g. a location
@@ -51,6 +52,7 @@ import datetime as dt
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from incidex.evaluate._common import (
     Score,
@@ -62,9 +64,12 @@ from incidex.evaluate._common import (
 )
 from incidex.evaluate._muc import MucDate, MucFill, MucKeyTemplate, MucSlot, _parse_date
 
-__all__ = ["SLOT_ROWS", "HumNumber", "SlotScores", "SlotTemplate", "score_muc_slots"]
+__all__ = ["PLURAL", "SLOT_ROWS", "HumNumber", "SlotScores", "SlotTemplate", "score_muc_slots"]
 
-HumNumber = int | tuple[int, int]
+PLURAL: Literal["PLURAL"] = (
+    "PLURAL"  # MUC's set fill for "more than one" when the text gives no figure
+)
+HumNumber = int | tuple[int, int] | Literal["PLURAL"]
 
 _DATE_ROW = "INCIDENT: DATE"
 _COUNTRY_ROW = "INCIDENT: LOCATION (country)"
@@ -105,7 +110,7 @@ class SlotTemplate:
     # One confidence per organisation (same order as perp_orgs); overrides the single one.
     perp_org_confidences: tuple[str, ...] = ()
     hum_tgt_effects: tuple[str, ...] = ()  # DEATH, INJURY, NO INJURY, ...
-    hum_tgt_numbers: tuple[HumNumber, ...] = ()  # 3, or (6, 8) for a range
+    hum_tgt_numbers: tuple[HumNumber, ...] = ()  # 3, (6, 8) for a range, or "PLURAL"
 
 
 @dataclass(frozen=True)
@@ -193,8 +198,11 @@ def _number_accepts(fill: MucFill) -> Callable[[object], bool] | None:
     ranges = [r for v in fill.values if (r := _number_range(v)) is not None]
     if not ranges:
         return None  # "-": number unknown, not scored
+    plural = any(v.replace(" ", "") == PLURAL for v in fill.values)
 
     def accepts(value: object) -> bool:
+        if value == PLURAL:
+            return plural
         if isinstance(value, int):
             return any(low <= value <= high for low, high in ranges)
         if isinstance(value, tuple):

@@ -230,6 +230,7 @@ class CasualtyExtractor:
                 continue
             i = number.end
         self._singular(doc)
+        self._none(doc)
         return doc
 
     def _coordinated(
@@ -267,6 +268,41 @@ class CasualtyExtractor:
             confidence=0.8,
         )
         return stop
+
+    def _none(self, doc: Doc) -> None:
+        """Harm denied by a noun or an object: "damage but no casualties", "no fatalities",
+        "injured no one". Figures of zero, as for "no one was injured": no casualties or
+        victims, no injuries, is nobody hurt; no deaths, nobody killed."""
+        for token, lemma in zip(tokens(doc), lemmas(doc), strict=True):
+            categories: tuple[str, ...] = ()
+            end = token.i + 1
+            if (
+                token.pos_ == "NOUN"
+                and any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
+                and not any(c.lower_ in _BESIDES for c in token.children)
+            ):
+                word = token.lower_
+                if self.lex.victim_nouns.get(word) == "targeted" or word in self.wounded:
+                    categories = ("wounded", "killed")
+                elif word in self.killed and word != "killed":
+                    categories = ("killed",)
+            elif token.pos_ == "VERB" and lemma in _HARM_VERBS:
+                target = next((c for c in token.children if c.dep_ == "dobj"), None)
+                if target is not None and _nobody(target):
+                    categories = _HARM_VERBS[lemma]
+                    end = target.i + 1
+            if not categories or any(c.dep_ == "neg" for c in token.children):
+                continue
+            span = doc[token.left_edge.i if token.pos_ == "NOUN" else token.i : end]
+            for category in categories:
+                add_assertion(
+                    doc,
+                    "casualties",
+                    span,
+                    Casualties(category=category, exact=0),  # type: ignore[arg-type]
+                    extractor=EXTRACTOR,
+                    confidence=0.6,
+                )
 
     def _singular(self, doc: Doc) -> None:
         """One named or singular victim: 'Jo Cox ... died', 'a man was stabbed to death',
@@ -509,6 +545,17 @@ class CasualtyExtractor:
         if kind == "estimate":
             return {"estimate": number.value}
         return {"exact": number.value}
+
+
+# "no other victims", "no further casualties": none besides those told, not none at all
+_BESIDES = frozenset({"other", "more", "further", "additional", "new"})
+# "killed no one" / "injured nobody": the categories it gives as zero
+_HARM_VERBS: dict[str, tuple[str, ...]] = {
+    "kill": ("killed",),
+    "injure": ("wounded", "killed"),
+    "wound": ("wounded", "killed"),
+    "hurt": ("wounded", "killed"),
+}
 
 
 def _nobody(subject: Token) -> bool:

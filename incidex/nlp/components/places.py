@@ -352,6 +352,17 @@ class PlaceExtractor:
     def _place(self, ent: Span, role: str, countries_named: tuple[str, ...]) -> Place | None:
         text = ent.text
         name = text[4:] if text.lower().startswith("the ") else text
+        place = self._named_place(name, role, countries_named)
+        first, _, rest = name.partition(" ")
+        if place is None and first.lower() in _COMPASS and rest:
+            # "western Medellin", "SOUTHERN COLOMBIA": the part of a place the gazetteer knows
+            place = self._named_place(rest, role, countries_named)
+            place = place.model_copy(update={"name": name}) if place is not None else None
+        if place is None and role == "scene":
+            return Place(role=role, name=name, precision=5)
+        return place
+
+    def _named_place(self, name: str, role: str, countries_named: tuple[str, ...]) -> Place | None:
         country = self.gaz.country(name)
         if country is not None:
             return Place(
@@ -388,8 +399,6 @@ class PlaceExtractor:
                 precision=1,
                 geonameid=city.geonameid,
             )
-        if role == "scene":
-            return Place(role=role, name=name, precision=5)
         return None
 
 
@@ -420,6 +429,10 @@ def _aftermath(ent: Span) -> bool:
     return False
 
 
+_COMPASS = frozenset(
+    """northern southern eastern western northeastern northwestern southeastern
+    southwestern""".split()
+)
 _PLACE_NOUNS = {
     "town",
     "city",

@@ -233,7 +233,10 @@ class VictimExtractor:
             return len(names)
         for child in head.children:
             if child.dep_ == "nummod" or child.like_num:
-                number = read_number(doc, child.i, self.lex)
+                # from the number's first word: "twenty-eight" hangs on "eight"
+                number = read_number(doc, child.left_edge.i, self.lex)
+                if number is None or number.end <= child.i:
+                    number = read_number(doc, child.i, self.lex)
                 if number is not None and not number.vague:
                     return number.value
         if head.tag_ in {"NN", "NNP"} and any(

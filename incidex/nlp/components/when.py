@@ -230,6 +230,12 @@ class WhenExtractor:
         relative = bool(_RELATIVE.search(text)) and not _HAS_YEAR.search(text)
         if base is None and (relative or not _HAS_YEAR.search(text)):
             return  # no anchor: the year or day would be invented
+        # "on Monday, 4 August": the calendar date given is the day, not the latest Monday
+        day_month = _DAY_MONTH.search(text) if relative else None
+        if day_month is not None:
+            text, relative = day_month.group(0), False
+        elif relative and _APPOSED_DATE.match(doc_text(doc), ent.end_char):
+            return  # the date set after it is a date of its own
         if relative and base is not None:
             own = _relative_day(text, base.date())
             if own is not None:
@@ -283,6 +289,11 @@ class WhenExtractor:
 
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+# a day of a month, "4 August", "Aug. 4"; after a weekday and a comma, that day's date
+# (bounded white space: a run of spaces must not make the scan quadratic)
+_DAY_MONTH_TEXT = rf"(?:\b\d{{1,2}}\s{{1,3}}(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s{{1,3}}\d{{1,2}}\b)"
+_DAY_MONTH = re.compile(_DAY_MONTH_TEXT, re.I)
+_APPOSED_DATE = re.compile(rf"\s{{0,3}},\s{{0,3}}{_DAY_MONTH_TEXT}", re.I)
 _SAME_DAY = re.compile(r"\b(today|tonight|this (morning|afternoon|evening)|earlier today)\b", re.I)
 _DAY_BEFORE = re.compile(r"\b(yesterday|last night|overnight)\b", re.I)
 
