@@ -40,6 +40,7 @@ from ...errors import ConfigError, Errors
 from ...model import Perpetrator, Target, Victim, Weapon
 from .._doc import add_assertion, article_of, ensure_extensions
 from ..kb import default_kb
+from ..relevance import RelevanceModel
 from ..role_candidates import CandidateModel
 from ..truecase import WIRE_KEY, mostly_upper
 
@@ -59,6 +60,7 @@ EXTRACTOR_ROLES = "incidex_roles_v1"
 EXTRACTOR_CANDIDATES = "incidex_role_candidates_v1"
 ROLE_CANDIDATES_MODEL = "role_candidates"
 _RELEVANT = "RELEVANT"
+_LINEAR = "linear"  # the relevance logistic regression's folder inside the textcat's
 # The verdict: relevant at or above _ADMIT, not relevant below _REJECT, and in between no
 # verdict (the rules decide). The band keeps the classifier from vetoing attacks outside
 # MUC-4's scope (Latin America, 1989-91) that it scores near the middle.
@@ -98,6 +100,7 @@ class RelevanceClassifier:
     def __init__(self, path: str) -> None:
         _ensure()
         self.model = _load(path)
+        self.linear = _linear(Path(path) / _LINEAR)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
@@ -110,14 +113,36 @@ class RelevanceClassifier:
             for doc, scored in zip(
                 wire, self.model.pipe(d.text.lower() for d in wire), strict=True
             ):
-                self._verdict(doc, scored)
+                self._verdict(doc, self._scores(doc, scored))
             yield from batch
 
+    def _scores(self, doc: Doc, scored: Doc) -> dict[str, float]:
+        """The textcat's scores; with the logistic regression, RELEVANT is the mean of the
+        two models' (kept apart as RELEVANT_BOW and RELEVANT_LR)."""
+        cats = dict(scored.cats)
+        if self.linear is not None:
+            bow, linear = cats.get(_RELEVANT, 0.0), self.linear.score(doc)
+            cats.update({_RELEVANT: (bow + linear) / 2, "RELEVANT_BOW": bow, "RELEVANT_LR": linear})
+        return cats
+
     @staticmethod
-    def _verdict(doc: Doc, scored: Doc) -> None:
-        doc._.relevance = dict(scored.cats)
-        score = scored.cats.get(_RELEVANT, 0.0)
+    def _verdict(doc: Doc, cats: dict[str, float]) -> None:
+        doc._.relevance = cats
+        score = cats.get(_RELEVANT, 0.0)
         doc._.relevant = True if score >= _ADMIT else False if score < _REJECT else None
+
+
+def _linear(folder: Path) -> RelevanceModel | None:
+    """The relevance logistic regression beside the textcat, when trained (an older
+    ``incidex train --out`` folder has none: the textcat alone decides)."""
+    if not (folder / "model.json").exists():
+        return None
+    try:
+        return RelevanceModel.load(folder)
+    except (OSError, ValueError, KeyError) as error:
+        raise ConfigError(
+            Errors.E025.format(path=folder, detail=error), code="E025", path=str(folder)
+        ) from None
 
 
 def _is_wire(doc: Doc) -> bool:
