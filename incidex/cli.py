@@ -916,8 +916,9 @@ def train(
     roles_epochs: int,
     only: tuple[str, ...],
 ) -> None:
-    """Train the relevance classifier, the role tagger and the candidate role classifier on
-    MUC-4 DEV (held-out slice DEV-MUC3-1101..1300 excluded) and score them on TST1+TST2.
+    """Train the relevance classifier (a textcat and a logistic regression), the role tagger
+    and the candidate role classifier on MUC-4 DEV (held-out slice DEV-MUC3-1101..1300
+    excluded) and score them on TST1+TST2.
 
     \b
     Example:
