@@ -115,3 +115,27 @@ def test_trained_model_tells_an_attack_from_economic_news(tmp_path: Path) -> Non
         ]
     )
     assert model.score(attack) > 0.5 > model.score(economy)
+
+
+@pytest.mark.parametrize(
+    ("cats", "verdict"),
+    [
+        ({"RELEVANT": 0.8}, True),
+        ({"RELEVANT": 0.4}, None),  # the abstain band: the rules decide
+        ({"RELEVANT": 0.2}, False),
+        ({"RELEVANT": 0.2, "RELEVANT_BOW": 0.3, "RELEVANT_LR": 0.1}, False),
+        # the logistic regression does not veto what the textcat alone admits
+        ({"RELEVANT": 0.3, "RELEVANT_BOW": 0.55, "RELEVANT_LR": 0.05}, None),
+    ],
+)
+def test_verdict_of_the_mean_without_a_veto_on_what_the_textcat_admits(
+    cats: dict[str, float], verdict: bool | None
+) -> None:
+    import spacy
+
+    from incidex.nlp.components.trained import RelevanceClassifier, _ensure
+
+    _ensure()
+    doc = spacy.blank("en")("GUNMEN IN KABUL OPENED FIRE ON A POLICE POST ON FRIDAY.")
+    RelevanceClassifier._verdict(doc, cats)
+    assert doc._.relevant is verdict and doc._.relevance == cats

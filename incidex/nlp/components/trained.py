@@ -63,6 +63,7 @@ EXTRACTOR_CANDIDATES = "incidex_role_candidates_v1"
 ROLE_CANDIDATES_MODEL = "role_candidates"
 _RELEVANT = "RELEVANT"
 _LINEAR = "linear"  # the relevance logistic regression's folder inside the textcat's
+_BOW = "RELEVANT_BOW"  # the textcat's own score when the logistic regression is there too
 # The verdict: relevant at or above _ADMIT, not relevant below _REJECT, and in between no
 # verdict (the rules decide). The band keeps the classifier from vetoing attacks outside
 # MUC-4's scope (Latin America, 1989-91) that it scores near the middle.
@@ -124,7 +125,7 @@ class RelevanceClassifier:
         cats = dict(scored.cats)
         if self.linear is not None:
             bow, linear = cats.get(_RELEVANT, 0.0), self.linear.score(doc)
-            cats.update({_RELEVANT: (bow + linear) / 2, "RELEVANT_BOW": bow, "RELEVANT_LR": linear})
+            cats.update({_RELEVANT: (bow + linear) / 2, _BOW: bow, "RELEVANT_LR": linear})
         return cats
 
     @staticmethod
@@ -132,6 +133,11 @@ class RelevanceClassifier:
         doc._.relevance = cats
         score = cats.get(_RELEVANT, 0.0)
         doc._.relevant = True if score >= _ADMIT else False if score < _REJECT else None
+        if doc._.relevant is False and cats.get(_BOW, 0.0) >= _ADMIT:
+            # The logistic regression never vetoes what the textcat alone admits: it learnt
+            # MUC-4's scope (no attacks on the police) and would reject "GUNMEN IN KABUL
+            # OPENED FIRE ON A POLICE POST"; the rules decide. (No TST1+TST2 message changes.)
+            doc._.relevant = None
 
 
 def _linear(folder: Path) -> RelevanceModel | None:
