@@ -124,11 +124,14 @@ def test_trained_model_tells_an_attack_from_economic_news(tmp_path: Path) -> Non
         ({"RELEVANT": 0.4}, None),  # the abstain band: the rules decide
         ({"RELEVANT": 0.2}, False),
         ({"RELEVANT": 0.2, "RELEVANT_BOW": 0.3, "RELEVANT_LR": 0.1}, False),
-        # the logistic regression does not veto what the textcat alone admits
-        ({"RELEVANT": 0.3, "RELEVANT_BOW": 0.55, "RELEVANT_LR": 0.05}, None),
+        ({"RELEVANT": 0.55, "RELEVANT_BOW": 0.3, "RELEVANT_LR": 0.8}, True),
+        ({"RELEVANT": 0.4, "RELEVANT_BOW": 0.2, "RELEVANT_LR": 0.6}, None),
+        # the mean never rejects more than the textcat alone
+        ({"RELEVANT": 0.3, "RELEVANT_BOW": 0.55, "RELEVANT_LR": 0.05}, True),
+        ({"RELEVANT": 0.27, "RELEVANT_BOW": 0.43, "RELEVANT_LR": 0.11}, None),
     ],
 )
-def test_verdict_of_the_mean_without_a_veto_on_what_the_textcat_admits(
+def test_verdict_of_the_mean_is_never_stricter_than_the_textcats(
     cats: dict[str, float], verdict: bool | None
 ) -> None:
     import spacy

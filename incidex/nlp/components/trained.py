@@ -63,6 +63,7 @@ EXTRACTOR_CANDIDATES = "incidex_role_candidates_v1"
 ROLE_CANDIDATES_MODEL = "role_candidates"
 _RELEVANT = "RELEVANT"
 _LINEAR = "linear"  # the relevance logistic regression's folder inside the textcat's
+_ORDER = (False, None, True)  # verdicts from the strictest
 _BOW = "RELEVANT_BOW"  # the textcat's own score when the logistic regression is there too
 # The verdict: relevant at or above _ADMIT, not relevant below _REJECT, and in between no
 # verdict (the rules decide). The band keeps the classifier from vetoing attacks outside
@@ -131,13 +132,17 @@ class RelevanceClassifier:
     @staticmethod
     def _verdict(doc: Doc, cats: dict[str, float]) -> None:
         doc._.relevance = cats
-        score = cats.get(_RELEVANT, 0.0)
-        doc._.relevant = True if score >= _ADMIT else False if score < _REJECT else None
-        if doc._.relevant is False and cats.get(_BOW, 0.0) >= _ADMIT:
-            # The logistic regression never vetoes what the textcat alone admits: it learnt
-            # MUC-4's scope (no attacks on the police) and would reject "GUNMEN IN KABUL
-            # OPENED FIRE ON A POLICE POST"; the rules decide. (No TST1+TST2 message changes.)
-            doc._.relevant = None
+        verdict = _band(cats.get(_RELEVANT, 0.0))
+        if _BOW in cats:
+            # The mean may admit more than the textcat, never reject more: the logistic
+            # regression learnt MUC-4's scope (no attacks on soldiers or the police) and would
+            # reject "FIVE SOLDIERS WERE KILLED BY MILITANTS IN AN AMBUSH NEAR MOSUL".
+            verdict = max(verdict, _band(cats[_BOW]), key=_ORDER.index)
+        doc._.relevant = verdict
+
+
+def _band(score: float) -> bool | None:
+    return True if score >= _ADMIT else False if score < _REJECT else None
 
 
 def _linear(folder: Path) -> RelevanceModel | None:
