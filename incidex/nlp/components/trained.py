@@ -6,7 +6,8 @@
   nothing else; ordinary news is not scored, both stay None, and the rules decide).
   The incident assembler makes no report when the verdict is False. When the model folder
   holds a logistic regression (``linear/``, ``incidex.nlp.relevance``: the words plus the
-  rule components' analysis of the message), RELEVANT is the mean of the two models' scores.
+  rule components' analysis of the message), RELEVANT is the mean of the two models' scores,
+  and the verdict the more admitting of the mean's and the textcat's own.
 * ``incidex_roles_v1`` tags perpetrator individuals and organisations, targets, victims and
   weapons with a small NER model (the English pipeline's entity recogniser, encoder
   included, fine-tuned on the five roles) and adds them as assertions: every
