@@ -916,9 +916,9 @@ def train(
     roles_epochs: int,
     only: tuple[str, ...],
 ) -> None:
-    """Train the relevance classifier, the role tagger, the candidate role classifier and the
-    same-type incident split on MUC-4 DEV (held-out slice DEV-MUC3-1101..1300 excluded) and
-    score them on TST1+TST2.
+    """Train the relevance classifier (a textcat and a logistic regression), the role tagger,
+    the candidate role classifier and the same-type incident split on MUC-4 DEV (held-out
+    slice DEV-MUC3-1101..1300 excluded) and score them on TST1+TST2.
 
     \b
     Example:

@@ -16,19 +16,16 @@ training (on MUC-4 DEV) and the pipeline compute the same features.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
 
-import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from .kb import default_kb
 from .lexicon import default_lexicon
+from .linear import LinearModel
 
 __all__ = ["Candidate", "CandidateModel", "Scored", "candidates", "features"]
 
@@ -265,41 +262,14 @@ class Scored:
     probability: float
 
 
-class CandidateModel:
+class CandidateModel(LinearModel):
     """A multinomial logistic regression over the candidates' features, stored as plain
-    data (``weights.npy``: one row per feature, one column per label; ``model.json``: the
-    feature names, labels, bias and threshold), so loading needs neither pickle nor the
-    scikit-learn version that trained it."""
+    data (``incidex.nlp.linear``: ``weights.npy``, one row per feature and one column per
+    label; ``model.json``, the feature names, labels, bias and threshold), so loading needs
+    neither pickle nor the scikit-learn version that trained it."""
 
+    FORMAT = "incidex-role-candidates-1"
     NONE = "NONE"
-
-    def __init__(
-        self,
-        vocabulary: list[str],
-        labels: list[str],
-        weights: np.ndarray,
-        bias: np.ndarray,
-        threshold: float,
-        meta: dict[str, Any] | None = None,
-    ) -> None:
-        self.index = {name: n for n, name in enumerate(vocabulary)}
-        self.labels = labels
-        self.weights = weights
-        self.bias = bias
-        self.threshold = threshold
-        self.meta = meta or {}
-
-    def probabilities(self, rows: list[dict[str, float]]) -> np.ndarray:
-        """Label probabilities, one row per feature dict (unknown features are ignored)."""
-        scores = np.tile(self.bias, (len(rows), 1))
-        for n, row in enumerate(rows):
-            found = [self.index[name] for name in row if name in self.index]
-            if found:
-                scores[n] += self.weights[found].sum(axis=0)
-        scores -= scores.max(axis=1, keepdims=True)
-        exp = np.exp(scores)
-        result: np.ndarray = exp / exp.sum(axis=1, keepdims=True)
-        return result
 
     def predict(self, doc: Doc) -> list[Scored]:
         """The candidates given a role, most probable first among overlapping ones: every
@@ -322,37 +292,3 @@ class CandidateModel:
             if all(c.end <= t.candidate.start or c.start >= t.candidate.end for t in taken):
                 taken.append(item)
         return sorted(taken, key=lambda s: s.candidate.start)
-
-    def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        vocabulary = sorted(self.index, key=self.index.__getitem__)
-        np.save(folder / _WEIGHTS, self.weights.astype(np.float32))
-        model = {
-            "format": _FORMAT,
-            "labels": self.labels,
-            "bias": [float(b) for b in self.bias],
-            "threshold": self.threshold,
-            "vocabulary": vocabulary,
-            "meta": self.meta,
-        }
-        (folder / _MODEL).write_text(json.dumps(model) + "\n")
-
-    @classmethod
-    def load(cls, folder: Path) -> CandidateModel:
-        model = json.loads((folder / _MODEL).read_text())
-        if model.get("format") != _FORMAT:
-            raise ValueError(f"{folder / _MODEL}: format {model.get('format')!r}, not {_FORMAT}")
-        weights = np.load(folder / _WEIGHTS, allow_pickle=False)
-        return cls(
-            model["vocabulary"],
-            model["labels"],
-            weights,
-            np.asarray(model["bias"], dtype=np.float32),
-            float(model["threshold"]),
-            model.get("meta"),
-        )
-
-
-_FORMAT = "incidex-role-candidates-1"
-_MODEL = "model.json"
-_WEIGHTS = "weights.npy"

@@ -20,11 +20,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..evaluate._gtt import GttDoc
+from ..evaluate._muc import MucMessage, read_muc_messages
 from ..evaluate._run import _require
 from ..model import ArticleResult
 from ._candidates import fit_role_candidates
 from ._data import HOLDOUT, ROLE_LABELS, TYPE_LABELS, TrainDoc, in_holdout, load_examples
 from ._fit import ModelReport, classifier_text, fit_relevance, fit_roles
+from ._relevance import fit_relevance_model
 from ._split import fit_incident_split
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "default_output",
     "fit_incident_split",
     "fit_relevance",
+    "fit_relevance_model",
     "fit_role_candidates",
     "fit_roles",
     "in_holdout",
@@ -51,6 +54,9 @@ _DEV_MESSAGES = "muc4/dev"
 _DEV_GOLD = "muc4/gtt/train.jsonl"
 _TUNE_MESSAGES = ("muc4/tst1/tst1-muc3", "muc4/tst2/tst2-muc4")
 _TUNE_GOLD = "muc4/gtt/dev.jsonl"
+# The relevance classifier's logistic regression, inside the textcat's folder (both are
+# "relevance": ``--only relevance`` trains both, ``--out DIR`` keeps its layout).
+RELEVANCE_LR = "linear"
 
 
 def default_output() -> Path:
@@ -86,12 +92,28 @@ def train_models(
         f"{len(docs) - len(train)} held out (DEV-MUC3-{HOLDOUT[0]:04d}..{HOLDOUT[1]:04d}); "
         f"tuning split TST1+TST2: {len(tune)} messages"
     )
+    relevant = {d.docid: d.relevant for d in train}
     reports = []
     if "relevance" in models:
         log(f"relevance classifier ({relevance_epochs} epochs, seed {seed})")
         reports.append(
             fit_relevance(
                 train, tune, out / "relevance", epochs=relevance_epochs, seed=seed, log=log
+            )
+        )
+        log(reports[-1].describe())
+        log("relevance classifier: logistic regression over words and the rules' analysis")
+        messages = _messages(root / _DEV_MESSAGES, {d.docid for d in train})
+        tune_messages = [m for p in _TUNE_MESSAGES for m in read_muc_messages(root / p)]
+        tune_relevant = {d.docid: d.relevant for d in tune}
+        reports.append(
+            fit_relevance_model(
+                messages,
+                [relevant[m.docid] for m in messages],
+                [m for m in tune_messages if m.docid in tune_relevant],
+                [tune_relevant[m.docid] for m in tune_messages if m.docid in tune_relevant],
+                out / "relevance" / RELEVANCE_LR,
+                log=log,
             )
         )
         log(reports[-1].describe())
@@ -116,7 +138,6 @@ def _fit_split(root: Path, out: Path, log: Callable[[str], None]) -> ModelReport
     """Extract the training and tuning messages with the pipeline (the trained models in
     ``out``), then fit the split model on them."""
     from ..evaluate._gtt import read_gtt
-    from ..evaluate._muc import read_muc_messages
     from ..evaluate._run import _muc_article
     from ..nlp.extract import Extractor
     from ..nlp.pipeline import build_pipeline
@@ -135,3 +156,8 @@ def _fit_split(root: Path, out: Path, log: Callable[[str], None]) -> ModelReport
     tune_paths = [_require(root / p) for p in _TUNE_MESSAGES]
     tune, tune_gold = extracted(tune_paths, _require(root / _TUNE_GOLD))
     return fit_incident_split(train, train_gold, tune, tune_gold, out / "incident_split", log=log)
+
+
+def _messages(path: Path, docids: set[str]) -> list[MucMessage]:
+    """The raw messages of ``path`` whose ids are in ``docids``, in file order."""
+    return [m for m in read_muc_messages(path) if m.docid in docids]

@@ -4,7 +4,10 @@
   (RELEVANT plus the MUC incident types) and records ``doc._.relevance`` (label -> score) and
   ``doc._.relevant``: the verdict, for all-capitals wire text only (the classifier has seen
   nothing else; ordinary news is not scored, both stay None, and the rules decide).
-  The incident assembler makes no report when the verdict is False.
+  The incident assembler makes no report when the verdict is False. When the model folder
+  holds a logistic regression (``linear/``, ``incidex.nlp.relevance``: the words plus the
+  rule components' analysis of the message), RELEVANT is the mean of the two models' scores,
+  and the verdict the more admitting of the mean's and the textcat's own.
 * ``incidex_roles_v1`` tags perpetrator individuals and organisations, targets, victims and
   weapons with a small NER model (the English pipeline's entity recogniser, encoder
   included, fine-tuned on the five roles) and adds them as assertions: every
@@ -41,6 +44,7 @@ from ...errors import ConfigError, Errors
 from ...model import Perpetrator, Target, Victim, Weapon
 from .._doc import add_assertion, article_of, ensure_extensions, info_at
 from ..kb import default_kb
+from ..relevance import RelevanceModel
 from ..role_candidates import CandidateModel
 from ..truecase import WIRE_KEY, mostly_upper
 
@@ -60,6 +64,9 @@ EXTRACTOR_ROLES = "incidex_roles_v1"
 EXTRACTOR_CANDIDATES = "incidex_role_candidates_v1"
 ROLE_CANDIDATES_MODEL = "role_candidates"
 _RELEVANT = "RELEVANT"
+_LINEAR = "linear"  # the relevance logistic regression's folder inside the textcat's
+_ORDER = (False, None, True)  # verdicts from the strictest
+_BOW = "RELEVANT_BOW"  # the textcat's own score when the logistic regression is there too
 # The verdict: relevant at or above _ADMIT, not relevant below _REJECT, and in between no
 # verdict (the rules decide). The band keeps the classifier from vetoing attacks outside
 # MUC-4's scope (Latin America, 1989-91) that it scores near the middle.
@@ -101,6 +108,7 @@ class RelevanceClassifier:
     def __init__(self, path: str) -> None:
         _ensure()
         self.model = _load(path)
+        self.linear = _linear(Path(path) / _LINEAR)
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
@@ -113,14 +121,45 @@ class RelevanceClassifier:
             for doc, scored in zip(
                 wire, self.model.pipe(d.text.lower() for d in wire), strict=True
             ):
-                self._verdict(doc, scored)
+                self._verdict(doc, self._scores(doc, scored))
             yield from batch
 
+    def _scores(self, doc: Doc, scored: Doc) -> dict[str, float]:
+        """The textcat's scores; with the logistic regression, RELEVANT is the mean of the
+        two models' (kept apart as RELEVANT_BOW and RELEVANT_LR)."""
+        cats = dict(scored.cats)
+        if self.linear is not None:
+            bow, linear = cats.get(_RELEVANT, 0.0), self.linear.score(doc)
+            cats.update({_RELEVANT: (bow + linear) / 2, _BOW: bow, "RELEVANT_LR": linear})
+        return cats
+
     @staticmethod
-    def _verdict(doc: Doc, scored: Doc) -> None:
-        doc._.relevance = dict(scored.cats)
-        score = scored.cats.get(_RELEVANT, 0.0)
-        doc._.relevant = True if score >= _ADMIT else False if score < _REJECT else None
+    def _verdict(doc: Doc, cats: dict[str, float]) -> None:
+        doc._.relevance = cats
+        verdict = _band(cats.get(_RELEVANT, 0.0))
+        if _BOW in cats:
+            # The mean may admit more than the textcat, never reject more: the logistic
+            # regression learnt MUC-4's scope (no attacks on soldiers or the police) and would
+            # reject "FIVE SOLDIERS WERE KILLED BY MILITANTS IN AN AMBUSH NEAR MOSUL".
+            verdict = max(verdict, _band(cats[_BOW]), key=_ORDER.index)
+        doc._.relevant = verdict
+
+
+def _band(score: float) -> bool | None:
+    return True if score >= _ADMIT else False if score < _REJECT else None
+
+
+def _linear(folder: Path) -> RelevanceModel | None:
+    """The relevance logistic regression beside the textcat, when trained (an older
+    ``incidex train --out`` folder has none: the textcat alone decides)."""
+    if not (folder / "model.json").exists():
+        return None
+    try:
+        return RelevanceModel.load(folder)
+    except (OSError, ValueError, KeyError) as error:
+        raise ConfigError(
+            Errors.E025.format(path=folder, detail=error), code="E025", path=str(folder)
+        ) from None
 
 
 def _is_wire(doc: Doc) -> bool:
