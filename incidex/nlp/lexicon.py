@@ -65,6 +65,7 @@ class Lexicon:
     attacker_light_verbs: dict[str, frozenset[str]]  # "opened fire", "carried out the attack"
     target_verbs: frozenset[str]  # their object is the attacked target
     target_preps: frozenset[str]  # "attack on", "bomb exploded at"
+    former_words: frozenset[str]  # "a retired general": no longer a member of the force
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -139,6 +140,7 @@ def default_lexicon() -> Lexicon:
         attacker_light_verbs={k: frozenset(v) for k, v in raw["attacker_light_verbs"].items()},
         target_verbs=frozenset(raw["target_verbs"]),
         target_preps=frozenset(raw["target_preps"]),
+        former_words=frozenset(raw["former_words"]),
     )
 
 
