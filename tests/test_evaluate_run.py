@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from _records import said
 from pydantic import BaseModel
 
 from incidex.evaluate import (
@@ -632,23 +633,7 @@ def test_wikievents_ignore_the_role_tagger() -> None:
 
 
 def _said(text: str, field: str, value: str, normalized: T) -> Assertion[T]:
-    """An assertion whose sentence is the one of ``text`` (sentences end with ". ") holding
-    ``value``."""
-    start = text.index(value)
-    begin = text.rfind(". ", 0, start) + 2 if ". " in text[:start] else 0
-    end = text.find(". ", start)
-    end = len(text) if end < 0 else end + 1
-    return Assertion[
-        type(normalized)
-    ](  # type: ignore[misc,operator]
-        field=field,
-        value=value,
-        normalized=normalized,
-        start=start,
-        end=start + len(value),
-        sentence=SentenceRef(start=begin, end=end, text=text[begin:end]),
-        extractor="test",
-    )
+    return said(text, field, value, normalized, extractor="test")
 
 
 @pytest.mark.parametrize("upper", [False, True])

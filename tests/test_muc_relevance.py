@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TypeVar
 
 import pytest
+from _records import said
 from pydantic import BaseModel
 
 from incidex.evaluate._predict import muc_relevance, to_gtt_templates
@@ -18,7 +19,6 @@ from incidex.model import (
     IncidentReport,
     Place,
     Precision,
-    SentenceRef,
     Stance,
     Target,
     Victim,
@@ -31,24 +31,10 @@ _PUBLISHED = dt.date(1989, 11, 20)
 
 
 def _said(
-    text: str,
-    field: str,
-    value: str,
-    normalized: T,
-    stance: Stance = Stance.asserted,
-    extractor: str = "incidex_roles_v1",
+    text: str, field: str, value: str, normalized: T, stance: Stance = Stance.asserted
 ) -> Assertion[T]:
-    start = text.index(value)
-    sentence = SentenceRef(start=0, end=len(text), text=text)
-    return Assertion[type(normalized)](  # type: ignore[misc,operator]
-        field=field,
-        value=value,
-        normalized=normalized,
-        start=start,
-        end=start + len(value),
-        sentence=sentence,
-        stance=stance,
-        extractor=extractor,
+    return said(
+        text, field, value, normalized, whole_text=True, stance=stance, extractor="incidex_roles_v1"
     )
 
 

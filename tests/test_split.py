@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pytest
+from _records import said, sentence_of
 from pydantic import BaseModel
 
 from incidex.evaluate._gtt import GTT_ROLES, GttDoc, GttMention, GttTemplate
@@ -29,7 +30,6 @@ from incidex.model import (
     IncidentReport,
     Precision,
     SentenceRef,
-    Stance,
     Target,
     When,
 )
@@ -40,29 +40,8 @@ T = TypeVar("T", bound=BaseModel)
 _BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
 
 
-def _sentence(text: str, part: str) -> SentenceRef:
-    """The sentence of ``text`` holding ``part`` (sentences end with '. ')."""
-    start = text.index(part)
-    begin = text.rfind(". ", 0, start)
-    begin = 0 if begin < 0 else begin + 2
-    end = text.index(".", start) + 1
-    return SentenceRef(start=begin, end=end, text=text[begin:end])
-
-
 def _said(text: str, field: str, value: str, normalized: T) -> Assertion[T]:
-    start = text.index(value)
-    return Assertion[type(normalized)](  # type: ignore[misc,operator]
-        field=field,
-        value=value,
-        normalized=normalized,
-        start=start,
-        end=start + len(value),
-        sentence=_sentence(text, value),
-        speaker=None,
-        outlet="EFE",
-        stance=Stance.asserted,
-        extractor="incidex_roles_v1",
-    )
+    return said(text, field, value, normalized, extractor="incidex_roles_v1", outlet="EFE")
 
 
 def _target(text: str, value: str, entity: str | None = None) -> Assertion[Target]:
@@ -112,7 +91,7 @@ def test_pair_features_tell_a_new_target_from_one_named_before(upper: bool) -> N
     embassy, again, bank = (w.upper() if upper else w for w in ("embassy", "embassy was", "bank"))
     targets = [_target(text, embassy), _target(text, again, embassy), _target(text, bank)]
     report = _report(text, text[2:6], targets)
-    s1, s2, s3 = (_sentence(text, part) for part in (text[:5], again, bank))
+    s1, s2, s3 = (sentence_of(text, part) for part in (text[:5], again, bank))
     starts = [s1.start, s2.start, s3.start]
     assert "targets_again" in pair_features(report, s1, s2, None, starts)
     assert "targets_new" in pair_features(report, s2, s3, None, starts)
@@ -217,7 +196,7 @@ def test_the_fitted_model_is_stored_as_arrays_and_gives_sklearns_probabilities(
         "weights.npy",
     ]
     loaded = SplitModel.load(tmp_path)
-    s1, s2, s3 = (_sentence(_TWO_BOMBS, part) for part in ("MONDAY", "TUESDAY", "CLOSED"))
+    s1, s2, s3 = (sentence_of(_TWO_BOMBS, part) for part in ("MONDAY", "TUESDAY", "CLOSED"))
     starts = [s1.start, s2.start, s3.start]
     # the bank after the embassy is another incident in half the messages, the bank told
     # again never
@@ -237,7 +216,11 @@ def test_shipped_split_model_prefers_a_cued_new_attack_to_a_retelling() -> None:
     )
     embassy = [_target(text, "EMBASSY"), _target(text, "EMBASSY.", "EMBASSY")]
     report = _report(text, "BOMB", [*embassy, _target(text, "BANK")])
-    s1, s2, s3 = _sentence(text, "LIMA"), _sentence(text, "DESTROYED"), _sentence(text, "CUSCO")
+    s1, s2, s3 = (
+        sentence_of(text, "LIMA"),
+        sentence_of(text, "DESTROYED"),
+        sentence_of(text, "CUSCO"),
+    )
     starts = [s1.start, s2.start, s3.start]
     retelling = model.another(report, s1, s2, None, starts)
     another = model.another(report, s2, s3, "bombing", starts)

@@ -1,0 +1,52 @@
+"""Hand-built records for tests of the mappings: an assertion told by a sentence of a text
+(the way the pipeline's components record them), without running the pipeline."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from incidex.model import Assertion, SentenceRef, Stance
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def sentence_of(text: str, part: str) -> SentenceRef:
+    """The sentence of ``text`` holding ``part``; sentences end with '. ' (or the text)."""
+    start = text.index(part)
+    begin = text.rfind(". ", 0, start)
+    begin = 0 if begin < 0 else begin + 2
+    end = text.find(". ", start)
+    end = len(text) if end < 0 else end + 1
+    return SentenceRef(start=begin, end=end, text=text[begin:end])
+
+
+def said(
+    text: str,
+    field: str,
+    value: str,
+    normalized: T,
+    *,
+    whole_text: bool = False,
+    stance: Stance = Stance.asserted,
+    extractor: str = "tests.v1",
+    outlet: str | None = None,
+) -> Assertion[T]:
+    """The assertion of ``field`` = ``normalized`` by the words ``value`` of ``text``, in the
+    sentence holding them (``whole_text``: the text is one sentence)."""
+    start = text.index(value)
+    sentence = (
+        SentenceRef(start=0, end=len(text), text=text) if whole_text else sentence_of(text, value)
+    )
+    return Assertion[type(normalized)](  # type: ignore[misc,operator]
+        field=field,
+        value=value,
+        normalized=normalized,
+        start=start,
+        end=start + len(value),
+        sentence=sentence,
+        stance=stance,
+        extractor=extractor,
+        outlet=outlet,
+    )
