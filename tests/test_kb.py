@@ -77,6 +77,7 @@ def test_iskp_aliases_resolve_to_the_province(kb: KnowledgeBase, alias: str) -> 
         ("al Shabab", "al-Shabaab"),
         ("ISWAP", "Islamic State West Africa Province"),
         ("ETA", "Euskadi Ta Askatasuna"),
+        ("ARMY OF NATIONAL LIBERATION", "National Liberation Army (Colombia)"),
     ],
 )
 def test_aliases_resolve_to_canonical_names(kb: KnowledgeBase, alias: str, canonical: str) -> None:
