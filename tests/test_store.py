@@ -725,10 +725,29 @@ def test_failing_batch_rolls_back_and_earlier_batch_is_intact(backend: Backend) 
         assert s.save_results(batch).stored == 2
 
 
+def test_a_new_database_another_process_is_writing_opens_once_it_is_free(tmp_path: Path) -> None:
+    # Switching a new file to WAL needs it to itself; SQLite does not wait for that through
+    # its busy handler, and a second process creating the same database at that moment got
+    # "database is locked", reported as a corrupt file (E030).
+    path = tmp_path / "new.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        with open_store(path) as s:
+            assert s.journal_mode == "wal"
+            assert s.save_results([make_result(KABUL)]).stored == 1
+    finally:
+        release.join()
+        other.close()
+
+
 def test_two_writers_on_one_database_store_each_article_once(backend: Backend) -> None:
     # Both writers also create and migrate the (empty) database at once.
     batch = [make_result(f"Report number {i} on the attack in Kabul.") for i in range(40)]
-    barrier = threading.Barrier(2)
+    # A timeout and abort(): a writer that fails to open must not leave the other waiting
+    barrier = threading.Barrier(2, timeout=60)
     outcomes: list[SaveSummary | BaseException] = []
 
     def write() -> None:
@@ -738,6 +757,7 @@ def test_two_writers_on_one_database_store_each_article_once(backend: Backend) -
                 barrier.wait()
                 outcomes.append(s.save_results(batch))
         except BaseException as exc:  # noqa: B902 - handed to the main thread
+            barrier.abort()
             outcomes.append(exc)
 
     threads = [threading.Thread(target=write) for _ in range(2)]

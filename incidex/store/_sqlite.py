@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -99,11 +100,31 @@ class SQLiteStore(SQLStoreBase):
 
     def _configure(self) -> None:
         try:
-            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._wal()
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as exc:
             raise self._corrupt(str(exc)) from None
+
+    def _wal(self) -> None:
+        """Switch to WAL. The switch needs the file to itself and SQLite does not wait for it
+        through the busy handler: a second process opening the same new database at that
+        moment got "database is locked" (1 open in 300 of two at once), which read as a
+        corrupt file. Wait for it as the busy timeout would."""
+        deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        f"{self.path}: the database is busy ({exc}); another incidex process "
+                        "holds it. Try again when it has finished."
+                    ) from None
+                time.sleep(0.01)
 
     def _applied(self) -> set[int]:
         tables = {row[0] for row in self._conn.execute(sql.LIST_TABLES)}
