@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from incidex.model import Assertion, SentenceRef, Stance
+from incidex.model import Assertion, SentenceRef
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -29,13 +29,15 @@ def said(
     normalized: T,
     *,
     whole_text: bool = False,
-    stance: Stance = Stance.asserted,
+    anywhere: bool = False,
     extractor: str = "tests.v1",
-    outlet: str | None = None,
+    **fields: Any,
 ) -> Assertion[T]:
     """The assertion of ``field`` = ``normalized`` by the words ``value`` of ``text``, in the
-    sentence holding them (``whole_text``: the text is one sentence)."""
-    start = text.index(value)
+    sentence holding them (``whole_text``: the text is one sentence; ``anywhere``: the text
+    need not hold the value, which then starts at 0); ``fields``: the assertion's other
+    fields (stance, speaker, outlet, confidence...)."""
+    start = max(text.find(value), 0) if anywhere else text.index(value)
     sentence = (
         SentenceRef(start=0, end=len(text), text=text) if whole_text else sentence_of(text, value)
     )
@@ -46,7 +48,6 @@ def said(
         start=start,
         end=start + len(value),
         sentence=sentence,
-        stance=stance,
         extractor=extractor,
-        outlet=outlet,
+        **fields,
     )

@@ -62,19 +62,17 @@ def _at(
     stance: Stance = Stance.asserted,
     speaker: str | None = "EFE",
 ) -> Assertion[T]:
-    start = TEXT.find(value)
-    start = max(start, 0)
-    return Assertion[type(normalized)](  # type: ignore[misc,operator]
-        field=field,
-        value=value,
-        normalized=normalized,
-        start=start,
-        end=start + len(value),
-        sentence=SentenceRef(start=0, end=len(TEXT), text=TEXT),
+    return said(
+        TEXT,
+        field,
+        value,
+        normalized,
+        whole_text=True,
+        anywhere=True,
+        extractor="test",
         speaker=speaker,
         outlet="EFE",
         stance=stance,
-        extractor="test",
     )
 
 

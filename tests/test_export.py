@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import stix2
+from _records import said
 
 from incidex.export import FORMATS, ExportSummary, export, import_jsonl
 from incidex.model import (
@@ -27,7 +28,6 @@ from incidex.model import (
     Perpetrator,
     Place,
     Precision,
-    SentenceRef,
     Stance,
     Target,
     Weapon,
@@ -41,17 +41,7 @@ ISKP = "Islamic State - Khorasan Province"
 
 
 def _a(field: str, value: str, normalized: Any, text: str, **kw: Any) -> Assertion[Any]:
-    start = max(text.find(value), 0)
-    return Assertion[type(normalized)](  # type: ignore[misc,operator]
-        field=field,
-        value=value,
-        normalized=normalized,
-        start=start,
-        end=start + len(value),
-        sentence=SentenceRef(start=0, end=len(text), text=text),
-        extractor="tests.v1",
-        **kw,
-    )
+    return said(text, field, value, normalized, whole_text=True, anywhere=True, **kw)
 
 
 def _article(text: str, title: str, url: str, source: str, day: int) -> Article:

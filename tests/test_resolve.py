@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _records import said
 
 from incidex.errors import IncidexError, NotFoundError
 from incidex.model import (
@@ -25,7 +26,6 @@ from incidex.model import (
     Perpetrator,
     Place,
     Precision,
-    SentenceRef,
     Stance,
     When,
 )
@@ -50,17 +50,7 @@ _TYPES = {
 
 
 def _a(field: str, value: str, normalized: Any, text: str, **kw: Any) -> Assertion[Any]:
-    start = max(text.find(value), 0)
-    return Assertion[type(normalized)](  # type: ignore[misc,operator]
-        field=field,
-        value=value,
-        normalized=normalized,
-        start=start,
-        end=start + len(value),
-        sentence=SentenceRef(start=0, end=len(text), text=text),
-        extractor="tests.v1",
-        **kw,
-    )
+    return said(text, field, value, normalized, whole_text=True, anywhere=True, **kw)
 
 
 @dataclass

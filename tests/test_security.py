@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _records import said
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
@@ -35,7 +36,6 @@ from incidex.model import (
     Perpetrator,
     Place,
     Precision,
-    SentenceRef,
     Stance,
     Target,
     Threat,
@@ -76,19 +76,16 @@ _TEXT = " ".join(HOSTILE.values()) + " killed 7 people in Berlin."
 
 
 def _a(field: str, value_key: str, normalized: Any, **kw: Any) -> Assertion[Any]:
-    value = HOSTILE[value_key]
-    start = _TEXT.index(value)
-    return Assertion[type(normalized)](  # type: ignore[misc,operator]
-        field=field,
-        value=value,
-        normalized=normalized,
-        start=start,
-        end=start + len(value),
-        sentence=SentenceRef(start=0, end=len(_TEXT), text=_TEXT),
+    return said(
+        _TEXT,
+        field,
+        HOSTILE[value_key],
+        normalized,
+        whole_text=True,
+        extractor=HOSTILE["extractor"],
         speaker=HOSTILE["speaker"],
         outlet=HOSTILE["outlet"],
         stance=kw.pop("stance", Stance.asserted),
-        extractor=HOSTILE["extractor"],
         **kw,
     )
 

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from _records import said
 
 from incidex.config import load_settings
 from incidex.errors import CorruptStoreError, IncidexError, NotFoundError, StoreError
@@ -35,7 +36,6 @@ from incidex.model import (
     Perpetrator,
     Place,
     Precision,
-    SentenceRef,
     Stance,
     Status,
     When,
@@ -58,17 +58,7 @@ from incidex.store import _sql as store_sql
 
 
 def _assertion(field: str, value: str, normalized: Any, text: str, **kw: Any) -> Assertion[Any]:
-    start = max(text.find(value), 0)
-    return Assertion[type(normalized)](  # type: ignore[misc,operator]
-        field=field,
-        value=value,
-        normalized=normalized,
-        start=start,
-        end=start + len(value),
-        sentence=SentenceRef(start=0, end=len(text), text=text),
-        extractor="tests.v1",
-        **kw,
-    )
+    return said(text, field, value, normalized, whole_text=True, anywhere=True, **kw)
 
 
 def make_result(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _records import said
 
 from incidex.model import (
     Article,
@@ -23,7 +24,6 @@ from incidex.model import (
     Perpetrator,
     Place,
     Precision,
-    SentenceRef,
     Stance,
     TimelineStep,
     When,
@@ -46,18 +46,7 @@ HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 
 
 def _a(field: str, value: str, normalized: Any, text: str, **kw: Any) -> Assertion[Any]:
-    start = text.find(value)
-    assert start >= 0, (value, text)
-    return Assertion[type(normalized)](  # type: ignore[misc,operator]
-        field=field,
-        value=value,
-        normalized=normalized,
-        start=start,
-        end=start + len(value),
-        sentence=SentenceRef(start=0, end=len(text), text=text),
-        extractor="tests.v1",
-        **kw,
-    )
+    return said(text, field, value, normalized, whole_text=True, **kw)
 
 
 def _article(text: str, *, title: str, source: str, published: dt.datetime, url: str) -> Article:
