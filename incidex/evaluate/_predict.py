@@ -152,7 +152,7 @@ from incidex.model import (
     Weapon,
 )
 from incidex.nlp.gazetteer import default_gazetteer
-from incidex.nlp.kb import default_kb
+from incidex.nlp.kb import default_kb, longest_term
 from incidex.nlp.lexicon import default_lexicon, separate_cues
 
 __all__ = [
@@ -738,16 +738,9 @@ def _target_terms() -> dict[str, int]:
 
 
 def _target_type(text: str) -> int | None:
-    """GTD target type of the longest knowledge-base term in ``text`` (rightmost of equal
-    length: English heads come last), as the role tagger codes its targets."""
-    terms = _target_terms()
-    words = text.lower().split()
-    for size in range(min(len(words), 6), 0, -1):
-        for start in range(len(words) - size, -1, -1):
-            found = terms.get(" ".join(words[start : start + size]))
-            if found is not None:
-                return found
-    return None
+    """GTD target type of the longest knowledge-base term in ``text``, as the role tagger
+    codes its targets."""
+    return longest_term(text, _target_terms())
 
 
 def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> list[PredTemplate]:

@@ -43,7 +43,7 @@ from spacy.util import minibatch
 from ...errors import ConfigError, Errors
 from ...model import Perpetrator, Target, Victim, Weapon
 from .._doc import add_assertion, article_of, ensure_extensions, info_at
-from ..kb import default_kb
+from ..kb import default_kb, longest_term
 from ..relevance import RelevanceModel
 from ..role_candidates import CandidateModel
 from ..truecase import WIRE_KEY, mostly_upper
@@ -74,7 +74,6 @@ _ADMIT = 0.5
 _REJECT = 0.35  # TST1+TST2 five-role F1: 33.6 with no band (0.5), 32.9 at 0.35, 32.5 at 0.25
 _TARGET_UNKNOWN = (20, "Unknown")  # GTD target type when the knowledge base has no term
 _WEAPON_UNKNOWN = (13, "Unknown")
-_MAX_WORDS = 6  # longest knowledge-base term looked up inside a tagged span
 _TOLD_WITH_THE_ATTACK = frozenset({"TARGET", "PERPORG"})  # roles named where the attack is told
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
@@ -185,18 +184,6 @@ def _term_index(terms: Any) -> dict[str, Any]:
     return {term.lower(): entry for term, entry in terms}
 
 
-def _lookup(text: str, index: dict[str, Any]) -> Any:
-    """The entry of the longest knowledge-base term among the span's words (the rightmost of
-    equal length: English heads come last)."""
-    words = text.lower().split()
-    for size in range(min(len(words), _MAX_WORDS), 0, -1):
-        for start in range(len(words) - size, -1, -1):
-            found = index.get(" ".join(words[start : start + size]))
-            if found is not None:
-                return found
-    return None
-
-
 class _RoleValues:
     """The assertion a role label makes of a span (shared by the tagger and the candidate
     classifier)."""
@@ -246,10 +233,10 @@ class _RoleValues:
         return Perpetrator(group=group.name, parent=group.parent)
 
     def _target(self, text: str) -> Target:
-        return Target(entity=text, **_coded(_lookup(text, self.targets), _TARGET_UNKNOWN))
+        return Target(entity=text, **_coded(longest_term(text, self.targets), _TARGET_UNKNOWN))
 
     def _weapon(self, text: str) -> Weapon:
-        entry = _lookup(text, self.weapons)
+        entry = longest_term(text, self.weapons)
         # an unclassified weapon keeps its words as the model ("Galil", "M-16")
         return Weapon(model=None if entry else text, **_coded(entry, _WEAPON_UNKNOWN))
 

@@ -39,6 +39,7 @@ __all__ = [
     "WeaponClass",
     "default_kb",
     "load_kb",
+    "longest_term",
 ]
 
 FILES = ("groups.json", "outlets.json", "weapons.json", "targets.json", "nationalities.json")
@@ -492,6 +493,19 @@ def _terms(
             yield alias, entry, False
     for alias in case_sensitive:
         yield alias, entry, True
+
+
+def longest_term(text: str, index: dict[str, _T], max_words: int = 6) -> _T | None:
+    """The entry of the longest term of ``index`` (lower-cased phrases, as ``target_terms``
+    and ``weapon_terms`` give them) among the words of ``text``, the rightmost of equal
+    length: English heads come last ("the police station of the town" -> "police station")."""
+    words = text.lower().split()
+    for size in range(min(len(words), max_words), 0, -1):
+        for start in range(len(words) - size, -1, -1):
+            found = index.get(" ".join(words[start : start + size]))
+            if found is not None:
+                return found
+    return None
 
 
 def _lookup(text: str, loose: dict[str, _T], exact: dict[str, _T]) -> _T | None:
