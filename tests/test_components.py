@@ -994,6 +994,9 @@ def test_where_a_group_began_operating_is_background(nlp: Any, upper: bool) -> N
         ("A bomb damaged the institute, causing damage but no victims.", 2),
         ("Explosives shook seven bank branches, causing heavy damage but no fatalities.", 1),
         ("Rebels set fire to the offices of the corporation but injured no one.", 2),
+        ("Gunmen opened fire on the bus but hurt nobody.", 2),
+        ("A grenade thrown at the station killed nobody.", 1),
+        ("The second device went off in a parking lot and maimed no one.", 2),
         ("A bomb exploded in Kabul, killing three people. There were no other victims.", 0),
     ],
 )

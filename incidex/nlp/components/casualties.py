@@ -286,10 +286,10 @@ class CasualtyExtractor:
                     categories = ("wounded", "killed")
                 elif word in self.killed and word != "killed":
                     categories = ("killed",)
-            elif token.pos_ == "VERB" and lemma in _HARM_VERBS:
+            elif token.pos_ == "VERB" and self.lex.victim_verbs.get(lemma) in _ZERO_BY_FATE:
                 target = next((c for c in token.children if c.dep_ == "dobj"), None)
                 if target is not None and _nobody(target):
-                    categories = _HARM_VERBS[lemma]
+                    categories = _ZERO_BY_FATE[self.lex.victim_verbs[lemma]]
                     end = target.i + 1
             if not categories or any(c.dep_ == "neg" for c in token.children):
                 continue
@@ -549,12 +549,11 @@ class CasualtyExtractor:
 
 # "no other victims", "no further casualties": none besides those told, not none at all
 _BESIDES = frozenset({"other", "more", "further", "additional", "new"})
-# "killed no one" / "injured nobody": the categories it gives as zero
-_HARM_VERBS: dict[str, tuple[str, ...]] = {
-    "kill": ("killed",),
-    "injure": ("wounded", "killed"),
-    "wound": ("wounded", "killed"),
-    "hurt": ("wounded", "killed"),
+# "killed no one" / "injured nobody": the figures it gives as zero, by the fate the lexicon's
+# victim verb gives its object (nobody hurt is nobody killed either)
+_ZERO_BY_FATE: dict[str, tuple[str, ...]] = {
+    "killed": ("killed",),
+    "wounded": ("wounded", "killed"),
 }
 
 
