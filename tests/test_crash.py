@@ -120,9 +120,20 @@ def count_articles(db: Path) -> int:
 
 def interrupted_ingest(corpus: Path, db: Path, sig: int, after: int) -> Run:
     """Start an ingest, send ``sig`` once ``after`` articles are committed, wait for it."""
-    proc = subprocess.Popen(
-        _command(corpus, db), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    # A shell starts background jobs with SIGINT ignored, and a child inherits that (as it
+    # should: Ctrl-C is not meant for them), so run from such a job the ingest would never
+    # see the signal. The child gets SIGINT as a terminal's Ctrl-C would find it.
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            _command(corpus, db),
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, inherited)
     deadline = time.monotonic() + 240
     committed = 0
     try:
