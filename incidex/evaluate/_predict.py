@@ -212,8 +212,16 @@ def incident_type_of(report: IncidentReport) -> str:
         votes[kind] += 1
         first.setdefault(kind, assertion.start)
     if not votes:
-        return "attack"
+        return _untyped_type(report)
     return max(votes, key=lambda k: (votes[k], -first[k]))
+
+
+def _untyped_type(report: IncidentReport) -> str:
+    """The type of a report naming no attack type: a bomb or a fire bomb named as an
+    instrument ("A HOMEMADE BOMB ... IN THIS ATTACK") makes it a bombing or an arson (MUC-4:
+    ATTACK only when the incident fits no other type), else an attack."""
+    codes = {w.normalized.type_code for w in report.weapons if _names_instrument(w)}
+    return "bombing" if _EXPLOSIVES in codes else "arson" if _INCENDIARY in codes else "attack"
 
 
 # -- mentions --------------------------------------------------------------------------

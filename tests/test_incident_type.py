@@ -1,0 +1,110 @@
+"""The MUC-4 incident type of a report in the benchmark mapping (template-doc-part1, slot 4;
+template-doc-part2, slot 4): records built by hand, texts in mixed and upper case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from _records import said
+
+from incidex.evaluate._predict import incident_type_of
+from incidex.model import EventType, IncidentReport, Weapon
+
+_BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
+_ASSAULT = EventType(name="Armed Assault", gtd_code=2)
+_BOMB = Weapon(type="Explosives", type_code=6, subtype="Unknown Explosive Type", subtype_code=31)
+_MOLOTOV = Weapon(type="Incendiary", type_code=8, subtype="Molotov Cocktail", subtype_code=19)
+_RIFLE = Weapon(type="Firearms", type_code=5, subtype="Automatic Weapon", subtype_code=2)
+
+
+def _case(text: str, upper: bool) -> str:
+    return text.upper() if upper else text
+
+
+def _report(
+    text: str,
+    types: tuple[tuple[str, EventType], ...] = (),
+    weapons: tuple[tuple[str, Weapon], ...] = (),
+) -> IncidentReport:
+    return IncidentReport(
+        article_id="a0",
+        types=[said(text, "types", word, kind) for word, kind in types],
+        weapons=[said(text, "weapons", word, weapon) for word, weapon in weapons],
+    )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "weapon", "expected"),
+    [
+        (
+            "Two suspects were arrested for this attack with a homemade bomb on the base.",
+            ("homemade bomb", _BOMB),
+            "bombing",
+        ),
+        (
+            "Students threw Molotov cocktails at the bank in this attack.",
+            ("Molotov cocktails", _MOLOTOV),
+            "arson",
+        ),
+        ("The attack with rifles left two dead.", ("rifles", _RIFLE), "attack"),
+        # an event word read as a weapon names no instrument
+        ("The attack caused an explosion in the street.", ("explosion", _BOMB), "attack"),
+    ],
+)
+def test_a_report_naming_no_attack_type_takes_the_type_of_its_instrument(
+    text: str, weapon: tuple[str, Weapon], expected: str, upper: bool
+) -> None:
+    text = _case(text, upper)
+    word = _case(weapon[0], upper)
+    assert incident_type_of(_report(text, weapons=((word, weapon[1]),))) == expected
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_named_attack_type_outweighs_the_instrument(upper: bool) -> None:
+    text = _case("Gunmen opened fire on the bus and left a bomb that did not explode.", upper)
+    report = _report(
+        text,
+        types=((_case("opened fire", upper), _ASSAULT),),
+        weapons=((_case("bomb", upper), _BOMB),),
+    )
+    assert incident_type_of(report) == "attack"
+
+
+def _typed(nlp: Any, text: str) -> set[str]:
+    from incidex.nlp.extract import extract
+
+    result = extract(text, published="1989-11-20T12:00:00+00:00", source="Test Wire", nlp=nlp)
+    return {a.normalized.name for report in result.incidents for a in report.types}
+
+
+_SIEGE = "Hostage Taking (Barricade Incident)"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government decreed a state of siege after rebels killed two judges in the capital.",
+        "Guerrillas set up barricades on the highway and killed two drivers.",
+    ],
+)
+def test_a_state_of_siege_or_a_roadblock_is_no_hostage_siege(
+    nlp: Any, text: str, upper: bool
+) -> None:
+    assert _SIEGE not in _typed(nlp, _case(text, upper))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police ended the siege of the embassy, where gunmen held ten hostages.",
+        "The gunmen barricaded themselves in the bank with ten hostages.",
+    ],
+)
+def test_a_siege_with_hostages_is_still_one(nlp: Any, text: str, upper: bool) -> None:
+    assert _SIEGE in _typed(nlp, _case(text, upper))
