@@ -295,6 +295,10 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
             return False  # "a blast of cold air / rising costs"
     if lemma == "siege" and any(c.lower_ == "under" for c in [token.head]):
         return False  # "we were under siege": a figure of speech far more often than a siege
+    if lemma == "siege" and token.head.lower_ == "of" and token.head.head.lemma_ == "state":
+        return False  # "a state of siege": an emergency law, not a hostage siege
+    if lemma == "barricade" and token.pos_ != "VERB":
+        return False  # "set up barricades": roadblocks; "barricaded themselves" is the siege
     return True
 
 
