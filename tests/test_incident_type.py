@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from _records import said
 
-from incidex.evaluate._predict import incident_type_of
-from incidex.model import EventType, IncidentReport, Weapon
+from incidex.evaluate._gtt import PredTemplate
+from incidex.evaluate._predict import incident_type_of, to_gtt_templates
+from incidex.model import Article, ArticleResult, EventType, IncidentReport, Weapon
 
 _BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
 _ASSAULT = EventType(name="Armed Assault", gtd_code=2)
@@ -108,3 +109,52 @@ def test_a_state_of_siege_or_a_roadblock_is_no_hostage_siege(
 )
 def test_a_siege_with_hostages_is_still_one(nlp: Any, text: str, upper: bool) -> None:
     assert _SIEGE in _typed(nlp, _case(text, upper))
+
+
+_MORTAR = Weapon(type="Explosives", type_code=6, subtype="Projectile", subtype_code=11)
+_GRENADE = Weapon(type="Explosives", type_code=6, subtype="Grenade", subtype_code=7)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "trigger", "weapon", "expected"),
+    [
+        # bombs dropped from the air: ATTACK (template-doc-part2, slot 4)
+        ("The air force bombed the villages near the volcano.", "bombed", None, "attack"),
+        ("Military planes and helicopters bombed the town.", "bombed", None, "attack"),
+        # a bomb set off in a plane is a bombing
+        ("A bomb exploded on the plane shortly after take-off.", "bomb", None, "bombing"),
+        ("A bomb exploded at the bus station.", "bomb", None, "bombing"),
+        # a projectile fired: ATTACK
+        ("The guerrillas attacked the post with mortars.", "mortars", _MORTAR, "attack"),
+        ("Terrorists hurled a grenade at the embassy.", "grenade", _GRENADE, "bombing"),
+    ],
+)
+def test_a_bomb_word_is_a_bombing_only_for_a_bomb_set_off(
+    text: str, trigger: str, weapon: Weapon | None, expected: str, upper: bool
+) -> None:
+    text, trigger = _case(text, upper), _case(trigger, upper)
+    weapons = ((trigger, weapon),) if weapon is not None else ()
+    assert incident_type_of(_report(text, ((trigger, _BOMBING),), weapons)) == expected
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_weapons_seized_name_no_incident_type(upper: bool) -> None:
+    text = _case(
+        "Gunmen shot dead a judge in the capital. "
+        "Troops later seized rifles and six grenades from the rebels.",
+        upper,
+    )
+    report = _report(
+        text,
+        types=((_case("shot dead", upper), _ASSAULT), (_case("grenades", upper), _BOMBING)),
+        weapons=((_case("grenades", upper), _GRENADE),),
+    )
+    assert incident_type_of(report) == "attack"
+    assert [t.incident_type for t in _templates(report)] == ["attack"]
+
+
+def _templates(report: IncidentReport) -> list[PredTemplate]:
+    article = Article.from_text(report.types[0].sentence.text, source="Test Wire")
+    result = ArticleResult(article=article, status="extracted", incidents=[report])
+    return to_gtt_templates(result, tagger=False)

@@ -132,7 +132,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from incidex.evaluate._common import normalize_string
@@ -198,7 +198,38 @@ def _kind_of(report: IncidentReport, assertion: Assertion[Any]) -> str | None:
     event = assertion.normalized
     if not event.attack:
         return None
-    return _facility_type(report) if event.name == _FACILITY else _GTD_TO_GTT.get(event.name)
+    if event.name == _FACILITY:
+        return _facility_type(report)
+    kind = _GTD_TO_GTT.get(event.name)
+    return _bombing_kind(report, assertion) if kind == "bombing" else kind
+
+
+_PROJECTILE = 11  # GTD explosives subtype: rockets, mortars, RPGs
+
+
+def _bombing_kind(report: IncidentReport, assertion: Assertion[Any]) -> str | None:
+    """MUC-4's BOMBING is a bomb set off (template-doc-part2, slot 4); the sentence of a bomb
+    word tells when it is none (lexicon ``bombing_cues``): weapons seized ("SEIZED ... SIX
+    GRENADES") are no incident; bombs dropped from the air ("THE AIR FORCE BOMBED"; but not
+    a bomb set off in a plane, "A BOMB EXPLODED ON THE PLANE") and a projectile fired (a
+    type implied by "ATTACKED ... WITH MORTARS") are ATTACK."""
+    cues = _bombing_cues(assertion.sentence.text)
+    weapons = [w for w in report.weapons if w.start < assertion.end and assertion.start < w.end]
+    if "seized" in cues and any(_names_instrument(w) for w in weapons):
+        return None
+    if "aerial" in cues and "set off" not in cues:
+        return "attack"
+    if any(w.normalized.subtype_code == _PROJECTILE for w in weapons):
+        return "attack"
+    return "bombing"
+
+
+@lru_cache(maxsize=4096)
+def _bombing_cues(sentence: str) -> frozenset[str]:
+    cues = default_lexicon().bombing_cues
+    words = _words(sentence)
+    grams = [*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]
+    return frozenset(cues[g] for g in grams if g in cues)
 
 
 def incident_type_of(report: IncidentReport) -> str:
