@@ -158,3 +158,39 @@ def _templates(report: IncidentReport) -> list[PredTemplate]:
     article = Article.from_text(report.types[0].sentence.text, source="Test Wire")
     result = ArticleResult(article=article, status="extracted", incidents=[report])
     return to_gtt_templates(result, tagger=False)
+
+
+_SABOTAGE = EventType(name="Facility/Infrastructure Attack", gtd_code=7)
+_DYNAMITE = Weapon(type="Explosives", type_code=6, subtype="Dynamite/TNT", subtype_code=28)
+_FIRE = Weapon(type="Incendiary", type_code=8, subtype="Arson/Fire", subtype_code=20)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "weapon", "expected"),
+    [
+        ("Rebels sabotaged the bridge with dynamite.", ("dynamite", _DYNAMITE), "bombing"),
+        ("Rebels sabotaged the bus and set it on fire.", ("set it on fire", _FIRE), "arson"),
+        # the means of another sentence, or a mortar fired, are not the sabotage's
+        (
+            "Rebels sabotaged the power pylons. They also fired mortars at the garrison.",
+            ("mortars", _MORTAR),
+            "attack",
+        ),
+        (
+            "Rebels sabotaged the power pylons. Police defused a bomb at the bank.",
+            ("bomb", _BOMB),
+            "attack",
+        ),
+    ],
+)
+def test_sabotage_takes_the_type_of_the_means_its_sentence_names(
+    text: str, weapon: tuple[str, Weapon], expected: str, upper: bool
+) -> None:
+    text = _case(text, upper)
+    report = _report(
+        text,
+        types=((_case("sabotaged", upper), _SABOTAGE),),
+        weapons=((_case(weapon[0], upper), weapon[1]),),
+    )
+    assert incident_type_of(report) == expected

@@ -181,11 +181,21 @@ _GTD_TO_GTT: dict[str, str] = {
 _FACILITY = "Facility/Infrastructure Attack"
 _INCENDIARY, _EXPLOSIVES, _FIREARMS, _MELEE = 8, 6, 5, 9
 _MILITIA_TARGET = 17
+_PROJECTILE = 11  # GTD explosives subtype: rockets, mortars, RPGs
 _UNKNOWN_WEAPON = 13
 
 
-def _facility_type(report: IncidentReport) -> str:
-    codes = {w.normalized.type_code for w in report.weapons}
+def _facility_type(report: IncidentReport, assertion: Assertion[Any]) -> str:
+    """Arson, bombing or attack by the means its sentence names ("BURNED", "DYNAMITED"): a
+    bomb named elsewhere in the report, or a mortar fired, makes sabotage no bombing."""
+    start = assertion.sentence.start
+    codes = {
+        w.normalized.type_code
+        for w in report.weapons
+        if w.sentence.start == start
+        and (w.normalized.type_code == _INCENDIARY or _names_instrument(w))
+        and w.normalized.subtype_code != _PROJECTILE
+    }
     if _INCENDIARY in codes:
         return "arson"
     if _EXPLOSIVES in codes:
@@ -199,12 +209,9 @@ def _kind_of(report: IncidentReport, assertion: Assertion[Any]) -> str | None:
     if not event.attack:
         return None
     if event.name == _FACILITY:
-        return _facility_type(report)
+        return _facility_type(report, assertion)
     kind = _GTD_TO_GTT.get(event.name)
     return _bombing_kind(report, assertion) if kind == "bombing" else kind
-
-
-_PROJECTILE = 11  # GTD explosives subtype: rockets, mortars, RPGs
 
 
 def _bombing_kind(report: IncidentReport, assertion: Assertion[Any]) -> str | None:
