@@ -194,3 +194,27 @@ def test_sabotage_takes_the_type_of_the_means_its_sentence_names(
         weapons=((_case(weapon[0], upper), weapon[1]),),
     )
     assert incident_type_of(report) == expected
+
+
+_KIDNAPPING = EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_the_type_told_first_is_the_reports(upper: bool) -> None:
+    text = _case(
+        "A bomb exploded outside the bank on Monday. Police said the city had also "
+        "seen kidnappings and abductions of businessmen this year.",
+        upper,
+    )
+    report = _report(
+        text,
+        types=tuple(
+            (_case(word, upper), kind)
+            for word, kind in (
+                ("bomb", _BOMBING),
+                ("kidnappings", _KIDNAPPING),
+                ("abductions", _KIDNAPPING),
+            )
+        ),
+    )
+    assert incident_type_of(report) == "bombing"
