@@ -218,3 +218,20 @@ def test_the_type_told_first_is_the_reports(upper: bool) -> None:
         ),
     )
     assert incident_type_of(report) == "bombing"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("The woman took a group of students as hostages inside the university.", True),
+        ("Rebels stopped the bus and took the driver hostage.", True),
+        ("The exchange took place as hostages were freed by the rebels.", False),
+        ("The army took positions near the hostages in the embassy.", False),
+    ],
+)
+def test_taking_people_as_hostages_is_a_kidnapping(
+    nlp: Any, text: str, taken: bool, upper: bool
+) -> None:
+    assert ("Hostage Taking (Kidnapping)" in _typed(nlp, _case(text, upper))) is taken
