@@ -261,6 +261,13 @@ _PERSONS = {
 }
 
 
+# words that cannot stand between "took" and "as hostages" in a hostage taking
+_NOT_HOSTAGES = frozenset(
+    "place part positions position control care note account near to with for in on at from by "
+    "into among around".split()
+)
+
+
 def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
     """A one-word trigger whose arguments say it is no violence: a shot on goal, an amendment
     'shot down', 'a blast of rising costs', 'under siege' in a match report."""
@@ -295,6 +302,10 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
             return False  # "a blast of cold air / rising costs"
     if lemma == "siege" and any(c.lower_ == "under" for c in [token.head]):
         return False  # "we were under siege": a figure of speech far more often than a siege
+    if lemma == "siege" and token.head.lower_ == "of" and token.head.head.lemma_ == "state":
+        return False  # "a state of siege": an emergency law, not a hostage siege
+    if lemma == "barricade" and token.pos_ != "VERB":
+        return False  # "set up barricades": roadblocks; "barricaded themselves" is the siege
     return True
 
 
@@ -393,6 +404,25 @@ class TriggerMatcher:
                     {"OP": "{0,6}", "IS_PUNCT": False},
                     {"LOWER": {"IN": ["ablaze", "alight"]}},
                 ],
+            ],
+            greedy="LONGEST",
+        )
+        # "took a group of students as hostages", "took him hostage"
+        add(
+            "Hostage Taking (Kidnapping)",
+            [
+                [
+                    {"LEMMA": "take"},
+                    # the people taken, not "took place as hostages were freed"
+                    {
+                        "OP": "{1,6}",
+                        "IS_PUNCT": False,
+                        "POS": {"NOT_IN": ["VERB", "AUX", "SCONJ", "CCONJ"]},
+                        "LOWER": {"NOT_IN": sorted(_NOT_HOSTAGES)},
+                    },
+                    {"LOWER": "as", "OP": "?"},
+                    {"LOWER": {"IN": ["hostage", "hostages"]}},
+                ]
             ],
             greedy="LONGEST",
         )

@@ -1,0 +1,237 @@
+"""The MUC-4 incident type of a report in the benchmark mapping (template-doc-part1, slot 4;
+template-doc-part2, slot 4): records built by hand, texts in mixed and upper case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from _records import said
+
+from incidex.evaluate._gtt import PredTemplate
+from incidex.evaluate._predict import incident_type_of, to_gtt_templates
+from incidex.model import Article, ArticleResult, EventType, IncidentReport, Weapon
+
+_BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
+_ASSAULT = EventType(name="Armed Assault", gtd_code=2)
+_BOMB = Weapon(type="Explosives", type_code=6, subtype="Unknown Explosive Type", subtype_code=31)
+_MOLOTOV = Weapon(type="Incendiary", type_code=8, subtype="Molotov Cocktail", subtype_code=19)
+_RIFLE = Weapon(type="Firearms", type_code=5, subtype="Automatic Weapon", subtype_code=2)
+
+
+def _case(text: str, upper: bool) -> str:
+    return text.upper() if upper else text
+
+
+def _report(
+    text: str,
+    types: tuple[tuple[str, EventType], ...] = (),
+    weapons: tuple[tuple[str, Weapon], ...] = (),
+) -> IncidentReport:
+    return IncidentReport(
+        article_id="a0",
+        types=[said(text, "types", word, kind) for word, kind in types],
+        weapons=[said(text, "weapons", word, weapon) for word, weapon in weapons],
+    )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "weapon", "expected"),
+    [
+        (
+            "Two suspects were arrested for this attack with a homemade bomb on the base.",
+            ("homemade bomb", _BOMB),
+            "bombing",
+        ),
+        (
+            "Students threw Molotov cocktails at the bank in this attack.",
+            ("Molotov cocktails", _MOLOTOV),
+            "arson",
+        ),
+        ("The attack with rifles left two dead.", ("rifles", _RIFLE), "attack"),
+        # an event word read as a weapon names no instrument
+        ("The attack caused an explosion in the street.", ("explosion", _BOMB), "attack"),
+    ],
+)
+def test_a_report_naming_no_attack_type_takes_the_type_of_its_instrument(
+    text: str, weapon: tuple[str, Weapon], expected: str, upper: bool
+) -> None:
+    text = _case(text, upper)
+    word = _case(weapon[0], upper)
+    assert incident_type_of(_report(text, weapons=((word, weapon[1]),))) == expected
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_named_attack_type_outweighs_the_instrument(upper: bool) -> None:
+    text = _case("Gunmen opened fire on the bus and left a bomb that did not explode.", upper)
+    report = _report(
+        text,
+        types=((_case("opened fire", upper), _ASSAULT),),
+        weapons=((_case("bomb", upper), _BOMB),),
+    )
+    assert incident_type_of(report) == "attack"
+
+
+def _typed(nlp: Any, text: str) -> set[str]:
+    from incidex.nlp.extract import extract
+
+    result = extract(text, published="1989-11-20T12:00:00+00:00", source="Test Wire", nlp=nlp)
+    return {a.normalized.name for report in result.incidents for a in report.types}
+
+
+_SIEGE = "Hostage Taking (Barricade Incident)"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government decreed a state of siege after rebels killed two judges in the capital.",
+        "Guerrillas set up barricades on the highway and killed two drivers.",
+    ],
+)
+def test_a_state_of_siege_or_a_roadblock_is_no_hostage_siege(
+    nlp: Any, text: str, upper: bool
+) -> None:
+    assert _SIEGE not in _typed(nlp, _case(text, upper))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police ended the siege of the embassy, where gunmen held ten hostages.",
+        "The gunmen barricaded themselves in the bank with ten hostages.",
+    ],
+)
+def test_a_siege_with_hostages_is_still_one(nlp: Any, text: str, upper: bool) -> None:
+    assert _SIEGE in _typed(nlp, _case(text, upper))
+
+
+_MORTAR = Weapon(type="Explosives", type_code=6, subtype="Projectile", subtype_code=11)
+_GRENADE = Weapon(type="Explosives", type_code=6, subtype="Grenade", subtype_code=7)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "trigger", "weapon", "expected"),
+    [
+        # bombs dropped from the air: ATTACK (template-doc-part2, slot 4)
+        ("The air force bombed the villages near the volcano.", "bombed", None, "attack"),
+        ("Military planes and helicopters bombed the town.", "bombed", None, "attack"),
+        # a bomb set off in a plane is a bombing
+        ("A bomb exploded on the plane shortly after take-off.", "bomb", None, "bombing"),
+        ("A bomb exploded at the bus station.", "bomb", None, "bombing"),
+        # a projectile fired: ATTACK
+        ("The guerrillas attacked the post with mortars.", "mortars", _MORTAR, "attack"),
+        ("Terrorists hurled a grenade at the embassy.", "grenade", _GRENADE, "bombing"),
+    ],
+)
+def test_a_bomb_word_is_a_bombing_only_for_a_bomb_set_off(
+    text: str, trigger: str, weapon: Weapon | None, expected: str, upper: bool
+) -> None:
+    text, trigger = _case(text, upper), _case(trigger, upper)
+    weapons = ((trigger, weapon),) if weapon is not None else ()
+    assert incident_type_of(_report(text, ((trigger, _BOMBING),), weapons)) == expected
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_weapons_seized_name_no_incident_type(upper: bool) -> None:
+    text = _case(
+        "Gunmen shot dead a judge in the capital. "
+        "Troops later seized rifles and six grenades from the rebels.",
+        upper,
+    )
+    report = _report(
+        text,
+        types=((_case("shot dead", upper), _ASSAULT), (_case("grenades", upper), _BOMBING)),
+        weapons=((_case("grenades", upper), _GRENADE),),
+    )
+    assert incident_type_of(report) == "attack"
+    assert [t.incident_type for t in _templates(report)] == ["attack"]
+
+
+def _templates(report: IncidentReport) -> list[PredTemplate]:
+    article = Article.from_text(report.types[0].sentence.text, source="Test Wire")
+    result = ArticleResult(article=article, status="extracted", incidents=[report])
+    return to_gtt_templates(result, tagger=False)
+
+
+_SABOTAGE = EventType(name="Facility/Infrastructure Attack", gtd_code=7)
+_DYNAMITE = Weapon(type="Explosives", type_code=6, subtype="Dynamite/TNT", subtype_code=28)
+_FIRE = Weapon(type="Incendiary", type_code=8, subtype="Arson/Fire", subtype_code=20)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "weapon", "expected"),
+    [
+        ("Rebels sabotaged the bridge with dynamite.", ("dynamite", _DYNAMITE), "bombing"),
+        ("Rebels sabotaged the bus and set it on fire.", ("set it on fire", _FIRE), "arson"),
+        # the means of another sentence, or a mortar fired, are not the sabotage's
+        (
+            "Rebels sabotaged the power pylons. They also fired mortars at the garrison.",
+            ("mortars", _MORTAR),
+            "attack",
+        ),
+        (
+            "Rebels sabotaged the power pylons. Police defused a bomb at the bank.",
+            ("bomb", _BOMB),
+            "attack",
+        ),
+    ],
+)
+def test_sabotage_takes_the_type_of_the_means_its_sentence_names(
+    text: str, weapon: tuple[str, Weapon], expected: str, upper: bool
+) -> None:
+    text = _case(text, upper)
+    report = _report(
+        text,
+        types=((_case("sabotaged", upper), _SABOTAGE),),
+        weapons=((_case(weapon[0], upper), weapon[1]),),
+    )
+    assert incident_type_of(report) == expected
+
+
+_KIDNAPPING = EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_the_type_told_first_is_the_reports(upper: bool) -> None:
+    text = _case(
+        "A bomb exploded outside the bank on Monday. Police said the city had also "
+        "seen kidnappings and abductions of businessmen this year.",
+        upper,
+    )
+    report = _report(
+        text,
+        types=tuple(
+            (_case(word, upper), kind)
+            for word, kind in (
+                ("bomb", _BOMBING),
+                ("kidnappings", _KIDNAPPING),
+                ("abductions", _KIDNAPPING),
+            )
+        ),
+    )
+    assert incident_type_of(report) == "bombing"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("The woman took a group of students as hostages inside the university.", True),
+        ("Rebels stopped the bus and took the driver hostage.", True),
+        ("The exchange took place as hostages were freed by the rebels.", False),
+        ("The army took positions near the hostages in the embassy.", False),
+    ],
+)
+def test_taking_people_as_hostages_is_a_kidnapping(
+    nlp: Any, text: str, taken: bool, upper: bool
+) -> None:
+    assert ("Hostage Taking (Kidnapping)" in _typed(nlp, _case(text, upper))) is taken
