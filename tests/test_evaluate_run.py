@@ -565,6 +565,50 @@ def test_a_gtt_target_is_a_thing_named_where_the_attack_is_told(upper: bool) -> 
 
 
 @pytest.mark.parametrize("upper", [False, True])
+def test_a_gtt_target_named_in_the_lead_is_attacked_without_an_attack_word(upper: bool) -> None:
+    said = _Said(
+        "Seven bank branch offices were shaken by explosive charges in Medellin. "
+        "Police said the bombs exploded at dawn. The manager had left his house.",
+        upper,
+    )
+
+    def target(value: str) -> Assertion[Target]:
+        return _tagged(said("targets", value, Target(type="Unknown", type_code=20, entity=value)))
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
+        targets=[target("bank branch offices"), target("his house")],
+    )
+    found = [e[0].lower() for e in to_gtt_templates(_result(report), tagger=True)[0].role("Target")]
+    # the lead tells of the incident even with no attack-type word recognised there
+    assert found == ["bank branch offices"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_gtt_victim_is_named_by_the_fullest_form_of_the_name(upper: bool) -> None:
+    said = _Said(
+        "Guerrillas kidnapped James Arthur and David Lecky in Medellin. "
+        "The victims are David Lecky, director of the school, and James Arthur Donnelly.",
+        upper,
+    )
+    names = ["James Arthur", "David Lecky", "James Arthur Donnelly"]
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            said("types", "kidnapped", EventType(name="Hostage Taking (Kidnapping)", gtd_code=6))
+        ],
+        victims=[_tagged(said("victims", name, Victim(names=[name]))) for name in names],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    # "James Arthur" is the man named in full later: one entity, by the full name
+    assert [e[0].lower() for e in template.role("Victim")] == [
+        "james arthur donnelly",
+        "david lecky",
+    ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
 def test_a_name_and_its_bracketed_alias_are_one_gtt_entity(upper: bool) -> None:
     said = _Said(
         "Guerrillas of the Army of National Liberation (ELN) dynamited the pipeline. "
