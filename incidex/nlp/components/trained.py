@@ -12,8 +12,9 @@
   weapons with a small NER model (the English pipeline's entity recogniser, encoder
   included, fine-tuned on the five roles) and adds them as assertions: every
   value keeps its span and sentence; the confidence is the label's precision measured on
-  the tuning split (the tagger gives no per-span probability). It runs only on all-capitals
-  wire text the classifier did not reject.
+  the tuning split (the tagger gives no per-span probability). Names listed with a tagged
+  individual perpetrator ("FIDEL CASTANO AND HENRY PEREZ") are perpetrators too. It runs only
+  on all-capitals wire text the classifier did not reject.
 * ``incidex_role_candidates_v1`` runs after the tagger, on the same texts, and gives the
   message's noun-phrase candidates a role with a logistic regression over classic IE
   features (``incidex.nlp.role_candidates``): those whose most probable role reaches the
