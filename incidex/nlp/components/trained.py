@@ -294,7 +294,7 @@ def _listed_names(doc: Doc, spans: list[tuple[Span, str]]) -> list[tuple[Span, s
     of one list play one part in their sentence, so each takes the tagged one's role, where
     both are names, not descriptions ("THE PEASANTS AND THE WORKERS"). TST1+TST2 five-role
     40.7 -> 41.0 (PerpInd 43 of 134 correct -> 46 of 138). Victims so listed are not added:
-    none of the 10 was a gold victim of its template (five-role 40.7, slots 46.3 -> 46.1)."""
+    none of the 10 was a gold victim of its template, and slots fell 46.3 -> 46.1."""
     taken = [(span.start, span.end) for span, _ in spans]
     found: list[tuple[Span, str]] = []
     for span, label in spans:
