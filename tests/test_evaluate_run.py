@@ -544,12 +544,29 @@ def test_an_unclassified_tagged_weapon_is_an_entity_of_its_own() -> None:
 
 
 @pytest.mark.parametrize("upper", [False, True])
-def test_a_gtt_target_is_a_thing_named_where_the_attack_is_told(upper: bool) -> None:
-    said = _Said(
-        "A car bomb exploded outside the police station in Medellin. "
-        "The mayor had left his house minutes earlier.",
-        upper,
-    )
+@pytest.mark.parametrize(
+    ("text", "things", "attacked"),
+    [
+        # the house of a sentence that tells of no attack is background, not a target
+        (
+            "A car bomb exploded outside the police station in Medellin. "
+            "The mayor had left his house minutes earlier.",
+            ["police station", "his house"],
+            ["police station"],
+        ),
+        # the lead tells of the incident even where no attack-type word was recognised
+        (
+            "Seven bank branch offices were shaken by explosive charges in Medellin. "
+            "Police said the bombs exploded at dawn. The manager had left his house.",
+            ["bank branch offices", "his house"],
+            ["bank branch offices"],
+        ),
+    ],
+)
+def test_a_gtt_target_is_a_thing_named_where_the_attack_is_told(
+    text: str, things: list[str], attacked: list[str], upper: bool
+) -> None:
+    said = _Said(text, upper)
 
     def target(value: str) -> Assertion[Target]:
         return _tagged(said("targets", value, Target(type="Unknown", type_code=20, entity=value)))
@@ -557,11 +574,33 @@ def test_a_gtt_target_is_a_thing_named_where_the_attack_is_told(upper: bool) -> 
     report = IncidentReport(
         article_id="a0",
         types=[said("types", "exploded", EventType(name="Bombing/Explosion", gtd_code=3))],
-        targets=[target("police station"), target("his house")],
+        targets=[target(value) for value in things],
     )
     found = [e[0].lower() for e in to_gtt_templates(_result(report), tagger=True)[0].role("Target")]
-    # the house of a sentence that tells of no attack is background, not a target
-    assert found == ["police station"]
+    assert found == attacked
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_gtt_victim_is_named_by_the_fullest_form_of_the_name(upper: bool) -> None:
+    said = _Said(
+        "Guerrillas kidnapped James Arthur and David Lecky in Medellin. "
+        "The victims are David Lecky, director of the school, and James Arthur Donnelly.",
+        upper,
+    )
+    names = ["James Arthur", "David Lecky", "James Arthur Donnelly"]
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            said("types", "kidnapped", EventType(name="Hostage Taking (Kidnapping)", gtd_code=6))
+        ],
+        victims=[_tagged(said("victims", name, Victim(names=[name]))) for name in names],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    # "James Arthur" is the man named in full later: one entity, by the full name
+    assert [e[0].lower() for e in template.role("Victim")] == [
+        "james arthur donnelly",
+        "david lecky",
+    ]
 
 
 @pytest.mark.parametrize("upper", [False, True])

@@ -11,6 +11,7 @@ import spacy
 from spacy.tokens import Doc
 
 from incidex.errors import ConfigError
+from incidex.nlp.components.trained import _listed_names
 from incidex.nlp.role_candidates import CandidateModel, candidates, features
 
 _VOCAB = spacy.blank("en").vocab
@@ -205,3 +206,40 @@ def test_component_reads_no_mixed_case_news(tmp_path: Path) -> None:
     doc = _doc(_PASSIVE)
     doc.user_data[WIRE_KEY] = False
     assert _classifier(tmp_path)(doc)._.assertions is None
+
+
+def _listed(upper: bool) -> Doc:
+    # "Fidel Castano and Henry Perez ordered the killing of the peasants and the workers ."
+    words = (
+        "Fidel Castano and Henry Perez ordered the killing of the peasants and the workers ."
+    ).split()
+    return _doc(
+        {
+            "words": [w.upper() for w in words] if upper else words,
+            "pos": (
+                "PROPN PROPN CCONJ PROPN PROPN VERB DET NOUN ADP DET NOUN CCONJ DET NOUN PUNCT"
+            ).split(),
+            "deps": (
+                "compound nsubj cc compound conj ROOT det dobj prep det pobj cc det conj punct"
+            ).split(),
+            "heads": [1, 5, 1, 4, 1, 5, 7, 5, 7, 10, 8, 10, 13, 10, 5],
+        }
+    )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_name_listed_with_a_tagged_perpetrator_is_one_too(upper: bool) -> None:
+    doc = _listed(upper)
+    found = _listed_names(doc, [(doc[0:2], "PERPIND")])
+    assert [(span.text.lower(), label) for span, label in found] == [("henry perez", "PERPIND")]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_listed_descriptions_and_other_roles_take_nothing_from_a_list(upper: bool) -> None:
+    doc = _listed(upper)
+    # "the peasants and the workers": common nouns of people, not names
+    assert _listed_names(doc, [(doc[10:11], "PERPIND")]) == []
+    # a name already tagged is not added twice
+    assert _listed_names(doc, [(doc[0:2], "PERPIND"), (doc[3:5], "PERPIND")]) == []
+    # victims listed so added matched no gold victim on TST1+TST2 (0 of 10): not done
+    assert _listed_names(doc, [(doc[0:2], "VICTIM")]) == []

@@ -27,7 +27,7 @@ from .kb import default_kb
 from .lexicon import default_lexicon
 from .linear import LinearModel
 
-__all__ = ["Candidate", "CandidateModel", "Scored", "candidates", "features"]
+__all__ = ["Candidate", "CandidateModel", "Scored", "candidates", "compound_start", "features"]
 
 _NOUNS = frozenset({"NOUN", "PROPN", "X"})
 # Dependents that start another phrase: cut them for the "core" cut of a noun's phrase.
@@ -69,7 +69,7 @@ def _extent(token: Token, cut: frozenset[str]) -> tuple[int, int]:
     return start, end
 
 
-def _compound_start(token: Token) -> int:
+def compound_start(token: Token) -> int:
     """First token of the noun and the compounds (and their own compounds) left of it."""
     start = token.i
     for child in token.lefts:
@@ -95,7 +95,7 @@ def candidates(doc: Doc) -> list[Candidate]:
         if token.pos_ not in _NOUNS or token.dep_ == "compound":
             continue
         add(token.i, token.i + 1, token.i, "head")
-        add(_compound_start(token), token.i + 1, token.i, "compound")
+        add(compound_start(token), token.i + 1, token.i, "compound")
         add(token.left_edge.i, token.i + 1, token.i, "left")
         add(*_extent(token, _CUT), token.i, "core")
         add(*_extent(token, _LIST), token.i, "full")
