@@ -153,6 +153,32 @@ def test_a_further_incident_takes_the_places_its_own_sentences_name(upper: bool)
     assert [a.value for a in second.where] == [cusco]
 
 
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("second", "incidents"),
+    [
+        # names nothing the first bombing does not: one incident, as MUC-4 templates it
+        ("A bomb also damaged the embassy.", 1),
+        # a target of its own: another bombing
+        ("A bomb also damaged a bank.", 2),
+    ],
+)
+def test_a_further_incident_naming_nothing_new_is_the_one_before_it(
+    second: str, incidents: int, upper: bool
+) -> None:
+    text = f"A bomb exploded at the embassy in Lima. {second}"
+    text = text.upper() if upper else text
+    embassy, bank = (w.upper() if upper else w for w in ("embassy", "bank"))
+    later = text[text.index(". ") + 2 :]
+    targets = [_target(text, embassy)]
+    if embassy in later:
+        targets.append(_target(text, later[later.index(embassy) - 4 :], embassy))
+    if bank in text:
+        targets.append(_target(text, bank))
+    report = _report(text, text[2:6], targets)
+    assert len(split_incidents(report, _model(**{"also=also": 5.0}))) == incidents
+
+
 def _group(text: str, value: str, group: str) -> Assertion[Perpetrator]:
     return _said(text, "perpetrators", value, Perpetrator(group=group))
 

@@ -40,6 +40,7 @@ __all__ = [
     "pair_features",
     "split_model",
     "units",
+    "value_key",
 ]
 
 SPLIT_MODEL = "incident_split"  # folder under incidex/nlp/trained
@@ -105,7 +106,7 @@ def _words() -> _Words:
     return _Words()
 
 
-def _key(a: Assertion[Any]) -> str:
+def value_key(a: Assertion[Any]) -> str:
     """What an assertion names, to tell a new value from one named before."""
     value = a.normalized
     for attr in ("group", "entity", "city", "name"):
@@ -144,11 +145,11 @@ def pair_features(
         f["prev_first"] = 1.0
     for name in _NEW_FIELDS:
         items: list[Assertion[Any]] = getattr(report, name)
-        mine = {_key(a) for a in items if a.sentence.start == cur.start}
+        mine = {value_key(a) for a in items if a.sentence.start == cur.start}
         if not mine:
             continue
-        since = {_key(a) for a in items if prev.start <= a.sentence.start < cur.start}
-        ever = {_key(a) for a in items if a.sentence.start < cur.start}
+        since = {value_key(a) for a in items if prev.start <= a.sentence.start < cur.start}
+        ever = {value_key(a) for a in items if a.sentence.start < cur.start}
         f[name + "_has"] = 1.0
         f[name + ("_new" if mine - ever else "_back" if mine - since else "_again")] = 1.0
     if words.retell.search(low):
