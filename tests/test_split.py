@@ -28,6 +28,8 @@ from incidex.model import (
     Assertion,
     EventType,
     IncidentReport,
+    Perpetrator,
+    Place,
     Precision,
     SentenceRef,
     Target,
@@ -134,6 +136,76 @@ def test_a_sentence_the_model_sets_apart_starts_another_incident_of_the_current_
     assert [a.normalized.date for a in first.when] == [dt.date(1990, 2, 5), dt.date(1990, 2, 6)]
     assert [a.normalized.date for a in second.when] == [dt.date(1990, 2, 6)]
     assert second.types == []  # named in the first incident's sentence only
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_further_incident_takes_the_places_its_own_sentences_name(upper: bool) -> None:
+    text = "A bomb exploded at the embassy in Lima. Later a bank was damaged in Cusco."
+    text = text.upper() if upper else text
+    lima, cusco, bank = (w.upper() if upper else w for w in ("Lima", "Cusco", "bank"))
+    places = [
+        _said(text, "where", lima, Place(name="Lima", city="Lima", country_code="PE")),
+        _said(text, "where", cusco, Place(name="Cusco", city="Cusco", country_code="PE")),
+    ]
+    report = _report(text, text[2:6], [_target(text, bank)], where=places)
+    first, second = split_incidents(report, _model(targets_new=5.0))
+    assert [a.value for a in first.where] == [lima, cusco]  # the report's scene, as before
+    assert [a.value for a in second.where] == [cusco]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("second", "incidents"),
+    [
+        # names nothing the first bombing does not: one incident, as MUC-4 templates it
+        ("A bomb also damaged the embassy.", 1),
+        # a target of its own: another bombing
+        ("A bomb also damaged a bank.", 2),
+    ],
+)
+def test_a_further_incident_naming_nothing_new_is_the_one_before_it(
+    second: str, incidents: int, upper: bool
+) -> None:
+    text = f"A bomb exploded at the embassy in Lima. {second}"
+    text = text.upper() if upper else text
+    embassy, bank = (w.upper() if upper else w for w in ("embassy", "bank"))
+    later = text[text.index(". ") + 2 :]
+    targets = [_target(text, embassy)]
+    if embassy in later:
+        targets.append(_target(text, later[later.index(embassy) - 4 :], embassy))
+    if bank in text:
+        targets.append(_target(text, bank))
+    report = _report(text, text[2:6], targets)
+    assert len(split_incidents(report, _model(**{"also=also": 5.0}))) == incidents
+
+
+def _group(text: str, value: str, group: str) -> Assertion[Perpetrator]:
+    return _said(text, "perpetrators", value, Perpetrator(group=group))
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("second", "groups"),
+    [
+        # the further attack names no group: the one named before it did it too
+        ("They also burned a bank in Cusco.", ["FMLN"]),
+        # it names its own: that one only
+        ("The ELN burned a bank in Cusco.", ["ELN"]),
+    ],
+)
+def test_a_further_incident_naming_no_group_takes_the_group_named_before_it(
+    second: str, groups: list[str], upper: bool
+) -> None:
+    text = f"The FMLN bombed the embassy in Lima. {second}"
+    text = text.upper() if upper else text
+    fmln, eln, bank = (w.upper() if upper else w for w in ("FMLN", "ELN", "bank"))
+    perpetrators = [_group(text, fmln, "FMLN")]
+    if eln in text.replace(fmln, ""):
+        perpetrators.append(_group(text, eln, "ELN"))
+    report = _report(text, text[9:15], [_target(text, bank)], perpetrators=perpetrators)
+    first, further = split_incidents(report, _model(targets_new=5.0))
+    assert [a.normalized.group for a in first.perpetrators] == ["FMLN"]
+    assert [a.normalized.group for a in further.perpetrators] == groups
 
 
 def test_without_the_models_verdict_the_report_stays_whole() -> None:
