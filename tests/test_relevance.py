@@ -3,6 +3,7 @@ storage (incidex.nlp.linear), its training and its place in ``incidex_relevance_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +143,33 @@ def test_verdict_of_the_mean_is_never_stricter_than_the_textcats(
     doc = spacy.blank("en")("GUNMEN IN KABUL OPENED FIRE ON A POLICE POST ON FRIDAY.")
     RelevanceClassifier._verdict(doc, cats)
     assert doc._.relevant is verdict and doc._.relevance == cats
+
+
+_TALKS_THEN_ATTACK = (
+    "President Cristiani met opposition leaders today to discuss the peace talks and the "
+    "economy. He said that the rebels had dynamited a bridge in Usulutan last week."
+)
+_ATTACK_THEN_TALKS = (
+    "Urban terrorists exploded a bomb at a supermarket in San Salvador last night, killing "
+    "two civilians. President Cristiani said that the peace talks would go on."
+)
+_UNSURE = {"RELEVANT": 0.42, "RELEVANT_BOW": 0.4, "RELEVANT_LR": 0.44}  # the abstain band
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [str.upper, str], ids=["upper", "mixed"])
+@pytest.mark.parametrize(
+    ("text", "verdict"), [(_TALKS_THEN_ATTACK, False), (_ATTACK_THEN_TALKS, None)]
+)
+def test_unsure_verdict_rejects_a_message_whose_lead_tells_of_no_attack(
+    case: Callable[[str], str], text: str, verdict: bool | None
+) -> None:
+    from incidex.nlp.components.trained import RelevanceClassifier
+    from incidex.train._relevance import analysed_docs
+
+    (doc,) = analysed_docs([_message(1, case(text))])
+    RelevanceClassifier._verdict(doc, dict(_UNSURE))
+    assert doc._.relevant is verdict
+    # a sure verdict is not second-guessed by the lead
+    RelevanceClassifier._verdict(doc, {"RELEVANT": 0.7, "RELEVANT_BOW": 0.6, "RELEVANT_LR": 0.8})
+    assert doc._.relevant is True

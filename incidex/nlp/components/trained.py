@@ -7,7 +7,9 @@
   The incident assembler makes no report when the verdict is False. When the model folder
   holds a logistic regression (``linear/``, ``incidex.nlp.relevance``: the words plus the
   rule components' analysis of the message), RELEVANT is the mean of the two models' scores,
-  and the verdict the more admitting of the mean's and the textcat's own.
+  and the verdict the more admitting of the mean's and the textcat's own. Where that leaves
+  no verdict (the abstain band), a message whose first sentence tells of no attack gets
+  none (False): the rules decide only for messages that lead with an attack.
 * ``incidex_roles_v1`` tags perpetrator individuals and organisations, targets, victims and
   weapons with a small NER model (the English pipeline's entity recogniser, encoder
   included, fine-tuned on the five roles) and adds them as assertions: every
@@ -43,7 +45,7 @@ from spacy.util import minibatch
 
 from ...errors import ConfigError, Errors
 from ...model import Perpetrator, Target, Victim, Weapon
-from .._doc import add_assertion, article_of, ensure_extensions, info_at
+from .._doc import add_assertion, article_of, ensure_extensions, info_at, sent_info
 from ..kb import default_kb, longest_term
 from ..lexicon import default_lexicon
 from ..relevance import RelevanceModel
@@ -145,11 +147,24 @@ class RelevanceClassifier:
             # regression learnt MUC-4's scope (no attacks on soldiers or the police) and would
             # reject "FIVE SOLDIERS WERE KILLED BY MILITANTS IN AN AMBUSH NEAR MOSUL".
             verdict = max(verdict, _band(cats[_BOW]), key=_ORDER.index)
+        if verdict is None and _lead_tells_no_attack(doc):
+            verdict = False
         doc._.relevant = verdict
 
 
 def _band(score: float) -> bool | None:
     return True if score >= _ADMIT else False if score < _REJECT else None
+
+
+def _lead_tells_no_attack(doc: Doc) -> bool:
+    """Whether the message's first sentence tells of no attack. News of an attack leads with
+    it; where the classifiers are unsure, a message that mentions one only further down
+    (peace talks, trials, speeches, army reports) is about something else (docs/accuracy.md,
+    "Sixth round: relevance")."""
+    if not doc.has_annotation("SENT_START"):
+        return False  # not parsed: nothing to go by, the rules decide
+    infos = sent_info(doc)
+    return bool(infos) and not (infos[0].attack and not infos[0].background)
 
 
 def _linear(folder: Path) -> RelevanceModel | None:
