@@ -213,3 +213,23 @@ def test_muc_date_is_unchanged_by_the_places() -> None:
         when=[said(text, "when", "yesterday", day)],
     )
     assert (slot.date, slot.place) == (dt.date(1989, 12, 8), "LA TIENDITA")
+
+
+@pytest.mark.parametrize(
+    ("name", "prefer", "code"),
+    [
+        # the United States named more often than Colombia: still Bogotá, not New Jersey's
+        ("Bogota", ("US", "CO"), "CO"),
+        ("BOGOTA", ("CO", "US"), "CO"),
+        # a namesake of about the same size: the country named most
+        ("San Miguel", ("SV", "PE"), "SV"),
+        ("San Miguel", ("PE", "SV"), "PE"),
+    ],
+)
+def test_a_far_bigger_namesake_in_a_named_country_wins(
+    name: str, prefer: tuple[str, ...], code: str
+) -> None:
+    from incidex.nlp.gazetteer import default_gazetteer
+
+    city = default_gazetteer().city(name, prefer=prefer)
+    assert city is not None and city.country_code == code

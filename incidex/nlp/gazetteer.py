@@ -177,13 +177,23 @@ class Gazetteer:
         for code in prefer:
             for city in candidates:
                 if city.country_code == code:
-                    return city
+                    return self._far_bigger(city, candidates, prefer)
         best = candidates[0]
         # An exact name match beats an alternate-name match of a bigger city
         exact = [c for c in candidates if _fold(c.name) == _fold(name)]
         if exact and exact[0].population * 20 > best.population:
             return exact[0]
         return best
+
+    @staticmethod
+    def _far_bigger(city: City, candidates: list[City], prefer: tuple[str, ...]) -> City:
+        """The namesake in another preferred country when it is a hundred times bigger: a
+        text naming the United States more often than Colombia still means Bogotá (7
+        million people), not Bogota, New Jersey (8,000)."""
+        for other in candidates:  # most populous first
+            if other.country_code in prefer and other.population >= 100 * city.population:
+                return other
+        return city
 
 
 @lru_cache(maxsize=1)
