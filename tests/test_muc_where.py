@@ -161,6 +161,13 @@ def _run(nlp: Any, text: str) -> IncidentReport:
     ("text", "city", "code"),
     [
         ("Terrorists set fire to a bus in Tecoluca, El Salvador, killing two.", "Tecoluca", "SV"),
+        # a nationality names its country: Peru is never named
+        (
+            "A bomb exploded early this morning in the Peruvian town of Yunguyo, on the border "
+            "with Bolivia, Peruvian police reported.",
+            "Yunguyo",
+            "PE",
+        ),
         (
             "Terrorists bombed a radio station in Barranca, north of Lima, Peru, on Sunday.",
             "Barranca",

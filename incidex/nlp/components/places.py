@@ -29,6 +29,7 @@ from .._doc import (
 )
 from ..dateline import parse_dateline
 from ..gazetteer import City, Country, default_gazetteer, place_words
+from ..kb import default_kb
 from ..lexicon import default_lexicon
 from ..truecase import WIRE_KEY
 
@@ -83,6 +84,11 @@ class PlaceExtractor:
             filed = self.gaz.city(dateline.place, prefer=countries_named)
             if filed is not None and filed.country_code not in countries_named:
                 countries_named = (*countries_named, filed.country_code)
+        # "the Peruvian town of Yunguyo": a nationality names its country, after the names
+        for e in ents(doc):
+            nationality = default_kb().nationality(e.text) if e.label_ == "NORP" else None
+            if nationality is not None and nationality.country_code not in countries_named:
+                countries_named = (*countries_named, nationality.country_code)
         unmarked = self._unmarked_places(doc, countries_named)
         venues: list[Span] = []
         # a venue is in a city named just after it ("a bus station on the outskirts of the
