@@ -22,7 +22,6 @@ from incidex.model import (
 
 BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
 KIDNAPPING = EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)
-EL_SALVADOR = Place(role="scene", name="El Salvador", country="El Salvador", country_code="SV")
 
 
 def _slots(text: str, where: list[Any], *, filed: str | None = None, **fields: Any) -> list[Any]:
