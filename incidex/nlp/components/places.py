@@ -28,8 +28,10 @@ from .._doc import (
     span_sentence,
 )
 from ..dateline import parse_dateline
-from ..gazetteer import City, Country, default_gazetteer
+from ..gazetteer import City, Country, default_gazetteer, place_words
+from ..kb import default_kb
 from ..lexicon import default_lexicon
+from ..truecase import WIRE_KEY
 
 __all__ = ["PlaceExtractor", "VENUE_WORDS"]
 
@@ -60,6 +62,7 @@ class PlaceExtractor:
         ensure_extensions()
         self.lex = default_lexicon()
         self.gaz = default_gazetteer()
+        self.words = place_words()
 
     def __call__(self, doc: Doc) -> Doc:
         named: Counter[str] = Counter()
@@ -81,13 +84,19 @@ class PlaceExtractor:
             filed = self.gaz.city(dateline.place, prefer=countries_named)
             if filed is not None and filed.country_code not in countries_named:
                 countries_named = (*countries_named, filed.country_code)
+        # "the Peruvian town of Yunguyo": a nationality names its country, after the names
+        for e in ents(doc):
+            nationality = default_kb().nationality(e.text) if e.label_ == "NORP" else None
+            if nationality is not None and nationality.country_code not in countries_named:
+                countries_named = (*countries_named, nationality.country_code)
+        unmarked = self._unmarked_places(doc, countries_named)
         venues: list[Span] = []
         # a venue is in a city named just after it ("a bus station on the outskirts of the
         # capital, Abuja") or just before it, else in the first scene city of the text
         named_cities: list[tuple[int, City]] = []
         scene_city: City | None = None
         scene_country: Country | None = None
-        for ent in ents(doc):
+        for ent in sorted((*ents(doc), *unmarked), key=lambda e: e.start):
             if dateline is not None and dateline.start <= ent.start_char < dateline.end + 2:
                 continue  # the dateline is handled by _dateline
             _, info = sentence_of(doc, ent.start)
@@ -166,6 +175,62 @@ class PlaceExtractor:
             add_assertion(doc, "where", ent, place, extractor=EXTRACTOR, confidence=0.75)
         self._unnamed_scenes(doc)
         return doc
+
+    def _unmarked_places(self, doc: Doc, countries_named: tuple[str, ...]) -> list[Span]:
+        """Towns the entity recogniser missed (in all-capitals wire copy above all, where the
+        truecaser capitalises only big cities' names): up to four words no entity covers, the
+        object of a scene preposition ("in Tulcan", "near Vina del Mar") or named as a place
+        ("the town of Yunguyo"), that the gazetteer knows as a place in a country the text
+        names. In mixed case the name must be capitalised."""
+        if not countries_named:
+            return []
+        wire = bool(doc.user_data.get(WIRE_KEY))
+        taken = {i for e in ents(doc) for i in range(e.start, e.end)}
+        found: list[Span] = []
+        for token in doc:
+            head = token.head
+            if token.dep_ != "pobj" or token.i in taken or not token.is_alpha:
+                continue
+            if any(c.dep_ in {"det", "poss"} for c in token.children):
+                continue  # "at a temple", "in the same area": a common noun, not a town
+            if not (
+                head.lower_ in _UNMARKED_PREPS
+                or head.lower_ == "of"
+                and head.head.lower_ in _PLACE_NOUNS
+            ):
+                continue
+            span = self._gazetteer_name(doc, token.i, taken, wire, countries_named)
+            if span is not None:
+                found.append(span)
+                taken.update(range(span.start, span.end))
+        return found
+
+    def _gazetteer_name(
+        self, doc: Doc, i: int, taken: set[int], wire: bool, countries_named: tuple[str, ...]
+    ) -> Span | None:
+        """The longest run of words around token ``i`` naming a gazetteer place of a country
+        the text names."""
+        spans = [
+            (start, end)
+            for start in range(max(0, i - 3), i + 1)
+            for end in range(i + 1, min(len(doc), i + 4) + 1)
+            if end - start <= 4
+        ]
+        for start, end in sorted(spans, key=lambda se: se[0] - se[1]):
+            words = doc[start:end]
+            if any(t.i in taken or not t.is_alpha for t in words):
+                continue
+            first = words[0]
+            if first.is_stop or first.lower_ in _COMPASS or words[-1].is_stop:
+                continue
+            if not wire and not all(
+                t.text[0].isupper() or t.lower_ in self.words.name_particles for t in words
+            ):
+                continue
+            city = self.gaz.city(words.text, prefer=countries_named)
+            if city is not None and city.country_code in countries_named:
+                return Span(doc, start, end, label="GPE")
+        return None
 
     def _unnamed_scenes(self, doc: Doc) -> None:
         """Scenes named by a common noun where an attack is told ("bombs across the city",
@@ -477,6 +542,8 @@ def _city_near(venue: Span, cities: list[tuple[int, City]]) -> City | None:
     return None
 
 
+# "in Tulcan", "near Vina del Mar": prepositions whose object is where something is
+_UNMARKED_PREPS = frozenset({"in", "at", "near", "outside", "inside"})
 _BIG_CITY = 500_000  # population from which a city's name points at its country
 _KNOWN_CITY = 100_000  # population from which a city's name is a place whatever NER says
 

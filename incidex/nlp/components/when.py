@@ -29,6 +29,7 @@ from .._doc import (
     span_sentence,
 )
 from ..dateline import parse_dateline
+from ..kb import default_kb
 from ..lexicon import default_lexicon
 
 __all__ = ["WhenExtractor", "parse_clock"]
@@ -207,6 +208,8 @@ class WhenExtractor:
             return  # "two days", "the past decade": durations, not dates
         if text.strip().isdigit() and len(text.strip()) != 4:
             return  # "wounding 58": a count the NER took for a year
+        if _opens_group_name(ent):
+            return  # "the 19 April Movement (M-19)": a name, not a date
         verb = _governing_verb(ent.root)
         lemma = verb.lemma_.lower() if verb is not None else ""
         if verb is not None and self.lex.is_background_verb(verb):
@@ -313,6 +316,16 @@ def _relative_day(text: str, base: dt.date) -> dt.date | None:
     if _DAY_BEFORE.search(lower):
         return base - dt.timedelta(days=1)
     return None
+
+
+def _opens_group_name(ent: Span) -> bool:
+    """The date is the start of an armed group's name the knowledge base knows ("19 April
+    Movement")."""
+    doc, kb = ent.doc, default_kb()
+    for end in range(ent.end + 1, min(len(doc), ent.end + 3) + 1):
+        if kb.group(doc_text(doc)[ent.start_char : doc[end - 1].idx + len(doc[end - 1])]):
+            return True
+    return False
 
 
 _AFTER = {"after", "following", "since"}

@@ -1,0 +1,241 @@
+"""The MUC-4 date and location slots of hand-made reports (incidex.evaluate.to_muc_slots), and
+the places and dates the components read in small mixed- and upper-case texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from _records import said
+
+from incidex.evaluate import to_muc_slots
+from incidex.model import (
+    Article,
+    ArticleResult,
+    EventType,
+    IncidentReport,
+    Place,
+    Precision,
+    When,
+)
+
+BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
+KIDNAPPING = EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)
+
+
+def _slots(text: str, where: list[Any], *, filed: str | None = None, **fields: Any) -> list[Any]:
+    article = Article.from_text(
+        text,
+        source="EFE",
+        published=dt.datetime(1989, 12, 9),
+        extra={"dateline_place": filed} if filed else {},
+    )
+    types = fields.pop("types", None) or [said(text, "types", _first_word(text), BOMBING)]
+    report = IncidentReport(article_id=article.id, types=types, where=where, **fields)
+    result = ArticleResult(article=article, status="extracted", incidents=[report])
+    return to_muc_slots(result, tagger=False)
+
+
+def _first_word(text: str) -> str:
+    return text.split()[0]
+
+
+def _case(text: str, upper: bool) -> str:
+    return text.upper() if upper else text
+
+
+# -- places the gazetteer lacks, named as a local unit ----------------------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "value", "expected"),
+    [
+        # the unit inside the place the component recorded
+        ("Bombs hit a bus near La Tiendita canton, Tecoluca.", "La Tiendita canton", "LA TIENDITA"),
+        (
+            "Bombs hit the residence in the Escalon neighborhood.",
+            "the Escalon neighborhood",
+            "ESCALON",
+        ),
+        # the unit just after it
+        ("Bombs exploded at La Fonda corregimiento, Patia.", "La Fonda", "LA FONDA"),
+        # a description is no name
+        ("Bombs destroyed a peasant village.", "a peasant village", None),
+    ],
+)
+def test_muc_place_a_local_unit_the_gazetteer_lacks_is_the_place(
+    text: str, value: str, expected: str | None, upper: bool
+) -> None:
+    text, value = _case(text, upper), _case(value, upper)
+    unplaced = Place(role="scene", name=value, precision=5)
+    [slot] = _slots(text, [said(text, "where", value, unplaced)], filed="SAN SALVADOR")
+    # its country is the filing country's when the text names no other scene
+    assert (slot.country, slot.place) == ("EL SALVADOR", expected)
+
+
+def test_muc_place_a_local_unit_takes_the_country_of_the_scene_the_text_names() -> None:
+    text = "Bombs exploded in Ecuador. One person was killed in Tulcan, Carchi province."
+    carchi = Place(role="scene", name="Carchi province", precision=5)
+    ecuador = Place(role="scene", name="Ecuador", country="Ecuador", country_code="EC")
+    where = [
+        said(text, "where", "Ecuador", ecuador),
+        said(text, "where", "Carchi province", carchi),
+    ]
+    [slot] = _slots(text, where, filed="BOGOTA")
+    assert (slot.country, slot.place) == ("ECUADOR", "CARCHI")
+
+
+# -- a place named as someone's office or home is not the scene ------------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Bombs were condemned by the archbishop of San Salvador today.", "San Salvador"),
+        ("Bombs were bought by a man who is a native of Medellin.", "Medellin"),
+    ],
+)
+def test_muc_place_of_someones_office_or_home_is_not_the_place(
+    text: str, value: str, upper: bool
+) -> None:
+    text, value = _case(text, upper), _case(value, upper)
+    city = "Medellín" if "edellin" in value.lower() else "San Salvador"
+    country, code = ("Colombia", "CO") if city == "Medellín" else ("El Salvador", "SV")
+    mentioned = Place(
+        role="mentioned", name=value, city=city, country=country, country_code=code, precision=1
+    )
+    [slot] = _slots(text, [said(text, "where", value, mentioned)])
+    assert slot.place is None
+    # where something happened in the same city is still the place
+    text = _case(f"Bombs exploded in the streets of {city} today.", upper)
+    value = _case(city, upper)
+    [slot] = _slots(
+        text, [said(text, "where", value, mentioned.model_copy(update={"name": value}))]
+    )
+    assert slot.place == value.upper().replace("Í", "I")
+
+
+# -- a further incident of a message takes its own sentences' place ---------------------------
+
+
+def test_muc_a_further_incident_is_where_its_own_sentences_place_it() -> None:
+    text = (
+        "GUERRILLAS KIDNAPPED A JUDGE IN SAN MIGUEL. "
+        "IN ANOTHER INCIDENT, A BOMB EXPLODED IN USULUTAN."
+    )
+
+    def town(name: str) -> Any:
+        place = Place(
+            role="scene",
+            name=name,
+            city=name.title(),
+            country="El Salvador",
+            country_code="SV",
+            precision=1,
+        )
+        return said(text, "where", name, place)
+
+    types = [said(text, "types", "KIDNAPPED", KIDNAPPING), said(text, "types", "BOMB", BOMBING)]
+    kidnapping, bombing = _slots(text, [town("SAN MIGUEL"), town("USULUTAN")], types=types)
+    assert (kidnapping.incident_type, kidnapping.place) == ("KIDNAPPING", "SAN MIGUEL")
+    assert (bombing.incident_type, bombing.place) == ("BOMBING", "USULUTAN")
+
+
+# -- components: towns the entity recogniser misses, dates that are names ---------------------
+
+
+def _run(nlp: Any, text: str) -> IncidentReport:
+    from incidex.nlp.extract import extract
+
+    result = extract(text, published="1989-10-18T12:00:00+00:00", source="EFE", nlp=nlp)
+    return result.incidents[0] if result.incidents else IncidentReport(article_id="none")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "city", "code"),
+    [
+        ("Terrorists set fire to a bus in Tecoluca, El Salvador, killing two.", "Tecoluca", "SV"),
+        # a nationality names its country: Peru is never named
+        (
+            "A bomb exploded early this morning in the Peruvian town of Yunguyo, on the border "
+            "with Bolivia, Peruvian police reported.",
+            "Yunguyo",
+            "PE",
+        ),
+        (
+            "Terrorists bombed a radio station in Barranca, north of Lima, Peru, on Sunday.",
+            "Barranca",
+            "PE",
+        ),
+    ],
+)
+def test_a_town_the_recogniser_misses_is_placed_in_a_country_the_text_names(
+    nlp: Any, text: str, city: str, code: str, upper: bool
+) -> None:
+    report = _run(nlp, _case(text, upper))
+    found = {(a.normalized.city, a.normalized.country_code) for a in report.where}
+    assert (city, code) in found, found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_common_noun_after_a_determiner_is_no_town(nlp: Any, upper: bool) -> None:
+    # "Temple" and "Area" are towns in the United States, which the text names
+    text = (
+        "U.S. officials said that last year dynamite was placed at a temple in the same area "
+        "of Colombia, where guerrillas attacked a farm."
+    )
+    report = _run(nlp, _case(text, upper))
+    assert not any(a.normalized.country_code == "US" and a.normalized.city for a in report.where)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_date_opening_a_group_name_is_no_date(nlp: Any, upper: bool) -> None:
+    text = (
+        "Carlos Pizarro, leader of the 19 April Movement (M-19), was shot dead on a plane "
+        "on Thursday."
+    )
+    report = _run(nlp, _case(text, upper))
+    dates = {a.normalized.date for a in report.when}
+    assert dt.date(1989, 4, 19) not in dates, dates
+    assert dt.date(1989, 10, 12) in dates, dates  # the Thursday before the publication day
+
+
+def test_muc_date_is_unchanged_by_the_places() -> None:
+    # the date slot reads the report's dates: a local unit does not change it
+    text = "Bombs hit a bus near La Tiendita canton yesterday."
+    unplaced = Place(role="scene", name="La Tiendita canton", precision=5)
+    day = When(date=dt.date(1989, 12, 8), precision=Precision.day, relative=True)
+    [slot] = _slots(
+        text,
+        [said(text, "where", "La Tiendita canton", unplaced)],
+        filed="SAN SALVADOR",
+        when=[said(text, "when", "yesterday", day)],
+    )
+    assert (slot.date, slot.place) == (dt.date(1989, 12, 8), "LA TIENDITA")
+
+
+@pytest.mark.parametrize(
+    ("name", "prefer", "code"),
+    [
+        # the United States named more often than Colombia: still Bogotá, not New Jersey's
+        ("Bogota", ("US", "CO"), "CO"),
+        ("BOGOTA", ("CO", "US"), "CO"),
+        # a namesake of about the same size: the country named most
+        ("San Miguel", ("SV", "PE"), "SV"),
+        ("San Miguel", ("PE", "SV"), "PE"),
+    ],
+)
+def test_a_far_bigger_namesake_in_a_named_country_wins(
+    name: str, prefer: tuple[str, ...], code: str
+) -> None:
+    from incidex.nlp.gazetteer import default_gazetteer
+
+    city = default_gazetteer().city(name, prefer=prefer)
+    assert city is not None and city.country_code == code
