@@ -78,6 +78,11 @@ def test_iskp_aliases_resolve_to_the_province(kb: KnowledgeBase, alias: str) -> 
         ("ISWAP", "Islamic State West Africa Province"),
         ("ETA", "Euskadi Ta Askatasuna"),
         ("ARMY OF NATIONAL LIBERATION", "National Liberation Army (Colombia)"),
+        # the Bolivian group, not the Salvadoran FMLN faction named "Armed Forces of Liberation"
+        ("ZARATE WILKA ARMED FORCES OF LIBERATION", "Zarate Willka Armed Forces of Liberation"),
+        ("Zárate Willka Armed Forces of Liberation", "Zarate Willka Armed Forces of Liberation"),
+        ("Armed Forces of Liberation", "Armed Forces of Liberation (El Salvador)"),
+        ("LAUTARO YOUTH FRONT", "Lautaro Youth Movement"),
     ],
 )
 def test_aliases_resolve_to_canonical_names(kb: KnowledgeBase, alias: str, canonical: str) -> None:
