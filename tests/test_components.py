@@ -464,6 +464,25 @@ def test_groups_resolved_through_aliases(nlp: Any, text: str, group: str, parent
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the group's name in apposition to the subject noun
+        "The Peruvian guerrilla movement Tupac Amaru Revolutionary Movement (MRTA) today claimed "
+        "responsibility for the kidnapping.",
+        "In a communique, the Peruvian guerrilla movement Tupac Amaru Revolutionary Movement "
+        "(MRTA) today claimed responsibility for the kidnapping.",
+    ],
+)
+def test_claim_by_a_group_named_in_apposition(nlp: Any, sentence: str, upper: bool) -> None:
+    text = "Gunmen kidnapped a businessman in Lima on Friday. " + sentence
+    report = run(nlp, text.upper() if upper else text)
+    claims = {(a.normalized.group, a.normalized.kind) for a in report.claims}
+    assert ("Tupac Amaru Revolutionary Movement", "claimed") in claims
+
+
+@pytest.mark.slow
 def test_negated_claim_is_no_claim(nlp: Any) -> None:
     report = run(
         nlp, "A bomb exploded in Kabul, killing 12 people. No group has claimed responsibility."

@@ -58,8 +58,15 @@ class ActorExtractor:
     def _group_at(self, doc: Doc, token: Token) -> tuple[str, str | None] | None:
         """The canonical group a token belongs to (or refers back to with 'the group')."""
         for span in doc.spans["groups"]:
-            if span.start <= token.i < span.end or (
-                token.head.i in range(span.start, span.end) and token.dep_ in {"compound", "poss"}
+            if (
+                span.start <= token.i < span.end
+                or (
+                    token.head.i in range(span.start, span.end)
+                    and token.dep_ in {"compound", "poss"}
+                )
+                # "the Peruvian guerrilla movement Tupac Amaru Revolutionary Movement": the name
+                # in apposition is the noun's
+                or (span.root.head.i == token.i and span.root.dep_ == "appos")
             ):
                 return self._canonical(span)
         if token.lower_ in _GROUP_REFS or token.lower_ in {"it", "its"}:
@@ -425,7 +432,7 @@ class ActorExtractor:
         self._statement_claim(doc, sent, info)
 
     def _claim(self, doc: Doc, sent: Span, info: SentInfo, verb: Token, kind: str) -> None:
-        subj = _subject_of(verb, self.lex.claim_blockers)
+        subj = _subject_of(verb, self.lex.claim_blockers) or _named_before(doc, sent, verb)
         by: str | None = None
         group: tuple[str, str | None] | None = None
         if subj is not None:
@@ -783,6 +790,22 @@ def _has_object(verb: Token, words: set[str]) -> bool:
             if any(g.lower_ in words for g in child.children if g.dep_ == "pobj"):
                 return True
     return False
+
+
+def _named_before(doc: Doc, sent: Span, verb: Token) -> Token | None:
+    """A group named right before a verb the parser left without a subject, with only
+    adverbs and punctuation between ("... MOVEMENT (MRTA) TODAY CLAIMED RESPONSIBILITY",
+    all-capitals wire text that the parser misreads): the group is the subject."""
+    for span in doc.spans["groups"]:
+        if span.start < sent.start or span.end > verb.i:
+            continue
+        between = doc[span.end : verb.i]
+        if all(t.dep_ in _BETWEEN_SUBJECT_AND_VERB or t.is_punct for t in between):
+            return span.root
+    return None
+
+
+_BETWEEN_SUBJECT_AND_VERB = frozenset({"advmod", "npadvmod", "aux", "punct"})
 
 
 def _subject_of(verb: Token, blockers: Mapping[str, str]) -> Token | None:
