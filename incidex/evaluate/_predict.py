@@ -31,8 +31,11 @@ suspects (arrested) --                 --                       Detainee (named 
     the publication date (the MUC dateline). The country is the scene's; when the report
     names no scene, the MUC dateline's country (``extra["dateline_place"]``).
 [2] Mention strings as written ("FMLN", not the canonical name), one entity per canonical
-    group; MUC takes the group's first mention. Every GTT entity (all roles) is given by its
-    first mention only (see ``_gtt_template``).
+    group (``_org_of``): a phrase the knowledge base does not know as a whole gives the
+    group it names within, by that name ("SINISTER MEDELLIN CARTEL" -> "MEDELLIN CARTEL";
+    "MEMBERS OF THE FMLN" -> "FMLN"), other groups are one per name without case or article
+    ("THE ARMY" = "ARMY"). MUC takes one fill per GTT PerpOrg entity, its first mention.
+    Every GTT entity (all roles) is given by its first mention only (see ``_gtt_template``).
 [3] One entity per description ("gunmen"); the descriptions by a perpetrator or suspect
     noun of the lexicon ("terrorists", "gunmen", "several men") are one entity, the
     attackers (``_attacker_key``). Targets coded Terrorists/Non-State Militia
@@ -144,6 +147,7 @@ from incidex.model import (
     ArticleResult,
     Assertion,
     IncidentReport,
+    Perpetrator,
     Place,
     Precision,
     SentenceRef,
@@ -354,9 +358,56 @@ def _role_view(report: IncidentReport, mode: str) -> IncidentReport:
 
 
 def _perp_orgs(report: IncidentReport) -> list[list[str]]:
-    return _group(
-        (a.normalized.group, a.value) for a in report.perpetrators if a.normalized.group is not None
-    )
+    return _group(_org_mentions(report))
+
+
+def _org_mentions(report: IncidentReport) -> list[tuple[str, str]]:
+    """(organisation key, mention) of each perpetrator organisation of the report (see
+    :func:`_org_of`), in the order of its perpetrator assertions."""
+    return [found for a in report.perpetrators if (found := _org_of(a)) is not None]
+
+
+def _org_of(a: Assertion[Perpetrator]) -> tuple[str, str] | None:
+    """The organisation a perpetrator assertion names, as (key, mention): a group the knowledge
+    base knows by its name and the words as written; a phrase the knowledge base does not know
+    as a whole by the group it names within ("SINISTER MEDELLIN CARTEL", "COLOMBIAN ARMY OF
+    NATIONAL LIBERATION GUERRILLAS": the group's name is the mention; "MEMBERS OF THE FMLN":
+    the individuals are the group's, and the group is the perpetrator organisation); any
+    other group by its name without case or article ("THE ARMY" and "ARMY" are one)."""
+    group = a.normalized.group
+    if group is not None and default_kb().group(group) is not None:
+        return _org_key(group), a.value
+    inner = _named_group(a.value)
+    if inner is not None:
+        return inner
+    return (_org_key(group), a.value) if group is not None else None
+
+
+def _org_key(group: str) -> str:
+    found = default_kb().group(group)
+    return found.name if found is not None else normalize_string(group)
+
+
+_NAME_EDGES = "\"'()[],.;:-"
+
+
+def _named_group(text: str) -> tuple[str, str] | None:
+    """The knowledge-base group named by the longest run of words of ``text`` (the leftmost
+    of equal length), as (its name, the words as written)."""
+    words = text[:500].split()
+    kb = default_kb()
+    # In capitals, a short form known in one case only is an ordinary word ("FAR", "ETA").
+    capitals = text.isupper()
+    for size in range(min(len(words), _MAX_NAME_WORDS), 0, -1):
+        for start in range(len(words) - size + 1):
+            phrase = " ".join(words[start : start + size]).strip(_NAME_EDGES)
+            found = kb.group(phrase.lower() if capitals else phrase) if phrase else None
+            if found is not None:
+                return found.name, phrase
+    return None
+
+
+_MAX_NAME_WORDS = 12  # the longest group name of kb/groups.json has 12 words
 
 
 def _perp_inds(report: IncidentReport) -> list[list[str]]:
@@ -856,13 +907,34 @@ def _stance_confidence(stance: Stance, speaker: str | None, outlet: str | None) 
 
 def org_confidence_of(report: IncidentReport, group: str) -> str | None:
     """MUC PERP: ORGANIZATION CONFIDENCE of one canonical group in a report."""
+    return _org_confidence(report, {_org_key(group)})
+
+
+def _org_fills(report: IncidentReport, view: IncidentReport) -> tuple[list[str], list[str]]:
+    """PERP: ORGANIZATION ID and CONFIDENCE: one fill per GTT PerpOrg entity of the
+    template (its first mention), the confidence from every assertion of the report about
+    the organisations of the entity's mentions."""
+    pairs = _org_mentions(view)
+    entities = _bracketed_aliases(_same_heads(_group(pairs)), _sentence_texts(report))
+    orgs: list[str] = []
+    confidences: list[str] = []
+    for entity in entities:
+        names = {normalize_string(m) for m in entity}
+        keys = {key for key, mention in pairs if normalize_string(mention) in names}
+        orgs.append(entity[0])
+        confidences.append(_org_confidence(report, keys) or _FACT)
+    return orgs, confidences
+
+
+def _org_confidence(report: IncidentReport, keys: set[str]) -> str | None:
     found: set[str] = set()
     for a in report.perpetrators:
-        if a.normalized.group == group:
+        org = _org_of(a)
+        if org is not None and org[0] in keys:
             found.add(_stance_confidence(a.stance, a.speaker, a.outlet))
     for c in report.claims:
         claim = c.normalized
-        if claim.group != group:
+        if claim.group is None or _org_key(claim.group) not in keys:
             continue
         if claim.kind == "claimed":
             found.add(_CLAIMED)
@@ -1078,16 +1150,7 @@ def _slot_template(
         fill = instrument_type_of(w.normalized, w.value)
         if fill is not None and fill not in instruments:
             instruments.append(fill)
-    orgs: list[str] = []
-    confidences: list[str] = []
-    seen_groups: set[str] = set()
-    for a in view["PerpOrg"].perpetrators:
-        group = a.normalized.group
-        if group is None or group in seen_groups:
-            continue
-        seen_groups.add(group)
-        orgs.append(a.value.strip())
-        confidences.append(org_confidence_of(report, group) or _FACT)
+    orgs, confidences = _org_fills(report, view["PerpOrg"])
     humans = _hum_targets(report)
     return SlotTemplate(
         incident_type=incident_type_of(report).upper(),
