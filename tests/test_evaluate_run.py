@@ -336,6 +336,55 @@ def test_org_confidence_from_stance_and_speaker(
     assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "stance", "expected"),
+    [
+        # the speaker is recorded by name; the sentence gives the title before it
+        (
+            "PRESIDENT-ELECT ALFREDO CRISTIANI ACCUSED THE FMLN OF THE CRIME.",
+            "ALFREDO CRISTIANI",
+            Stance.asserted,
+            "SUSPECTED OR ACCUSED BY AUTHORITIES",
+        ),
+        (
+            "Defense Minister Humberto Larios said the FMLN carried out the attack.",
+            "Humberto Larios",
+            Stance.asserted,
+            "SUSPECTED OR ACCUSED BY AUTHORITIES",
+        ),
+        (
+            "FATHER IGNACIO MARTIN SAID THE FMLN CARRIED OUT THE ATTACK.",
+            "IGNACIO MARTIN",
+            Stance.asserted,
+            "SUSPECTED OR ACCUSED",
+        ),
+        # an authority "claiming" that another organisation did it accuses it
+        (
+            "POLICE SOURCES CLAIM IT IS CHARACTERISTIC OF THE FMLN.",
+            "police sources",
+            Stance.claimed,
+            "SUSPECTED OR ACCUSED BY AUTHORITIES",
+        ),
+        ("The FMLN claimed the attack.", "FMLN", Stance.claimed, "CLAIMED OR ADMITTED"),
+    ],
+)
+def test_org_confidence_of_a_speaker_named_with_a_title(
+    sentence: str, speaker: str, stance: Stance, expected: str
+) -> None:
+    perp = said(
+        sentence,
+        "perpetrators",
+        "FMLN",
+        Perpetrator(group="Farabundo Marti National Liberation Front"),
+        whole_text=True,
+        speaker=speaker,
+        outlet="EFE",
+        stance=stance,
+    )
+    report = _bombing(perpetrators=[perp], claims=[])
+    assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
+
+
 def test_instrument_types_and_date_fallback() -> None:
     report = _bombing(
         when=[

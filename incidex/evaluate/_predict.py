@@ -887,18 +887,42 @@ _POSSIBLE = "POSSIBLE"
 _CONFIDENCE_ORDER = (_CLAIMED, _BY_AUTHORITIES, _FACT, _SUSPECTED, _POSSIBLE)
 
 
-def _is_authority(speaker: str | None) -> bool:
-    return bool(speaker) and any(w in _AUTHORITY_WORDS for w in _words(speaker or ""))
+def _is_authority(speaker: str | None, sentence: str = "") -> bool:
+    """Whether the speaker is an authority by its words ("ARMED FORCES SPOKESMAN") or by the
+    title the sentence gives it before its name ("PRESIDENT-ELECT ALFREDO CRISTIANI",
+    "DEFENSE MINISTER HUMBERTO LARIOS": the speaker is recorded by name alone)."""
+    if not speaker:
+        return False
+    if any(w in _AUTHORITY_WORDS for w in _words(speaker)):
+        return True
+    name = [w for part in _words(speaker) for w in part.split("-")]
+    said = [w for part in _words(sentence) for w in part.split("-")]
+    for i in range(len(said) - len(name) + 1):
+        if name and said[i : i + len(name)] == name:
+            return any(w in _AUTHORITY_WORDS for w in said[max(0, i - _TITLE_WORDS) : i])
+    return False
 
 
-def _stance_confidence(stance: Stance, speaker: str | None, outlet: str | None) -> str:
+_TITLE_WORDS = 3  # "FORMER DEFENSE MINISTER", "ARMED FORCES CHIEF"
+
+
+def _stance_confidence(
+    stance: Stance, speaker: str | None, outlet: str | None, sentence: str = "", mention: str = ""
+) -> str:
     if stance is Stance.claimed:
+        # "POLICE SOURCES CLAIM IT IS CHARACTERISTIC OF THE FMLN": an authority's claim about
+        # another organisation is its accusation (an authority admitting its own, as "THE
+        # POLICE ADMITTED ... MEMBERS OF THE POLICE DEPARTMENT", stays an admission)
+        if _is_authority(speaker, sentence) and not set(_words(speaker or "")) & set(
+            _words(mention)
+        ):
+            return _BY_AUTHORITIES
         return _CLAIMED
     if stance is Stance.doubted:
         return _POSSIBLE
     if stance is Stance.denied:
         return _SUSPECTED
-    if _is_authority(speaker):
+    if _is_authority(speaker, sentence):
         return _BY_AUTHORITIES
     if speaker is None or (outlet is not None and speaker == outlet):
         return _FACT
@@ -931,7 +955,7 @@ def _org_confidence(report: IncidentReport, keys: set[str]) -> str | None:
     for a in report.perpetrators:
         org = _org_of(a)
         if org is not None and org[0] in keys:
-            found.add(_stance_confidence(a.stance, a.speaker, a.outlet))
+            found.add(_stance_confidence(a.stance, a.speaker, a.outlet, a.sentence.text, a.value))
     for c in report.claims:
         claim = c.normalized
         if claim.group is None or _org_key(claim.group) not in keys:
@@ -943,7 +967,11 @@ def _org_confidence(report: IncidentReport, keys: set[str]) -> str | None:
         elif claim.kind == "denied":
             found.add(_SUSPECTED)
         else:  # attributed / confirmed: who says so decides
-            found.add(_stance_confidence(Stance.asserted, claim.by or c.speaker, c.outlet))
+            found.add(
+                _stance_confidence(
+                    Stance.asserted, claim.by or c.speaker, c.outlet, c.sentence.text
+                )
+            )
     return next((label for label in _CONFIDENCE_ORDER if label in found), None)
 
 
