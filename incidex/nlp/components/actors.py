@@ -126,6 +126,7 @@ class ActorExtractor:
                 Perpetrator(group=name, parent=parent),
                 extractor=EXTRACTOR,
                 confidence=0.6,
+                speaker=_blamer(span),  # who accuses the group, else the sentence's speaker
             )
         for token in tokens(doc)[sent.start : sent.end]:
             if token.lower_ not in self.perp_nouns and not self._armed_individuals(token):
@@ -835,10 +836,19 @@ def _is_object_of_doubt(span: Span) -> bool:
 
 
 def _blamer(span: Span) -> str | None:
-    """'Police blamed Boko Haram': the subject of blame/accuse whose object is the group."""
-    head = span.root.head
-    if span.root.dep_ == "dobj" and head.lemma_.lower() in {"blame", "accuse", "suspect"}:
+    """'Police blamed Boko Haram', 'police attributed the attack to Boko Haram': the subject
+    of blame/accuse/suspect whose object is the group, or of attribute/blame whose 'to' or
+    'on' names it."""
+    root = span.root
+    head = root.head
+    if root.dep_ == "dobj" and head.lemma_.lower() in {"blame", "accuse", "suspect"}:
         return _subject_name(head)
+    if (
+        root.dep_ == "pobj"
+        and head.lower_ in {"to", "on"}
+        and head.head.lemma_.lower() in {"attribute", "blame"}
+    ):
+        return _subject_name(head.head)
     return None
 
 
@@ -853,6 +863,9 @@ def _attributed_to(verb: Token) -> Span | None:
 
 def _subject_name(verb: Token) -> str | None:
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None and verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
+        # "Cristiani condemned the killing and accused the FMLN": the first verb's subject
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
     return actor_name(phrase_of(subj)) if subj is not None else None
 
 
