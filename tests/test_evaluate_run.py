@@ -237,6 +237,34 @@ def test_the_claim_of_a_group_named_within_a_phrase_gives_its_confidence() -> No
     assert slot.perp_org_confidences == ("CLAIMED OR ADMITTED",)
 
 
+def _two_reports(first: list[Any], second: list[Any]) -> ArticleResult:
+    article = Article.from_text(TEXT, source="EFE")
+    reports = [_bombing(perpetrators=first, claims=[]), _bombing(perpetrators=second, claims=[])]
+    for report in reports:
+        report.article_id = article.id
+    return ArticleResult(article=article, status="extracted", incidents=reports)
+
+
+@pytest.mark.parametrize("fmln", ["FMLN", "the Farabundo Marti National Liberation Front"])
+def test_incidents_told_without_perpetrator_share_the_one_organisation_of_the_message(
+    fmln: str,
+) -> None:
+    perp = _at("perpetrators", fmln, Perpetrator(group="Farabundo Marti National Liberation Front"))
+    result = _two_reports([perp], [])
+    assert [t.role("PerpOrg") for t in to_gtt_templates(result)] == [((fmln,),), ((fmln,),)]
+    assert [t.perp_orgs for t in to_muc_slots(result)] == [(fmln,), (fmln,)]
+
+
+def test_incidents_of_two_organisations_share_neither() -> None:
+    fmln = _at(
+        "perpetrators", "FMLN", Perpetrator(group="Farabundo Marti National Liberation Front")
+    )
+    army = _at("perpetrators", "THE ARMY", Perpetrator(group="THE ARMY"))
+    result = _two_reports([fmln, army], [])
+    assert [len(t.role("PerpOrg")) for t in to_gtt_templates(result)] == [2, 0]
+    assert [len(t.perp_orgs) for t in to_muc_slots(result)] == [2, 0]
+
+
 def test_facility_attack_with_incendiary_weapon_is_arson() -> None:
     report = _bombing(
         types=[

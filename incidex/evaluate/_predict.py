@@ -35,6 +35,8 @@ suspects (arrested) --                 --                       Detainee (named 
     group it names within, by that name ("SINISTER MEDELLIN CARTEL" -> "MEDELLIN CARTEL";
     "MEMBERS OF THE FMLN" -> "FMLN"), other groups are one per name without case or article
     ("THE ARMY" = "ARMY"). MUC takes one fill per GTT PerpOrg entity, its first mention.
+    When a message's templates name one organisation only, those naming none take it
+    (``_message_org``).
     Every GTT entity (all roles) is given by its first mention only (see ``_gtt_template``).
 [3] One entity per description ("gunmen"); the descriptions by a perpetrator or suspect
     noun of the lexicon ("terrorists", "gunmen", "several men") are one entity, the
@@ -134,7 +136,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -799,7 +801,34 @@ def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> li
     (:func:`split_incidents`); none when no incident was found."""
     if result.status != "extracted":
         return []
-    return [_gtt_template(part, tagger) for part in _muc_incidents(result, tagger)]
+    templates = [_gtt_template(part, tagger) for part in _muc_incidents(result, tagger)]
+    source = _message_org([[e[0] for e in t.role("PerpOrg")] for t in templates])
+    if source is None:
+        return templates
+    shared = templates[source].roles[_PERP_ORG]
+    return [
+        t if t.roles[_PERP_ORG] else replace(t, roles=_with(t.roles, _PERP_ORG, shared))
+        for t in templates
+    ]
+
+
+_PERP_ORG = GTT_ROLES.index("PerpOrg")
+
+
+def _with(roles: tuple[Any, ...], i: int, value: Any) -> tuple[Any, ...]:
+    return (*roles[:i], value, *roles[i + 1 :])
+
+
+def _message_org(orgs: Sequence[Sequence[str]]) -> int | None:
+    """The template whose perpetrator organisation the message's templates without one
+    share (the first that names it), when the message has several templates and they name
+    one organisation only: a report names the group once for a series of its attacks ("THE
+    SHINING PATH ... LAST NIGHT IT ALSO DYNAMITED ..."), as a MUC coder reads it. TST1+TST2
+    five-role 40.45 -> 41.15 (PerpOrg 26 of 70 correct -> 34 of 86), slots 47.11 -> 47.63."""
+    keys = {_org_key(org) for found in orgs for org in found}
+    if len(orgs) < 2 or len(keys) != 1:
+        return None
+    return next(i for i, found in enumerate(orgs) if found)
 
 
 # -- MUC slots -----------------------------------------------------------------------------
@@ -1201,8 +1230,20 @@ def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[S
         return []
     published = result.article.published.date() if result.article.published else None
     filed = _filed_at(result)
-    return [
+    slots = [
         _slot_template(part, published, tagger, filed) for part in _muc_incidents(result, tagger)
+    ]
+    source = _message_org([t.perp_orgs for t in slots])
+    if source is None:
+        return slots
+    shared = slots[source]
+    return [
+        t
+        if t.perp_orgs
+        else replace(
+            t, perp_orgs=shared.perp_orgs, perp_org_confidences=shared.perp_org_confidences
+        )
+        for t in slots
     ]
 
 
