@@ -31,10 +31,9 @@ suspects (arrested) --                 --                       Detainee (named 
     the publication date (the MUC dateline). The country is the scene's; when the report
     names no scene, the MUC dateline's country (``extra["dateline_place"]``).
 [2] Mention strings as written ("FMLN", not the canonical name), one entity per canonical
-    group (``_org_of``): a phrase the knowledge base does not know as a whole gives the
-    group it names within, by that name ("SINISTER MEDELLIN CARTEL" -> "MEDELLIN CARTEL";
-    "MEMBERS OF THE FMLN" -> "FMLN"), other groups are one per name without case or article
-    ("THE ARMY" = "ARMY"). MUC takes one fill per GTT PerpOrg entity, its first mention.
+    group (``_org_of``), groups the knowledge base does not know one per name without case
+    or article ("THE ARMY" = "ARMY"). MUC takes one fill per GTT PerpOrg entity, its first
+    mention.
     When a message's templates name one organisation only, those naming none take it
     (``_message_org``).
     Every GTT entity (all roles) is given by its first mention only (see ``_gtt_template``).
@@ -370,46 +369,16 @@ def _org_mentions(report: IncidentReport) -> list[tuple[str, str]]:
 
 
 def _org_of(a: Assertion[Perpetrator]) -> tuple[str, str] | None:
-    """The organisation a perpetrator assertion names, as (key, mention): a group the knowledge
-    base knows by its name and the words as written; a phrase the knowledge base does not know
-    as a whole by the group it names within ("SINISTER MEDELLIN CARTEL", "COLOMBIAN ARMY OF
-    NATIONAL LIBERATION GUERRILLAS": the group's name is the mention; "MEMBERS OF THE FMLN":
-    the individuals are the group's, and the group is the perpetrator organisation); any
-    other group by its name without case or article ("THE ARMY" and "ARMY" are one)."""
+    """The organisation a perpetrator assertion names, as (key, mention as written): a group
+    the knowledge base knows by its name, any other by its name without case or article
+    ("THE ARMY" and "ARMY" are one organisation)."""
     group = a.normalized.group
-    if group is not None and default_kb().group(group) is not None:
-        return _org_key(group), a.value
-    inner = _named_group(a.value)
-    if inner is not None:
-        return inner
     return (_org_key(group), a.value) if group is not None else None
 
 
 def _org_key(group: str) -> str:
     found = default_kb().group(group)
     return found.name if found is not None else normalize_string(group)
-
-
-_NAME_EDGES = "\"'()[],.;:-"
-
-
-def _named_group(text: str) -> tuple[str, str] | None:
-    """The knowledge-base group named by the longest run of words of ``text`` (the leftmost
-    of equal length), as (its name, the words as written)."""
-    words = text[:500].split()
-    kb = default_kb()
-    # In capitals, a short form known in one case only is an ordinary word ("FAR", "ETA").
-    capitals = text.isupper()
-    for size in range(min(len(words), _MAX_NAME_WORDS), 0, -1):
-        for start in range(len(words) - size + 1):
-            phrase = " ".join(words[start : start + size]).strip(_NAME_EDGES)
-            found = kb.group(phrase.lower() if capitals else phrase) if phrase else None
-            if found is not None:
-                return found.name, phrase
-    return None
-
-
-_MAX_NAME_WORDS = 12  # the longest group name of kb/groups.json has 12 words
 
 
 def _perp_inds(report: IncidentReport) -> list[list[str]]:
