@@ -211,7 +211,10 @@ def test_incidents_told_without_perpetrator_share_the_one_organisation_of_the_me
     perp = _at("perpetrators", fmln, Perpetrator(group="Farabundo Marti National Liberation Front"))
     result = _two_reports([perp], [])
     assert [t.role("PerpOrg") for t in to_gtt_templates(result)] == [((fmln,),), ((fmln,),)]
-    assert [t.perp_orgs for t in to_muc_slots(result)] == [(fmln,), (fmln,)]
+    slots = to_muc_slots(result)
+    assert [t.perp_orgs for t in slots] == [(fmln,), (fmln,)]
+    # how sure the report is of the group is told for the first incident only
+    assert [len(t.perp_org_confidences) for t in slots] == [1, 0]
 
 
 def test_incidents_of_two_organisations_share_neither() -> None:
