@@ -121,8 +121,10 @@ FIRE; knife, machete -> CUTTING DEVICE; stone -> STONE.
 
 PERP: ORGANIZATION CONFIDENCE per group, the first that applies: the group claimed it (claim
 of kind ``claimed`` or a perpetrator assertion with stance ``claimed``) -> CLAIMED OR
-ADMITTED; an authority (army, police, minister, government, spokesman...) said so -> SUSPECTED
-OR ACCUSED BY AUTHORITIES; the outlet states it (speaker is the outlet or none, stance
+ADMITTED, but SUSPECTED OR ACCUSED BY AUTHORITIES when an authority claims another
+organisation did it; an authority (army, police, minister, government, spokesman..., or a
+speaker its sentence titles so, ``_is_authority``) said so -> SUSPECTED OR ACCUSED BY
+AUTHORITIES; the outlet states it (speaker is the outlet or none, stance
 asserted/confirmed) -> REPORTED AS FACT; another speaker asserts or attributes it, or it is
 denied -> SUSPECTED OR ACCUSED; doubted -> POSSIBLE.
 """
