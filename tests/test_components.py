@@ -464,6 +464,50 @@ def test_groups_resolved_through_aliases(nlp: Any, text: str, group: str, parent
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the group's name in apposition to the subject noun
+        "The Peruvian guerrilla movement Tupac Amaru Revolutionary Movement (MRTA) today claimed "
+        "responsibility for the kidnapping.",
+        "In a communique, the Peruvian guerrilla movement Tupac Amaru Revolutionary Movement "
+        "(MRTA) today claimed responsibility for the kidnapping.",
+    ],
+)
+def test_claim_by_a_group_named_in_apposition(nlp: Any, sentence: str, upper: bool) -> None:
+    text = "Gunmen kidnapped a businessman in Lima on Friday. " + sentence
+    report = run(nlp, text.upper() if upper else text)
+    claims = {(a.normalized.group, a.normalized.kind) for a in report.claims}
+    assert ("Tupac Amaru Revolutionary Movement", "claimed") in claims
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "accuser"),
+    [
+        ("President-elect Alfredo Cristiani accused the FMLN of the crime.", "alfredo cristiani"),
+        ("PRESIDENT-ELECT ALFREDO CRISTIANI ACCUSED THE FMLN OF THE CRIME.", "alfredo cristiani"),
+        ("President Cristiani attributed the murder to the FMLN.", "cristiani"),
+        (
+            "CRISTIANI CONDEMNED THE KILLING AND ACCUSED THE FARABUNDO MARTI NATIONAL LIBERATION "
+            "FRONT (FMLN) OF THE CRIME.",
+            "cristiani",
+        ),
+    ],
+)
+def test_an_accused_group_is_asserted_by_its_accuser(nlp: Any, sentence: str, accuser: str) -> None:
+    text = "A bomb killed the attorney general in San Salvador on Friday. " + sentence
+    report = run(nlp, text.upper() if sentence.isupper() else text)
+    speakers = {
+        (a.speaker or "").lower()
+        for a in report.perpetrators
+        if a.normalized.group == "Farabundo Marti National Liberation Front"
+    }
+    assert accuser in speakers
+
+
+@pytest.mark.slow
 def test_negated_claim_is_no_claim(nlp: Any) -> None:
     report = run(
         nlp, "A bomb exploded in Kabul, killing 12 people. No group has claimed responsibility."

@@ -78,6 +78,17 @@ def test_iskp_aliases_resolve_to_the_province(kb: KnowledgeBase, alias: str) -> 
         ("ISWAP", "Islamic State West Africa Province"),
         ("ETA", "Euskadi Ta Askatasuna"),
         ("ARMY OF NATIONAL LIBERATION", "National Liberation Army (Colombia)"),
+        # the Bolivian group, not the Salvadoran FMLN faction named "Armed Forces of Liberation"
+        ("ZARATE WILKA ARMED FORCES OF LIBERATION", "Zarate Willka Armed Forces of Liberation"),
+        ("Zárate Willka Armed Forces of Liberation", "Zarate Willka Armed Forces of Liberation"),
+        ("Armed Forces of Liberation", "Armed Forces of Liberation (El Salvador)"),
+        ("LAUTARO YOUTH FRONT", "Lautaro Youth Movement"),
+        ("FAL-ZARATE WILKA", "Zarate Willka Armed Forces of Liberation"),
+        ("SECRET ANTICOMMUNIST ARMY", "Secret Anti-Communist Army"),
+        ("Ejército Secreto Anticomunista", "Secret Anti-Communist Army"),
+        ("WORKERS SELF-DEFENSE", "Workers' Self-Defense Movement"),
+        ("ADO", "Workers' Self-Defense Movement"),
+        ("CINCHONERO POPULAR LIBERATION MOVEMENT", "Cinchoneros Popular Liberation Movement"),
     ],
 )
 def test_aliases_resolve_to_canonical_names(kb: KnowledgeBase, alias: str, canonical: str) -> None:
@@ -92,7 +103,7 @@ def test_branch_ancestry(kb: KnowledgeBase) -> None:
     assert kb.ancestors("no such group") == []
 
 
-@pytest.mark.parametrize("word", ["is", "Is", "eta", "let", "mend", "far"])
+@pytest.mark.parametrize("word", ["is", "Is", "eta", "let", "mend", "far", "ado", "Ado"])
 def test_ordinary_words_do_not_resolve_to_groups(kb: KnowledgeBase, word: str) -> None:
     assert kb.group(word) is None
 

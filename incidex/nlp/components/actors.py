@@ -58,8 +58,15 @@ class ActorExtractor:
     def _group_at(self, doc: Doc, token: Token) -> tuple[str, str | None] | None:
         """The canonical group a token belongs to (or refers back to with 'the group')."""
         for span in doc.spans["groups"]:
-            if span.start <= token.i < span.end or (
-                token.head.i in range(span.start, span.end) and token.dep_ in {"compound", "poss"}
+            if (
+                span.start <= token.i < span.end
+                or (
+                    token.head.i in range(span.start, span.end)
+                    and token.dep_ in {"compound", "poss"}
+                )
+                # "the Peruvian guerrilla movement Tupac Amaru Revolutionary Movement": the name
+                # in apposition is the noun's
+                or (span.root.head.i == token.i and span.root.dep_ == "appos")
             ):
                 return self._canonical(span)
         if token.lower_ in _GROUP_REFS or token.lower_ in {"it", "its"}:
@@ -119,6 +126,7 @@ class ActorExtractor:
                 Perpetrator(group=name, parent=parent),
                 extractor=EXTRACTOR,
                 confidence=0.6,
+                speaker=_blamer(span),  # who accuses the group, else the sentence's speaker
             )
         for token in tokens(doc)[sent.start : sent.end]:
             if token.lower_ not in self.perp_nouns and not self._armed_individuals(token):
@@ -425,7 +433,7 @@ class ActorExtractor:
         self._statement_claim(doc, sent, info)
 
     def _claim(self, doc: Doc, sent: Span, info: SentInfo, verb: Token, kind: str) -> None:
-        subj = _subject_of(verb, self.lex.claim_blockers)
+        subj = _subject_of(verb, self.lex.claim_blockers) or _named_before(doc, sent, verb)
         by: str | None = None
         group: tuple[str, str | None] | None = None
         if subj is not None:
@@ -785,6 +793,22 @@ def _has_object(verb: Token, words: set[str]) -> bool:
     return False
 
 
+def _named_before(doc: Doc, sent: Span, verb: Token) -> Token | None:
+    """A group named right before a verb the parser left without a subject, with only
+    adverbs and punctuation between ("... MOVEMENT (MRTA) TODAY CLAIMED RESPONSIBILITY",
+    all-capitals wire text that the parser misreads): the group is the subject."""
+    for span in doc.spans["groups"]:
+        if span.start < sent.start or span.end > verb.i:
+            continue
+        between = doc[span.end : verb.i]
+        if all(t.dep_ in _BETWEEN_SUBJECT_AND_VERB or t.is_punct for t in between):
+            return span.root
+    return None
+
+
+_BETWEEN_SUBJECT_AND_VERB = frozenset({"advmod", "npadvmod", "aux", "punct"})
+
+
 def _subject_of(verb: Token, blockers: Mapping[str, str]) -> Token | None:
     """The verb's subject, or for 'X refused to accept ...' the subject of the blocking verb
     it completes (not of any verb: 'the group had to admit' is no claim by anyone)."""
@@ -812,10 +836,19 @@ def _is_object_of_doubt(span: Span) -> bool:
 
 
 def _blamer(span: Span) -> str | None:
-    """'Police blamed Boko Haram': the subject of blame/accuse whose object is the group."""
-    head = span.root.head
-    if span.root.dep_ == "dobj" and head.lemma_.lower() in {"blame", "accuse", "suspect"}:
+    """'Police blamed Boko Haram', 'police attributed the attack to Boko Haram': the subject
+    of blame/accuse/suspect whose object is the group, or of attribute/blame whose 'to' or
+    'on' names it."""
+    root = span.root
+    head = root.head
+    if root.dep_ == "dobj" and head.lemma_.lower() in {"blame", "accuse", "suspect"}:
         return _subject_name(head)
+    if (
+        root.dep_ == "pobj"
+        and head.lower_ in {"to", "on"}
+        and head.head.lemma_.lower() in {"attribute", "blame"}
+    ):
+        return _subject_name(head.head)
     return None
 
 
@@ -830,6 +863,9 @@ def _attributed_to(verb: Token) -> Span | None:
 
 def _subject_name(verb: Token) -> str | None:
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None and verb.dep_ == "conj" and verb.head.pos_ in {"VERB", "AUX"}:
+        # "Cristiani condemned the killing and accused the FMLN": the first verb's subject
+        subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
     return actor_name(phrase_of(subj)) if subj is not None else None
 
 
