@@ -173,3 +173,37 @@ def test_unsure_verdict_rejects_a_message_whose_lead_tells_of_no_attack(
     # a sure verdict is not second-guessed by the lead
     RelevanceClassifier._verdict(doc, {"RELEVANT": 0.7, "RELEVANT_BOW": 0.6, "RELEVANT_LR": 0.8})
     assert doc._.relevant is True
+
+
+_SABOTAGE = (
+    "The army reported heavy fighting in Usulutan. In San Miguel, urban guerrillas blew up "
+    "four electricity pylons last night, cutting power to the city."
+)
+_BARRACKS = (
+    "The army reported heavy fighting in Usulutan. In San Miguel, urban guerrillas blew up "
+    "an army barracks last night."
+)
+_REPAIRS = (
+    "The army reported heavy fighting in Usulutan. The power company said that its crews "
+    "repaired four electricity pylons in San Miguel."
+)
+_LOW = {"RELEVANT": 0.2, "RELEVANT_BOW": 0.1, "RELEVANT_LR": 0.3}  # below the band
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [str.upper, str], ids=["upper", "mixed"])
+@pytest.mark.parametrize(
+    ("text", "verdict"), [(_SABOTAGE, None), (_BARRACKS, False), (_REPAIRS, False)]
+)
+def test_rejection_left_to_the_rules_when_the_outlet_tells_of_sabotage_of_utilities(
+    case: Callable[[str], str], text: str, verdict: bool | None
+) -> None:
+    # power lines blown up are an attack on the civilian population whoever the attacker;
+    # an attack on the army, or pylons only repaired, leave the classifiers' rejection
+    from incidex.nlp.components.trained import RelevanceClassifier, _ensure
+    from incidex.train._relevance import analysed_docs
+
+    _ensure()
+    (doc,) = analysed_docs([_message(1, case(text))])
+    RelevanceClassifier._verdict(doc, dict(_LOW))
+    assert doc._.relevant is verdict

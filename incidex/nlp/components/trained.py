@@ -9,7 +9,9 @@
   rule components' analysis of the message), RELEVANT is the mean of the two models' scores,
   and the verdict the more admitting of the mean's and the textcat's own. Where that leaves
   no verdict (the abstain band), a message whose first sentence tells of no attack gets
-  none (False): the rules decide only for messages that lead with an attack.
+  none (False): the rules decide only for messages that lead with an attack. A rejection is
+  lifted (the rules decide) when the outlet tells as fact of an attack on utilities (power
+  lines, pipelines), which army and guerrilla reports tell among combat news.
 * ``incidex_roles_v1`` tags perpetrator individuals and organisations, targets, victims and
   weapons with a small NER model (the English pipeline's entity recogniser, encoder
   included, fine-tuned on the five roles) and adds them as assertions: every
@@ -44,7 +46,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from ...errors import ConfigError, Errors
-from ...model import Perpetrator, Target, Victim, Weapon
+from ...model import Perpetrator, Stance, Target, Victim, Weapon
 from .._doc import add_assertion, article_of, ensure_extensions, info_at, sent_info
 from ..kb import default_kb, longest_term
 from ..lexicon import default_lexicon
@@ -149,6 +151,8 @@ class RelevanceClassifier:
             verdict = max(verdict, _band(cats[_BOW]), key=_ORDER.index)
         if verdict is None and _lead_tells_no_attack(doc):
             verdict = False
+        if verdict is False and _reports_sabotage(doc):
+            verdict = None
         doc._.relevant = verdict
 
 
@@ -165,6 +169,28 @@ def _lead_tells_no_attack(doc: Doc) -> bool:
         return False  # not parsed: nothing to go by, the rules decide
     infos = sent_info(doc)
     return bool(infos) and not (infos[0].attack and not infos[0].background)
+
+
+def _reports_sabotage(doc: Doc) -> bool:
+    """Whether the outlet itself tells, as fact, of an attack on power lines, pipelines or
+    other utilities (``sabotage_target_types`` of ``kb/lexicon.json``): an act against the
+    civilian population whoever the attacker, which the classifiers score low where it is
+    told among combat news, in an army or guerrilla report (docs/accuracy.md, "Sixth round,
+    second part"). The rules then decide instead of a rejection."""
+    codes = default_lexicon().sabotage_target_types
+    for a in doc._.assertions or ():
+        if a.field != "targets" or a.normalized.type_code not in codes:
+            continue
+        info = info_at(doc, a.start)
+        if (
+            info.events_attack
+            and not info.background
+            and info.speaker is None
+            and info.stance is Stance.asserted
+            and a.stance is Stance.asserted
+        ):
+            return True
+    return False
 
 
 def _linear(folder: Path) -> RelevanceModel | None:
