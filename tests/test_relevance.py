@@ -187,19 +187,25 @@ _REPAIRS = (
     "The army reported heavy fighting in Usulutan. The power company said that its crews "
     "repaired four electricity pylons in San Miguel."
 )
+_HABIT = (
+    "The army reported heavy fighting in Usulutan. Urban guerrillas are destroying "
+    "electricity pylons across the country to sabotage the economy."
+)
 _LOW = {"RELEVANT": 0.2, "RELEVANT_BOW": 0.1, "RELEVANT_LR": 0.3}  # below the band
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", [str.upper, str], ids=["upper", "mixed"])
 @pytest.mark.parametrize(
-    ("text", "verdict"), [(_SABOTAGE, None), (_BARRACKS, False), (_REPAIRS, False)]
+    ("text", "verdict"),
+    [(_SABOTAGE, None), (_BARRACKS, False), (_REPAIRS, False), (_HABIT, False)],
 )
 def test_rejection_left_to_the_rules_when_the_outlet_tells_of_sabotage_of_utilities(
     case: Callable[[str], str], text: str, verdict: bool | None
 ) -> None:
     # power lines blown up are an attack on the civilian population whoever the attacker;
-    # an attack on the army, or pylons only repaired, leave the classifiers' rejection
+    # an attack on the army, pylons only repaired, or a campaign told in the present leave
+    # the classifiers' rejection
     from incidex.nlp.components.trained import RelevanceClassifier, _ensure
     from incidex.train._relevance import analysed_docs
 

@@ -47,7 +47,15 @@ from spacy.util import minibatch
 
 from ...errors import ConfigError, Errors
 from ...model import Perpetrator, Stance, Target, Victim, Weapon
-from .._doc import add_assertion, article_of, ensure_extensions, info_at, sent_info
+from .._doc import (
+    add_assertion,
+    article_of,
+    ensure_extensions,
+    info_at,
+    sent_info,
+    span_sentence,
+    tokens,
+)
 from ..kb import default_kb, longest_term
 from ..lexicon import default_lexicon
 from ..relevance import RelevanceModel
@@ -188,9 +196,40 @@ def _reports_sabotage(doc: Doc) -> bool:
             and info.speaker is None
             and info.stance is Stance.asserted
             and a.stance is Stance.asserted
+            and _told_as_done(doc, a.start, a.end)
         ):
             return True
     return False
+
+
+_PAST = frozenset({"VBD", "VBN"})
+
+
+def _told_as_done(doc: Doc, start: int, end: int) -> bool:
+    """Whether the sentence holding ``start:end`` tells of the attack with a past-tense
+    attack verb ("blew up four pylons", "power lines have been sabotaged"): a specific act
+    told as done, not a campaign in the present ("are destroying power pylons") or a list
+    of grievances ("the sabotage of ...")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    verbs, phrases = _attack_verbs()
+    sent = span_sentence(span)
+    words = tokens(doc)[sent.start : sent.end]
+    return any(
+        t.tag_ in _PAST and (t.lemma_.lower() in verbs or f"{t.lower_} {after.lower_}" in phrases)
+        for t, after in zip(words, [*words[1:], words[-1]], strict=True)
+    )
+
+
+@lru_cache(maxsize=1)
+def _attack_verbs() -> tuple[frozenset[str], frozenset[str]]:
+    """The attack lemmas of the lexicon, and the first two words of its attack phrases
+    ("blew up")."""
+    lex = default_lexicon()
+    attacks = [e for e in lex.events if e.attack]
+    lemmas = lex.generic_attack_lemmas | {w for e in attacks for w in e.lemmas}
+    return lemmas, frozenset(" ".join(p.split()[:2]) for e in attacks for p in e.phrases)
 
 
 def _linear(folder: Path) -> RelevanceModel | None:
