@@ -153,23 +153,53 @@ _ATTACK_THEN_TALKS = (
     "Urban terrorists exploded a bomb at a supermarket in San Salvador last night, killing "
     "two civilians. President Cristiani said that the peace talks would go on."
 )
+_SABOTAGE = (
+    "The army reported heavy fighting in Usulutan. In San Miguel, urban guerrillas blew up "
+    "four electricity pylons last night, cutting power to the city."
+)
+_BARRACKS = (
+    "The army reported heavy fighting in Usulutan. In San Miguel, urban guerrillas blew up "
+    "an army barracks last night."
+)
+_REPAIRS = (
+    "The army reported heavy fighting in Usulutan. The power company said that its crews "
+    "repaired four electricity pylons in San Miguel."
+)
+_HABIT = (
+    "The army reported heavy fighting in Usulutan. Urban guerrillas are destroying "
+    "electricity pylons across the country to sabotage the economy."
+)
 _UNSURE = {"RELEVANT": 0.42, "RELEVANT_BOW": 0.4, "RELEVANT_LR": 0.44}  # the abstain band
+_LOW = {"RELEVANT": 0.2, "RELEVANT_BOW": 0.1, "RELEVANT_LR": 0.3}  # below the band
+_SURE = {"RELEVANT": 0.7, "RELEVANT_BOW": 0.6, "RELEVANT_LR": 0.8}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", [str.upper, str], ids=["upper", "mixed"])
 @pytest.mark.parametrize(
-    ("text", "verdict"), [(_TALKS_THEN_ATTACK, False), (_ATTACK_THEN_TALKS, None)]
+    ("text", "cats", "verdict"),
+    [
+        # unsure: a message whose lead tells of no attack is rejected
+        (_TALKS_THEN_ATTACK, _UNSURE, False),
+        (_ATTACK_THEN_TALKS, _UNSURE, None),
+        # a sure verdict is not second-guessed by the lead
+        (_TALKS_THEN_ATTACK, _SURE, True),
+        # rejected: power lines blown up are an attack on the civilian population whoever the
+        # attacker, so the rules decide; an attack on the army, pylons only repaired, or a
+        # campaign told in the present leave the rejection
+        (_SABOTAGE, _LOW, None),
+        (_BARRACKS, _LOW, False),
+        (_REPAIRS, _LOW, False),
+        (_HABIT, _LOW, False),
+    ],
 )
-def test_unsure_verdict_rejects_a_message_whose_lead_tells_of_no_attack(
-    case: Callable[[str], str], text: str, verdict: bool | None
+def test_verdict_reads_the_analysed_message_where_the_classifiers_are_unsure_or_reject(
+    case: Callable[[str], str], text: str, cats: dict[str, float], verdict: bool | None
 ) -> None:
-    from incidex.nlp.components.trained import RelevanceClassifier
+    from incidex.nlp.components.trained import RelevanceClassifier, _ensure
     from incidex.train._relevance import analysed_docs
 
+    _ensure()
     (doc,) = analysed_docs([_message(1, case(text))])
-    RelevanceClassifier._verdict(doc, dict(_UNSURE))
+    RelevanceClassifier._verdict(doc, dict(cats))
     assert doc._.relevant is verdict
-    # a sure verdict is not second-guessed by the lead
-    RelevanceClassifier._verdict(doc, {"RELEVANT": 0.7, "RELEVANT_BOW": 0.6, "RELEVANT_LR": 0.8})
-    assert doc._.relevant is True

@@ -69,6 +69,9 @@ class Lexicon:
     # word or two-word phrase of a sentence -> why its bomb words are no MUC-4 bombing
     # ("aerial": dropped from the air; "seized": weapons seized; "set off": a bomb set off)
     bombing_cues: dict[str, str]
+    # GTD target types whose attack is one on the civilian population whoever the attacker
+    # (utilities: power lines, pipelines); see components/trained.py
+    sabotage_target_types: frozenset[int]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -145,6 +148,7 @@ def default_lexicon() -> Lexicon:
         target_preps=frozenset(raw["target_preps"]),
         former_words=frozenset(raw["former_words"]),
         bombing_cues=_inverted(raw["bombing_cues"]),
+        sabotage_target_types=frozenset(raw["sabotage_target_types"]),
     )
 
 

@@ -9,7 +9,9 @@
   rule components' analysis of the message), RELEVANT is the mean of the two models' scores,
   and the verdict the more admitting of the mean's and the textcat's own. Where that leaves
   no verdict (the abstain band), a message whose first sentence tells of no attack gets
-  none (False): the rules decide only for messages that lead with an attack.
+  none (False): the rules decide only for messages that lead with an attack. A rejection is
+  lifted (the rules decide) when the outlet tells as fact of an attack on utilities (power
+  lines, pipelines), which army and guerrilla reports tell among combat news.
 * ``incidex_roles_v1`` tags perpetrator individuals and organisations, targets, victims and
   weapons with a small NER model (the English pipeline's entity recogniser, encoder
   included, fine-tuned on the five roles) and adds them as assertions: every
@@ -44,8 +46,16 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from ...errors import ConfigError, Errors
-from ...model import Perpetrator, Target, Victim, Weapon
-from .._doc import add_assertion, article_of, ensure_extensions, info_at, sent_info
+from ...model import Perpetrator, Stance, Target, Victim, Weapon
+from .._doc import (
+    add_assertion,
+    article_of,
+    ensure_extensions,
+    info_at,
+    sent_info,
+    span_sentence,
+    tokens,
+)
 from ..kb import default_kb, longest_term
 from ..lexicon import default_lexicon
 from ..relevance import RelevanceModel
@@ -149,6 +159,8 @@ class RelevanceClassifier:
             verdict = max(verdict, _band(cats[_BOW]), key=_ORDER.index)
         if verdict is None and _lead_tells_no_attack(doc):
             verdict = False
+        if verdict is False and _reports_sabotage(doc):
+            verdict = None
         doc._.relevant = verdict
 
 
@@ -165,6 +177,59 @@ def _lead_tells_no_attack(doc: Doc) -> bool:
         return False  # not parsed: nothing to go by, the rules decide
     infos = sent_info(doc)
     return bool(infos) and not (infos[0].attack and not infos[0].background)
+
+
+def _reports_sabotage(doc: Doc) -> bool:
+    """Whether the outlet itself tells, as fact, of an attack on power lines, pipelines or
+    other utilities (``sabotage_target_types`` of ``kb/lexicon.json``): an act against the
+    civilian population whoever the attacker, which the classifiers score low where it is
+    told among combat news, in an army or guerrilla report (docs/accuracy.md, "Sixth round,
+    second part"). The rules then decide instead of a rejection."""
+    codes = default_lexicon().sabotage_target_types
+    for a in doc._.assertions or ():
+        if a.field != "targets" or a.normalized.type_code not in codes:
+            continue
+        info = info_at(doc, a.start)
+        if (
+            info.events_attack
+            and not info.background
+            and info.speaker is None
+            and info.stance is Stance.asserted
+            and a.stance is Stance.asserted
+            and _told_as_done(doc, a.start, a.end)
+        ):
+            return True
+    return False
+
+
+_PAST = frozenset({"VBD", "VBN"})
+
+
+def _told_as_done(doc: Doc, start: int, end: int) -> bool:
+    """Whether the sentence holding ``start:end`` tells of the attack with a past-tense
+    attack verb ("blew up four pylons", "power lines have been sabotaged"): a specific act
+    told as done, not a campaign in the present ("are destroying power pylons") or a list
+    of grievances ("the sabotage of ...")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    verbs, phrases = _attack_verbs()
+    sent = span_sentence(span)
+    words = tokens(doc)[sent.start : sent.end]
+    return any(
+        t.tag_ in _PAST and (t.lemma_.lower() in verbs or f"{t.lower_} {after.lower_}" in phrases)
+        for t, after in zip(words, [*words[1:], words[-1]], strict=True)
+    )
+
+
+@lru_cache(maxsize=1)
+def _attack_verbs() -> tuple[frozenset[str], frozenset[str]]:
+    """The attack lemmas of the lexicon, and the first two words of its attack phrases
+    ("blew up")."""
+    lex = default_lexicon()
+    attacks = [e for e in lex.events if e.attack]
+    lemmas = lex.generic_attack_lemmas | {w for e in attacks for w in e.lemmas}
+    return lemmas, frozenset(" ".join(p.split()[:2]) for e in attacks for p in e.phrases)
 
 
 def _linear(folder: Path) -> RelevanceModel | None:
