@@ -712,55 +712,6 @@ def test_a_gtt_victim_is_named_by_the_fullest_form_of_the_name(upper: bool) -> N
 
 
 @pytest.mark.parametrize("upper", [False, True])
-@pytest.mark.parametrize(
-    ("text", "victims", "harmed"),
-    [
-        # the officer reports the bombing: he tells of it, he is no victim
-        (
-            "Navy Lieutenant Justo Martinez reported that a bomb killed Pedro Lopez in Yunguyo.",
-            [("Justo Martinez", "Justo Martinez", True), ("Pedro Lopez", None, True)],
-            ["pedro lopez"],
-        ),
-        # a victim who speaks later is still the victim the first sentence names
-        (
-            "A bomb wounded Pedro Lopez in Yunguyo. Pedro Lopez said he saw two men.",
-            [("Pedro Lopez", None, True), ("Pedro Lopez", "Pedro Lopez", True)],
-            ["pedro lopez"],
-        ),
-        # a speaker known by a first name only may be another person
-        (
-            "Maria said that a bomb killed Maria Elena Diaz in Bogota.",
-            [("Maria Elena Diaz", "Maria", True)],
-            ["maria elena diaz"],
-        ),
-        # ... also where only the rules (not the tagger) found him harmed, by his surname
-        (
-            "Mayor Pedro Lopez said he saw the bomber. The bomb had wounded Lopez.",
-            [("Pedro Lopez", "Pedro Lopez", True), ("Lopez", None, False)],
-            ["pedro lopez"],
-        ),
-    ],
-)
-def test_a_speaker_is_no_victim_unless_named_harmed_elsewhere(
-    text: str, victims: list[tuple[str, str | None, bool]], harmed: list[str], upper: bool
-) -> None:
-    said = _Said(text, upper)
-    found = []
-    for name, speaker, tagged in victims:
-        a = said("victims", name, Victim(names=[name])).model_copy(update={"speaker": speaker})
-        found.append(_tagged(a) if tagged else a)
-    report = IncidentReport(
-        article_id="a0",
-        types=[said("types", "bomb", EventType(name="Bombing/Explosion", gtd_code=3))],
-        victims=found,
-    )
-    (template,) = to_gtt_templates(_result(report), tagger=True)
-    assert [e[0].lower() for e in template.role("Victim")] == harmed
-    (slot,) = to_muc_slots(_result(report), tagger=True)
-    assert len(slot.hum_tgt_numbers) == len(harmed)
-
-
-@pytest.mark.parametrize("upper", [False, True])
 def test_a_name_and_its_bracketed_alias_are_one_gtt_entity(upper: bool) -> None:
     said = _Said(
         "Guerrillas of the Army of National Liberation (ELN) dynamited the pipeline. "

@@ -161,7 +161,6 @@ from incidex.model import (
     SentenceRef,
     Stance,
     Target,
-    Victim,
     Weapon,
 )
 from incidex.nlp.gazetteer import default_gazetteer, place_words
@@ -530,36 +529,6 @@ def _named_in_full(template: PredTemplate, names: Sequence[tuple[list[str], str]
     return PredTemplate.build(template.incident_type, **{**roles, "Victim": kept})
 
 
-def _not_speakers(view: IncidentReport, report: IncidentReport) -> IncidentReport:
-    """The Victim ``view`` without the victims ``report`` names only as the one speaking: a
-    person who reports, describes or condemns the attack in the sentence naming him ("NAVY
-    LIEUTENANT JUSTO MARTINEZ ... REPORTED THAT A BOMB EXPLODED") tells of it; a victim any
-    extractor also finds in a sentence he does not speak ("X WAS WOUNDED ... X SAID") is
-    kept. TST1+TST2 five-role 46.3 -> 46.5 (Victim 36 of 105 correct -> 36 of 100), slots
-    53.4 -> 53.5; DEV-MUC3-0001..1100, where the tagger was trained, 68.57 -> 68.53 (3 of
-    its 5 dropped speakers are gold victims there)."""
-    harmed = [w for a in report.victims if not _is_speaker(a) for w in _name_words(a)]
-    victims = [a for a in view.victims if not _is_speaker(a) or _named_elsewhere(a, harmed)]
-    return view.model_copy(update={"victims": victims})
-
-
-def _name_words(a: Assertion[Victim]) -> list[list[str]]:
-    return [w for n in (a.normalized.names or [a.value]) if (w := normalize_string(n).split())]
-
-
-def _named_elsewhere(a: Assertion[Victim], harmed: list[list[str]]) -> bool:
-    # "MAZA MARQUEZ" harmed elsewhere is "MIGUEL MAZA MARQUEZ", speaking here
-    return any(_runs_inside(h, w) or _runs_inside(w, h) for w in _name_words(a) for h in harmed)
-
-
-def _is_speaker(a: Assertion[Victim]) -> bool:
-    if a.speaker is None:
-        return False
-    # by the surname: a speaker known by a first name only ("MARIA") may be another person
-    speaker = normalize_string(a.speaker).split()
-    return bool(speaker) and any(w[-len(speaker) :] == speaker for w in _name_words(a))
-
-
 def _runs_inside(words: list[str], longer: list[str]) -> bool:
     n = len(words)
     return n > 0 and any(longer[i : i + n] == words for i in range(len(longer) - n + 1))
@@ -591,8 +560,7 @@ def _gtt_template(report: IncidentReport, tagger: bool | None) -> PredTemplate:
     view = _views(report, tagger)
     things = _attacked_things(report, _target_entities(view["Target"])[0])
     tagged = _tagged(report) if tagger is None else tagger
-    harmed = _not_speakers(view["Victim"], report)
-    victims = _victim_mentions(harmed, _target_entities(harmed)[1], tagged)
+    victims = _victim_mentions(view["Victim"], _target_entities(view["Victim"])[1], tagged)
     roles = {
         "PerpInd": _perp_inds(view["PerpInd"]),
         "PerpOrg": _perp_orgs(view["PerpOrg"]),
@@ -1453,7 +1421,7 @@ def _slot_template(
         if fill is not None and fill not in instruments:
             instruments.append(fill)
     orgs, confidences = _org_fills(report, view["PerpOrg"])
-    humans = _hum_targets(_not_speakers(report, report))
+    humans = _hum_targets(report)
     return SlotTemplate(
         incident_type=incident_type_of(report).upper(),
         date=_muc_date(report, published),
