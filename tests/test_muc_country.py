@@ -129,3 +129,37 @@ def test_muc_a_town_keeps_its_country_when_another_country_is_not_its_apposition
     )
     slot = _slot(text, [andres, salvador], filed="TEGUCIGALPA")
     assert (slot.country, slot.place) == ("HONDURAS", "SAN ANDRES")
+
+
+# -- a place someone visits, and the report's own dateline, are not the scene ----------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The president cut short his stay in Japan after a bomb exploded in Bogota.",
+        "The president ended his visit to Japan after a bomb exploded in Bogota.",
+    ],
+)
+def test_muc_a_place_someone_visits_is_not_the_scene(text: str, upper: bool) -> None:
+    text = _case(text, upper)
+    japan = said(text, "where", _case("Japan", upper), _country("Japan", "JP"))
+    bogota = said(text, "where", _case("Bogota", upper), _town("Bogotá", "Colombia", "CO"))
+    slot = _slot(text, [japan, bogota], filed="TOKYO")
+    assert (slot.country, slot.place) == ("COLOMBIA", "BOGOTA")
+    # a place the attack happened in stays the scene
+    text = _case("A bomb exploded in Japan and another in Bogota.", upper)
+    japan = said(text, "where", _case("Japan", upper), _country("Japan", "JP"))
+    bogota = said(text, "where", _case("Bogota", upper), _town("Bogotá", "Colombia", "CO"))
+    assert _slot(text, [japan, bogota], filed="TOKYO").country == "JAPAN"
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_the_reports_own_dateline_is_not_the_scene(upper: bool) -> None:
+    text = _case("Pasto -- Commerce is paralyzed. One person was killed in Ecuador.", upper)
+    pasto = said(text, "where", _case("Pasto", upper), _town("Pasto", "Colombia", "CO"))
+    ecuador = said(text, "where", _case("Ecuador", upper), _country("Ecuador", "EC"))
+    assert _slot(text, [pasto, ecuador], filed="BOGOTA").country == "ECUADOR"
+    # alone, it is still where the report comes from
+    assert _slot(text, [pasto], filed="BOGOTA").place == "PASTO"

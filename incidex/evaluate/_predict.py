@@ -1210,6 +1210,23 @@ def _a_persons_name(a: Assertion[Place], names: set[str]) -> bool:
     return bool(words) and all(w in names for w in words) and last not in _LOCATIVE
 
 
+_VISITED = re.compile(r"\b([a-z]+)\s+(?:in|to)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _visited(a: Assertion[Place]) -> bool:
+    """A place someone stays in or goes to ("CUT SHORT HIS STAY IN JAPAN", "THE VISIT TO
+    GUATEMALA OF PETER KOOIJMANS"; ``visit_nouns``), not the scene."""
+    before = a.sentence.text[max(0, a.start - a.sentence.start - 40) : a.start - a.sentence.start]
+    match = _VISITED.search(before)
+    return match is not None and match.group(1).lower() in place_words().visit_nouns
+
+
+def _opening_dateline(a: Assertion[Place]) -> bool:
+    """A place opening the text before a dash ("PASTO -- COMMERCE AT THE BORDER ..."): the
+    report's own dateline, where it was written, not the scene."""
+    return a.start < 40 and a.sentence.text[a.end - a.sentence.start :].lstrip().startswith("--")
+
+
 _LOCATIVE = frozenset("in at near outside inside from to into of across around".split())
 _LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or)\s*$", re.IGNORECASE)
 _APPOSED_GAP = re.compile(r"^(?:\s+[a-z]+)?\s*,\s*(?:in\s+)?(?:the\s+)?$", re.IGNORECASE)
@@ -1272,17 +1289,25 @@ def _apposed_country(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> 
     return None
 
 
+def _not_the_scene(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> bool:
+    """A scene the extractor read that is a listed, visited or dateline place."""
+    return _in_a_list(a, where) or _visited(a) or _opening_dateline(a)
+
+
 def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
-    scenes = (a.normalized for a in report.where if a.normalized.role == "scene")
-    context = next((p for p in scenes if p.country), filed)
     names = _person_names(report)
+    where = [a for a in report.where if not _a_persons_name(a, names)]
+    where = [
+        a.model_copy(update={"normalized": a.normalized.model_copy(update={"role": "mentioned"})})
+        if a.normalized.role == "scene" and _not_the_scene(a, report.where)
+        else a
+        for a in where
+    ]
+    scenes = (a.normalized for a in where if a.normalized.role == "scene")
+    context = next((p for p in scenes if p.country), filed)
     places = []
-    for a in report.where:
-        if _a_persons_name(a, names):
-            continue
+    for a in where:
         place = _local_unit(a, context) or _apposed_country(a, report.where) or a.normalized
-        if place.role == "scene" and _in_a_list(a, report.where):
-            place = place.model_copy(update={"role": "mentioned"})
         if place.country and not (place.role == "mentioned" and _someones(a)):
             places.append(place)
     scene = [p for p in places if p.role == "scene"]
