@@ -163,3 +163,21 @@ def test_muc_the_reports_own_dateline_is_not_the_scene(upper: bool) -> None:
     assert _slot(text, [pasto, ecuador], filed="BOGOTA").country == "ECUADOR"
     # alone, it is still where the report comes from
     assert _slot(text, [pasto], filed="BOGOTA").place == "PASTO"
+
+
+# -- a town's name the recogniser cut at its front --------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_town_name_cut_at_its_front_is_read_whole(nlp: Any, upper: bool) -> None:
+    from incidex.nlp.extract import extract
+
+    # "DEL MAR" alone is Del Mar, California
+    text = "A bomb destroyed the offices of Citicorp in downtown Vina del Mar, Chile, today."
+    result = extract(_case(text, upper), published="1989-12-29T12:00:00+00:00", nlp=nlp)
+    found = {
+        (a.normalized.city, a.normalized.country_code) for i in result.incidents for a in i.where
+    }
+    assert ("Viña del Mar", "CL") in found
+    assert not any(code == "US" for _, code in found)
