@@ -1227,12 +1227,124 @@ def _someones(a: Assertion[Place]) -> bool:
     return noun in place_words().origin_nouns or noun in default_lexicon().person_nouns
 
 
+def _person_names(report: IncidentReport) -> set[str]:
+    """The words of the names of several words that the victims and attackers go by
+    ("ROBERTO ARMANDO RIVERA ESCOBAR")."""
+    people: list[Assertion[Any]] = [*report.victims, *report.perpetrators]
+    values = [a.value for a in people] + [n for a in people for n in a.normalized.names]
+    return {w.lower() for v in values if len(v.split()) > 1 for w in v.split()}
+
+
+def _a_persons_name(a: Assertion[Place], names: set[str]) -> bool:
+    """A place name that is someone's name: after a title ("COLONEL PONCE"), or a word of a
+    victim's or attacker's name the text gives in full ("RIVERA'S MURDER" after "COLONEL
+    ROBERTO ARMANDO RIVERA ESCOBAR") when no locative word puts it where something is."""
+    before = a.sentence.text[: a.start - a.sentence.start].split()[-1:]
+    last = before[0].lower() if before else ""
+    if last in default_lexicon().person_nouns:
+        return True
+    words = a.value.lower().split()
+    return bool(words) and all(w in names for w in words) and last not in _LOCATIVE
+
+
+_VISITED = re.compile(r"\b([a-z]+)\s+(?:in|to)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _visited(a: Assertion[Place]) -> bool:
+    """A place someone stays in or goes to ("CUT SHORT HIS STAY IN JAPAN", "THE VISIT TO
+    GUATEMALA OF PETER KOOIJMANS"; ``visit_nouns``), not the scene."""
+    before = a.sentence.text[max(0, a.start - a.sentence.start - 40) : a.start - a.sentence.start]
+    match = _VISITED.search(before)
+    return match is not None and match.group(1).lower() in place_words().visit_nouns
+
+
+def _opening_dateline(a: Assertion[Place]) -> bool:
+    """A place opening the text before a dash ("PASTO -- COMMERCE AT THE BORDER ..."): the
+    report's own dateline, where it was written, not the scene."""
+    return a.start < 40 and a.sentence.text[a.end - a.sentence.start :].lstrip().startswith("--")
+
+
+_LOCATIVE = frozenset("in at near outside inside from to into of across around".split())
+_LIST_GAP = re.compile(r"^\s*(?:,|,?\s+and|,?\s+or)\s*$", re.IGNORECASE)
+_APPOSED_GAP = re.compile(r"^(?:\s+[a-z]+)?\s*,\s*(?:in\s+)?(?:the\s+)?$", re.IGNORECASE)
+
+
+def _same_sentence(
+    a: Assertion[Place], where: Sequence[Assertion[Place]]
+) -> list[Assertion[Place]]:
+    return sorted((b for b in where if b.sentence.start == a.sentence.start), key=lambda b: b.start)
+
+
+def _in_a_list(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> bool:
+    """A country named among three or more ("LEADERS FROM UNIVERSITIES IN MEXICO, HONDURAS,
+    PERU ... AND PANAMA"): a list of where reactions or people come from, not the one scene
+    of an incident."""
+    if a.normalized.precision < 5:
+        return False
+    text = a.sentence.text
+    base = a.sentence.start
+    chain = [a]
+    row = [b for b in _same_sentence(a, where) if b.normalized.precision >= 5]
+    for step in (1, -1):  # the countries listed after it, then before it
+        edge = a
+        for b in row if step == 1 else reversed(row):
+            left, right = (edge, b) if step == 1 else (b, edge)
+            if left.end <= right.start and _LIST_GAP.match(
+                text[left.end - base : right.start - base]
+            ):
+                chain.append(b)
+                edge = b
+    return len({b.normalized.country_code for b in chain}) >= 3
+
+
+def _apposed_country(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> Place | None:
+    """A town placed by what follows it ("THE HAMLET OF SAN ANDRES, SAN MIGUEL DEPARTMENT,
+    IN NORTHERN EL SALVADOR"): its namesake in that country, else the name in that country,
+    when the gazetteer put it in another one."""
+    place = a.normalized
+    if place.precision >= 5 or not place.country_code:
+        return None
+    text, base, edge = a.sentence.text, a.sentence.start, a
+    for b in _same_sentence(a, where):
+        if b.start < edge.end:
+            continue
+        if not _APPOSED_GAP.match(text[edge.end - base : b.start - base]):
+            break
+        edge = b
+        country = b.normalized
+        if country.precision < 5 or not country.country_code:
+            continue
+        if country.country_code == place.country_code:
+            return None
+        city = default_gazetteer().city(place.name, prefer=(country.country_code,))
+        if city is not None and city.country_code == country.country_code:
+            update: dict[str, Any] = {"city": city.name, "geonameid": city.geonameid}
+        else:
+            update = {"city": None, "geonameid": None, "precision": 3}
+        update |= {"country": country.country, "country_code": country.country_code}
+        return place.model_copy(update=update)
+    return None
+
+
+def _not_the_scene(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> bool:
+    """A scene the extractor read that is a listed, visited or dateline place."""
+    return _in_a_list(a, where) or _visited(a) or _opening_dateline(a)
+
+
 def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
-    scenes = (a.normalized for a in report.where if a.normalized.role == "scene")
+    names = _person_names(report)
+    where = [a for a in report.where if not _a_persons_name(a, names)]
+    where = [
+        a.model_copy(update={"normalized": a.normalized.model_copy(update={"role": "mentioned"})})
+        if a.normalized.role == "scene" and _not_the_scene(a, report.where)
+        else a
+        for a in where
+    ]
+    scenes = (a.normalized for a in where if a.normalized.role == "scene")
     context = next((p for p in scenes if p.country), filed)
     places = []
-    for a in report.where:
-        place = _local_unit(a, context) or a.normalized
+    for a in where:
+        place = _local_unit(a, context) or _apposed_country(a, report.where) or a.normalized
         if place.country and not (place.role == "mentioned" and _someones(a)):
             places.append(place)
     scene = [p for p in places if p.role == "scene"]

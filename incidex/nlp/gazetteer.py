@@ -209,6 +209,7 @@ class PlaceWords:
     unit_nouns: frozenset[str]  # "La Tiendita canton": a local unit below the country
     origin_nouns: frozenset[str]  # "a native of Medellin": where someone is from
     name_particles: frozenset[str]  # "Vina del Mar": lower-case words inside a name
+    visit_nouns: frozenset[str]  # "his stay in Japan": where someone went
 
 
 @lru_cache(maxsize=1)
@@ -221,4 +222,5 @@ def place_words() -> PlaceWords:
         unit_nouns=frozenset(raw["unit_nouns"]["words"]),
         origin_nouns=frozenset(raw["origin_nouns"]["words"]),
         name_particles=frozenset(raw["name_particles"]["words"]),
+        visit_nouns=frozenset(raw["visit_nouns"]["words"]),
     )

@@ -119,6 +119,7 @@ class PlaceExtractor:
                 if self._place(whole, "mentioned", countries_named) is None:
                     continue  # half of a name cut at a hyphen: alone it names another place
                 ent = whole  # "Guinea-Bissau" that the recogniser cut to "Guinea"
+            ent = self._leftward_whole(ent, countries_named)
             capital = self._capital_of(ent)
             role = self._role(capital or ent, info)
             place = self._place(ent, role, countries_named)
@@ -388,6 +389,22 @@ class PlaceExtractor:
             return True
         city = self.gaz.city(name)
         return city is not None and city.population >= _KNOWN_CITY
+
+    def _leftward_whole(self, ent: Span, countries_named: tuple[str, ...]) -> Span:
+        """The whole of a town's name the recogniser cut at its front ("del Mar" of "Vina del
+        Mar", which the truecaser left half lower case): up to two words just before it, in
+        no entity, that make with it a longer name the gazetteer knows in a country the text
+        names; else ``ent``."""
+        doc = ent.doc
+        for start in (ent.start - 2, ent.start - 1):
+            if start < 0 or any(
+                not t.is_alpha or t.ent_iob_ != "O" for t in doc[start : ent.start]
+            ):
+                continue
+            city = self.gaz.city(doc[start : ent.end].text, prefer=countries_named)
+            if city is not None and city.country_code in countries_named:
+                return Span(doc, start, ent.end, label=ent.label_)
+        return ent
 
     @staticmethod
     def _capital_of(ent: Span) -> Span | None:
