@@ -144,7 +144,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from incidex.evaluate._common import normalize_string
 from incidex.evaluate._gtt import GTT_ROLES, PredTemplate
@@ -966,14 +966,11 @@ def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> li
         _named_in_full(_gtt_template(part, tagger), names)
         for part in _muc_incidents(result, tagger)
     ]
-    source = _message_org([[e[0] for e in t.role("PerpOrg")] for t in templates])
-    if source is None:
-        return templates
-    shared = templates[source].roles[_PERP_ORG]
-    return [
-        t if t.roles[_PERP_ORG] else replace(t, roles=_with(t.roles, _PERP_ORG, shared))
-        for t in templates
-    ]
+    return _share_message_org(
+        templates,
+        lambda t: [e[0] for e in t.role("PerpOrg")],
+        lambda t, source: replace(t, roles=_with(t.roles, _PERP_ORG, source.roles[_PERP_ORG])),
+    )
 
 
 _PERP_ORG = GTT_ROLES.index("PerpOrg")
@@ -981,6 +978,21 @@ _PERP_ORG = GTT_ROLES.index("PerpOrg")
 
 def _with(roles: tuple[Any, ...], i: int, value: Any) -> tuple[Any, ...]:
     return (*roles[:i], value, *roles[i + 1 :])
+
+
+_T = TypeVar("_T")
+
+
+def _share_message_org(
+    templates: list[_T], orgs_of: Callable[[_T], Sequence[str]], given: Callable[[_T, _T], _T]
+) -> list[_T]:
+    """The templates, those naming no perpetrator organisation (``orgs_of``) ``given`` the
+    one of :func:`_message_org`'s template, when there is one (GTT and MUC slot templates
+    alike)."""
+    source = _message_org([orgs_of(t) for t in templates])
+    if source is None:
+        return templates
+    return [t if orgs_of(t) else given(t, templates[source]) for t in templates]
 
 
 def _message_org(orgs: Sequence[Sequence[str]]) -> int | None:
@@ -1558,14 +1570,11 @@ def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[S
     slots = [
         _slot_template(part, published, tagger, filed) for part in _muc_incidents(result, tagger)
     ]
-    source = _message_org([t.perp_orgs for t in slots])
-    if source is None:
-        return slots
-    shared = slots[source]
-    return [
-        t if t.perp_orgs else replace(t, perp_orgs=shared.perp_orgs, perp_org_confidences=())
-        for t in slots
-    ]
+    return _share_message_org(
+        slots,
+        lambda t: t.perp_orgs,
+        lambda t, source: replace(t, perp_orgs=source.perp_orgs, perp_org_confidences=()),
+    )
 
 
 # -- WikiEvents ------------------------------------------------------------------------

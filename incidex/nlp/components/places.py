@@ -194,6 +194,8 @@ class PlaceExtractor:
                 continue
             if any(c.dep_ in {"det", "poss"} for c in token.children):
                 continue  # "at a temple", "in the same area": a common noun, not a town
+            if not wire and not self._name_word(token):
+                continue  # every name _gazetteer_name tries holds this word: no look-ups
             if not (
                 head.lower_ in _UNMARKED_PREPS
                 or head.lower_ == "of"
@@ -205,6 +207,10 @@ class PlaceExtractor:
                 found.append(span)
                 taken.update(range(span.start, span.end))
         return found
+
+    def _name_word(self, token: Token) -> bool:
+        """A word a name in mixed case may hold: capitalised, or a particle ("del")."""
+        return token.text[0].isupper() or token.lower_ in self.words.name_particles
 
     def _gazetteer_name(
         self, doc: Doc, i: int, taken: set[int], wire: bool, countries_named: tuple[str, ...]
@@ -224,9 +230,7 @@ class PlaceExtractor:
             first = words[0]
             if first.is_stop or first.lower_ in _COMPASS or words[-1].is_stop:
                 continue
-            if not wire and not all(
-                t.text[0].isupper() or t.lower_ in self.words.name_particles for t in words
-            ):
+            if not wire and not all(self._name_word(t) for t in words):
                 continue
             city = self.gaz.city(words.text, prefer=countries_named)
             if city is not None and city.country_code in countries_named:
