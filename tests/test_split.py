@@ -28,7 +28,6 @@ from incidex.model import (
     Assertion,
     EventType,
     IncidentReport,
-    Perpetrator,
     Place,
     Precision,
     SentenceRef,
@@ -177,35 +176,6 @@ def test_a_further_incident_naming_nothing_new_is_the_one_before_it(
         targets.append(_target(text, bank))
     report = _report(text, text[2:6], targets)
     assert len(split_incidents(report, _model(**{"also=also": 5.0}))) == incidents
-
-
-def _group(text: str, value: str, group: str) -> Assertion[Perpetrator]:
-    return _said(text, "perpetrators", value, Perpetrator(group=group))
-
-
-@pytest.mark.parametrize("upper", [False, True])
-@pytest.mark.parametrize(
-    ("second", "groups"),
-    [
-        # the further attack names no group: the one named before it did it too
-        ("They also burned a bank in Cusco.", ["FMLN"]),
-        # it names its own: that one only
-        ("The ELN burned a bank in Cusco.", ["ELN"]),
-    ],
-)
-def test_a_further_incident_naming_no_group_takes_the_group_named_before_it(
-    second: str, groups: list[str], upper: bool
-) -> None:
-    text = f"The FMLN bombed the embassy in Lima. {second}"
-    text = text.upper() if upper else text
-    fmln, eln, bank = (w.upper() if upper else w for w in ("FMLN", "ELN", "bank"))
-    perpetrators = [_group(text, fmln, "FMLN")]
-    if eln in text.replace(fmln, ""):
-        perpetrators.append(_group(text, eln, "ELN"))
-    report = _report(text, text[9:15], [_target(text, bank)], perpetrators=perpetrators)
-    first, further = split_incidents(report, _model(targets_new=5.0))
-    assert [a.normalized.group for a in first.perpetrators] == ["FMLN"]
-    assert [a.normalized.group for a in further.perpetrators] == groups
 
 
 def test_without_the_models_verdict_the_report_stays_whole() -> None:

@@ -660,8 +660,8 @@ def split_incidents(
     before them (the report's before the first). Each part keeps the types, role assertions
     (perpetrators, targets, victims, weapons) and casualties of its sentences and the
     report's other fields; a further part takes the dates and places its own sentences tell,
-    when they tell any, and, when its sentences name no group, the group named last before
-    it (:func:`_inherit_group`)."""
+    when they tell any (a group named for one incident only is shared at the message's level,
+    :func:`_message_org`)."""
     main = incident_type_of(report)
     typed = _typed_sentences(report, main)
     read = (
@@ -713,9 +713,6 @@ def split_incidents(
             own = [a for a in getattr(report, name) if owner(a.sentence.start) == label]
             if own:
                 update[name] = own
-        if label != labels[0]:
-            begins = min(start for start, found in label_at.items() if found == label)
-            update["perpetrators"] = _inherit_group(report, update["perpetrators"], begins)
         parts.append(report.model_copy(update=update))
     return parts
 
@@ -751,29 +748,6 @@ def _indistinct(
             if not any(mine - theirs for mine, theirs in pairs):
                 merged[(kind, n)] = before
     return merged
-
-
-def _inherit_group(
-    report: IncidentReport, found: list[Assertion[Any]], begins: int
-) -> list[Assertion[Any]]:
-    """A further incident's perpetrators (``found``, of its own sentences) with, when they
-    name no group, the group named last before the incident's first sentence (``begins``):
-    a report that names the group behind one attack and goes on to the next without naming
-    another tells of the same group's acts ("THE FMLN ... BLEW UP ... THEY ALSO BURNED"),
-    and GTT fills its PerpOrg in each. Per source (the role tagger's groups, the rules'),
-    as the PerpOrg view reads one or the other. TST1+TST2 five-role 40.1 -> 40.4, DEV
-    0001..1100 65.11 -> 65.21 (docs/accuracy.md, "Sixth round")."""
-    out = list(found)
-    for tagged in (True, False):
-        if any(a.normalized.group and _from_tagger(a) == tagged for a in found):
-            continue
-        before = [
-            a
-            for a in report.perpetrators
-            if a.normalized.group and _from_tagger(a) == tagged and a.sentence.start < begins
-        ]
-        out += before[-1:]
-    return out
 
 
 def _typed_sentences(report: IncidentReport, main: str) -> dict[int, tuple[str, SentenceRef]]:

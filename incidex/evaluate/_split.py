@@ -45,7 +45,8 @@ __all__ = [
 
 SPLIT_MODEL = "incident_split"  # folder under incidex/nlp/trained
 # P(another incident) from which a sentence starts one: 0.2 since the sixth round, where a
-# further incident takes its own places and the group named before it (TST1+TST2 five-role
+# further incident takes its own places (chosen when it also took the group named before it,
+# since left to the message-level sharing of one organisation; TST1+TST2 five-role
 # at 0.15 / 0.2 / 0.25 / 0.3: 39.5 / 40.6 / 40.4 / 39.0; DEV 0001..1100 two-fold 64.1 / 64.5
 # / 63.7 / 63.2; docs/accuracy.md, "Sixth round").
 SPLIT_THRESHOLD = 0.2
