@@ -278,6 +278,29 @@ def test_place_roles(nlp: Any, text: str, place: str, role: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+def test_an_arrest_story_keeps_the_scene_of_the_attacks_it_names(nlp: Any, upper: bool) -> None:
+    """In a follow-up about arrests, "Friday's attacks in Paris" still places the attacks, and
+    the venue named later is in Paris, not in the suburb where a car turned up; the raids'
+    district is no scene."""
+    text = (
+        "Police have arrested seven people in raids in the Brussels district of Molenbeek over "
+        "links to Friday's attacks in Paris, prosecutors said on Sunday. A car was found near "
+        "the Bataclan concert hall, where gunmen killed dozens of people, and a second car "
+        "turned up on Sunday in the eastern suburb of Montreuil."
+    )
+    report = run(nlp, text.upper() if upper else text)
+    scenes = {
+        (a.normalized.city, a.normalized.venue)
+        for a in report.where
+        if a.normalized.role == "scene"
+    }
+    assert ("Paris", None) in scenes, scenes
+    assert all(city != "Montreuil" for city, venue in scenes if venue), scenes
+    assert all(city != "Brussels" for city, _ in scenes), scenes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_a_country_after_with_is_a_partner_not_the_scene(nlp: Any, upper: bool) -> None:
     text = (
         "A suicide bomber killed 22 people at a concert in Manchester, England. Police stopped "

@@ -317,7 +317,12 @@ class PlaceExtractor:
 
     def _role(self, ent: Span, info: SentInfo) -> str:
         role = self._syntactic_role(ent, info)
-        if role == "scene" and info.events & {"Arrest", "Charge/Trial"} and not info.events_attack:
+        if (
+            role == "scene"
+            and info.events & {"Arrest", "Charge/Trial"}
+            and not info.events_attack
+            and not _of_attack_noun(ent)
+        ):
             return "mentioned"  # "detained in a raid on a house in Maguindanao"
         return role
 
@@ -610,6 +615,21 @@ _ATTACK_WORDS = frozenset(
     detonate explode""".split()
 )
 _VENUES = frozenset({"center", "centre", "hall", "venue"})
+
+
+def _of_attack_noun(ent: Span) -> bool:
+    """The place locates an attack named by a noun ("links to Friday's attacks in Paris"): in
+    an arrest story it is still the attack's scene, though the sentence's verb is an arrest."""
+    root = ent.root
+    if not (root.dep_ == "pobj" and root.head.dep_ == "prep" and root.head.lower_ in {"in", "at"}):
+        return False
+    noun = root.head.head
+    if noun.pos_ != "NOUN":
+        return False
+    lemma = noun.lemma_.lower()
+    if lemma == "raid":  # in an arrest story the raid is the police's: "arrested in raids in X"
+        return False
+    return lemma in default_lexicon().generic_attack_lemmas or lemma in _ATTACK_WORDS
 
 
 def _near_attack(ent: Span) -> bool:
