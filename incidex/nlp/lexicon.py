@@ -84,6 +84,17 @@ class Lexicon:
             return False
         return f"{verb.head.lemma_.lower()} {verb.lower_}" in self.background_verbs
 
+    @property
+    def typed_attack_lemmas(self) -> frozenset[str]:
+        """The trigger lemmas of the attack event types ("bomb", "kidnap"), not the generic
+        attack words."""
+        return frozenset(lemma for e in self.events if e.attack for lemma in e.lemmas)
+
+    @property
+    def attack_lemmas(self) -> frozenset[str]:
+        """Every attack lemma: the attack types' triggers and the generic words ("attack")."""
+        return self.typed_attack_lemmas | self.generic_attack_lemmas
+
     def event(self, name: str) -> EventLexicon:
         for event in self.events:
             if event.name == name:

@@ -117,10 +117,9 @@ class _Lexicons:
 def _lexicons() -> _Lexicons:
     lexicon = default_lexicon()
     kb = default_kb()
-    typed = {lemma for e in lexicon.events if e.attack for lemma in e.lemmas}
     return _Lexicons(
-        attack=frozenset(typed | lexicon.generic_attack_lemmas),
-        types=frozenset(typed),
+        attack=lexicon.attack_lemmas,
+        types=lexicon.typed_attack_lemmas,
         perpetrators=frozenset(lexicon.perpetrator_nouns),
         people=lexicon.people_nouns,
         persons=lexicon.person_nouns,

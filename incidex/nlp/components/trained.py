@@ -228,8 +228,7 @@ def _attack_verbs() -> tuple[frozenset[str], frozenset[str]]:
     ("blew up")."""
     lex = default_lexicon()
     attacks = [e for e in lex.events if e.attack]
-    lemmas = lex.generic_attack_lemmas | {w for e in attacks for w in e.lemmas}
-    return lemmas, frozenset(" ".join(p.split()[:2]) for e in attacks for p in e.phrases)
+    return lex.attack_lemmas, frozenset(" ".join(p.split()[:2]) for e in attacks for p in e.phrases)
 
 
 def _linear(folder: Path) -> RelevanceModel | None:
