@@ -235,3 +235,44 @@ def test_taking_people_as_hostages_is_a_kidnapping(
     nlp: Any, text: str, taken: bool, upper: bool
 ) -> None:
     assert ("Hostage Taking (Kidnapping)" in _typed(nlp, _case(text, upper))) is taken
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "robbed"),
+    [
+        ("Guerrillas attacked the farm, burned the facilities and stole food.", True),
+        ("Soldiers killed two peasants; the union offices were looted.", True),
+        ("Gunmen shot the guard during the robbery of a bank van.", True),
+        # a stolen thing used later, an intent, a denial: no robbery told
+        ("A bomb hidden in a stolen car exploded near the station.", False),
+        (
+            "Armed men shot the mayor after going to his house with the intention of robbing him.",
+            False,
+        ),
+        ("The gunmen killed three women but did not steal anything.", False),
+    ],
+)
+def test_a_robbery_told_as_done_is_a_robbery(
+    nlp: Any, text: str, robbed: bool, upper: bool
+) -> None:
+    assert ("Robbery" in _typed(nlp, _case(text, upper))) is robbed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [
+        ("The attackers killed a guard and fled, taking Heyndal and Teneda with them.", True),
+        ("Rebels killed three people and took the fourth passenger with them.", True),
+        # things taken are no abduction; nor are one's own family when fleeing
+        ("The gunmen killed the guard and took the money with them.", False),
+        ("The villagers fled the shooting and took their children with them.", False),
+    ],
+)
+def test_people_taken_away_by_attackers_are_kidnapped(
+    nlp: Any, text: str, taken: bool, upper: bool
+) -> None:
+    assert ("Hostage Taking (Kidnapping)" in _typed(nlp, _case(text, upper))) is taken
