@@ -258,21 +258,3 @@ def test_a_robbery_told_as_done_is_a_robbery(
     nlp: Any, text: str, robbed: bool, upper: bool
 ) -> None:
     assert ("Robbery" in _typed(nlp, _case(text, upper))) is robbed
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("upper", [False, True])
-@pytest.mark.parametrize(
-    ("text", "taken"),
-    [
-        ("The attackers killed a guard and fled, taking Heyndal and Teneda with them.", True),
-        ("Rebels killed three people and took the fourth passenger with them.", True),
-        # things taken are no abduction; nor are one's own family when fleeing
-        ("The gunmen killed the guard and took the money with them.", False),
-        ("The villagers fled the shooting and took their children with them.", False),
-    ],
-)
-def test_people_taken_away_by_attackers_are_kidnapped(
-    nlp: Any, text: str, taken: bool, upper: bool
-) -> None:
-    assert ("Hostage Taking (Kidnapping)" in _typed(nlp, _case(text, upper))) is taken

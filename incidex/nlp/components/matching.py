@@ -230,16 +230,6 @@ def _told_robbery(span: Span) -> bool:
     )
 
 
-def _takes_people(span: Span, people: frozenset[str]) -> bool:
-    """Whether the words taken in "took ... with them" name people (a name or a people
-    noun) not their own ("took their children with them" when fleeing): attackers leaving
-    with someone abduct them; with things, they rob."""
-    taken = span[1:-2]
-    return not any(t.tag_ == "PRP$" for t in taken) and any(
-        t.pos_ == "PROPN" or t.lower_ in _PERSONS or t.lower_ in people for t in taken
-    )
-
-
 def _past_event(span: Span) -> bool:
     """'the 2017 attack', 'the 1998 bombings': an earlier attack, named for background."""
     for token in span:
@@ -451,19 +441,7 @@ class TriggerMatcher:
                     },
                     {"LOWER": "as", "OP": "?"},
                     {"LOWER": {"IN": ["hostage", "hostages"]}},
-                ],
-                # "returned to Colombia taking Heyndal and Teneda with them" (_takes_people)
-                [
-                    {"LEMMA": "take"},
-                    {
-                        "OP": "{1,6}",
-                        "IS_PUNCT": False,
-                        "POS": {"NOT_IN": ["VERB", "AUX", "SCONJ"]},
-                        "LOWER": {"NOT_IN": sorted(_NOT_HOSTAGES)},
-                    },
-                    {"LOWER": "with"},
-                    {"LOWER": {"IN": ["them", "him", "her"]}},
-                ],
+                ]
             ],
             greedy="LONGEST",
         )
@@ -530,13 +508,6 @@ class TriggerMatcher:
                 continue  # "No group has claimed responsibility"
             if label == _ROBBERY and not _told_robbery(span):
                 continue
-            if (
-                label == "Hostage Taking (Kidnapping)"
-                and len(span) > 3
-                and span[-2].lower_ == "with"
-                and not _takes_people(span, self.people)
-            ):
-                continue  # "took the money with them"
             if label in self.attack_names and _past_event(span):
                 info.generic_attack = True  # about an earlier attack, not a new one
                 continue
