@@ -258,24 +258,3 @@ def test_a_robbery_told_as_done_is_a_robbery(
     nlp: Any, text: str, robbed: bool, upper: bool
 ) -> None:
     assert ("Robbery" in _typed(nlp, _case(text, upper))) is robbed
-
-
-_FACILITY = "Facility/Infrastructure Attack"
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("upper", [False, True])
-@pytest.mark.parametrize(
-    ("text", "arson"),
-    [
-        ("Guerrillas killed two peasants; a restaurant was burned by the attackers.", True),
-        ("The rebels shot the guard, entered the office and burned it with flamethrowers.", True),
-        ("The group claimed the burning of a restaurant in which two workers were hurt.", True),
-        # a fire burning, people burned, burns suffered: no arson told
-        ("The fire burned for three hours after the bomb exploded.", False),
-        ("Two children were burned to death when the bomb exploded.", False),
-        ("He suffered burns to his arms when the bomb exploded.", False),
-    ],
-)
-def test_a_thing_burned_is_an_arson(nlp: Any, text: str, arson: bool, upper: bool) -> None:
-    assert (_FACILITY in _typed(nlp, _case(text, upper))) is arson
