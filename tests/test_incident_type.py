@@ -235,3 +235,26 @@ def test_taking_people_as_hostages_is_a_kidnapping(
     nlp: Any, text: str, taken: bool, upper: bool
 ) -> None:
     assert ("Hostage Taking (Kidnapping)" in _typed(nlp, _case(text, upper))) is taken
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "robbed"),
+    [
+        ("Guerrillas attacked the farm, burned the facilities and stole food.", True),
+        ("Soldiers killed two peasants; the union offices were looted.", True),
+        ("Gunmen shot the guard during the robbery of a bank van.", True),
+        # a stolen thing used later, an intent, a denial: no robbery told
+        ("A bomb hidden in a stolen car exploded near the station.", False),
+        (
+            "Armed men shot the mayor after going to his house with the intention of robbing him.",
+            False,
+        ),
+        ("The gunmen killed three women but did not steal anything.", False),
+    ],
+)
+def test_a_robbery_told_as_done_is_a_robbery(
+    nlp: Any, text: str, robbed: bool, upper: bool
+) -> None:
+    assert ("Robbery" in _typed(nlp, _case(text, upper))) is robbed

@@ -211,6 +211,25 @@ def negated(span: Span) -> bool:
     return False
 
 
+_ROBBERY = "Robbery"
+
+
+def _told_robbery(span: Span) -> bool:
+    """A robbery told as done ("stole food", "the offices were looted", "the robbery of a
+    car"), not a stolen thing used later ("a stolen car"), an intent ("with the intention
+    of robbing", "to steal", "could steal") or a denial ("did not steal")."""
+    if negated(span):
+        return False
+    if len(span) > 1:
+        return True
+    token = span[0]
+    if token.tag_ not in {"VBD", "VBN"} or token.dep_ in {"amod", "compound"}:
+        return False
+    return not any(
+        c.dep_ in {"aux", "auxpass"} and c.tag_ in {"MD", "TO", "VBG"} for c in token.children
+    )
+
+
 def _past_event(span: Span) -> bool:
     """'the 2017 attack', 'the 1998 bombings': an earlier attack, named for background."""
     for token in span:
@@ -487,6 +506,8 @@ class TriggerMatcher:
                 continue
             if label == "Claim of Responsibility" and negated(span):
                 continue  # "No group has claimed responsibility"
+            if label == _ROBBERY and not _told_robbery(span):
+                continue
             if label in self.attack_names and _past_event(span):
                 info.generic_attack = True  # about an earlier attack, not a new one
                 continue
