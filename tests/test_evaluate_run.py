@@ -769,6 +769,98 @@ def test_the_attackers_described_by_common_nouns_are_one_gtt_entity(upper: bool)
     ]
 
 
+def _perp_ind_entities(text: str, described: list[str], upper: bool) -> list[str]:
+    """The GTT PerpInd entities (by the mention naming each) of one attack told by ``text``
+    whose tagged perpetrator descriptions are ``described``, in mixed or upper case."""
+    said = _Said(text, upper)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "attack", EventType(name="Armed Assault", gtd_code=2))],
+        perpetrators=[
+            _tagged(said("perpetrators", value, Perpetrator(description=value)))
+            for value in described
+        ],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    return [e[0].lower() for e in template.role("PerpInd")]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "described", "expected"),
+    [
+        (
+            "The terrorist attack destroyed the bank. The terrorists fled in a car.",
+            ["terrorist", "terrorists"],
+            ["terrorists"],
+        ),
+        # no other mention of the attackers: the attributive is all the text gives
+        ("The terrorist attack destroyed the bank.", ["terrorist"], ["terrorist"]),
+    ],
+)
+def test_the_attackers_are_named_by_a_noun_phrase_not_by_the_attributive_terrorist(
+    text: str, described: list[str], expected: list[str], upper: bool
+) -> None:
+    assert _perp_ind_entities(text, described, upper) == expected
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "described"),
+    [
+        (
+            "A group of heavily armed men made the attack on the mayor. The kidnappers fled.",
+            ["group of heavily armed men", "kidnappers"],
+        ),
+        (
+            "Unknown persons made the attack on the judge. The criminals fled.",
+            ["Unknown persons", "criminals"],
+        ),
+        ("Hitmen made the attack on the judge. The gunmen fled.", ["Hitmen", "gunmen"]),
+    ],
+)
+def test_collective_and_plural_descriptions_of_the_attackers_are_one_gtt_entity(
+    text: str, described: list[str], upper: bool
+) -> None:
+    assert _perp_ind_entities(text, described, upper) == [described[0].lower()]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "described", "expected"),
+    [
+        (
+            "Clashes between guerrillas and soldiers followed the attack. Gunmen killed the mayor.",
+            ["guerrillas", "soldiers", "Gunmen"],
+            ["gunmen"],
+        ),
+        (
+            "Talks between the government and the rebels stalled after the attack.",
+            ["rebels"],
+            [],
+        ),
+        # a range of numbers, not two parties
+        ("Between 10 and 15 men made the attack on the post.", ["15 men"], ["15 men"]),
+    ],
+)
+def test_the_parties_between_which_a_clash_or_talks_are_told_are_no_attackers(
+    text: str, described: list[str], expected: list[str], upper: bool
+) -> None:
+    assert _perp_ind_entities(text, described, upper) == expected
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_group_named_as_a_party_to_talks_is_no_perpetrator_organisation(upper: bool) -> None:
+    said = _Said("Talks between the government and the FMLN stalled after the attack.", upper)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "attack", EventType(name="Armed Assault", gtd_code=2))],
+        perpetrators=[_tagged(said("perpetrators", "FMLN", Perpetrator(group="FMLN")))],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    assert template.role("PerpOrg") == ()
+
+
 def test_wikievents_ignore_the_role_tagger() -> None:
     report = _bombing(
         weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]
