@@ -817,6 +817,10 @@ def test_the_attackers_are_named_by_a_noun_phrase_not_by_the_attributive_terrori
             ["Unknown persons", "criminals"],
         ),
         ("Hitmen made the attack on the judge. The gunmen fled.", ["Hitmen", "gunmen"]),
+        (
+            "A guerrilla column made the attack on the farm. The guerrillas fled.",
+            ["guerrilla column", "guerrillas"],
+        ),
     ],
 )
 def test_collective_and_plural_descriptions_of_the_attackers_are_one_gtt_entity(
