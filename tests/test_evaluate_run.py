@@ -821,9 +821,13 @@ def test_the_attackers_are_named_by_a_noun_phrase_not_by_the_attributive_terrori
             "A guerrilla column made the attack on the farm. The guerrillas fled.",
             ["guerrilla column", "guerrillas"],
         ),
+        (
+            "Maj Roberto Vargas ordered the attack. Major Roberto Vargas denied it.",
+            ["Maj Roberto Vargas", "Major Roberto Vargas"],
+        ),
     ],
 )
-def test_collective_and_plural_descriptions_of_the_attackers_are_one_gtt_entity(
+def test_descriptions_of_the_attackers_and_titles_of_one_person_are_one_gtt_entity(
     text: str, described: list[str], upper: bool
 ) -> None:
     assert _perp_ind_entities(text, described, upper) == [described[0].lower()]

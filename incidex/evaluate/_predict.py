@@ -509,7 +509,10 @@ def _attacker_key(text: str) -> str:
     head = words[at] if at >= 0 else ""
     if head in lexicon.perpetrator_nouns or head in lexicon.suspect_nouns:
         return _ATTACKERS
-    return _entity_key(text)
+    # "MAJ ROBERTO D'AUBUISSON" and "MAJOR ROBERTO D'AUBUISSON": one person (TST1+TST2
+    # 48.11 -> 48.14, DEV 68.96 -> 68.98, one and two fewer PerpInd entities, none correct)
+    titles = lexicon.title_abbreviations
+    return " ".join(titles.get(w, w) for w in _entity_key(text).split())
 
 
 def _target_entities(report: IncidentReport) -> tuple[list[Assertion[Target]], ...]:

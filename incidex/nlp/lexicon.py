@@ -38,6 +38,7 @@ class Lexicon:
     suspect_nouns: frozenset[str]
     # "a group of gunmen", "a column of guerrillas": nouns that gather the people named after them
     collective_nouns: frozenset[str]
+    title_abbreviations: dict[str, str]  # "maj" -> "major": one person as "MAJ X" and "MAJOR X"
     people_nouns: frozenset[str]
     killed_words: frozenset[str]
     wounded_words: frozenset[str]
@@ -122,6 +123,7 @@ def default_lexicon() -> Lexicon:
         perpetrator_nouns=tuple(raw["perpetrator_nouns"]),
         suspect_nouns=frozenset(raw["suspect_nouns"]),
         collective_nouns=frozenset(raw["collective_nouns"]),
+        title_abbreviations=dict(raw["title_abbreviations"]),
         people_nouns=frozenset(raw["people_nouns"]),
         killed_words=frozenset(raw["killed_words"]),
         wounded_words=frozenset(raw["wounded_words"]),
