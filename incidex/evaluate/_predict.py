@@ -38,8 +38,10 @@ suspects (arrested) --                 --                       Detainee (named 
     (``_message_org``).
     Every GTT entity (all roles) is given by its first mention only (see ``_gtt_template``).
 [3] One entity per description ("gunmen"); the descriptions by a perpetrator or suspect
-    noun of the lexicon ("terrorists", "gunmen", "several men") are one entity, the
-    attackers (``_attacker_key``). Targets coded Terrorists/Non-State Militia
+    noun of the lexicon ("terrorists", "gunmen", "several men", "a group of armed men") are
+    one entity, the attackers (``_attacker_key``), named by a mention other than the
+    attributive "terrorist" where there is one; a party "between X and Y" (clashes, talks) is
+    no perpetrator (``_a_side``). Targets coded Terrorists/Non-State Militia
     (GTD 17) count here, not as targets: in these reports such words ("guerrillas",
     "terrorists") are nearly always the attackers.
 [4] A target is a person when its head word names people (soldiers, civilian, policemen,
