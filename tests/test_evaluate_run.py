@@ -785,73 +785,72 @@ def _perp_ind_entities(text: str, described: list[str], upper: bool) -> list[str
     return [e[0].lower() for e in template.role("PerpInd")]
 
 
-@pytest.mark.parametrize("upper", [False, True])
-@pytest.mark.parametrize(
-    ("text", "described", "expected"),
-    [
-        (
-            "The terrorist attack destroyed the bank. The terrorists fled in a car.",
-            ["terrorist", "terrorists"],
-            ["terrorists"],
-        ),
-        # no other mention of the attackers: the attributive is all the text gives
-        ("The terrorist attack destroyed the bank.", ["terrorist"], ["terrorist"]),
-    ],
-)
-def test_the_attackers_are_named_by_a_noun_phrase_not_by_the_attributive_terrorist(
-    text: str, described: list[str], expected: list[str], upper: bool
-) -> None:
-    assert _perp_ind_entities(text, described, upper) == expected
+_ATTACKERS = [
+    # the attackers are named by a noun phrase, not by the attributive "terrorist"...
+    pytest.param(
+        "The terrorist attack destroyed the bank. The terrorists fled in a car.",
+        ["terrorist", "terrorists"],
+        ["terrorists"],
+        id="attributive",
+    ),
+    # ... unless it is all the text gives
+    pytest.param(
+        "The terrorist attack destroyed the bank.", ["terrorist"], ["terrorist"], id="only"
+    ),
+    # descriptions of the attackers, and the titles of one person, are one entity
+    pytest.param(
+        "A group of heavily armed men made the attack on the mayor. The kidnappers fled.",
+        ["group of heavily armed men", "kidnappers"],
+        ["group of heavily armed men"],
+        id="group-of",
+    ),
+    pytest.param(
+        "Unknown persons made the attack on the judge. The criminals fled.",
+        ["Unknown persons", "criminals"],
+        ["unknown persons"],
+        id="persons",
+    ),
+    pytest.param(
+        "Hitmen made the attack on the judge. The gunmen fled.",
+        ["Hitmen", "gunmen"],
+        ["hitmen"],
+        id="hitmen",
+    ),
+    pytest.param(
+        "A guerrilla column made the attack on the farm. The guerrillas fled.",
+        ["guerrilla column", "guerrillas"],
+        ["guerrilla column"],
+        id="column",
+    ),
+    pytest.param(
+        "Maj Roberto Vargas ordered the attack. Major Roberto Vargas denied it.",
+        ["Maj Roberto Vargas", "Major Roberto Vargas"],
+        ["maj roberto vargas"],
+        id="rank",
+    ),
+    # the parties between which a clash or talks are told are no attackers...
+    pytest.param(
+        "Clashes between guerrillas and soldiers followed the attack. Gunmen killed the mayor.",
+        ["guerrillas", "soldiers", "Gunmen"],
+        ["gunmen"],
+        id="clash",
+    ),
+    pytest.param(
+        "Talks between the government and the rebels stalled after the attack.",
+        ["rebels"],
+        [],
+        id="talks",
+    ),
+    # ... but a range of numbers is no two parties
+    pytest.param(
+        "Between 10 and 15 men made the attack on the post.", ["15 men"], ["15 men"], id="range"
+    ),
+]
 
 
 @pytest.mark.parametrize("upper", [False, True])
-@pytest.mark.parametrize(
-    ("text", "described"),
-    [
-        (
-            "A group of heavily armed men made the attack on the mayor. The kidnappers fled.",
-            ["group of heavily armed men", "kidnappers"],
-        ),
-        (
-            "Unknown persons made the attack on the judge. The criminals fled.",
-            ["Unknown persons", "criminals"],
-        ),
-        ("Hitmen made the attack on the judge. The gunmen fled.", ["Hitmen", "gunmen"]),
-        (
-            "A guerrilla column made the attack on the farm. The guerrillas fled.",
-            ["guerrilla column", "guerrillas"],
-        ),
-        (
-            "Maj Roberto Vargas ordered the attack. Major Roberto Vargas denied it.",
-            ["Maj Roberto Vargas", "Major Roberto Vargas"],
-        ),
-    ],
-)
-def test_descriptions_of_the_attackers_and_titles_of_one_person_are_one_gtt_entity(
-    text: str, described: list[str], upper: bool
-) -> None:
-    assert _perp_ind_entities(text, described, upper) == [described[0].lower()]
-
-
-@pytest.mark.parametrize("upper", [False, True])
-@pytest.mark.parametrize(
-    ("text", "described", "expected"),
-    [
-        (
-            "Clashes between guerrillas and soldiers followed the attack. Gunmen killed the mayor.",
-            ["guerrillas", "soldiers", "Gunmen"],
-            ["gunmen"],
-        ),
-        (
-            "Talks between the government and the rebels stalled after the attack.",
-            ["rebels"],
-            [],
-        ),
-        # a range of numbers, not two parties
-        ("Between 10 and 15 men made the attack on the post.", ["15 men"], ["15 men"]),
-    ],
-)
-def test_the_parties_between_which_a_clash_or_talks_are_told_are_no_attackers(
+@pytest.mark.parametrize(("text", "described", "expected"), _ATTACKERS)
+def test_the_attackers_entities_of_a_gtt_template(
     text: str, described: list[str], expected: list[str], upper: bool
 ) -> None:
     assert _perp_ind_entities(text, described, upper) == expected
