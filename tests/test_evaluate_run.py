@@ -769,6 +769,105 @@ def test_the_attackers_described_by_common_nouns_are_one_gtt_entity(upper: bool)
     ]
 
 
+def _perp_ind_entities(text: str, described: list[str], upper: bool) -> list[str]:
+    """The GTT PerpInd entities (by the mention naming each) of one attack told by ``text``
+    whose tagged perpetrator descriptions are ``described``, in mixed or upper case."""
+    said = _Said(text, upper)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "attack", EventType(name="Armed Assault", gtd_code=2))],
+        perpetrators=[
+            _tagged(said("perpetrators", value, Perpetrator(description=value)))
+            for value in described
+        ],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    return [e[0].lower() for e in template.role("PerpInd")]
+
+
+_ATTACKERS = [
+    # the attackers are named by a noun phrase, not by the attributive "terrorist"...
+    pytest.param(
+        "The terrorist attack destroyed the bank. The terrorists fled in a car.",
+        ["terrorist", "terrorists"],
+        ["terrorists"],
+        id="attributive",
+    ),
+    # ... unless it is all the text gives
+    pytest.param(
+        "The terrorist attack destroyed the bank.", ["terrorist"], ["terrorist"], id="only"
+    ),
+    # descriptions of the attackers, and the titles of one person, are one entity
+    pytest.param(
+        "A group of heavily armed men made the attack on the mayor. The kidnappers fled.",
+        ["group of heavily armed men", "kidnappers"],
+        ["group of heavily armed men"],
+        id="group-of",
+    ),
+    pytest.param(
+        "Unknown persons made the attack on the judge. The criminals fled.",
+        ["Unknown persons", "criminals"],
+        ["unknown persons"],
+        id="persons",
+    ),
+    pytest.param(
+        "Hitmen made the attack on the judge. The gunmen fled.",
+        ["Hitmen", "gunmen"],
+        ["hitmen"],
+        id="hitmen",
+    ),
+    pytest.param(
+        "A guerrilla column made the attack on the farm. The guerrillas fled.",
+        ["guerrilla column", "guerrillas"],
+        ["guerrilla column"],
+        id="column",
+    ),
+    pytest.param(
+        "Maj Roberto Vargas ordered the attack. Major Roberto Vargas denied it.",
+        ["Maj Roberto Vargas", "Major Roberto Vargas"],
+        ["maj roberto vargas"],
+        id="rank",
+    ),
+    # the parties between which a clash or talks are told are no attackers...
+    pytest.param(
+        "Clashes between guerrillas and soldiers followed the attack. Gunmen killed the mayor.",
+        ["guerrillas", "soldiers", "Gunmen"],
+        ["gunmen"],
+        id="clash",
+    ),
+    pytest.param(
+        "Talks between the government and the rebels stalled after the attack.",
+        ["rebels"],
+        [],
+        id="talks",
+    ),
+    # ... but a range of numbers is no two parties
+    pytest.param(
+        "Between 10 and 15 men made the attack on the post.", ["15 men"], ["15 men"], id="range"
+    ),
+]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(("text", "described", "expected"), _ATTACKERS)
+def test_the_attackers_entities_of_a_gtt_template(
+    text: str, described: list[str], expected: list[str], upper: bool
+) -> None:
+    assert _perp_ind_entities(text, described, upper) == expected
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_group_named_as_a_party_to_talks_is_no_perpetrator_organisation(upper: bool) -> None:
+    said = _Said("Talks between the government and the FMLN stalled after the attack.", upper)
+    report = IncidentReport(
+        article_id="a0",
+        types=[said("types", "attack", EventType(name="Armed Assault", gtd_code=2))],
+        perpetrators=[_tagged(said("perpetrators", "FMLN", Perpetrator(group="FMLN")))],
+    )
+    (template,) = to_gtt_templates(_result(report), tagger=True)
+    assert template.role("PerpOrg") == ()
+
+
 def test_wikievents_ignore_the_role_tagger() -> None:
     report = _bombing(
         weapons=[_tagged(_at("weapons", "BOMB", Weapon(type="Explosives", type_code=6)))]

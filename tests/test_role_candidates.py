@@ -11,7 +11,7 @@ import spacy
 from spacy.tokens import Doc
 
 from incidex.errors import ConfigError
-from incidex.nlp.components.trained import _listed_names
+from incidex.nlp.components.trained import _harmed, _listed_names
 from incidex.nlp.role_candidates import CandidateModel, candidates, features
 
 _VOCAB = spacy.blank("en").vocab
@@ -243,3 +243,60 @@ def test_listed_descriptions_and_other_roles_take_nothing_from_a_list(upper: boo
     assert _listed_names(doc, [(doc[0:2], "PERPIND"), (doc[3:5], "PERPIND")]) == []
     # victims listed so added matched no gold victim on TST1+TST2 (0 of 10): not done
     assert _listed_names(doc, [(doc[0:2], "VICTIM")]) == []
+
+
+def _clause(words: str, pos: str, deps: str, heads: list[int], lemmas: str, upper: bool) -> Doc:
+    split = words.split()
+    return _doc(
+        {
+            "words": [w.upper() for w in split] if upper else split,
+            "pos": pos.split(),
+            "deps": deps.split(),
+            "heads": heads,
+            "lemmas": lemmas.split(),
+        }
+    )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_people_the_sentence_says_were_harmed_are_no_tagged_perpetrators(upper: bool) -> None:
+    # "Four army members, including two officers, were killed."
+    doc = _clause(
+        "Four army members , including two officers , were killed .",
+        "NUM NOUN NOUN PUNCT VERB NUM NOUN PUNCT AUX VERB PUNCT",
+        "nummod compound nsubjpass punct prep nummod pobj punct auxpass ROOT punct",
+        [2, 2, 9, 2, 2, 6, 4, 2, 9, 9, 9],
+        "four army member , include two officer , be kill .",
+        upper,
+    )
+    assert _harmed(doc[5:7])  # "two officers", part of those killed
+    assert _harmed(doc[0:3])
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("words", "pos", "deps", "heads", "lemmas"),
+    [
+        # attackers killed in the clash are still the attackers
+        (
+            "Four rebels were killed .",
+            "NUM NOUN AUX VERB PUNCT",
+            "nummod nsubjpass auxpass ROOT punct",
+            [1, 3, 3, 3, 3],
+            "four rebel be kill .",
+        ),
+        # people who killed, not who were killed
+        (
+            "Two officers killed the peasants .",
+            "NUM NOUN VERB DET NOUN PUNCT",
+            "nummod nsubj ROOT det dobj punct",
+            [1, 2, 2, 4, 2, 2],
+            "two officer kill the peasant .",
+        ),
+    ],
+)
+def test_attackers_and_people_who_harmed_stay_tagged_perpetrators(
+    words: str, pos: str, deps: str, heads: list[int], lemmas: str, upper: bool
+) -> None:
+    doc = _clause(words, pos, deps, heads, lemmas, upper)
+    assert not _harmed(doc[0:2])

@@ -36,6 +36,9 @@ class Lexicon:
     officials: tuple[str, ...]
     perpetrator_nouns: tuple[str, ...]
     suspect_nouns: frozenset[str]
+    # "a group of gunmen", "a column of guerrillas": nouns that gather the people named after them
+    collective_nouns: frozenset[str]
+    title_abbreviations: dict[str, str]  # "maj" -> "major": one person as "MAJ X" and "MAJOR X"
     people_nouns: frozenset[str]
     killed_words: frozenset[str]
     wounded_words: frozenset[str]
@@ -130,6 +133,8 @@ def default_lexicon() -> Lexicon:
         officials=tuple(raw["officials"]),
         perpetrator_nouns=tuple(raw["perpetrator_nouns"]),
         suspect_nouns=frozenset(raw["suspect_nouns"]),
+        collective_nouns=frozenset(raw["collective_nouns"]),
+        title_abbreviations=dict(raw["title_abbreviations"]),
         people_nouns=frozenset(raw["people_nouns"]),
         killed_words=frozenset(raw["killed_words"]),
         wounded_words=frozenset(raw["wounded_words"]),
