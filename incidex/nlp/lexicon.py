@@ -72,6 +72,10 @@ class Lexicon:
     # GTD target types whose attack is one on the civilian population whoever the attacker
     # (utilities: power lines, pipelines); see components/trained.py
     sabotage_target_types: frozenset[int]
+    # a person's name before a head noun, or after a street word, is part of another name:
+    # "the Nelson Mandela cell", "Alameda Juan Pablo II"
+    name_heads: frozenset[str]
+    name_openers: frozenset[str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -149,6 +153,8 @@ def default_lexicon() -> Lexicon:
         former_words=frozenset(raw["former_words"]),
         bombing_cues=_inverted(raw["bombing_cues"]),
         sabotage_target_types=frozenset(raw["sabotage_target_types"]),
+        name_heads=frozenset(raw["name_heads"]),
+        name_openers=frozenset(raw["name_openers"]),
     )
 
 
