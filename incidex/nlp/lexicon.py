@@ -76,6 +76,8 @@ class Lexicon:
     # "the Nelson Mandela cell", "Alameda Juan Pablo II"
     name_heads: frozenset[str]
     name_openers: frozenset[str]
+    # beginnings of words for striking a thing beyond ``target_verbs`` ("sabotaged")
+    struck_stems: tuple[str, ...]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -155,6 +157,7 @@ def default_lexicon() -> Lexicon:
         sabotage_target_types=frozenset(raw["sabotage_target_types"]),
         name_heads=frozenset(raw["name_heads"]),
         name_openers=frozenset(raw["name_openers"]),
+        struck_stems=tuple(raw["struck_stems"]),
     )
 
 
