@@ -78,6 +78,7 @@ class Lexicon:
     name_openers: frozenset[str]
     # beginnings of words for striking a thing beyond ``target_verbs`` ("sabotaged")
     struck_stems: tuple[str, ...]
+    name_titles: frozenset[str]  # abbreviated titles before a name ("Dr", "Msgr")
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -158,6 +159,7 @@ def default_lexicon() -> Lexicon:
         name_heads=frozenset(raw["name_heads"]),
         name_openers=frozenset(raw["name_openers"]),
         struck_stems=tuple(raw["struck_stems"]),
+        name_titles=frozenset(raw["name_titles"]),
     )
 
 
