@@ -559,8 +559,13 @@ def _listed_with(a: Assertion[Any], known: Sequence[list[str]] = ()) -> list[str
         name.pop(0)
     nouns = lexicon.people_nouns | lexicon.person_nouns | lexicon.suspect_nouns
     nouns |= _LEAD_WORDS | _NUMBER_WORDS
+    # capitalised words, but for a short particle inside ("Alfonso de Lima", "Rivera y Damas")
+    inner = set(name[1:-1])
     if not 2 <= len(name) <= 4 or any(
-        not w[0].isupper() or not w[0].isalpha() or w.lower() in nouns for w in name
+        not w[0].isalpha()
+        or not (w[0].isupper() or (w in inner and len(w) <= 3))
+        or w.lower() in nouns
+        for w in name
     ):
         return []
     words = normalize_string(" ".join(name)).split()

@@ -1,0 +1,220 @@
+"""Victims and physical targets of the MUC-4 mapping: who is a GTT Victim (and a HUM TGT of
+the slots), and which tagged things are GTT Targets. Hand-made texts, mixed and upper case."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import pytest
+from _records import said
+from pydantic import BaseModel
+
+from incidex.evaluate import to_gtt_templates, to_muc_slots
+from incidex.model import (
+    Article,
+    ArticleResult,
+    Assertion,
+    EventType,
+    IncidentReport,
+    Target,
+    Victim,
+)
+
+T = TypeVar("T", bound=BaseModel)
+TAGGER = "incidex_roles_v1"  # the trained role tagger's extractor name
+KIDNAPPING = EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)
+SHOOTING = EventType(name="Armed Assault", gtd_code=2)
+
+
+class _Text:
+    """Assertions told by the words of one text, in mixed or upper case."""
+
+    def __init__(self, text: str, upper: bool) -> None:
+        self.text = text.upper() if upper else text
+        self.upper = upper
+
+    def __call__(
+        self, field: str, value: str, normalized: T, extractor: str = TAGGER
+    ) -> Assertion[T]:
+        words = value.upper() if self.upper else value
+        return said(self.text, field, words, normalized, extractor=extractor)
+
+    def result(self, report: IncidentReport) -> ArticleResult:
+        article = Article.from_text(self.text, source="EFE")
+        report.article_id = article.id
+        return ArticleResult(article=article, status="extracted", incidents=[report])
+
+
+def _victims(text: _Text, kind: EventType, verb: str, names: list[str]) -> list[str]:
+    report = IncidentReport(
+        article_id="a0",
+        types=[text("types", verb, kind, extractor="tests.v1")],
+        victims=[text("victims", name, Victim()) for name in names],
+    )
+    (template,) = to_gtt_templates(text.result(report), tagger=True)
+    return [entity[0].lower() for entity in template.role("Victim")]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "tagged", "victims"),
+    [
+        # a person's name before a group's head noun names the group
+        (
+            "Both were kidnapped by the so-called Nelson Mandela cell of the ELN.",
+            ["Nelson Mandela"],
+            [],
+        ),
+        # ... and after a street word, the street
+        (
+            "Guerrero was shot dead by terrorists at the Alameda Juan Pablo II.",
+            ["Guerrero", "Juan Pablo II"],
+            ["guerrero"],
+        ),
+    ],
+)
+def test_a_name_inside_another_name_is_no_victim(
+    text: str, tagged: list[str], victims: list[str], upper: bool
+) -> None:
+    told = _Text(text, upper)
+    verb = "kidnapped" if "kidnapped" in text else "shot dead"
+    kind = KIDNAPPING if verb == "kidnapped" else SHOOTING
+    assert _victims(told, kind, verb, tagged) == victims
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_name_inside_another_name_is_no_human_target_either(upper: bool) -> None:
+    told = _Text("Two engineers were kidnapped by the Nelson Mandela cell of the ELN.", upper)
+    report = IncidentReport(
+        article_id="a0",
+        types=[told("types", "kidnapped", KIDNAPPING, extractor="tests.v1")],
+        victims=[told("victims", "Nelson Mandela", Victim())],
+    )
+    (slots,) = to_muc_slots(told.result(report), tagger=True)
+    assert slots.hum_tgt_numbers == ()
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_tagged_victim_cut_short_is_named_as_the_rules_name_her(upper: bool) -> None:
+    told = _Text(
+        "The commander's wife, Stela Torrado de Otalora, was killed on Monday. "
+        "Spaniard Jose Maria Martinez was killed too.",
+        upper,
+    )
+    report = IncidentReport(
+        article_id="a0",
+        types=[told("types", "killed", SHOOTING, extractor="tests.v1")],
+        victims=[
+            told(
+                "victims",
+                "The commander's wife",
+                Victim(names=["Stela Torrado de Otalora"], fate="killed"),
+                extractor="tests.v1",
+            ),
+            told("victims", "Torrado de Otalora", Victim()),
+            told(
+                "victims",
+                "Spaniard Jose Maria Martinez",
+                Victim(names=["Spaniard Jose Maria Martinez"], fate="killed"),
+                extractor="tests.v1",
+            ),
+            told("victims", "Jose Maria Martinez", Victim()),
+        ],
+    )
+    (template,) = to_gtt_templates(told.result(report), tagger=True)
+    # the full name, and no nationality taken for a part of one
+    assert [e[0].lower() for e in template.role("Victim")] == [
+        "stela torrado de otalora",
+        "jose maria martinez",
+    ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "tagged", "victims"),
+    [
+        (
+            "Two of her bodyguards, Dagoberto Rodriguez and Alfonso de Lima, who were inside "
+            "the car, were killed instantly.",
+            "Dagoberto Rodriguez",
+            ["dagoberto rodriguez", "alfonso de lima"],
+        ),
+        # a place after the first name, a nationality before the second: not of the name
+        (
+            "Roberto Roascio of Milan and Spaniard Francisco Puja were kidnapped.",
+            "Roberto Roascio",
+            ["roberto roascio", "francisco puja"],
+        ),
+        # a title before the second name
+        (
+            "Salomon Vallecillo and Dr Ramon Roberto Garay were murdered.",
+            "Salomon Vallecillo",
+            ["salomon vallecillo", "ramon roberto garay"],
+        ),
+        # people described, not named, are left to the tagger
+        ("Jose Perez and his driver were killed.", "Jose Perez", ["jose perez"]),
+        ("Jose Perez and two bodyguards were killed.", "Jose Perez", ["jose perez"]),
+        ("Jose Perez and more than 20 peasants were killed.", "Jose Perez", ["jose perez"]),
+        # a one-word mention may be a group's
+        ("Rodriguez and Garcia Marquez were killed.", "Rodriguez", ["rodriguez"]),
+    ],
+)
+def test_people_listed_after_a_tagged_victim_are_victims(
+    text: str, tagged: str, victims: list[str], upper: bool
+) -> None:
+    told = _Text(text, upper)
+    verb = "kidnapped" if "kidnapped" in text else "killed" if "killed" in text else "murdered"
+    kind = KIDNAPPING if verb == "kidnapped" else SHOOTING
+    assert _victims(told, kind, verb, [tagged]) == victims
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_people_listed_after_a_tagged_victim_are_human_targets(upper: bool) -> None:
+    told = _Text("Victor Manuel Vasquez and Rafael Romero were murdered by troops.", upper)
+    report = IncidentReport(
+        article_id="a0",
+        types=[told("types", "murdered", SHOOTING, extractor="tests.v1")],
+        victims=[told("victims", "Victor Manuel Vasquez", Victim())],
+    )
+    (slots,) = to_muc_slots(told.result(report), tagger=True)
+    assert slots.hum_tgt_numbers == (1, 1)
+    assert slots.hum_tgt_effects == ("DEATH", "DEATH")
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("struck", "thing"),
+    [
+        ("The rebels later attacked an electric power substation.", "electric power substation"),
+        ("Our units also sabotaged the electrical system.", "electrical system"),
+        ("The rebels condemned the attack on the university.", "university"),
+        ("The bus was attacked on the coastal highway.", "bus"),
+    ],
+)
+def test_a_thing_told_as_struck_is_a_target_where_no_attack_type_was_found(
+    struck: str, thing: str, upper: bool
+) -> None:
+    told = _Text(
+        f"A bomb exploded at the police station in the capital. {struck} "
+        "The mayor had left his house minutes earlier.",
+        upper,
+    )
+
+    def target(value: str) -> Assertion[Target]:
+        return told("targets", value, Target(type="Unknown", type_code=20, entity=value))
+
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            told(
+                "types",
+                "bomb exploded",
+                EventType(name="Bombing/Explosion", gtd_code=3),
+                extractor="tests.v1",
+            )
+        ],
+        targets=[target("police station"), target(thing), target("his house")],
+    )
+    (template,) = to_gtt_templates(told.result(report), tagger=True)
+    # the house of a sentence telling of no attack stays out
+    assert [e[0].lower() for e in template.role("Target")] == ["police station", thing]
