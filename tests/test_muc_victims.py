@@ -218,3 +218,19 @@ def test_a_thing_told_as_struck_is_a_target_where_no_attack_type_was_found(
     (template,) = to_gtt_templates(told.result(report), tagger=True)
     # the house of a sentence telling of no attack stays out
     assert [e[0].lower() for e in template.role("Target")] == ["police station", thing]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_tagged_piece_of_a_name_cut_at_an_abbreviation_is_no_target(upper: bool) -> None:
+    told = _Text("A bomb exploded at the Chilean-U.S. Cultural Institute in Santiago.", upper)
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = IncidentReport(
+        article_id="a0",
+        types=[told("types", "bomb exploded", bombing, extractor="tests.v1")],
+        targets=[
+            told("targets", value, Target(type="Unknown", type_code=20, entity=value))
+            for value in ("Chilean-U.S", "Cultural Institute")
+        ],
+    )
+    (template,) = to_gtt_templates(told.result(report), tagger=True)
+    assert [e[0].lower() for e in template.role("Target")] == ["cultural institute"]

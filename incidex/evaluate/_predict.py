@@ -705,7 +705,15 @@ def _attacked_things(
     # "SEVEN BANK BRANCH OFFICES WERE SHAKEN BY EXPLOSIVE CHARGES". TST1+TST2 five-role
     # 40.1 -> 40.4 (Target 29 of 70 correct -> 32 of 75); DEV-MUC3-0001..1100 65.11 -> 65.16.
     told.add(min((a.sentence.start for a in report.assertions()), default=0))
-    return [a for a in things if a.sentence.start in told or _struck(a)]
+    return [a for a in things if (a.sentence.start in told or _struck(a)) and not _cut_at_a_stop(a)]
+
+
+def _cut_at_a_stop(a: Assertion[Target]) -> bool:
+    """Whether the tagged thing ends at a full stop inside its sentence, the stop of an
+    abbreviation ("THE CHILEAN-U.S. CULTURAL INSTITUTE" tagged as "CHILEAN-U.S"): a piece of
+    a name, not a thing. TST1+TST2: 2 wrong targets fewer."""
+    rest = a.sentence.text[a.end - a.sentence.start :]
+    return rest.startswith(".") and bool(rest[1:].strip())
 
 
 _LEAD_WORDS = _DETERMINERS | _COUNT_WORDS | frozenset("all these those several some other".split())
