@@ -84,9 +84,11 @@ suspects (arrested) --                 --                       Detainee (named 
 [9] MUC HUM TGT: NUMBER and EFFECT OF INCIDENT, one fill each per human target (the key's
     one per person named or group described, ``_hum_targets``): the rules' victims (DEATH
     if killed, INJURY if wounded; the count, 1 for a name or a singular noun, PLURAL for a
-    plural one), the tagger's victims not among them (the effect their sentence tells), the
-    killed / wounded figures of people not listed yet, and NO INJURY OR DEATH / NO INJURY /
-    NO DEATH when the only figures are zero ("no one was hurt").
+    plural one), the tagger's victims not among them (the effect their sentence tells; not a
+    name inside another name, "THE NELSON MANDELA CELL"), the names listed after one of
+    theirs ("X AND Y WERE KILLED"), the killed / wounded figures of people not listed yet,
+    and NO INJURY OR DEATH / NO INJURY / NO DEATH when the only figures are zero ("no one
+    was hurt").
 
 With the trained role tagger (``incidex_roles_v1``; it adds perpetrators, targets, victims
 and weapons) and the candidate role classifier beside it (``incidex_role_candidates_v1``:
@@ -101,7 +103,12 @@ Within a template's role, an entity whose first mention has the head word of an 
 entity's and a subset or superset of its words is dropped (one thing named twice), and so is
 one the text gives in brackets after an earlier one or before it ("ARMY OF NATIONAL
 LIBERATION (ELN)"). GTT Target takes only things named in a sentence that names an attack
-type or in the first sentence of the incident's account (``_attacked_things``).
+type or in the first sentence of the incident's account, or told as the thing struck
+("ATTACKED THE SUBSTATION", "THE ATTACK ON THE UCA"), and no piece of a name cut at an
+abbreviation's stop (``_attacked_things``). GTT Victim leaves out a name inside another
+name ("THE NELSON MANDELA CELL", "ALAMEDA JUAN PABLO II"), adds the names listed after a
+tagged victim's ("X AND Y"), and names each victim by the fullest form of the name the
+message gives, the rules' names too (``_named_in_full``).
 
 Incident type (GTT lower case, MUC upper case): the type the report (or the part of it
 :func:`split_incidents` made) tells first; a report naming no attack type takes its
