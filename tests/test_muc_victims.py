@@ -241,3 +241,29 @@ def test_a_tagged_piece_of_a_name_cut_at_an_abbreviation_is_no_target(upper: boo
     )
     (template,) = to_gtt_templates(told.result(report), tagger=True)
     assert [e[0].lower() for e in template.role("Target")] == ["cultural institute"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_the_place_of_a_verb_of_attack_is_no_target(upper: bool) -> None:
+    told = _Text(
+        "A bomb exploded at the police station. The bus was attacked on the coastal highway.",
+        upper,
+    )
+    report = IncidentReport(
+        article_id="a0",
+        types=[
+            told(
+                "types",
+                "bomb exploded",
+                EventType(name="Bombing/Explosion", gtd_code=3),
+                extractor="tests.v1",
+            )
+        ],
+        targets=[
+            told("targets", value, Target(type="Unknown", type_code=20, entity=value))
+            for value in ("police station", "coastal highway")
+        ],
+    )
+    (template,) = to_gtt_templates(told.result(report), tagger=True)
+    # "attacked on the highway" tells where, "the attack on the highway" what
+    assert [e[0].lower() for e in template.role("Target")] == ["police station"]

@@ -744,7 +744,9 @@ def _struck(a: Assertion[Target]) -> bool:
     verbs = (*lexicon.target_verbs, *lexicon.struck_stems)
     if before and before[-1].startswith(verbs):
         return True
-    if len(before) > 1 and before[-1] in ("on", "against") and before[-2].startswith(verbs):
+    # a noun ("THE ATTACK ON"), not a verb with its place ("WAS ATTACKED ON THE HIGHWAY")
+    noun = before[-2] if len(before) > 1 else ""
+    if before[-1:] in (["on"], ["against"]) and noun.startswith(verbs) and not noun.endswith("ed"):
         return True
     passive = [w for w in after[:6] if w in ("was", "were")]
     if passive:
