@@ -267,3 +267,36 @@ def test_the_place_of_a_verb_of_attack_is_no_target(upper: bool) -> None:
     (template,) = to_gtt_templates(told.result(report), tagger=True)
     # "attacked on the highway" tells where, "the attack on the highway" what
     assert [e[0].lower() for e in template.role("Target")] == ["police station"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Signed: Juan Diaz Jara, chief of the police press office.", "Juan Diaz Jara"),
+        ("Here is a report by Gladys Vargas from Medellin.", "Gladys Vargas"),
+        ("The rebels sent a letter to former president Misael Pastrana.", "Misael Pastrana"),
+        (
+            "During a talk with Interior Minister Carlos Morales, she asked for help.",
+            "Carlos Morales",
+        ),
+        (
+            "Colonel Hector Hernandez has been appointed commander of the brigade.",
+            "Hector Hernandez",
+        ),
+        ("Monica de Greiff, a key official in the war on drugs, has resigned.", "Monica de Greiff"),
+    ],
+)
+def test_a_source_or_an_official_in_the_news_is_no_victim(
+    text: str, named: str, upper: bool
+) -> None:
+    told = _Text(f"Gunmen killed Jose Perez in Medellin. {text}", upper)
+    report = IncidentReport(
+        article_id="a0",
+        types=[told("types", "killed", SHOOTING, extractor="tests.v1")],
+        victims=[told("victims", "Jose Perez", Victim()), told("victims", named, Victim())],
+    )
+    (template,) = to_gtt_templates(told.result(report), tagger=True)
+    assert [e[0].lower() for e in template.role("Victim")] == ["jose perez"]
+    (slots,) = to_muc_slots(told.result(report), tagger=True)
+    assert slots.hum_tgt_numbers == (1,)

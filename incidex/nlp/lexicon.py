@@ -79,6 +79,10 @@ class Lexicon:
     # beginnings of words for striking a thing beyond ``target_verbs`` ("sabotaged")
     struck_stems: tuple[str, ...]
     name_titles: frozenset[str]  # abbreviated titles before a name ("Dr", "Msgr")
+    # a person named after these is a source or a correspondent ("signed", "a letter to"),
+    # or before these an official in office ("has been appointed"), not one harmed
+    source_phrases: tuple[str, ...]
+    office_phrases: tuple[str, ...]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -160,6 +164,8 @@ def default_lexicon() -> Lexicon:
         name_openers=frozenset(raw["name_openers"]),
         struck_stems=tuple(raw["struck_stems"]),
         name_titles=frozenset(raw["name_titles"]),
+        source_phrases=tuple(raw["source_phrases"]),
+        office_phrases=tuple(raw["office_phrases"]),
     )
 
 
