@@ -285,6 +285,9 @@ def test_the_place_of_a_verb_of_attack_is_no_target(upper: bool) -> None:
             "Hector Hernandez",
         ),
         ("Monica de Greiff, a key official in the war on drugs, has resigned.", "Monica de Greiff"),
+        # the attacker and the accused
+        ("The killing had been ordered by Fidel Castano.", "Fidel Castano"),
+        ("Colonel Hector Hernandez, chief of police, is responsible.", "Hector Hernandez"),
     ],
 )
 def test_a_source_or_an_official_in_the_news_is_no_victim(

@@ -584,8 +584,8 @@ def _listed_with(a: Assertion[Any], known: Sequence[list[str]] = ()) -> list[str
 @cache
 def _source_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     lexicon = default_lexicon()
-    before = "|".join(re.escape(p) for p in lexicon.source_phrases)
-    after = "|".join(re.escape(p) for p in lexicon.office_phrases)
+    before = "|".join(re.escape(p) for p in (*lexicon.source_phrases, *lexicon.agent_phrases))
+    after = "|".join(re.escape(p) for p in (*lexicon.office_phrases, *lexicon.blame_phrases))
     # up to three words between: a title or a rank ("SIGNED: JUAN DIAZ JARA"; "A TALK WITH
     # INTERIOR MINISTER X"); an apposition of up to 80 characters before the office phrase
     return (
@@ -599,10 +599,13 @@ def _source_or_official(a: Assertion[Any]) -> bool:
     REPORT BY X"), as its addressee or party to a talk ("A LETTER TO X", "A TALK WITH X"),
     or as an official taking or leaving office ("X HAS BEEN APPOINTED COMMANDER", "X, A KEY
     OFFICIAL, HAS RESIGNED"): a source or a person in the news, not one harmed (lexicon
-    ``source_phrases``, ``office_phrases``). Unlike a speaker (a survivor may speak of the
-    attack), none of these is a victim in DEV-MUC3-0001..1100's gold. TST1+TST2 five-role
-    48.4 -> 48.6 (Victim 40 of 107 correct -> 40 of 100), and as no HUM TGT, slots 54.57 ->
-    54.66 (669 of 1207 -> 668 of 1199); DEV-MUC3-0001..1100 unchanged."""
+    ``source_phrases``, ``office_phrases``); nor is the attacker or the accused ("THE
+    KILLING HAD BEEN ORDERED BY X", "COLONEL X ... IS RESPONSIBLE"; ``agent_phrases``,
+    ``blame_phrases``). Unlike a speaker (a survivor may speak of the attack), none of these
+    is a victim in DEV-MUC3-0001..1100's gold. TST1+TST2 five-role 48.4 -> 48.6 -> 48.75
+    (Victim 40 of 107 correct -> 40 of 100 -> 40 of 97), and as no HUM TGT, slots 54.57 ->
+    54.66 -> 54.80 (669 of 1207 -> 668 of 1199 -> 668 of 1193); DEV-MUC3-0001..1100
+    unchanged."""
     if not _from_tagger(a):
         return False
     before, after = _source_patterns()

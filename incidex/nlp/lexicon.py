@@ -83,6 +83,9 @@ class Lexicon:
     # or before these an official in office ("has been appointed"), not one harmed
     source_phrases: tuple[str, ...]
     office_phrases: tuple[str, ...]
+    # a person named after these is the attacker ("ordered by"), before these the accused
+    agent_phrases: tuple[str, ...]
+    blame_phrases: tuple[str, ...]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -166,6 +169,8 @@ def default_lexicon() -> Lexicon:
         name_titles=frozenset(raw["name_titles"]),
         source_phrases=tuple(raw["source_phrases"]),
         office_phrases=tuple(raw["office_phrases"]),
+        agent_phrases=tuple(raw["agent_phrases"]),
+        blame_phrases=tuple(raw["blame_phrases"]),
     )
 
 
