@@ -9,7 +9,7 @@ import pytest
 from _records import said
 from pydantic import BaseModel
 
-from incidex.evaluate import to_gtt_templates, to_muc_slots
+from incidex.evaluate import SlotTemplate, to_gtt_templates, to_muc_slots
 from incidex.model import (
     Article,
     ArticleResult,
@@ -48,14 +48,43 @@ class _Text:
         return ArticleResult(article=article, status="extracted", incidents=[report])
 
 
-def _victims(text: _Text, kind: EventType, verb: str, names: list[str]) -> list[str]:
+def _report(
+    text: _Text, kind: EventType, verb: str, victims: list[Assertion[Victim]]
+) -> ArticleResult:
     report = IncidentReport(
         article_id="a0",
         types=[text("types", verb, kind, extractor="tests.v1")],
-        victims=[text("victims", name, Victim()) for name in names],
+        victims=victims,
+    )
+    return text.result(report)
+
+
+def _victims(text: _Text, kind: EventType, verb: str, names: list[str]) -> list[str]:
+    """The GTT Victims of an incident told by ``verb`` with these names tagged as victims."""
+    tagged = [text("victims", name, Victim()) for name in names]
+    (template,) = to_gtt_templates(_report(text, kind, verb, tagged), tagger=True)
+    return [entity[0].lower() for entity in template.role("Victim")]
+
+
+def _slots(text: _Text, kind: EventType, verb: str, names: list[str]) -> SlotTemplate:
+    tagged = [text("victims", name, Victim()) for name in names]
+    (slots,) = to_muc_slots(_report(text, kind, verb, tagged), tagger=True)
+    return slots
+
+
+def _targets(text: _Text, things: list[str]) -> list[str]:
+    """The GTT Targets of a bombing told by "bomb exploded" with these things tagged."""
+    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
+    report = IncidentReport(
+        article_id="a0",
+        types=[text("types", "bomb exploded", bombing, extractor="tests.v1")],
+        targets=[
+            text("targets", value, Target(type="Unknown", type_code=20, entity=value))
+            for value in things
+        ],
     )
     (template,) = to_gtt_templates(text.result(report), tagger=True)
-    return [entity[0].lower() for entity in template.role("Victim")]
+    return [entity[0].lower() for entity in template.role("Target")]
 
 
 @pytest.mark.parametrize("upper", [False, True])
@@ -88,12 +117,7 @@ def test_a_name_inside_another_name_is_no_victim(
 @pytest.mark.parametrize("upper", [False, True])
 def test_a_name_inside_another_name_is_no_human_target_either(upper: bool) -> None:
     told = _Text("Two engineers were kidnapped by the Nelson Mandela cell of the ELN.", upper)
-    report = IncidentReport(
-        article_id="a0",
-        types=[told("types", "kidnapped", KIDNAPPING, extractor="tests.v1")],
-        victims=[told("victims", "Nelson Mandela", Victim())],
-    )
-    (slots,) = to_muc_slots(told.result(report), tagger=True)
+    slots = _slots(told, KIDNAPPING, "kidnapped", ["Nelson Mandela"])
     assert slots.hum_tgt_numbers == ()
 
 
@@ -104,27 +128,17 @@ def test_a_tagged_victim_cut_short_is_named_as_the_rules_name_her(upper: bool) -
         "Spaniard Jose Maria Martinez was killed too.",
         upper,
     )
-    report = IncidentReport(
-        article_id="a0",
-        types=[told("types", "killed", SHOOTING, extractor="tests.v1")],
-        victims=[
-            told(
-                "victims",
-                "The commander's wife",
-                Victim(names=["Stela Torrado de Otalora"], fate="killed"),
-                extractor="tests.v1",
-            ),
-            told("victims", "Torrado de Otalora", Victim()),
-            told(
-                "victims",
-                "Spaniard Jose Maria Martinez",
-                Victim(names=["Spaniard Jose Maria Martinez"], fate="killed"),
-                extractor="tests.v1",
-            ),
-            told("victims", "Jose Maria Martinez", Victim()),
-        ],
-    )
-    (template,) = to_gtt_templates(told.result(report), tagger=True)
+
+    def named(mention: str, name: str) -> Assertion[Victim]:  # by the rules, with the name
+        return told("victims", mention, Victim(names=[name], fate="killed"), "tests.v1")
+
+    victims = [
+        named("The commander's wife", "Stela Torrado de Otalora"),
+        told("victims", "Torrado de Otalora", Victim()),
+        named("Spaniard Jose Maria Martinez", "Spaniard Jose Maria Martinez"),
+        told("victims", "Jose Maria Martinez", Victim()),
+    ]
+    (template,) = to_gtt_templates(_report(told, SHOOTING, "killed", victims), tagger=True)
     # the full name, and no nationality taken for a part of one
     assert [e[0].lower() for e in template.role("Victim")] == [
         "stela torrado de otalora",
@@ -174,12 +188,7 @@ def test_people_listed_after_a_tagged_victim_are_victims(
 @pytest.mark.parametrize("upper", [False, True])
 def test_people_listed_after_a_tagged_victim_are_human_targets(upper: bool) -> None:
     told = _Text("Victor Manuel Vasquez and Rafael Romero were murdered by troops.", upper)
-    report = IncidentReport(
-        article_id="a0",
-        types=[told("types", "murdered", SHOOTING, extractor="tests.v1")],
-        victims=[told("victims", "Victor Manuel Vasquez", Victim())],
-    )
-    (slots,) = to_muc_slots(told.result(report), tagger=True)
+    slots = _slots(told, SHOOTING, "murdered", ["Victor Manuel Vasquez"])
     assert slots.hum_tgt_numbers == (1, 1)
     assert slots.hum_tgt_effects == ("DEATH", "DEATH")
 
@@ -202,25 +211,9 @@ def test_a_thing_told_as_struck_is_a_target_where_no_attack_type_was_found(
         "The mayor had left his house minutes earlier.",
         upper,
     )
-
-    def target(value: str) -> Assertion[Target]:
-        return told("targets", value, Target(type="Unknown", type_code=20, entity=value))
-
-    report = IncidentReport(
-        article_id="a0",
-        types=[
-            told(
-                "types",
-                "bomb exploded",
-                EventType(name="Bombing/Explosion", gtd_code=3),
-                extractor="tests.v1",
-            )
-        ],
-        targets=[target("police station"), target(thing), target("his house")],
-    )
-    (template,) = to_gtt_templates(told.result(report), tagger=True)
+    found = _targets(told, ["police station", thing, "his house"])
     # the house of a sentence telling of no attack stays out
-    assert [e[0].lower() for e in template.role("Target")] == ["police station", thing]
+    assert found == ["police station", thing]
 
 
 @pytest.mark.parametrize("upper", [False, True])
@@ -230,17 +223,7 @@ def test_a_tagged_piece_of_a_name_cut_at_an_abbreviation_is_no_target(upper: boo
         upper,
         one_sentence=True,
     )
-    bombing = EventType(name="Bombing/Explosion", gtd_code=3)
-    report = IncidentReport(
-        article_id="a0",
-        types=[told("types", "bomb exploded", bombing, extractor="tests.v1")],
-        targets=[
-            told("targets", value, Target(type="Unknown", type_code=20, entity=value))
-            for value in ("Chilean-U.S", "Cultural Institute")
-        ],
-    )
-    (template,) = to_gtt_templates(told.result(report), tagger=True)
-    assert [e[0].lower() for e in template.role("Target")] == ["cultural institute"]
+    assert _targets(told, ["Chilean-U.S", "Cultural Institute"]) == ["cultural institute"]
 
 
 @pytest.mark.parametrize("upper", [False, True])
@@ -249,24 +232,8 @@ def test_the_place_of_a_verb_of_attack_is_no_target(upper: bool) -> None:
         "A bomb exploded at the police station. The bus was attacked on the coastal highway.",
         upper,
     )
-    report = IncidentReport(
-        article_id="a0",
-        types=[
-            told(
-                "types",
-                "bomb exploded",
-                EventType(name="Bombing/Explosion", gtd_code=3),
-                extractor="tests.v1",
-            )
-        ],
-        targets=[
-            told("targets", value, Target(type="Unknown", type_code=20, entity=value))
-            for value in ("police station", "coastal highway")
-        ],
-    )
-    (template,) = to_gtt_templates(told.result(report), tagger=True)
     # "attacked on the highway" tells where, "the attack on the highway" what
-    assert [e[0].lower() for e in template.role("Target")] == ["police station"]
+    assert _targets(told, ["police station", "coastal highway"]) == ["police station"]
 
 
 @pytest.mark.parametrize("upper", [False, True])
@@ -294,12 +261,5 @@ def test_a_source_or_an_official_in_the_news_is_no_victim(
     text: str, named: str, upper: bool
 ) -> None:
     told = _Text(f"Gunmen killed Jose Perez in Medellin. {text}", upper)
-    report = IncidentReport(
-        article_id="a0",
-        types=[told("types", "killed", SHOOTING, extractor="tests.v1")],
-        victims=[told("victims", "Jose Perez", Victim()), told("victims", named, Victim())],
-    )
-    (template,) = to_gtt_templates(told.result(report), tagger=True)
-    assert [e[0].lower() for e in template.role("Victim")] == ["jose perez"]
-    (slots,) = to_muc_slots(told.result(report), tagger=True)
-    assert slots.hum_tgt_numbers == (1,)
+    assert _victims(told, SHOOTING, "killed", ["Jose Perez", named]) == ["jose perez"]
+    assert _slots(told, SHOOTING, "killed", ["Jose Perez", named]).hum_tgt_numbers == (1,)
