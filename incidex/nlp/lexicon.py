@@ -75,6 +75,20 @@ class Lexicon:
     # GTD target types whose attack is one on the civilian population whoever the attacker
     # (utilities: power lines, pipelines); see components/trained.py
     sabotage_target_types: frozenset[int]
+    # a person's name before a head noun, or after a street word, is part of another name:
+    # "the Nelson Mandela cell", "Alameda Juan Pablo II"
+    name_heads: frozenset[str]
+    name_openers: frozenset[str]
+    # beginnings of words for striking a thing beyond ``target_verbs`` ("sabotaged")
+    struck_stems: tuple[str, ...]
+    name_titles: frozenset[str]  # abbreviated titles before a name ("Dr", "Msgr")
+    # a person named after these is a source or a correspondent ("signed", "a letter to"),
+    # or before these an official in office ("has been appointed"), not one harmed
+    source_phrases: tuple[str, ...]
+    office_phrases: tuple[str, ...]
+    # a person named after these is the attacker ("ordered by"), before these the accused
+    agent_phrases: tuple[str, ...]
+    blame_phrases: tuple[str, ...]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -165,6 +179,14 @@ def default_lexicon() -> Lexicon:
         former_words=frozenset(raw["former_words"]),
         bombing_cues=_inverted(raw["bombing_cues"]),
         sabotage_target_types=frozenset(raw["sabotage_target_types"]),
+        name_heads=frozenset(raw["name_heads"]),
+        name_openers=frozenset(raw["name_openers"]),
+        struck_stems=tuple(raw["struck_stems"]),
+        name_titles=frozenset(raw["name_titles"]),
+        source_phrases=tuple(raw["source_phrases"]),
+        office_phrases=tuple(raw["office_phrases"]),
+        agent_phrases=tuple(raw["agent_phrases"]),
+        blame_phrases=tuple(raw["blame_phrases"]),
     )
 
 
