@@ -684,9 +684,20 @@ def _full_names(report: IncidentReport) -> list[str]:
     not see; a nationality the name starts with is no part of it ("Spaniard Jose Maria
     Martinez"). TST1+TST2 five-role 47.7 -> 47.8 (Victim 36 of 105 correct -> 37);
     DEV-MUC3-0001..1100 68.67, unchanged."""
-    names = [n.split() for a in report.victims if not _from_tagger(a) for n in a.normalized.names]
+    names = [
+        _as_written(n, a.sentence.text).split()
+        for a in report.victims
+        if not _from_tagger(a)
+        for n in a.normalized.names
+    ]
     kb = default_kb()
     return [" ".join(words[1:] if kb.nationality(words[0]) else words) for words in names if words]
+
+
+def _as_written(name: str, sentence: str) -> str:
+    """The name as its sentence writes it (the normalised names are lower case)."""
+    found = re.search(r"\s+".join(map(re.escape, name.split())), sentence, re.IGNORECASE)
+    return found.group(0) if found else name
 
 
 def _named_in_full(template: PredTemplate, names: Sequence[tuple[list[str], str]]) -> PredTemplate:
