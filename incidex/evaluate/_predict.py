@@ -148,6 +148,7 @@ from typing import Any, TypeVar
 
 from incidex.evaluate._common import normalize_string
 from incidex.evaluate._gtt import GTT_ROLES, PredTemplate
+from incidex.evaluate._prune import TemplateFilter, template_features, template_filter
 from incidex.evaluate._slots import PLURAL, HumNumber, SlotTemplate
 from incidex.evaluate._split import SplitModel, Unit, split_model, units, value_key
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
@@ -798,19 +799,87 @@ _COMBATANTS = frozenset({_POLICE_TARGET, _MILITARY_TARGET, _MILITIA_TARGET})
 _RECENT_DAYS = 62  # "within two months of the date of the article"
 
 
-def _muc_incidents(result: ArticleResult, tagger: bool | None) -> list[IncidentReport]:
+def _muc_incidents(
+    result: ArticleResult, tagger: bool | None, *, pruned: bool = True
+) -> list[IncidentReport]:
     """The incidents of an extracted article that MUC-4 templates: each report's parts
-    (:func:`split_incidents`) but those :func:`muc_relevance` excludes."""
+    (:func:`split_incidents`) but those :func:`muc_relevance` excludes and, when
+    ``pruned``, those the template filter drops (:func:`_filtered`)."""
+    parts, split = _muc_parts(result, tagger)
+    if not pruned:
+        return parts
+    wire = any(map(_tagged, result.incidents)) if tagger is None else tagger
+    return _filtered(result, parts, split, _template_filter(wire))
+
+
+def _muc_parts(
+    result: ArticleResult, tagger: bool | None
+) -> tuple[list[IncidentReport], list[list[IncidentReport]]]:
+    """The incidents MUC-4's relevance admits, and each report's parts they came from."""
     published = result.article.published.date() if result.article.published else None
-    parts = [
-        part
+    split = [
+        split_incidents(report, _split_model(_tagged(report) if tagger is None else tagger))
         for report in result.incidents
-        for part in split_incidents(
-            report, _split_model(_tagged(report) if tagger is None else tagger)
-        )
     ]
-    parts = _with_kidnap_attacks(parts)
-    return [part for part, keep in zip(parts, muc_relevance(parts, published), strict=True) if keep]
+    parts = _with_kidnap_attacks([part for found in split for part in found])
+    kept = [part for part, keep in zip(parts, muc_relevance(parts, published), strict=True) if keep]
+    return kept, split
+
+
+def _template_filter(tagger: bool) -> TemplateFilter | None:
+    """The template filter where the trained models ran (wire text), else none."""
+    return template_filter() if tagger else None
+
+
+def template_rows(
+    result: ArticleResult,
+    parts: Sequence[IncidentReport],
+    split: Sequence[Sequence[IncidentReport]],
+) -> list[dict[str, float]]:
+    """The template filter's features (:func:`~incidex.evaluate._prune.template_features`)
+    of the incidents ``parts`` the mapping templates for ``result``, whose reports' parts
+    were ``split`` (a part in none of them is a kidnapping's attack)."""
+    published = result.article.published.date() if result.article.published else None
+    origins: dict[int, str] = {}
+    for found in split:
+        kind = incident_type_of(found[0])
+        origins[id(found[0])] = "first"
+        for part in found[1:]:
+            same = incident_type_of(part) == kind
+            origins[id(part)] = "split_same" if same else "split_type"
+    return [
+        template_features(
+            result,
+            part,
+            incident_type_of(part),
+            origins.get(id(part), "kidnap_attack"),
+            n,
+            len(parts),
+            not _recent(part, published),
+        )
+        for n, part in enumerate(parts)
+    ]
+
+
+def muc_template_rows(result: ArticleResult, tagger: bool | None) -> list[dict[str, float]]:
+    """The template filter's features of each template the mapping makes for ``result``
+    without the filter, in order (to train the filter)."""
+    if result.status != "extracted":
+        return []
+    return template_rows(result, *_muc_parts(result, tagger))
+
+
+def _filtered(
+    result: ArticleResult,
+    parts: list[IncidentReport],
+    split: Sequence[Sequence[IncidentReport]],
+    model: TemplateFilter | None,
+) -> list[IncidentReport]:
+    """The ``parts`` the template filter keeps (all without a model)."""
+    if model is None or not parts:
+        return parts
+    keep = model.keep(template_rows(result, parts, split))
+    return [part for part, kept in zip(parts, keep, strict=True) if kept]
 
 
 _HARMED = frozenset({"killed", "wounded"})
@@ -930,15 +999,18 @@ def _target_type(text: str) -> int | None:
     return longest_term(text, _target_terms())
 
 
-def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> list[PredTemplate]:
+def to_gtt_templates(
+    result: ArticleResult, *, tagger: bool | None = None, pruned: bool = True
+) -> list[PredTemplate]:
     """One five-role template per incident each incident report tells of
-    (:func:`split_incidents`); none when no incident was found."""
+    (:func:`split_incidents`); none when no incident was found. ``pruned``: without the
+    templates the template filter drops (:func:`_filtered`)."""
     if result.status != "extracted":
         return []
     names = _victim_names(result, tagger)
     templates = [
         _named_in_full(_gtt_template(part, tagger), names)
-        for part in _muc_incidents(result, tagger)
+        for part in _muc_incidents(result, tagger, pruned=pruned)
     ]
     return _share_message_org(
         templates,
@@ -1533,7 +1605,9 @@ def _slot_template(
     )
 
 
-def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[SlotTemplate]:
+def to_muc_slots(
+    result: ArticleResult, *, tagger: bool | None = None, pruned: bool = True
+) -> list[SlotTemplate]:
     """One MUC slot template per incident each incident report tells of
     (:func:`split_incidents`); none when no incident was found. The date falls back to the
     article's publication date (the MUC dateline)."""
@@ -1542,7 +1616,8 @@ def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[S
     published = result.article.published.date() if result.article.published else None
     filed = _filed_at(result)
     slots = [
-        _slot_template(part, published, tagger, filed) for part in _muc_incidents(result, tagger)
+        _slot_template(part, published, tagger, filed)
+        for part in _muc_incidents(result, tagger, pruned=pruned)
     ]
     return _share_message_org(
         slots,
