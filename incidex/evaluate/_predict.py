@@ -5,7 +5,8 @@ Each :class:`~incidex.model.IncidentReport` of an article becomes one template p
 its sentences tell of (:func:`split_incidents`: a kidnapping and, in other sentences, a
 bombing give two templates, each with the roles of its sentences), and WikiEvents events
 (see [8]); for MUC-4, only the incidents MUC-4's definition of relevance admits
-(:func:`muc_relevance`: recent, not a clash with soldiers or police, reported as fact). The
+(:func:`muc_relevance`: recent, not a clash with soldiers or police, reported as fact), and
+where the trained models ran, those the template filter keeps (:mod:`._prune`). The
 mapping is fixed here; the WikiEvents choices marked [8] were
 made looking at WikiEvents dev errors (the tuning split, see docs/accuracy.md):
 
@@ -801,15 +802,23 @@ _RECENT_DAYS = 62  # "within two months of the date of the article"
 
 def _muc_incidents(
     result: ArticleResult, tagger: bool | None, *, pruned: bool = True
-) -> list[IncidentReport]:
+) -> tuple[list[IncidentReport], list[bool]]:
     """The incidents of an extracted article that MUC-4 templates: each report's parts
-    (:func:`split_incidents`) but those :func:`muc_relevance` excludes and, when
-    ``pruned``, those the template filter drops (:func:`_filtered`)."""
+    (:func:`split_incidents`) but those :func:`muc_relevance` excludes; and per incident,
+    whether its template is kept: when ``pruned``, not if the template filter drops it
+    (:func:`_filtered`; the message's organisation is shared before, :func:`_kept`)."""
     parts, split = _muc_parts(result, tagger)
     if not pruned:
-        return parts
-    wire = any(map(_tagged, result.incidents)) if tagger is None else tagger
-    return _filtered(result, parts, split, _template_filter(wire))
+        return parts, [True] * len(parts)
+    return parts, _filtered(result, parts, split, _template_filter(_wire(result, tagger)))
+
+
+def _wire(result: ArticleResult, tagger: bool | None) -> bool:
+    return any(map(_tagged, result.incidents)) if tagger is None else tagger
+
+
+def _kept(templates: list[_T], keep: Sequence[bool]) -> list[_T]:
+    return [t for t, kept in zip(templates, keep, strict=True) if kept]
 
 
 def _muc_parts(
@@ -835,6 +844,7 @@ def template_rows(
     result: ArticleResult,
     parts: Sequence[IncidentReport],
     split: Sequence[Sequence[IncidentReport]],
+    tagger: bool,
 ) -> list[dict[str, float]]:
     """The template filter's features (:func:`~incidex.evaluate._prune.template_features`)
     of the incidents ``parts`` the mapping templates for ``result``, whose reports' parts
@@ -856,8 +866,11 @@ def template_rows(
             n,
             len(parts),
             not _recent(part, published),
+            {role: len(found) for role, found in zip(GTT_ROLES, template.roles, strict=True)},
         )
-        for n, part in enumerate(parts)
+        for n, (part, template) in enumerate(
+            zip(parts, [_gtt_template(p, tagger) for p in parts], strict=True)
+        )
     ]
 
 
@@ -866,7 +879,7 @@ def muc_template_rows(result: ArticleResult, tagger: bool | None) -> list[dict[s
     without the filter, in order (to train the filter)."""
     if result.status != "extracted":
         return []
-    return template_rows(result, *_muc_parts(result, tagger))
+    return template_rows(result, *_muc_parts(result, tagger), _wire(result, tagger))
 
 
 def _filtered(
@@ -874,12 +887,12 @@ def _filtered(
     parts: list[IncidentReport],
     split: Sequence[Sequence[IncidentReport]],
     model: TemplateFilter | None,
-) -> list[IncidentReport]:
-    """The ``parts`` the template filter keeps (all without a model)."""
+) -> list[bool]:
+    """Per incident of ``parts``, whether the template filter keeps it (all without a
+    model)."""
     if model is None or not parts:
-        return parts
-    keep = model.keep(template_rows(result, parts, split))
-    return [part for part, kept in zip(parts, keep, strict=True) if kept]
+        return [True] * len(parts)
+    return model.keep(template_rows(result, parts, split, True))
 
 
 _HARMED = frozenset({"killed", "wounded"})
@@ -1008,15 +1021,14 @@ def to_gtt_templates(
     if result.status != "extracted":
         return []
     names = _victim_names(result, tagger)
-    templates = [
-        _named_in_full(_gtt_template(part, tagger), names)
-        for part in _muc_incidents(result, tagger, pruned=pruned)
-    ]
-    return _share_message_org(
+    parts, keep = _muc_incidents(result, tagger, pruned=pruned)
+    templates = [_named_in_full(_gtt_template(part, tagger), names) for part in parts]
+    shared = _share_message_org(
         templates,
         lambda t: [e[0] for e in t.role("PerpOrg")],
         lambda t, source: replace(t, roles=_with(t.roles, _PERP_ORG, source.roles[_PERP_ORG])),
     )
+    return _kept(shared, keep)
 
 
 _PERP_ORG = GTT_ROLES.index("PerpOrg")
@@ -1615,15 +1627,14 @@ def to_muc_slots(
         return []
     published = result.article.published.date() if result.article.published else None
     filed = _filed_at(result)
-    slots = [
-        _slot_template(part, published, tagger, filed)
-        for part in _muc_incidents(result, tagger, pruned=pruned)
-    ]
-    return _share_message_org(
+    parts, keep = _muc_incidents(result, tagger, pruned=pruned)
+    slots = [_slot_template(part, published, tagger, filed) for part in parts]
+    shared = _share_message_org(
         slots,
         lambda t: t.perp_orgs,
         lambda t, source: replace(t, perp_orgs=source.perp_orgs, perp_org_confidences=()),
     )
+    return _kept(shared, keep)
 
 
 # -- WikiEvents ------------------------------------------------------------------------

@@ -19,10 +19,11 @@ MUC-4 DEV (``incidex/train/_prune.py``); the thresholds were chosen on TST1+TST2
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from incidex.evaluate._split import trained_folder
 from incidex.model import ArticleResult, IncidentReport, Precision
 from incidex.nlp.role_candidates import CandidateModel
 
@@ -45,6 +46,7 @@ NONE = "NONE"
 ORIGINS = ("first", "split_same", "split_type", "kidnap_attack")
 _FURTHER_THRESHOLD = "further_threshold"  # key of the further templates' threshold in meta
 _ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
+_CANDIDATES = "incidex_role_candidates_v1"
 _FINE = (Precision.minute, Precision.hour, Precision.day)
 _WORD = re.compile(r"[a-z][a-z'\-]*")
 
@@ -61,10 +63,12 @@ def template_features(
     position: int,
     count: int,
     old: bool,
+    entities: Mapping[str, int],
 ) -> dict[str, float]:
     """Features of the ``position``-th of the ``count`` incidents the mapping templates for
     ``result``: ``part``, of MUC type ``kind``, made as ``origin`` (:data:`ORIGINS`),
-    ``old`` when every day it gives is more than two months before the article."""
+    ``old`` when every day it gives is more than two months before the article, whose
+    five-role template has ``entities`` (GTT role -> number of entities)."""
     f: dict[str, float] = {
         "further" if position else FIRST: 1.0,
         "position=" + _bucket(position, (0, 1, 2)): 1.0,
@@ -96,6 +100,14 @@ def template_features(
         filled += bool(n)
         f[f"{name}=" + _bucket(n, (0, 1, 3))] = 1.0
     f["roles=" + str(filled)] = 1.0
+    for role, n in entities.items():
+        f[f"{role}=" + _bucket(n, (0, 1, 2))] = 1.0
+    f["entities=" + _bucket(sum(entities.values()), (0, 1, 2, 3, 5, 8))] = 1.0
+    f["filled=" + str(sum(1 for n in entities.values() if n))] = 1.0
+    # how sure the candidate classifier was of the roles it gave
+    sure = [a.confidence for a in part.assertions() if a.extractor == _CANDIDATES]
+    if sure:
+        f["candidates_max=" + _bucket(max(sure), (0.6, 0.7, 0.8, 0.9))] = 1.0
     if any(a.normalized.date is not None and a.normalized.precision in _FINE for a in part.when):
         f["day"] = 1.0
     if part.where:
@@ -155,17 +167,8 @@ def template_filter() -> TemplateFilter | None:
     """The template filter the settings name: ``template_filter`` in the trained models'
     folder (``INCIDEX_TRAINED_MODELS_DIR``, else the shipped ``incidex/nlp/trained``); None
     when it is absent or ``INCIDEX_TRAINED_MODELS=0``: every template is kept."""
-    from incidex.config import load_settings
-    from incidex.nlp.components.trained import model_path
-
-    settings = load_settings()
-    if not settings.trained_models:
-        return None
-    if settings.trained_models_dir is not None:
-        folder = Path(settings.trained_models_dir).expanduser() / FILTER_MODEL
-    else:
-        folder = model_path(FILTER_MODEL)
-    return _load(folder)
+    folder = trained_folder(FILTER_MODEL)
+    return None if folder is None else _load(folder)
 
 
 @lru_cache(maxsize=4)
