@@ -904,8 +904,10 @@ def evaluate_holdout_command(data_dir: Path, pred_dir: Path | None) -> None:
     "--only",
     "only",
     multiple=True,
-    type=click.Choice(["relevance", "roles", "role-candidates", "incident-split"]),
-    help="Train only this model (repeatable); default: all four.",
+    type=click.Choice(
+        ["relevance", "roles", "role-candidates", "incident-split", "template-filter"]
+    ),
+    help="Train only this model (repeatable); default: all five.",
 )
 @_fail_cleanly
 def train(
@@ -917,8 +919,8 @@ def train(
     only: tuple[str, ...],
 ) -> None:
     """Train the relevance classifier (a textcat and a logistic regression), the role tagger,
-    the candidate role classifier and the same-type incident split on MUC-4 DEV (held-out
-    slice DEV-MUC3-1101..1300 excluded) and score them on TST1+TST2.
+    the candidate role classifier, the same-type incident split and the template filter on
+    MUC-4 DEV (held-out slice DEV-MUC3-1101..1300 excluded) and score them on TST1+TST2.
 
     \b
     Example:
@@ -926,6 +928,7 @@ def train(
         incidex train --data ../shared/data --out /tmp/models --seed 1
         incidex train --data ../shared/data --only role-candidates
         incidex train --data ../shared/data --only incident-split
+        incidex train --data ../shared/data --only template-filter
     """
     from .train import MODELS, train_models
 

@@ -195,9 +195,10 @@ def test_dev_examples_leave_the_holdout_out_of_training() -> None:
 @pytest.mark.parametrize(
     ("flags", "models"),
     [
-        ([], ("relevance", "roles", "role_candidates", "incident_split")),
+        ([], ("relevance", "roles", "role_candidates", "incident_split", "template_filter")),
         (["--only", "role-candidates"], ["role_candidates"]),
         (["--only", "incident-split"], ["incident_split"]),
+        (["--only", "template-filter"], ["template_filter"]),
         (["--only", "relevance", "--only", "roles"], ["relevance", "roles"]),
     ],
 )

@@ -71,6 +71,7 @@ __all__ = [
     "RoleScores",
     "error_budget",
     "gold_from_gtt",
+    "mapped_templates",
     "read_gtt",
     "read_predictions",
     "score_five_role",
@@ -390,6 +391,24 @@ def _overlap(pred: _Normed, gold: _Normed) -> int:
     )
 
 
+def mapped_templates(pred: Sequence[PredTemplate], gold: Sequence[PredTemplate]) -> dict[int, int]:
+    """The error budget's one-to-one mapping of one message's predicted templates to its
+    gold templates (the scorer's, up to ties): predicted index -> gold index, pairs of one
+    type only."""
+    if not pred or not gold:
+        return {}
+    return _mapping([_norm(t) for t in pred], [_norm(t) for t in gold])
+
+
+def _mapping(p: Sequence[_Normed], g: Sequence[_Normed]) -> dict[int, int]:
+    gains = [[(1.0 + _overlap(pt, gt)) if _pair(pt, gt) else 0.0 for gt in g] for pt in p]
+    mapped: dict[int, int] = {}
+    for i, j in enumerate(_hungarian(gains)):
+        if j is not None and gains[i][j] > 0:
+            mapped[i] = j
+    return mapped
+
+
 def error_budget(
     pred: Mapping[str, Sequence[PredTemplate]],
     gold: Mapping[str, Sequence[PredTemplate]],
@@ -409,11 +428,7 @@ def error_budget(
             out.lost_no_prediction += sum(map(_items, g))
             out.messages["no_prediction"] += 1
             continue
-        gains = [[(1.0 + _overlap(pt, gt)) if _pair(pt, gt) else 0.0 for gt in g] for pt in p]
-        mapped: dict[int, int] = {}
-        for i, j in enumerate(_hungarian(gains)):
-            if j is not None and gains[i][j] > 0:
-                mapped[i] = j
+        mapped = _mapping(p, g)
         for i, j in mapped.items():
             found = _overlap(p[i], g[j])
             out.correct += 1 + found

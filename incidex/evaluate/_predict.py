@@ -5,7 +5,8 @@ Each :class:`~incidex.model.IncidentReport` of an article becomes one template p
 its sentences tell of (:func:`split_incidents`: a kidnapping and, in other sentences, a
 bombing give two templates, each with the roles of its sentences), and WikiEvents events
 (see [8]); for MUC-4, only the incidents MUC-4's definition of relevance admits
-(:func:`muc_relevance`: recent, not a clash with soldiers or police, reported as fact). The
+(:func:`muc_relevance`: recent, not a clash with soldiers or police, reported as fact), and
+where the trained models ran, those the template filter keeps (:mod:`._prune`). The
 mapping is fixed here; the WikiEvents choices marked [8] were
 made looking at WikiEvents dev errors (the tuning split, see docs/accuracy.md):
 
@@ -158,6 +159,7 @@ from typing import Any, TypeVar
 
 from incidex.evaluate._common import normalize_string
 from incidex.evaluate._gtt import GTT_ROLES, PredTemplate
+from incidex.evaluate._prune import TemplateFilter, template_features, template_filter
 from incidex.evaluate._slots import PLURAL, HumNumber, SlotTemplate
 from incidex.evaluate._split import SplitModel, Unit, split_model, units, value_key
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
@@ -1027,20 +1029,102 @@ _COMBATANTS = frozenset({_POLICE_TARGET, _MILITARY_TARGET, _MILITIA_TARGET})
 _RECENT_DAYS = 62  # "within two months of the date of the article"
 
 
-def _muc_incidents(result: ArticleResult, tagger: bool | None) -> list[IncidentReport]:
+def _muc_incidents(
+    result: ArticleResult, tagger: bool | None, *, pruned: bool = True
+) -> tuple[list[IncidentReport], list[bool]]:
     """The incidents of an extracted article that MUC-4 templates: each report's parts
-    (:func:`split_incidents`) but those :func:`muc_relevance` excludes."""
+    (:func:`split_incidents`) but those :func:`muc_relevance` excludes; and per incident,
+    whether its template is kept: when ``pruned``, not if the template filter drops it
+    (:func:`_filtered`; the message's organisation is shared before, :func:`_kept`)."""
+    parts, split = _muc_parts(result, tagger)
+    if not pruned:
+        return parts, [True] * len(parts)
+    return parts, _filtered(result, parts, split, _template_filter(_wire(result, tagger)))
+
+
+def _wire(result: ArticleResult, tagger: bool | None) -> bool:
+    return any(map(_tagged, result.incidents)) if tagger is None else tagger
+
+
+def _kept(templates: list[_T], keep: Sequence[bool]) -> list[_T]:
+    return [t for t, kept in zip(templates, keep, strict=True) if kept]
+
+
+def _muc_parts(
+    result: ArticleResult, tagger: bool | None
+) -> tuple[list[IncidentReport], list[list[IncidentReport]]]:
+    """The incidents MUC-4's relevance admits, and each report's parts they came from."""
     published = result.article.published.date() if result.article.published else None
-    parts = [
-        part
-        for report in result.incidents
-        for part in _with_robberies(
+    split = [
+        _with_robberies(
             report,
             split_incidents(report, _split_model(_tagged(report) if tagger is None else tagger)),
         )
+        for report in result.incidents
     ]
-    parts = _with_kidnap_attacks(parts)
-    return [part for part, keep in zip(parts, muc_relevance(parts, published), strict=True) if keep]
+    parts = _with_kidnap_attacks([part for found in split for part in found])
+    kept = [part for part, keep in zip(parts, muc_relevance(parts, published), strict=True) if keep]
+    return kept, split
+
+
+def _template_filter(tagger: bool) -> TemplateFilter | None:
+    """The template filter where the trained models ran (wire text), else none."""
+    return template_filter() if tagger else None
+
+
+def template_rows(
+    result: ArticleResult,
+    parts: Sequence[IncidentReport],
+    split: Sequence[Sequence[IncidentReport]],
+    tagger: bool,
+) -> list[dict[str, float]]:
+    """The template filter's features (:func:`~incidex.evaluate._prune.template_features`)
+    of the incidents ``parts`` the mapping templates for ``result``, whose reports' parts
+    were ``split`` (a part in none of them is a kidnapping's attack)."""
+    published = result.article.published.date() if result.article.published else None
+    origins: dict[int, str] = {}
+    for found in split:
+        kind = incident_type_of(found[0])
+        origins[id(found[0])] = "first"
+        for part in found[1:]:
+            same = incident_type_of(part) == kind
+            origins[id(part)] = "split_same" if same else "split_type"
+    return [
+        template_features(
+            result,
+            part,
+            incident_type_of(part),
+            origins.get(id(part), "kidnap_attack"),
+            n,
+            len(parts),
+            not _recent(part, published),
+            {role: len(found) for role, found in zip(GTT_ROLES, template.roles, strict=True)},
+        )
+        for n, (part, template) in enumerate(
+            zip(parts, [_gtt_template(p, tagger) for p in parts], strict=True)
+        )
+    ]
+
+
+def muc_template_rows(result: ArticleResult, tagger: bool | None) -> list[dict[str, float]]:
+    """The template filter's features of each template the mapping makes for ``result``
+    without the filter, in order (to train the filter)."""
+    if result.status != "extracted":
+        return []
+    return template_rows(result, *_muc_parts(result, tagger), _wire(result, tagger))
+
+
+def _filtered(
+    result: ArticleResult,
+    parts: list[IncidentReport],
+    split: Sequence[Sequence[IncidentReport]],
+    model: TemplateFilter | None,
+) -> list[bool]:
+    """Per incident of ``parts``, whether the template filter keeps it (all without a
+    model)."""
+    if model is None or not parts:
+        return [True] * len(parts)
+    return model.keep(template_rows(result, parts, split, True))
 
 
 _HARMED = frozenset({"killed", "wounded"})
@@ -1213,21 +1297,23 @@ def _target_type(text: str) -> int | None:
     return longest_term(text, _target_terms())
 
 
-def to_gtt_templates(result: ArticleResult, *, tagger: bool | None = None) -> list[PredTemplate]:
+def to_gtt_templates(
+    result: ArticleResult, *, tagger: bool | None = None, pruned: bool = True
+) -> list[PredTemplate]:
     """One five-role template per incident each incident report tells of
-    (:func:`split_incidents`); none when no incident was found."""
+    (:func:`split_incidents`); none when no incident was found. ``pruned``: without the
+    templates the template filter drops (:func:`_filtered`)."""
     if result.status != "extracted":
         return []
     names = _victim_names(result, tagger)
-    templates = [
-        _named_in_full(_gtt_template(part, tagger), names)
-        for part in _muc_incidents(result, tagger)
-    ]
-    return _share_message_org(
+    parts, keep = _muc_incidents(result, tagger, pruned=pruned)
+    templates = [_named_in_full(_gtt_template(part, tagger), names) for part in parts]
+    shared = _share_message_org(
         templates,
         lambda t: [e[0] for e in t.role("PerpOrg")],
         lambda t, source: replace(t, roles=_with(t.roles, _PERP_ORG, source.roles[_PERP_ORG])),
     )
+    return _kept(shared, keep)
 
 
 _PERP_ORG = GTT_ROLES.index("PerpOrg")
@@ -1836,7 +1922,9 @@ def _slot_template(
     )
 
 
-def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[SlotTemplate]:
+def to_muc_slots(
+    result: ArticleResult, *, tagger: bool | None = None, pruned: bool = True
+) -> list[SlotTemplate]:
     """One MUC slot template per incident each incident report tells of
     (:func:`split_incidents`); none when no incident was found. The date falls back to the
     article's publication date (the MUC dateline)."""
@@ -1844,14 +1932,14 @@ def to_muc_slots(result: ArticleResult, *, tagger: bool | None = None) -> list[S
         return []
     published = result.article.published.date() if result.article.published else None
     filed = _filed_at(result)
-    slots = [
-        _slot_template(part, published, tagger, filed) for part in _muc_incidents(result, tagger)
-    ]
-    return _share_message_org(
+    parts, keep = _muc_incidents(result, tagger, pruned=pruned)
+    slots = [_slot_template(part, published, tagger, filed) for part in parts]
+    shared = _share_message_org(
         slots,
         lambda t: t.perp_orgs,
         lambda t, source: replace(t, perp_orgs=source.perp_orgs, perp_org_confidences=()),
     )
+    return _kept(shared, keep)
 
 
 # -- WikiEvents ------------------------------------------------------------------------

@@ -39,6 +39,7 @@ __all__ = [
     "Unit",
     "pair_features",
     "split_model",
+    "trained_folder",
     "units",
     "value_key",
 ]
@@ -208,6 +209,14 @@ def split_model() -> SplitModel | None:
     (``INCIDEX_TRAINED_MODELS_DIR``, else the shipped ``incidex/nlp/trained``); None when it
     is absent or ``INCIDEX_TRAINED_MODELS=0``: the split then takes a separate-event cue
     alone, as before the model."""
+    folder = trained_folder(SPLIT_MODEL)
+    return None if folder is None else _load(folder)
+
+
+def trained_folder(name: str) -> Path | None:
+    """Where the settings put the trained model ``name`` (a folder under
+    ``INCIDEX_TRAINED_MODELS_DIR``, else under the shipped ``incidex/nlp/trained``); None
+    when ``INCIDEX_TRAINED_MODELS=0``."""
     from incidex.config import load_settings
     from incidex.nlp.components.trained import model_path
 
@@ -215,10 +224,8 @@ def split_model() -> SplitModel | None:
     if not settings.trained_models:
         return None
     if settings.trained_models_dir is not None:
-        folder = Path(settings.trained_models_dir).expanduser() / SPLIT_MODEL
-    else:
-        folder = model_path(SPLIT_MODEL)
-    return _load(folder)
+        return Path(settings.trained_models_dir).expanduser() / name
+    return model_path(name)
 
 
 @lru_cache(maxsize=4)

@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..evaluate._gtt import GttDoc
+from ..evaluate._gtt import GttDoc, gold_from_gtt, read_gtt
 from ..evaluate._muc import MucMessage, read_muc_messages
 from ..evaluate._run import _require
 from ..model import ArticleResult
 from ._candidates import fit_role_candidates
 from ._data import HOLDOUT, ROLE_LABELS, TYPE_LABELS, TrainDoc, in_holdout, load_examples
 from ._fit import ModelReport, classifier_text, fit_relevance, fit_roles
+from ._prune import fit_template_filter
 from ._relevance import fit_relevance_model
 from ._split import fit_incident_split
 
@@ -43,12 +44,19 @@ __all__ = [
     "fit_relevance_model",
     "fit_role_candidates",
     "fit_roles",
+    "fit_template_filter",
     "in_holdout",
     "load_examples",
     "train_models",
 ]
 
-MODELS: tuple[str, ...] = ("relevance", "roles", "role_candidates", "incident_split")
+MODELS: tuple[str, ...] = (
+    "relevance",
+    "roles",
+    "role_candidates",
+    "incident_split",
+    "template_filter",
+)
 
 _DEV_MESSAGES = "muc4/dev"
 _DEV_GOLD = "muc4/gtt/train.jsonl"
@@ -74,12 +82,14 @@ def train_models(
     models: Sequence[str] = MODELS,
     log: Callable[[str], None] = print,
 ) -> list[ModelReport]:
-    """Train the relevance classifier, the role tagger, the candidate role classifier and the
-    same-type incident split (``models``: those of :data:`MODELS` to train) on MUC-4 DEV
-    minus the held-out slice, score them on TST1+TST2, and save them under ``out_dir``
-    (default: the package's ``incidex/nlp/trained``, where the pipeline finds them). The
-    split is trained last, on the messages as the pipeline with the models in ``out_dir``
-    extracts them."""
+    """Train the relevance classifier, the role tagger, the candidate role classifier, the
+    same-type incident split and the template filter (``models``: those of :data:`MODELS` to
+    train) on MUC-4 DEV minus the held-out slice, score them on TST1+TST2, and save them
+    under ``out_dir`` (default: the package's ``incidex/nlp/trained``, where the pipeline
+    finds them). The split and the filter are trained last, on the messages as the pipeline
+    with the models in ``out_dir`` extracts them; the filter reads the benchmark mapping's
+    templates, made with the split model the settings name (the shipped one, just retrained
+    when ``out_dir`` is the default)."""
     root = Path(data_dir)
     out = Path(out_dir) if out_dir is not None else default_output()
     gold = _require(root / _DEV_GOLD)
@@ -127,17 +137,34 @@ def train_models(
         log("candidate role classifier (logistic regression)")
         reports.append(fit_role_candidates(train, tune, out / "role_candidates", log=log))
         log(reports[-1].describe())
+    if "incident_split" in models or "template_filter" in models:
+        extracted = _extracted(root, out, log)
     if "incident_split" in models:
         log("same-type incident split (logistic regression over sentence pairs)")
-        reports.append(_fit_split(root, out, log))
+        reports.append(fit_incident_split(*extracted, out / "incident_split", log=log))
+        log(reports[-1].describe())
+    if "template_filter" in models:
+        log("template filter (logistic regression over the mapping's templates)")
+        fit_docs, fit_gold, tune_docs, tune_by_id = extracted
+        reports.append(
+            fit_template_filter(
+                fit_docs,
+                gold_from_gtt(fit_gold.values()),
+                tune_docs,
+                gold_from_gtt(tune_by_id.values()),
+                out / "template_filter",
+                log=log,
+            )
+        )
         log(reports[-1].describe())
     return reports
 
 
-def _fit_split(root: Path, out: Path, log: Callable[[str], None]) -> ModelReport:
-    """Extract the training and tuning messages with the pipeline (the trained models in
-    ``out``), then fit the split model on them."""
-    from ..evaluate._gtt import read_gtt
+def _extracted(
+    root: Path, out: Path, log: Callable[[str], None]
+) -> tuple[list[ArticleResult], dict[str, GttDoc], list[ArticleResult], dict[str, GttDoc]]:
+    """The training and tuning messages as the pipeline (the trained models in ``out``)
+    extracts them, with their GTT gold: what the split and the template filter learn from."""
     from ..evaluate._run import _muc_article
     from ..nlp.extract import Extractor
     from ..nlp.pipeline import build_pipeline
@@ -155,7 +182,7 @@ def _fit_split(root: Path, out: Path, log: Callable[[str], None]) -> ModelReport
     train, train_gold = extracted([_require(root / _DEV_MESSAGES)], _require(root / _DEV_GOLD))
     tune_paths = [_require(root / p) for p in _TUNE_MESSAGES]
     tune, tune_gold = extracted(tune_paths, _require(root / _TUNE_GOLD))
-    return fit_incident_split(train, train_gold, tune, tune_gold, out / "incident_split", log=log)
+    return train, train_gold, tune, tune_gold
 
 
 def _messages(path: Path, docids: set[str]) -> list[MucMessage]:

@@ -1,0 +1,142 @@
+"""Training of the template filter (``incidex/evaluate/_prune.py``): which templates the MUC-4
+mapping makes are gold incidents.
+
+The training messages are extracted with the pipeline (and the trained models beside this
+one) and mapped to five-role templates without the filter; each template is labelled from
+the message's GTT templates by the scorer's one-to-one mapping
+(:func:`~incidex.evaluate._gtt.mapped_templates`): :data:`GOLD` when it is mapped to a gold
+template of its type, :data:`NONE` otherwise (every template of a message without gold
+templates). A logistic regression (scikit-learn) learns the labels over the pipeline's own
+features of the template (:func:`~incidex.evaluate._prune.template_features`); it is saved as
+plain arrays (:class:`~incidex.nlp.role_candidates.CandidateModel`), not a pickle.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from ..evaluate._gtt import PredTemplate, mapped_templates
+from ..evaluate._predict import muc_template_rows, to_gtt_templates
+from ..evaluate._prune import GOLD, NONE, TemplateFilter
+from ..model import ArticleResult
+from ..nlp.role_candidates import CandidateModel
+from ._candidates import _sklearn_version
+from ._fit import ModelReport, write_report
+
+__all__ = [
+    "FILTER_C",
+    "FILTER_FURTHER_THRESHOLD",
+    "FILTER_THRESHOLD",
+    "filter_examples",
+    "fit_filter_model",
+    "fit_template_filter",
+]
+
+# inverse regularisation, chosen with the thresholds (0.03 / 0.1 / 0.3: TST1+TST2 ROC AUC
+# 0.683 / 0.672 / 0.665, best five-role 47.67 / 47.94 / 47.94; DEV 0001..1100 five-fold
+# 0.816 / 0.818 / 0.811)
+FILTER_C = 0.1
+# P(gold incident) under which a message's first / further template is dropped, chosen on
+# TST1+TST2 (docs/accuracy.md, "Seventh round: a learned filter for predicted templates")
+FILTER_THRESHOLD = 0.5
+FILTER_FURTHER_THRESHOLD = 0.3
+
+
+def filter_examples(
+    results: Sequence[ArticleResult],
+    gold: Mapping[str, Sequence[PredTemplate]],
+    *,
+    tagger: bool = True,
+) -> tuple[list[dict[str, float]], list[str], list[str]]:
+    """Feature rows, labels (:data:`GOLD` / :data:`NONE`) and message ids of the templates
+    the mapping makes (without the filter) for the extracted messages
+    (``article.extra["muc_docid"]``) that are in ``gold`` (GTT templates by message id,
+    :func:`~incidex.evaluate.gold_from_gtt`)."""
+    rows: list[dict[str, float]] = []
+    labels: list[str] = []
+    docids: list[str] = []
+    for result in results:
+        docid = str((result.article.extra or {}).get("muc_docid"))
+        if docid not in gold or result.status != "extracted":
+            continue
+        templates = to_gtt_templates(result, tagger=tagger, pruned=False)
+        found = muc_template_rows(result, tagger)
+        mapped = mapped_templates(templates, gold[docid])
+        rows += found
+        labels += [GOLD if n in mapped else NONE for n in range(len(found))]
+        docids += [docid] * len(found)
+    return rows, labels, docids
+
+
+def fit_filter_model(
+    rows: Sequence[dict[str, float]],
+    labels: Sequence[str],
+    *,
+    c: float = FILTER_C,
+    threshold: float = FILTER_THRESHOLD,
+    further: float = FILTER_FURTHER_THRESHOLD,
+) -> TemplateFilter:
+    """A template filter fitted on feature rows and their labels."""
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(rows)
+    classifier = LogisticRegression(C=c, max_iter=2000)
+    classifier.fit(matrix, list(labels))
+    classes = [str(label) for label in classifier.classes_]
+    # a binary regression has one weight column (for classes_[1]); as two softmax columns,
+    # (0, w), it gives the same probabilities
+    weights = np.zeros((matrix.shape[1], 2), dtype=np.float32)
+    weights[:, 1] = classifier.coef_[0]
+    bias = np.array([0.0, classifier.intercept_[0]], dtype=np.float32)
+    meta = {"C": c, "further_threshold": further, "sklearn": _sklearn_version()}
+    names = list(vectorizer.get_feature_names_out())
+    return TemplateFilter(CandidateModel(names, classes, weights, bias, threshold, meta))
+
+
+def fit_template_filter(
+    train: Sequence[ArticleResult],
+    train_gold: Mapping[str, Sequence[PredTemplate]],
+    tune: Sequence[ArticleResult],
+    tune_gold: Mapping[str, Sequence[PredTemplate]],
+    out: Path,
+    *,
+    c: float = FILTER_C,
+    log: Callable[[str], None] = print,
+) -> ModelReport:
+    """Fit the template filter on the extracted training messages, score its decisions on
+    the tuning messages, and save it under ``out``."""
+    start = time.perf_counter()
+    rows, labels, _ = filter_examples(train, train_gold)
+    log(f"  {len(rows)} templates ({labels.count(GOLD)} mapped to a gold template)")
+    model = fit_filter_model(rows, labels, c=c)
+    seconds = time.perf_counter() - start
+    scores = _score(model, tune, tune_gold) if tune else {}
+    counts = {label: labels.count(label) for label in (GOLD, NONE)}
+    docs = sum(1 for r in train if r.status == "extracted")
+    report = ModelReport("template_filter", docs, 1, seconds, [], scores, counts)
+    model.model.save(out)
+    write_report(out, report)
+    return report
+
+
+def _score(
+    model: TemplateFilter,
+    results: Sequence[ArticleResult],
+    gold: Mapping[str, Sequence[PredTemplate]],
+) -> dict[str, float]:
+    """How many tuning templates the filter drops, and how many of those are mapped to a
+    gold template."""
+    rows, labels, _ = filter_examples(results, gold)
+    if not rows:
+        return {}
+    dropped = [not kept for kept in model.keep(rows)]
+    return {
+        "templates": float(len(rows)),
+        "dropped": float(sum(dropped)),
+        "dropped_gold": float(sum(d and y == GOLD for d, y in zip(dropped, labels, strict=True))),
+    }
