@@ -72,6 +72,9 @@ class Lexicon:
     # GTD target types whose attack is one on the civilian population whoever the attacker
     # (utilities: power lines, pipelines); see components/trained.py
     sabotage_target_types: frozenset[int]
+    # nouns naming a weapon after a modifier ("submachine GUN", "car BOMB", "explosive
+    # DEVICE"): a weapon span the tagger cut before one is carried on to it
+    weapon_heads: frozenset[str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -149,6 +152,7 @@ def default_lexicon() -> Lexicon:
         former_words=frozenset(raw["former_words"]),
         bombing_cues=_inverted(raw["bombing_cues"]),
         sabotage_target_types=frozenset(raw["sabotage_target_types"]),
+        weapon_heads=frozenset(raw["weapon_heads"]),
     )
 
 
