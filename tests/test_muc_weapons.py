@@ -12,7 +12,7 @@ from incidex.evaluate import to_gtt_templates, to_muc_slots
 from incidex.model import Article, ArticleResult, Assertion, EventType, IncidentReport, Weapon
 from incidex.nlp.components.trained import _to_head
 
-TEXT = "Gunmen shot the mayor in the street. A bomb exploded at the bank."
+TEXT = "The attack on the mayor took place in the street."
 
 _GUN = Weapon(type="Firearms", type_code=5, subtype_code=5)
 _EXPLOSIVE = Weapon(type="Explosives", type_code=6, subtype_code=16)
@@ -29,13 +29,13 @@ def _weapon(value: str, normalized: Weapon, *, tagged: bool = False) -> Assertio
     )
 
 
-def _result(weapons: list[Assertion[Weapon]], upper: bool) -> ArticleResult:
-    text = TEXT.upper() if upper else TEXT
+def _result(weapons: list[Assertion[Weapon]], upper: bool, text: str = TEXT) -> ArticleResult:
+    text = text.upper() if upper else text
     article = Article.from_text(text, source="EFE")
     kind = EventType(name="Armed Assault", gtd_code=2)
     report = IncidentReport(
         article_id=article.id,
-        types=[said(TEXT, "types", "shot", kind, whole_text=True)],
+        types=[said(text, "types", text.split()[1], kind, whole_text=True)],
         weapons=[w.model_copy(update={"value": _case(w.value, upper)}) for w in weapons],
     )
     return ArticleResult(article=article, status="extracted", incidents=[report])
@@ -86,6 +86,23 @@ def test_instrument_type_from_the_act_where_no_instrument_is_named(
     named = {_case(w.value, upper) for w in weapons if w.extractor == "incidex_roles_v1"}
     found = {e[0] for e in template.role("Weapon")}
     assert found <= named and bool(found) == bool(named)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "fills"),
+    [
+        ("Six Jesuits were machinegunned by men in uniform.", ("MACHINE GUN",)),
+        ("The mayor was shot during the night by armed men.", ("GUN",)),
+        ("The archbishop was killed by a sniper while saying mass.", ("GUN",)),
+        ("Guerrillas fired on the police post.", ("GUN",)),
+        ("The mayor was found dead in the street.", ()),
+    ],
+)
+def test_instrument_type_from_a_firearm_act_word_where_nothing_else_tells(
+    text: str, fills: tuple[str, ...], upper: bool
+) -> None:
+    assert to_muc_slots(_result([], upper, text), tagger=True)[0].instrument_types == fills
 
 
 @pytest.mark.parametrize("upper", [False, True])

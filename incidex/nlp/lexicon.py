@@ -75,6 +75,9 @@ class Lexicon:
     # nouns naming a weapon after a modifier ("submachine GUN", "car BOMB", "explosive
     # DEVICE"): a weapon span the tagger cut before one is carried on to it
     weapon_heads: frozenset[str]
+    # word telling of a firearm used -> its MUC-4 INSTRUMENT TYPE ("shot" -> GUN,
+    # "machinegunned" -> MACHINE GUN), for incidents naming no instrument
+    firearm_act_words: dict[str, str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -153,6 +156,7 @@ def default_lexicon() -> Lexicon:
         bombing_cues=_inverted(raw["bombing_cues"]),
         sabotage_target_types=frozenset(raw["sabotage_target_types"]),
         weapon_heads=frozenset(raw["weapon_heads"]),
+        firearm_act_words=_inverted(raw["firearm_act_words"]),
     )
 
 
