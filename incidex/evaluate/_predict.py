@@ -128,8 +128,8 @@ explosive one ("explosion", "a bomb attack") -> EXPLOSIVE (BOMB); else a firearm
 the incident's sentences (lexicon ``firearm_act_words``: "shot", "machinegunned", "sniper").
 A general fill beside a more specific one of its branch is dropped (EXPLOSIVE beside
 DYNAMITE, BOMB beside VEHICLE BOMB; not BOMB beside DYNAMITE, the container and its
-material). A weapon the knowledge
-base cannot code whose head word names people ("several individuals") is none.
+material). A weapon the knowledge base cannot code whose head word names people ("several
+individuals") is none.
 
 PERP: ORGANIZATION CONFIDENCE per group, the first that applies: the group claimed it (claim
 of kind ``claimed`` or a perpetrator assertion with stance ``claimed``) -> CLAIMED OR
