@@ -90,6 +90,13 @@ class Lexicon:
     agent_phrases: tuple[str, ...]
     blame_phrases: tuple[str, ...]
 
+    # nouns naming a weapon after a modifier ("submachine GUN", "car BOMB", "explosive
+    # DEVICE"): a weapon span the tagger cut before one is carried on to it
+    weapon_heads: frozenset[str]
+    # word telling of a firearm used -> its MUC-4 INSTRUMENT TYPE ("shot" -> GUN,
+    # "machinegunned" -> MACHINE GUN), for incidents naming no instrument
+    firearm_act_words: dict[str, str]
+
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
         is a one-word ``background_verbs`` entry, or with the verb it completes it makes a
@@ -187,6 +194,8 @@ def default_lexicon() -> Lexicon:
         office_phrases=tuple(raw["office_phrases"]),
         agent_phrases=tuple(raw["agent_phrases"]),
         blame_phrases=tuple(raw["blame_phrases"]),
+        weapon_heads=frozenset(raw["weapon_heads"]),
+        firearm_act_words=_inverted(raw["firearm_act_words"]),
     )
 
 
