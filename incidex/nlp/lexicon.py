@@ -72,6 +72,11 @@ class Lexicon:
     # GTD target types whose attack is one on the civilian population whoever the attacker
     # (utilities: power lines, pipelines); see components/trained.py
     sabotage_target_types: frozenset[int]
+    # word -> how it makes an event word tell of no event that happened: "intent" (its
+    # clause or "of"/"for" phrase: "threatened to kill", "plans for a bombing"), "object"
+    # (its object too: "to prevent attacks"), "modal" ("will attack"), "condition" ("if
+    # they attack"), "occur" (a verb whose subject or attribute the event is: "there will be")
+    modality_cues: dict[str, str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -149,6 +154,7 @@ def default_lexicon() -> Lexicon:
         former_words=frozenset(raw["former_words"]),
         bombing_cues=_inverted(raw["bombing_cues"]),
         sabotage_target_types=frozenset(raw["sabotage_target_types"]),
+        modality_cues=_inverted(raw["modality_cues"]),
     )
 
 
