@@ -111,3 +111,22 @@ def test_muc4_still_reads_a_threatened_attack_as_its_type(upper: bool) -> None:
     )
     assert incident_type_of(report) == "bombing"
     assert muc_relevance([report], None) == [True]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "threat",
+    [
+        "The group said there will not be any more murders of journalists.",
+        "According to the document, a hit squad would murder the candidate.",
+    ],
+)
+def test_a_hypothetical_killing_names_no_victim(nlp: Any, threat: str, upper: bool) -> None:
+    from incidex.nlp.extract import extract
+
+    text = f"Gunmen killed two guards at the embassy in Lima on Monday. {threat}"
+    result = extract(text.upper() if upper else text, nlp=nlp)
+    victims = {v.value.lower() for report in result.incidents for v in report.victims}
+    assert "two guards" in victims or "guards" in victims
+    assert not victims & {"journalists", "candidate", "the candidate"}
