@@ -69,6 +69,10 @@ def test_an_attack_told_as_a_threat_plan_or_condition_is_hypothetical(
         ("The rebels tried to kidnap the mayor.", "kidnap"),
         # who planned a massacre that happened
         ("The colonel planned the massacre of the peasants.", "massacre"),
+        # an attempt foiled is an attempted act (MUC-4's ATTEMPTED), not a plan
+        ("Troops foiled an attempt by the rebels to kidnap the envoy.", "kidnap"),
+        # a time phrase is no phrase an intent governs
+        ("After the explosion, the agents called off the search.", "explosion"),
         # a denial stays a denial
         ("The navy denied that it had uncovered a plot to assassinate the writer.", "assassinate"),
     ],

@@ -75,7 +75,9 @@ class Lexicon:
     # word -> how it makes an event word tell of no event that happened: "intent" (its
     # clause or "of"/"for" phrase: "threatened to kill", "plans for a bombing"), "object"
     # (its object too: "to prevent attacks"), "modal" ("will attack"), "condition" ("if
-    # they attack"), "occur" (a verb whose subject or attribute the event is: "there will be")
+    # they attack"), "occur" (a verb whose subject or attribute the event is: "there will be"),
+    # "preposition" (the phrases an intent word governs: "threats of"), "attempt" ("tried
+    # to kill", "foiled an attempt to kidnap": an attempted act, told as done)
     modality_cues: dict[str, str]
 
     def is_background_verb(self, verb: Token) -> bool:

@@ -232,7 +232,8 @@ def hypothetical(span: Span, cues: dict[str, str]) -> bool:
     in the parse (``cues``: lexicon ``modality_cues``): threatened, planned, called for,
     warned of or prevented ("threatened to blow up", "calling on its men to kidnap",
     "threats of attacks", "measures to prevent attacks"), future or modal ("there will not
-    be any more bombings", "they will carry out attacks"), or conditional ("if they attack").
+    be any more bombings", "they will carry out attacks"), or conditional ("if they attack");
+    an attempt ("tried to kill", "foiled an attempt to kidnap") is an act.
     A noun's governing verb counts only when it is an occurrence or light verb ("there will
     be bombings", "will carry out attacks"), not an act about the event ("will investigate
     the attack"); a verb joined to a threat ("threatened and killed") is told as done."""
@@ -249,8 +250,12 @@ def hypothetical(span: Span, cues: dict[str, str]) -> bool:
         if head is node:
             return False
         if dep == "pobj" and head.dep_ == "prep" and head.head is not head:
+            if cues.get(head.lower_) != "preposition":
+                return False  # "after the explosion, agents called off ..."
             dep, head = "prep", head.head  # "threats of attacks", "called for attacks"
         kind = cues.get(head.lemma_.lower())
+        if kind == "attempt":
+            return False  # "foiled an attempt to kidnap": MUC-4's ATTEMPTED, an act
         if kind in {"intent", "object"} and dep in {"xcomp", "acl", "prep"}:
             return True
         if kind == "object" and dep == "dobj":
