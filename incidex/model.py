@@ -39,6 +39,7 @@ __all__ = [
     "TimelineStep",
     "Weapon",
     "When",
+    "attack_told",
     "content_hash",
 ]
 
@@ -105,6 +106,8 @@ class Stance(str, Enum):
     confirmed = "confirmed"  # a third party confirms
     denied = "denied"  # the speaker says it is not so
     doubted = "doubted"  # the speaker questions it or points elsewhere
+    # told as threatened, planned, called for, prevented, future or conditional: no act yet
+    hypothetical = "hypothetical"
 
 
 class Precision(str, Enum):
@@ -293,6 +296,12 @@ class Assertion(Record, Generic[T]):
     extractor: str = Field(
         description="registered name of the component, e.g. incidex.casualties.v1"
     )
+
+
+def attack_told(assertion: Assertion[Any]) -> bool:
+    """Whether a ``types`` assertion tells of an attack that happened (or was attempted): an
+    attack type whose stance is not ``hypothetical`` ("threatened to bomb the embassy")."""
+    return bool(assertion.normalized.attack) and assertion.stance is not Stance.hypothetical
 
 
 FIELDS: tuple[str, ...] = (

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import IO, Any, cast
 
-from ..model import Assertion, Claim, Incident, IncidentReport, Stance
+from ..model import Assertion, Claim, Incident, IncidentReport, Stance, attack_told
 from ..resolve.summary import report_figure
 from ..store import IncidentStore
 
@@ -251,7 +251,7 @@ def facts_of(incident: Incident) -> Facts:
 
     types: Counter[tuple[int, str]] = Counter()
     for a in assertions:
-        if a.field == "types" and a.normalized.attack and a.normalized.gtd_code is not None:
+        if a.field == "types" and attack_told(a) and a.normalized.gtd_code is not None:
             types[(a.normalized.gtd_code, a.normalized.name)] += 1
 
     weapon_types: Counter[tuple[int, str]] = Counter()

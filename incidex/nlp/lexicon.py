@@ -89,13 +89,19 @@ class Lexicon:
     # a person named after these is the attacker ("ordered by"), before these the accused
     agent_phrases: tuple[str, ...]
     blame_phrases: tuple[str, ...]
-
     # nouns naming a weapon after a modifier ("submachine GUN", "car BOMB", "explosive
     # DEVICE"): a weapon span the tagger cut before one is carried on to it
     weapon_heads: frozenset[str]
     # word telling of a firearm used -> its MUC-4 INSTRUMENT TYPE ("shot" -> GUN,
     # "machinegunned" -> MACHINE GUN), for incidents naming no instrument
     firearm_act_words: dict[str, str]
+    # word -> how it makes an event word tell of no event that happened: "intent" (its
+    # clause or "of"/"for" phrase: "threatened to kill", "plans for a bombing"), "object"
+    # (its object too: "to prevent attacks"), "modal" ("will attack"), "condition" ("if
+    # they attack"), "occur" (a verb whose subject or attribute the event is: "there will be"),
+    # "preposition" (the phrases an intent word governs: "threats of"), "attempt" ("tried
+    # to kill", "foiled an attempt to kidnap": an attempted act, told as done)
+    modality_cues: dict[str, str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -196,6 +202,7 @@ def default_lexicon() -> Lexicon:
         blame_phrases=tuple(raw["blame_phrases"]),
         weapon_heads=frozenset(raw["weapon_heads"]),
         firearm_act_words=_inverted(raw["firearm_act_words"]),
+        modality_cues=_inverted(raw["modality_cues"]),
     )
 
 

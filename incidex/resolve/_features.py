@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from ..model import IncidentReport, Precision, Stance
+from ..model import IncidentReport, Precision, Stance, attack_told
 from .summary import _date, report_figure, scene_of
 
 __all__ = [
@@ -236,7 +236,7 @@ def report_features(
         country=place.country_code.upper() if place and place.country_code else None,
         city=place.city.lower() if place and place.city else None,
         venue=place.venue.lower() if place and place.venue else None,
-        attack_types=frozenset(a.normalized.name for a in report.types if a.normalized.attack),
+        attack_types=frozenset(a.normalized.name for a in report.types if attack_told(a)),
         events=frozenset(a.normalized.name for a in report.types if not a.normalized.attack),
         groups=frozenset(
             a.normalized.group

@@ -28,6 +28,7 @@ from ..model import (
     Place,
     Precision,
     Stance,
+    attack_told,
 )
 
 __all__ = ["DateTally", "SummaryState", "report_figure", "scene_of", "summarize"]
@@ -168,7 +169,7 @@ def _date(
         # What SummaryState.add then .date give for one report, without the rest of a
         # summary's tallies (the resolver asks this of every report it reads)
         every, attack = _report_dates(reports[0])
-        has_attack = any(kind.normalized.attack for kind in reports[0].types)
+        has_attack = any(attack_told(kind) for kind in reports[0].types)
         return _pick_date(attack if has_attack and attack else every, published)
     state = SummaryState()
     for r in reports:
@@ -249,9 +250,11 @@ class SummaryState(BaseModel):
         _add_dates(self.dates, every)
         _add_dates(self.attack_dates, attack)
         for kind in report.types:
+            if kind.stance is Stance.hypothetical:
+                continue  # "threatened to bomb": kept in the report, no type of the incident
             table = self.types if kind.normalized.attack else self.other_types
             table[kind.normalized.name] = table.get(kind.normalized.name, 0) + 1
-            self.has_attack = self.has_attack or kind.normalized.attack
+            self.has_attack = self.has_attack or attack_told(kind)
         for actor in report.perpetrators:
             g = actor.normalized.group
             if g and actor.stance in {Stance.asserted, Stance.claimed, Stance.confirmed}:

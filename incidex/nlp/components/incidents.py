@@ -9,7 +9,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ...model import FIELDS, Assertion, EventType, IncidentReport
+from ...model import FIELDS, Assertion, EventType, IncidentReport, attack_told
 from .._doc import add_assertion, article_of, ensure_extensions, sent_info, sentences
 from ..lexicon import default_lexicon, separate_cues
 
@@ -46,6 +46,7 @@ class IncidentAssembler:
         if article is not None and article.published is not None:
             by_field["types"] = _drop_old_attack(by_field, article.published.date())
         relevant = bool(
+            # an attack threatened or planned too: the report keeps who threatened what
             any(a.normalized.attack for a in by_field["types"])
             or by_field["claims"]
             or by_field["threats"]
@@ -183,13 +184,14 @@ def _split_attacks(
 ) -> list[dict[str, list[Assertion[Any]]]]:
     """One field table per attack the article tells of: the first for the main attack, then
     one per sentence about another attack ("Hours earlier, a bomb at a bus station in Abuja
-    killed 71"). A sentence is about another attack when it names an attack type no other
-    sentence gives, has its own toll or scene, and sets itself apart: a cue ("earlier",
-    "separately"), a different scene city, or another day. Its assertions leave the main
-    report, so the toll of one attack is not given to the other."""
+    killed 71"). A sentence is about another attack when it names an attack type told as
+    done (not threatened or planned) no other sentence gives, has its own toll or scene, and
+    sets itself apart: a cue ("earlier", "separately"), a different scene city, or another
+    day. Its assertions leave the main report, so the toll of one attack is not given to the
+    other."""
     types_at: dict[int, set[str]] = defaultdict(set)
     for a in by_field["types"]:
-        if a.normalized.attack:
+        if attack_told(a):
             types_at[a.sentence.start].add(a.normalized.name)
     if len(types_at) < 2:
         return [by_field]

@@ -25,7 +25,14 @@ from ..kb import default_kb
 from ..lexicon import default_lexicon
 from ..truecase import mostly_upper
 
-__all__ = ["KbMatcher", "NewlineSentences", "TriggerMatcher", "inflections", "negated"]
+__all__ = [
+    "KbMatcher",
+    "NewlineSentences",
+    "TriggerMatcher",
+    "hypothetical",
+    "inflections",
+    "negated",
+]
 
 SPAN_KEYS = ("groups", "outlets", "weapons", "targets", "nationalities")
 
@@ -228,6 +235,61 @@ def _told_robbery(span: Span) -> bool:
     return not any(
         c.dep_ in {"aux", "auxpass"} and c.tag_ in {"MD", "TO", "VBG"} for c in token.children
     )
+
+
+_PERFECT = frozenset({"have", "has", "had", "'ve"})  # "may have killed": the act happened
+
+
+def _modal(verb: Token, cues: dict[str, str]) -> bool:
+    """'will attack', 'would not be bombings', but not 'may have killed' (a guess at a past act)."""
+    aux = [c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}]
+    return any(cues.get(a) == "modal" for a in aux) and _PERFECT.isdisjoint(aux)
+
+
+def hypothetical(span: Span, cues: dict[str, str]) -> bool:
+    """Whether an event word tells of no event that happened, read up its governing chain
+    in the parse (``cues``: lexicon ``modality_cues``): threatened, planned, called for,
+    warned of or prevented ("threatened to blow up", "calling on its men to kidnap",
+    "threats of attacks", "measures to prevent attacks"), future or modal ("there will not
+    be any more bombings", "they will carry out attacks"), or conditional ("if they attack");
+    an attempt ("tried to kill", "foiled an attempt to kidnap") is an act.
+    A noun's governing verb counts only when it is an occurrence or light verb ("there will
+    be bombings", "will carry out attacks"), not an act about the event ("will investigate
+    the attack"); a verb joined to a threat ("threatened and killed") is told as done."""
+    light = default_lexicon().attacker_light_verbs
+    node = span.root
+    for _ in range(5):
+        if node.pos_ in {"VERB", "AUX"} and _modal(node, cues):
+            return True
+        if node.dep_ == "advcl" and any(
+            c.dep_ == "mark" and cues.get(c.lower_) == "condition" for c in node.children
+        ):
+            return True
+        dep, head = node.dep_, node.head
+        if head is node:
+            return False
+        if dep == "pobj" and head.dep_ == "prep" and head.head is not head:
+            if cues.get(head.lower_) != "preposition":
+                return False  # "after the explosion, agents called off ..."
+            dep, head = "prep", head.head  # "threats of attacks", "called for attacks"
+        kind = cues.get(head.lemma_.lower())
+        if kind == "attempt":
+            return False  # "foiled an attempt to kidnap": MUC-4's ATTEMPTED, an act
+        if kind in {"intent", "object"} and dep in {"xcomp", "acl", "prep"}:
+            return True
+        if kind == "object" and dep == "dobj":
+            return True
+        if dep == "dobj" and head.lemma_.lower() in light:
+            node = head  # "will carry out attacks", "planned to carry out attacks"
+        elif dep in {"attr", "nsubj", "nsubjpass"} and kind == "occur":
+            node = head  # "there will be bombings", "attacks will continue"
+        elif dep in {"xcomp", "conj"} or (
+            dep == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        ):
+            node = head  # "threatened to kidnap and kill", "called on its men to kidnap"
+        else:
+            return False
+    return False
 
 
 def _past_event(span: Span) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ...model import EventType, Target, Weapon
+from ...model import EventType, Stance, Target, Weapon
 from .._doc import (
     SentInfo,
     add_assertion,
@@ -21,6 +21,7 @@ from ..kb import default_kb
 from ..lexicon import default_lexicon
 from .attribution import phrase_of
 from .casualties import read_number
+from .matching import hypothetical
 from .victims import blocker_of
 
 __all__ = ["TaxonomyExtractor"]
@@ -209,6 +210,13 @@ class TaxonomyExtractor:
             event = self.events[span.label_]
             if event.attack and info.background:
                 continue
+            # "threatened to blow up", "there will be no more bombings": kept, as told; a
+            # sentence denied or doubted stays so ("denied that ... a plot to assassinate")
+            told = (
+                event.attack
+                and info.stance is Stance.asserted
+                and hypothetical(span, self.lex.modality_cues)
+            )
             add_assertion(
                 doc,
                 "types",
@@ -216,6 +224,7 @@ class TaxonomyExtractor:
                 EventType(name=event.name, gtd_code=event.gtd_code, attack=event.attack),
                 extractor=EXTRACTOR_TYPES,
                 confidence=0.8 if event.attack else 0.7,
+                stance=Stance.hypothetical if told else None,
             )
         # a statement by an official, a government or a named person (not by a news outlet,
         # a witness or the attackers' group)

@@ -39,6 +39,7 @@ from .._doc import (
 )
 from ..lexicon import default_lexicon
 from .casualties import read_number
+from .matching import hypothetical
 
 __all__ = ["VictimExtractor", "blocker_of"]
 
@@ -254,9 +255,12 @@ def _keep(found: dict[int, VictimFate], head: Token, fate: str) -> None:
 
 def blocker_of(verb: Token) -> str | None:
     """How a word above an attack verb changes it: "skip" when it reports no new harm
-    ("accused of killing", "threatened to kill", "the trial over the bombing"), "attempt"
+    ("accused of killing", "threatened to kill", "the trial over the bombing", or a harm told
+    as hypothetical: :func:`~incidex.nlp.components.matching.hypothetical`), "attempt"
     when the harm was only tried ("tried to kill"), else None."""
     blockers = default_lexicon().victim_blockers
+    if hypothetical(verb.doc[verb.i : verb.i + 1], default_lexicon().modality_cues):
+        return "skip"  # "would murder the candidate", "there will be no more murders of"
     node = verb
     for _ in range(4):  # within the clause: "police arrested X after ... killing" is news
         if node.dep_ not in _CLIMB or node.head is node:
