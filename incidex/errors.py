@@ -87,7 +87,7 @@ class Errors:
         "bench --db {url}: {detail} (the URL's role must be able to connect and CREATE DATABASE)."
     )
     E025 = (
-        "{path}: a trained model (relevance or role-candidate) could not be read ({detail}). "
+        "{path}: a trained model could not be read ({detail}). "
         "Write it again with "
         "`incidex train --data ../shared/data`, or set INCIDEX_TRAINED_MODELS=0."
     )

@@ -157,3 +157,36 @@ def test_shipped_filter_loads_with_two_labels() -> None:
         pytest.skip("no shipped template filter")
     assert sorted(model.model.labels) == [GOLD, NONE]
     assert 0.0 < model.threshold(True) < 1.0 and 0.0 < model.threshold(False) < 1.0
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"model.json": "{not json"},
+        {"model.json": '{"format": "incidex-role-candidates-1"}'},  # no vocabulary or weights
+        {"model.json": '["a list"]'},
+    ],
+)
+@pytest.mark.parametrize("name", ["template_filter", "incident_split"])
+def test_a_corrupt_trained_folder_is_a_coded_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, broken: dict[str, str]
+) -> None:
+    from incidex.errors import ConfigError
+    from incidex.evaluate._split import split_model
+
+    folder = tmp_path / f"run{len(broken['model.json'])}" / name
+    folder.mkdir(parents=True)
+    for file, text in broken.items():
+        (folder / file).write_text(text)
+    monkeypatch.setenv("INCIDEX_TRAINED_MODELS_DIR", str(folder.parent))
+    load = template_filter if name == "template_filter" else split_model
+    with pytest.raises(ConfigError, match=r"E025.*incidex train --data"):
+        load()
+
+
+def test_weights_that_do_not_fit_the_features_are_refused(tmp_path: Path) -> None:
+    model = CandidateModel(["a", "b"], [GOLD, NONE], np.zeros((2, 2)), np.zeros(2), 0.5)
+    model.save(tmp_path)
+    np.save(tmp_path / "weights.npy", np.zeros((3, 2), dtype=np.float32))  # one row too many
+    with pytest.raises(ValueError, match="weights"):
+        CandidateModel.load(tmp_path)

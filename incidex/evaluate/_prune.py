@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from incidex.evaluate._split import trained_folder
+from incidex.evaluate._split import load_trained, trained_folder
 from incidex.model import ArticleResult, IncidentReport, Precision
 from incidex.nlp.role_candidates import CandidateModel
 
@@ -173,4 +173,4 @@ def template_filter() -> TemplateFilter | None:
 
 @lru_cache(maxsize=4)
 def _load(folder: Path) -> TemplateFilter | None:
-    return TemplateFilter.load(folder) if (folder / "model.json").is_file() else None
+    return load_trained(folder, TemplateFilter.load)

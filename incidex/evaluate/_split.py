@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from incidex.errors import ConfigError, Errors
 from incidex.model import Assertion, IncidentReport, SentenceRef
 from incidex.nlp.lexicon import separate_cues
 from incidex.nlp.role_candidates import CandidateModel
@@ -39,6 +40,7 @@ __all__ = [
     "Unit",
     "pair_features",
     "split_model",
+    "load_trained",
     "trained_folder",
     "units",
     "value_key",
@@ -228,6 +230,24 @@ def trained_folder(name: str) -> Path | None:
     return model_path(name)
 
 
+_Model = TypeVar("_Model")
+
+
+def load_trained(folder: Path, load: Callable[[Path], _Model]) -> _Model | None:
+    """The trained model in ``folder`` read with ``load``; None when the folder has no
+    ``model.json``. A folder that cannot be read (broken JSON, missing or mismatched weights,
+    labels the model does not have) is a :class:`~incidex.errors.ConfigError` E025 that says
+    how to write it again, not a traceback."""
+    if not (folder / "model.json").is_file():
+        return None
+    try:
+        return load(folder)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise ConfigError(
+            Errors.E025.format(path=folder, detail=error), code="E025", path=str(folder)
+        ) from None
+
+
 @lru_cache(maxsize=4)
 def _load(folder: Path) -> SplitModel | None:
-    return SplitModel.load(folder) if (folder / "model.json").is_file() else None
+    return load_trained(folder, SplitModel.load)

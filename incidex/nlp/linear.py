@@ -80,6 +80,10 @@ class LinearModel:
         if model.get("format") != cls.FORMAT:
             raise ValueError(f"{folder / _MODEL}: format {model.get('format')!r}, not {cls.FORMAT}")
         weights = np.load(folder / _WEIGHTS, allow_pickle=False)
+        shape = (len(model["vocabulary"]), len(model["labels"]))
+        if weights.shape != shape or len(model["bias"]) != shape[1]:
+            # else a mismatch would only fail at the first prediction, as an IndexError
+            raise ValueError(f"{folder / _WEIGHTS}: weights {weights.shape}, not {shape}")
         return cls(
             model["vocabulary"],
             model["labels"],
