@@ -842,6 +842,15 @@ _ATTACKERS = [
         [],
         id="talks",
     ),
+    pytest.param(  # far into a long sentence (the search reads its last 200 characters)
+        "On the mountain road that links the capital with the coffee farms of the northern "
+        "provinces, where the army has kept a dozen posts since the elections of last year and "
+        "the bus companies have stopped their night services, talks between the government and "
+        "the rebels stalled after the attack.",
+        ["rebels"],
+        [],
+        id="talks-late",
+    ),
     # ... but a range of numbers is no two parties
     pytest.param(
         "Between 10 and 15 men made the attack on the post.", ["15 men"], ["15 men"], id="range"
