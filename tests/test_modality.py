@@ -85,6 +85,24 @@ def test_an_attack_told_as_done_is_no_hypothesis(
     assert stances[word] is not Stance.hypothetical
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The rebels threatened to kill Senator John Smith, police said.", Stance.hypothetical),
+        ("Police said the rebels would murder Mayor Juan Perez.", Stance.hypothetical),
+        ("Gunmen killed Senator John Smith in Bogota, police said.", Stance.asserted),
+    ],
+)
+def test_the_assassination_of_a_named_official_is_told_as_its_verb_is(
+    nlp: Any, text: str, expected: Stance, upper: bool
+) -> None:
+    stances = _stances(nlp, text.upper() if upper else text)
+    (name,) = [word for word in stances if word in ("john smith", "juan perez")]
+    assert stances[name] is expected
+
+
 def _report(*types: tuple[str, str, EventType, Stance]) -> IncidentReport:
     text = " ".join(sentence for sentence, _, _, _ in types)
     return IncidentReport(

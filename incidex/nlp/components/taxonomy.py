@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ...model import EventType, Stance, Target, Weapon
 from .._doc import (
@@ -101,8 +101,9 @@ _POLITICAL = {
 }
 
 
-def _dies(ent: Span) -> bool:
-    """The person is the one who died or was killed (subject of die, object of kill)."""
+def _dies(ent: Span) -> Token | None:
+    """The verb of which the person is the one who died or was killed (subject of die,
+    object of kill); None when there is none."""
     root = ent.root
     node = root
     for _ in range(3):
@@ -118,10 +119,10 @@ def _dies(ent: Span) -> bool:
         "murder",
         "stab",
     }:
-        return node.dep_ == "nsubjpass" or lemma == "die"
+        return head if node.dep_ == "nsubjpass" or lemma == "die" else None
     if node.dep_ == "dobj" and lemma in {"kill", "assassinate", "murder", "shoot"}:
-        return True
-    return False
+        return head
+    return None
 
 
 _EXPLOSION_WORDS = frozenset({"explode", "detonate", "blast", "explosion", "bombing", "attack"})
@@ -267,11 +268,16 @@ class TaxonomyExtractor:
                 and not t.ent_type_
             ]
             for ent in people:
-                if not _dies(ent):
+                verb = _dies(ent)
+                if verb is None:
                     continue
                 window = doc[max(sent.start, ent.start - 6) : min(sent.end, ent.end + 16)]
                 words = {t.lower_ for t in window}
                 if words & _POLITICAL or "member of parliament" in window.text.lower():
+                    # "threatened to kill Senator X": told as the trigger types are (_types)
+                    told = info.stance is Stance.asserted and hypothetical(
+                        doc[verb.i : verb.i + 1], self.lex.modality_cues
+                    )
                     add_assertion(
                         doc,
                         "types",
@@ -279,6 +285,7 @@ class TaxonomyExtractor:
                         EventType(name="Assassination", gtd_code=1, attack=True),
                         extractor=EXTRACTOR_TYPES,
                         confidence=0.6,
+                        stance=Stance.hypothetical if told else None,
                     )
                     return
 
