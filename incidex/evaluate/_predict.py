@@ -587,11 +587,6 @@ def _in_another_name(a: Assertion[Any]) -> bool:
     return bool(set(after) & lexicon.name_heads or set(before) & lexicon.name_openers)
 
 
-# what may follow a name in a list: a comma or full stop, a relative pronoun or a verb
-_LIST_END = frozenset(
-    """who whose were was are is have has had of in on at by from to last this today
-    yesterday , ; . : ? !""".split()
-)
 _LISTED = re.compile(r"^(?:\s+of\s+[a-z]+)?\s*,?\s+and\s+", re.IGNORECASE)
 
 
@@ -615,8 +610,9 @@ def _listed_with(a: Assertion[Any], known: Sequence[list[str]] = ()) -> list[str
         return []
     name: list[str] = []
     words = re.findall(r"[^\s,;:?!()\[\]\"]+|[,;:?!]", rest[lead.end() :])[:8] + ["."]
+    ends = default_lexicon().name_list_ends
     for word in words:
-        if word.lower().rstrip(".") in _LIST_END or word in _LIST_END:
+        if word.lower().rstrip(".") in ends or word in ends:
             break
         name.append(word)
     else:

@@ -38,6 +38,9 @@ class Lexicon:
     suspect_nouns: frozenset[str]
     # "a group of gunmen", "a column of guerrillas": nouns that gather the people named after them
     collective_nouns: frozenset[str]
+    # words joining people to the phrase they are part of ("two OF the guards", "INCLUDING
+    # two officers")
+    part_of_words: frozenset[str]
     title_abbreviations: dict[str, str]  # "maj" -> "major": one person as "MAJ X" and "MAJOR X"
     people_nouns: frozenset[str]
     killed_words: frozenset[str]
@@ -82,6 +85,9 @@ class Lexicon:
     # beginnings of words for striking a thing beyond ``target_verbs`` ("sabotaged")
     struck_stems: tuple[str, ...]
     name_titles: frozenset[str]  # abbreviated titles before a name ("Dr", "Msgr")
+    # what may follow a name in a list: a punctuation mark, a relative pronoun, a verb or a
+    # preposition ("X AND Y, WHO WERE ...", "X AND Y WERE KILLED")
+    name_list_ends: frozenset[str]
     # a person named after these is a source or a correspondent ("signed", "a letter to"),
     # or before these an official in office ("has been appointed"), not one harmed
     source_phrases: tuple[str, ...]
@@ -161,6 +167,7 @@ def default_lexicon() -> Lexicon:
         perpetrator_nouns=tuple(raw["perpetrator_nouns"]),
         suspect_nouns=frozenset(raw["suspect_nouns"]),
         collective_nouns=frozenset(raw["collective_nouns"]),
+        part_of_words=frozenset(raw["part_of_words"]),
         title_abbreviations=dict(raw["title_abbreviations"]),
         people_nouns=frozenset(raw["people_nouns"]),
         killed_words=frozenset(raw["killed_words"]),
@@ -196,6 +203,7 @@ def default_lexicon() -> Lexicon:
         name_openers=frozenset(raw["name_openers"]),
         struck_stems=tuple(raw["struck_stems"]),
         name_titles=frozenset(raw["name_titles"]),
+        name_list_ends=frozenset(raw["name_list_ends"]),
         source_phrases=tuple(raw["source_phrases"]),
         office_phrases=tuple(raw["office_phrases"]),
         agent_phrases=tuple(raw["agent_phrases"]),

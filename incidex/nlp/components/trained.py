@@ -336,7 +336,6 @@ class _RoleValues:
         return Victim(description=text)
 
 
-_PART_OF = frozenset({"of", "including", "among"})  # "two of the guards", "including two officers"
 _NOUNS = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 
 
@@ -355,7 +354,11 @@ def _harmed(span: Span) -> bool:
     for _ in range(4):  # up to the noun phrase the clause is about
         if node.dep_ in {"appos", "conj"}:
             node = node.head
-        elif node.dep_ == "pobj" and node.head.lower_ in _PART_OF and node.head.head.pos_ in _NOUNS:
+        elif (
+            node.dep_ == "pobj"
+            and node.head.lower_ in lexicon.part_of_words
+            and node.head.head.pos_ in _NOUNS
+        ):
             node = node.head.head
         else:
             break
