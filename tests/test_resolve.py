@@ -275,6 +275,23 @@ def test_a_claim_then_a_dispute_are_both_kept_with_who_said_them(store: Store) -
     assert any("Islamic State" in c and "Kremlin" in c for c in view.conflicts)
 
 
+def test_a_group_told_as_threatening_is_neither_asserted_nor_disputed(store: Store) -> None:
+    # a stance the pipeline gives attack types ("threatened to bomb"); a stored or imported
+    # perpetrator with it once made the incident card fail with a KeyError
+    result = CROCUS_2.result()
+    report = result.incidents[0]
+    told = [p.model_copy(update={"stance": Stance.hypothetical}) for p in report.perpetrators]
+    assert told, "the sample names a group"
+    result.incidents[0] = report.model_copy(update={"perpetrators": told})
+    _ingest(store, result)
+    view = resolve_incident(store.incident(store.incidents()[0].id))
+    # the group's own claim (a claims assertion) stays; the threat asserts and disputes nothing
+    assert [(p.group, p.asserted_by, p.disputed_by) for p in view.perpetrators] == [
+        ("Islamic State", [], [])
+    ]
+    assert view.disputes == []
+
+
 def test_an_arrest_report_a_day_later_is_linked_as_a_follow_up(store: Store) -> None:
     _ingest(store, CROCUS_1.result(), CROCUS_2.result(), CROCUS_ARREST.result())
     assert store.count_incidents() == 1

@@ -241,7 +241,8 @@ def report_features(
         groups=frozenset(
             a.normalized.group
             for a in report.perpetrators
-            if a.normalized.group and a.stance not in {Stance.denied, Stance.doubted}
+            if a.normalized.group
+            and a.stance not in {Stance.denied, Stance.doubted, Stance.hypothetical}
         ),
         killed=report_figure(report, "killed"),
         entities=_entities(text, words, names, [source] if source else []),

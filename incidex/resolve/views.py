@@ -23,6 +23,7 @@ from ..model import (
     IncidentReport,
     IncidentSummary,
     Place,
+    Stance,
 )
 from ._features import FOLLOW_UP_EVENTS
 from .summary import report_figure, scene_of
@@ -328,8 +329,8 @@ def _claims(reports: Sequence[IncidentReport], ref: Mapping[str, SourceRef]) -> 
             add((c.kind, c.group, view.by), view, src)
         for perp in report.perpetrators:
             group = perp.normalized.group
-            if group is None:
-                continue
+            if group is None or perp.stance is Stance.hypothetical:
+                continue  # "the group threatened to ...": no claim, attribution or dispute
             kind = perp.stance.value
             view = ClaimView(kind=kind, group=group, by=perp.speaker, text=perp.value)
             add((kind, group, perp.speaker), view, src)
