@@ -556,7 +556,7 @@ def _victim_mentions(
     report: IncidentReport, people: Sequence[Assertion[Target]], tagged: bool = False
 ) -> list[str]:
     # a named victim by its names; a described one (or a tagged mention) by its text
-    victims = [a for a in report.victims if not _in_another_name(a) and not _source_or_official(a)]
+    victims = [a for a in report.victims if _harmed_person(a)]
     mentions = [name for a in victims for name in (a.normalized.names or [a.value])]
     mentions += [a.value for a in people]
     known = [normalize_string(a.value).split() for a in victims]
@@ -571,6 +571,13 @@ def _victim_mentions(
             if found is not None:
                 mentions.append(found)
     return mentions
+
+
+def _harmed_person(a: Assertion[Any]) -> bool:
+    """Whether a victim mention is someone harmed: not part of another name
+    (:func:`_in_another_name`) nor a source, an official or the accused
+    (:func:`_source_or_official`); the Victim role and HUM TGT alike."""
+    return not _in_another_name(a) and not _source_or_official(a)
 
 
 def _in_another_name(a: Assertion[Any]) -> bool:
@@ -1950,11 +1957,7 @@ def _hum_targets(report: IncidentReport) -> list[_HumTarget]:
     A described victim with the head word and fate of an earlier one is the same people."""
     found: list[_HumTarget] = []
     rules = [a for a in report.victims if not _from_tagger(a)]
-    tagged = [
-        a
-        for a in report.victims
-        if _from_tagger(a) and not _in_another_name(a) and not _source_or_official(a)
-    ]
+    tagged = [a for a in report.victims if _from_tagger(a) and _harmed_person(a)]
     for a in (*rules, *tagged):
         target = _victim_target(a)
         by_name = bool(a.normalized.names) or _from_tagger(a)
