@@ -2017,7 +2017,8 @@ def to_muc_slots(
 ) -> list[SlotTemplate]:
     """One MUC slot template per incident each incident report tells of
     (:func:`split_incidents`); none when no incident was found. The date falls back to the
-    article's publication date (the MUC dateline)."""
+    article's publication date (the MUC dateline). ``pruned``: without the templates the
+    template filter drops (:func:`_filtered`)."""
     if result.status != "extracted":
         return []
     published = result.article.published.date() if result.article.published else None
