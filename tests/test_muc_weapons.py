@@ -97,6 +97,17 @@ def test_instrument_type_from_the_act_where_no_instrument_is_named(
         ("The archbishop was killed by a sniper while saying mass.", ("GUN",)),
         ("Guerrillas fired on the police post.", ("GUN",)),
         ("The mayor was found dead in the street.", ()),
+        # the act word far into a long wire sentence
+        (
+            "The mayor of the town, who had returned on Monday from the capital, where he had "
+            "met the ministers of the interior, of defense and of public works, the governor "
+            "of the department, the archbishop, the heads of the coffee growers' association, "
+            "the leaders of the opposition parties in the assembly and the delegates of the "
+            "international organizations that have followed the talks between the government "
+            "and the rebels for the past three months, and who had told reporters at the "
+            "airport that he feared for his life, was shot during the night.",
+            ("GUN",),
+        ),
     ],
 )
 def test_instrument_type_from_a_firearm_act_word_where_nothing_else_tells(

@@ -1496,7 +1496,8 @@ def _shot_instruments(report: IncidentReport) -> list[str]:
     acts = default_lexicon().firearm_act_words
     fills: list[str] = []
     for text in _sentence_texts(report):
-        for word in _words(text):
+        # the whole sentence (_words reads a mention's first 500 characters only)
+        for word in _WORD.findall(text.lower()):
             fill = acts.get(word)
             if fill is not None and fill not in fills:
                 fills.append(fill)
