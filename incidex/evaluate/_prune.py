@@ -166,7 +166,8 @@ class TemplateFilter:
 def template_filter() -> TemplateFilter | None:
     """The template filter the settings name: ``template_filter`` in the trained models'
     folder (``INCIDEX_TRAINED_MODELS_DIR``, else the shipped ``incidex/nlp/trained``); None
-    when it is absent or ``INCIDEX_TRAINED_MODELS=0``: every template is kept."""
+    when it is absent or ``INCIDEX_TRAINED_MODELS=0``: every template is kept. An unreadable
+    folder is error E025 (:func:`~incidex.evaluate._split.load_trained`)."""
     folder = trained_folder(FILTER_MODEL)
     return None if folder is None else _load(folder)
 

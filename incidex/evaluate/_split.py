@@ -210,7 +210,7 @@ def split_model() -> SplitModel | None:
     """The split model the settings name: ``incident_split`` in the trained models' folder
     (``INCIDEX_TRAINED_MODELS_DIR``, else the shipped ``incidex/nlp/trained``); None when it
     is absent or ``INCIDEX_TRAINED_MODELS=0``: the split then takes a separate-event cue
-    alone, as before the model."""
+    alone, as before the model. An unreadable folder is error E025 (:func:`load_trained`)."""
     folder = trained_folder(SPLIT_MODEL)
     return None if folder is None else _load(folder)
 
