@@ -606,6 +606,9 @@ def test_weapons(nlp: Any, text: str, type_: str, subtype: str) -> None:
     assert (type_, subtype) in {(a.normalized.type, a.normalized.subtype) for a in report.weapons}
 
 
+_ANY_GUN = "Unknown Gun Type"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize(
@@ -617,13 +620,13 @@ def test_weapons(nlp: Any, text: str, type_: str, subtype: str) -> None:
             "machinegunned",
             "Automatic or Semi-Automatic Rifle",
         ),
-        ("The mayor was shot in the head by two gunmen on Monday.", "shot", "Unknown Gun Type"),
-        ("Gunmen opened fire on the police post, killing two officers.", "opened fire", None),
-        ("The judge was gunned down outside his home in an attack.", "gunned down", None),
+        ("The mayor was shot in the head by two gunmen on Monday.", "shot", _ANY_GUN),
+        ("Gunmen opened fire on the police post, killing two officers.", "opened fire", _ANY_GUN),
+        ("The judge was gunned down outside his home in an attack.", "gunned down", _ANY_GUN),
     ],
 )
 def test_weapon_read_off_a_verb_in_any_case(
-    nlp: Any, text: str, value: str, subtype: str | None, upper: bool
+    nlp: Any, text: str, value: str, subtype: str, upper: bool
 ) -> None:
     doc = nlp(text.upper() if upper else text)
     found = {
@@ -631,7 +634,7 @@ def test_weapon_read_off_a_verb_in_any_case(
         for a in doc._.assertions
         if a.field == "weapons" and a.normalized.type == "Firearms"
     }
-    assert (value, subtype or "Unknown Gun Type") in found
+    assert (value, subtype) in found
 
 
 @pytest.mark.slow
