@@ -606,6 +606,50 @@ def test_weapons(nlp: Any, text: str, type_: str, subtype: str) -> None:
     assert (type_, subtype) in {(a.normalized.type, a.normalized.subtype) for a in report.weapons}
 
 
+_ANY_GUN = "Unknown Gun Type"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "value", "subtype"),
+    [
+        # the lemmatizer reads "machinegunne"; upper case is tagged a name or a noun
+        (
+            "Guerrillas machinegunned a bus on the highway, killing five passengers.",
+            "machinegunned",
+            "Automatic or Semi-Automatic Rifle",
+        ),
+        ("The mayor was shot in the head by two gunmen on Monday.", "shot", _ANY_GUN),
+        ("Gunmen opened fire on the police post, killing two officers.", "opened fire", _ANY_GUN),
+        ("The judge was gunned down outside his home in an attack.", "gunned down", _ANY_GUN),
+    ],
+)
+def test_weapon_read_off_a_verb_in_any_case(
+    nlp: Any, text: str, value: str, subtype: str, upper: bool
+) -> None:
+    doc = nlp(text.upper() if upper else text)
+    found = {
+        (a.value.lower(), a.normalized.subtype)
+        for a in doc._.assertions
+        if a.field == "weapons" and a.normalized.type == "Firearms"
+    }
+    assert (value, subtype) in found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The striker shot the ball into the net after 20 minutes.",
+        "THE COUNCIL OPENED A NEW PARK ON MONDAY.",
+    ],
+)
+def test_a_weapon_verb_outside_an_attack_is_no_weapon(nlp: Any, text: str) -> None:
+    doc = nlp(text)
+    assert not [a for a in doc._.assertions or [] if a.field == "weapons"]
+
+
 @pytest.mark.slow
 def test_weapon_on_a_propaganda_poster_is_not_an_attack_weapon(nlp: Any) -> None:
     report = run(nlp, "A new propaganda poster threatening France shows a masked man with a knife.")

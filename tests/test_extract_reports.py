@@ -43,7 +43,6 @@ ramming_stockholm_2017 date
 ramming_stockholm_2017 timeline
 ramming_stockholm_2017 scene
 ramming_stockholm_2017 perpetrator_count
-ramming_stockholm_2017 weapons
 stabbing_reading_2020 suspects
 stabbing_reading_2020 attributions
 threat_poster_2024 date

@@ -15,6 +15,7 @@ from incidex.nlp.components.trained import _to_head
 TEXT = "The attack on the mayor took place in the street."
 
 _GUN = Weapon(type="Firearms", type_code=5, subtype_code=5)
+_RIFLE = Weapon(type="Firearms", type_code=5, subtype_code=2)
 _EXPLOSIVE = Weapon(type="Explosives", type_code=6, subtype_code=16)
 _DYNAMITE = Weapon(type="Explosives", type_code=6, subtype_code=28)
 _CAR_BOMB = Weapon(type="Explosives", type_code=6, subtype_code=15)
@@ -53,6 +54,11 @@ def _case(text: str, upper: bool) -> str:
         ([_weapon("shot", _GUN)], ("GUN",)),
         ([_weapon("explosion", _EXPLOSIVE)], ("EXPLOSIVE",)),
         ([_weapon("shot", _GUN), _weapon("exploded", _EXPLOSIVE)], ("GUN", "EXPLOSIVE")),
+        # a knowledge-base weapon verb the rules read is an act too, in any form
+        ([_weapon("opened fire", _GUN)], ("GUN",)),
+        ([_weapon("fired at", _GUN)], ("GUN",)),
+        ([_weapon("machinegunned", _RIFLE)], ("MACHINE GUN",)),
+        ([_weapon("machine-gunned", _RIFLE)], ("MACHINE GUN",)),
         # an instrument named: its type only, not the act's too
         ([_weapon("bomb", _EXPLOSIVE, tagged=True), _weapon("exploded", _EXPLOSIVE)], ("BOMB",)),
         # a fire set is arson, which has no instrument type

@@ -17,11 +17,11 @@ from .._doc import (
     sentences,
     tokens,
 )
-from ..kb import default_kb
+from ..kb import WeaponClass, default_kb
 from ..lexicon import default_lexicon
 from .attribution import phrase_of
 from .casualties import read_number
-from .matching import hypothetical
+from .matching import hypothetical, inflections
 from .victims import blocker_of
 
 __all__ = ["TaxonomyExtractor"]
@@ -195,7 +195,14 @@ class TaxonomyExtractor:
             "mayor",
             "judge",
         }
-        self.weapon_verbs = {verb: w for w in self.kb.weapons for verb in w.verbs}
+        # a verb's first word, as lemma or as any regular form ("machinegunned", which the
+        # lemmatizer reads "machinegunne") -> (the words after it, the weapon class)
+        self.weapon_verbs: dict[str, list[tuple[list[str], WeaponClass]]] = {}
+        for w in self.kb.weapons:
+            for verb in w.verbs:
+                first, *rest = verb.split()
+                for form in inflections(first):
+                    self.weapon_verbs.setdefault(form, []).append((rest, w))
 
     def __call__(self, doc: Doc) -> Doc:
         infos = sent_info(doc)
@@ -304,16 +311,24 @@ class TaxonomyExtractor:
                 doc, span, weapon.type, weapon.type_code, weapon.subtype, weapon.subtype_code
             )
         toks = tokens(doc)
+        named = {i for span in doc.spans["weapons"] for i in range(span.start, span.end)}
+        end = 0
         for i, lemma in enumerate(lemmas(doc)):
-            weapon = self.weapon_verbs.get(lemma)
-            if weapon is None or toks[i].pos_ != "VERB":
-                continue
             token = toks[i]
+            # upper-case wire text: the tagger reads "SHOT", "OPENED" as nouns or names
+            if i < end or i in named or not (token.pos_ == "VERB" or token.is_upper):
+                continue
+            found = self._weapon_verb(toks, i, lemma)
+            if found is None:
+                continue
+            end, weapon = found
             _, info = sentence_of(doc, token.i)
-            if info.events_attack and not info.background:  # "beat Riverside 2-1" is no weapon
+            # any attack word will do ("WAS SHOT DURING THE NIGHT" has no typed trigger);
+            # "beat Riverside 2-1" has none and is no weapon
+            if info.attack and not info.background:
                 self._add_weapon(
                     doc,
-                    doc[token.i : token.i + 1],
+                    doc[token.i : end],
                     weapon.type,
                     weapon.type_code,
                     weapon.subtype,
@@ -328,6 +343,18 @@ class TaxonomyExtractor:
             arson = self.weapon_by_code.get((8, 18))
             if arson is not None:
                 self._add_weapon(doc, span, arson.type, 8, arson.subtype, 18, confidence=0.75)
+
+    def _weapon_verb(self, toks: list[Token], i: int, lemma: str) -> tuple[int, WeaponClass] | None:
+        """The end and weapon class of the longest kb weapon verb starting at token i ("opened
+        fire" before "open"), its first word read as lemma or as written."""
+        best: tuple[int, WeaponClass] | None = None
+        for key in dict.fromkeys((lemma, toks[i].lower_)):
+            for rest, weapon in self.weapon_verbs.get(key, ()):
+                end = i + 1 + len(rest)
+                words = [t.lower_ for t in toks[i + 1 : end]]
+                if words == rest and (best is None or end > best[0]):
+                    best = (end, weapon)
+        return best
 
     def _add_weapon(
         self,
