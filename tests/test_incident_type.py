@@ -252,6 +252,11 @@ def test_taking_people_as_hostages_is_a_kidnapping(
             False,
         ),
         ("The gunmen killed three women but did not steal anything.", False),
+        # a theft earlier than the story, in the past perfect: a grievance, no robbery told
+        (
+            "He set the studio on fire; he told police the company had stolen his novel.",
+            False,
+        ),
     ],
 )
 def test_a_robbery_told_as_done_is_a_robbery(

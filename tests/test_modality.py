@@ -46,6 +46,10 @@ def _stances(nlp: Any, text: str) -> dict[str, Stance]:
         ("The rebels warned of new bombings in the capital.", "bombings"),
         ("The army adopted measures to prevent terrorist bombings in the city.", "bombings"),
         ("If they kidnap the mayor, the army will respond.", "kidnap"),
+        # the means of a threatened act, whether hung on the verb or on its object
+        ("The rebels threatened to blow up the embassy with car bombs next week.", "bombs"),
+        # a type the weapon implies is as hypothetical as the act it serves
+        ("The group warned it would kill the mayor with a sniper rifle.", "sniper rifle"),
     ],
 )
 def test_an_attack_told_as_a_threat_plan_or_condition_is_hypothetical(
@@ -61,6 +65,8 @@ def test_an_attack_told_as_a_threat_plan_or_condition_is_hypothetical(
     ("text", "word"),
     [
         ("Gunmen kidnapped the mayor of the town on Monday.", "kidnapped"),
+        ("The rebels blew up the embassy with car bombs on Monday.", "bombs"),
+        ("The rebels attacked the mayor's car with a sniper rifle on Monday.", "sniper rifle"),
         # an act about the attack is not the attack's modality
         ("The government will investigate the bombing of the embassy.", "bombing"),
         # joined to a threat, the act is told as done

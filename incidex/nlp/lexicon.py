@@ -105,8 +105,9 @@ class Lexicon:
     # clause or "of"/"for" phrase: "threatened to kill", "plans for a bombing"), "object"
     # (its object too: "to prevent attacks"), "modal" ("will attack"), "condition" ("if
     # they attack"), "occur" (a verb whose subject or attribute the event is: "there will be"),
-    # "preposition" (the phrases an intent word governs: "threats of"), "attempt" ("tried
-    # to kill", "foiled an attempt to kidnap": an attempted act, told as done)
+    # "preposition" (the phrases an intent word governs: "threats of"), "instrument" (a
+    # phrase of the means, told as its act is: "to blow up the embassy WITH car bombs"),
+    # "attempt" ("tried to kill", "foiled an attempt to kidnap": an attempted act, told as done)
     modality_cues: dict[str, str]
 
     def is_background_verb(self, verb: Token) -> bool:

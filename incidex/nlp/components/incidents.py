@@ -9,9 +9,10 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ...model import FIELDS, Assertion, EventType, IncidentReport, attack_told
+from ...model import FIELDS, Assertion, EventType, IncidentReport, Stance, attack_told
 from .._doc import add_assertion, article_of, ensure_extensions, sent_info, sentences
 from ..lexicon import default_lexicon, separate_cues
+from .matching import hypothetical
 
 __all__ = ["IncidentAssembler", "INFERRED_TYPES"]
 
@@ -96,6 +97,11 @@ class IncidentAssembler:
             span = doc.char_span(weapon.start, weapon.end, alignment_mode="expand")
             if span is None:
                 continue
+            # "warned it would kill the mayor with a sniper rifle": the type is as hypothetical
+            # as the act the weapon serves
+            told = weapon.stance is Stance.asserted and hypothetical(
+                span, default_lexicon().modality_cues
+            )
             by_field["types"].append(
                 add_assertion(
                     doc,
@@ -104,6 +110,7 @@ class IncidentAssembler:
                     EventType(name=inferred[0], gtd_code=inferred[1]),
                     extractor=EXTRACTOR,
                     confidence=0.5,
+                    stance=Stance.hypothetical if told else None,
                 )
             )
             present.add(inferred[0])
