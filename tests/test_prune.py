@@ -14,6 +14,7 @@ from _records import said
 from pydantic import BaseModel
 
 import incidex.evaluate._predict as predict
+from incidex.errors import IncidexError
 from incidex.evaluate._gtt import GoldTemplate, PredTemplate, mapped_templates
 from incidex.evaluate._predict import muc_template_rows, to_gtt_templates, to_muc_slots
 from incidex.evaluate._prune import FIRST, GOLD, NONE, TemplateFilter, template_filter
@@ -149,6 +150,16 @@ def test_the_fitted_filter_is_stored_as_arrays_and_learns_the_labels(tmp_path: P
     assert p_first > 0.5 > p_further
     refit = fit_filter_model([first, further] * 6, [GOLD, NONE] * 6)
     assert refit.gold([first, further]) == pytest.approx([p_first, p_further], abs=1e-5)
+
+
+@pytest.mark.parametrize("labels", [[GOLD, GOLD], [NONE, NONE], []])
+def test_training_data_with_one_label_is_a_clear_error(labels: list[str]) -> None:
+    """A training set the filter cannot learn from (every template mapped, or none) is an
+    IncidexError with its code, not scikit-learn's traceback."""
+    rows = [{"further": 1.0}, {"first_template": 1.0}][: len(labels)]
+    with pytest.raises(IncidexError) as raised:
+        fit_filter_model(rows, labels)
+    assert raised.value.code == "E040" and "template filter" in str(raised.value)
 
 
 def test_shipped_filter_loads_with_two_labels() -> None:

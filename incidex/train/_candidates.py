@@ -18,7 +18,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
 
-from ..evaluate._common import normalize_string
+from ..evaluate._common import _error, normalize_string
 from ..nlp.components import matching  # noqa: F401  (registers incidex_sentences_v1)
 from ..nlp.role_candidates import CandidateModel, candidates, features
 from ._data import ROLE_LABELS, TrainDoc
@@ -122,6 +122,39 @@ def _score(nlp: Language, model: CandidateModel, docs: Sequence[TrainDoc]) -> di
     r = correct / gold if gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"ents_p": p, "ents_r": r, "ents_f": f, "candidate_recall": reachable / max(gold, 1)}
+
+
+def binary_logistic(
+    rows: Sequence[dict[str, float]],
+    labels: Sequence[str],
+    *,
+    name: str,
+    c: float,
+    threshold: float,
+    meta: dict[str, float] | None = None,
+) -> CandidateModel:
+    """A logistic regression over feature rows with two labels (the incident split, the
+    template filter), stored as plain arrays. A binary regression has one weight column (for
+    ``classes_[1]``); as two softmax columns, (0, w), it gives the same probabilities."""
+    found = sorted(set(labels))
+    if len(found) < 2:
+        detail = f"its training examples have one label only ({found})" if found else "no examples"
+        raise _error(name, f"{detail}; MUC-4 DEV gives both")
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(rows)
+    classifier = LogisticRegression(C=c, max_iter=2000)
+    classifier.fit(matrix, list(labels))
+    weights = np.zeros((matrix.shape[1], 2), dtype=np.float32)
+    weights[:, 1] = classifier.coef_[0]
+    bias = np.array([0.0, classifier.intercept_[0]], dtype=np.float32)
+    return CandidateModel(
+        list(vectorizer.get_feature_names_out()),
+        [str(label) for label in classifier.classes_],
+        weights,
+        bias,
+        threshold,
+        {"C": c, **(meta or {}), "sklearn": _sklearn_version()},
+    )
 
 
 def _sklearn_version() -> str:

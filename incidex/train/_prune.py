@@ -17,16 +17,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
-
 from ..evaluate._gtt import PredTemplate, mapped_templates
 from ..evaluate._predict import muc_template_rows, to_gtt_templates
 from ..evaluate._prune import GOLD, NONE, TemplateFilter
 from ..model import ArticleResult
-from ..nlp.role_candidates import CandidateModel
-from ._candidates import _sklearn_version
+from ._candidates import binary_logistic
 from ._fit import ModelReport, write_report
 
 __all__ = [
@@ -83,19 +78,15 @@ def fit_filter_model(
     further: float = FILTER_FURTHER_THRESHOLD,
 ) -> TemplateFilter:
     """A template filter fitted on feature rows and their labels."""
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform(rows)
-    classifier = LogisticRegression(C=c, max_iter=2000)
-    classifier.fit(matrix, list(labels))
-    classes = [str(label) for label in classifier.classes_]
-    # a binary regression has one weight column (for classes_[1]); as two softmax columns,
-    # (0, w), it gives the same probabilities
-    weights = np.zeros((matrix.shape[1], 2), dtype=np.float32)
-    weights[:, 1] = classifier.coef_[0]
-    bias = np.array([0.0, classifier.intercept_[0]], dtype=np.float32)
-    meta = {"C": c, "further_threshold": further, "sklearn": _sklearn_version()}
-    names = list(vectorizer.get_feature_names_out())
-    return TemplateFilter(CandidateModel(names, classes, weights, bias, threshold, meta))
+    model = binary_logistic(
+        rows,
+        labels,
+        name="template filter",
+        c=c,
+        threshold=threshold,
+        meta={"further_threshold": further},
+    )
+    return TemplateFilter(model)
 
 
 def fit_template_filter(

@@ -19,15 +19,12 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from ..evaluate._gtt import GTT_ROLES, GttDoc
 from ..evaluate._predict import split_units
 from ..evaluate._split import ANOTHER, SAME, SPLIT_THRESHOLD, SplitModel, pair_features
 from ..model import ArticleResult
-from ..nlp.role_candidates import CandidateModel
-from ._candidates import _sklearn_version
+from ._candidates import binary_logistic
 from ._data import _pattern
 from ._fit import ModelReport, write_report
 
@@ -102,24 +99,7 @@ def fit_incident_split(
     start = time.perf_counter()
     rows, labels = split_examples(train, train_gold)
     log(f"  {len(rows)} sentence pairs ({labels.count(ANOTHER)} another incident)")
-    vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform(rows)
-    classifier = LogisticRegression(C=c, max_iter=2000)
-    classifier.fit(matrix, labels)
-    classes = [str(label) for label in classifier.classes_]
-    # a binary regression has one weight column (for classes_[1]); as two softmax columns,
-    # (0, w), it gives the same probabilities
-    weights = np.zeros((matrix.shape[1], 2), dtype=np.float32)
-    weights[:, 1] = classifier.coef_[0]
-    bias = np.array([0.0, classifier.intercept_[0]], dtype=np.float32)
-    model = CandidateModel(
-        list(vectorizer.get_feature_names_out()),
-        classes,
-        weights,
-        bias,
-        threshold,
-        {"C": c, "sklearn": _sklearn_version()},
-    )
+    model = binary_logistic(rows, labels, name="incident split", c=c, threshold=threshold)
     seconds = time.perf_counter() - start
     scores = _score(SplitModel(model), tune, tune_gold) if tune else {}
     counts = {label: labels.count(label) for label in (SAME, ANOTHER)}
