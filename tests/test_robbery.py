@@ -7,7 +7,7 @@ import pytest
 from _records import said
 
 from incidex.evaluate._gtt import PredTemplate
-from incidex.evaluate._predict import to_gtt_templates
+from incidex.evaluate._predict import muc_predictions, to_gtt_templates, to_muc_slots
 from incidex.model import (
     Article,
     ArticleResult,
@@ -24,12 +24,12 @@ _BUSINESS = Target(type="Business", type_code=1)
 _RIFLE = Weapon(type="Firearms", type_code=5, subtype="Automatic Weapon", subtype_code=2)
 
 
-def _templates(
+def _result(
     text: str,
     types: list[tuple[str, EventType]],
     targets: list[str],
     weapons: tuple[str, ...] = (),
-) -> list[PredTemplate]:
+) -> ArticleResult:
     report = IncidentReport(
         article_id="a0",
         types=[said(text, "types", word, kind) for word, kind in types],
@@ -38,8 +38,29 @@ def _templates(
         weapons=[said(text, "weapons", word, _RIFLE) for word in weapons],
     )
     article = Article.from_text(text, source="Test Wire")
-    result = ArticleResult(article=article, status="extracted", incidents=[report])
-    return to_gtt_templates(result, tagger=False)
+    return ArticleResult(article=article, status="extracted", incidents=[report])
+
+
+def _templates(
+    text: str,
+    types: list[tuple[str, EventType]],
+    targets: list[str],
+    weapons: tuple[str, ...] = (),
+) -> list[PredTemplate]:
+    return to_gtt_templates(_result(text, types, targets, weapons), tagger=False)
+
+
+def test_one_pass_gives_both_predictions_of_a_message() -> None:
+    """The muc4-jsonl writer maps a message once for its GTT templates and its slots."""
+    text = "FMLN rebels burned the farm with rifles on Monday. They also looted the store nearby."
+    types = [("burned", _ARSON), ("looted", _ROBBERY)]
+    result = _result(text, types, ["the farm", "the store"], ("rifles",))
+    templates, slots = muc_predictions(result, tagger=False)
+    assert [t.incident_type for t in templates] == ["attack", "robbery"]
+    assert (templates, slots) == (
+        to_gtt_templates(result, tagger=False),
+        to_muc_slots(result, tagger=False),
+    )
 
 
 @pytest.mark.parametrize("upper", [False, True])

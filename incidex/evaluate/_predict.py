@@ -195,6 +195,7 @@ __all__ = [
     "instrument_type_of",
     "muc_relevance",
     "org_confidence_of",
+    "muc_predictions",
     "to_gtt_templates",
     "to_muc_slots",
     "to_wikievents",
@@ -1359,8 +1360,24 @@ def to_gtt_templates(
     templates the template filter drops (:func:`_filtered`)."""
     if result.status != "extracted":
         return []
+    return _gtt_templates(result, tagger, *_muc_incidents(result, tagger, pruned=pruned))
+
+
+def muc_predictions(
+    result: ArticleResult, *, tagger: bool | None = None
+) -> tuple[list[PredTemplate], list[SlotTemplate]]:
+    """:func:`to_gtt_templates` and :func:`to_muc_slots` of one article, its incidents split,
+    admitted and filtered once for both."""
+    if result.status != "extracted":
+        return [], []
+    parts, keep = _muc_incidents(result, tagger)
+    return _gtt_templates(result, tagger, parts, keep), _slot_templates(result, tagger, parts, keep)
+
+
+def _gtt_templates(
+    result: ArticleResult, tagger: bool | None, parts: list[IncidentReport], keep: list[bool]
+) -> list[PredTemplate]:
     names = _victim_names(result, tagger)
-    parts, keep = _muc_incidents(result, tagger, pruned=pruned)
     templates = [_named_in_full(_gtt_template(part, tagger), names) for part in parts]
     shared = _share_message_org(
         templates,
@@ -2048,9 +2065,14 @@ def to_muc_slots(
     template filter drops (:func:`_filtered`)."""
     if result.status != "extracted":
         return []
+    return _slot_templates(result, tagger, *_muc_incidents(result, tagger, pruned=pruned))
+
+
+def _slot_templates(
+    result: ArticleResult, tagger: bool | None, parts: list[IncidentReport], keep: list[bool]
+) -> list[SlotTemplate]:
     published = result.article.published.date() if result.article.published else None
     filed = _filed_at(result)
-    parts, keep = _muc_incidents(result, tagger, pruned=pruned)
     slots = [_slot_template(part, published, tagger, filed) for part in parts]
     shared = _share_message_org(
         slots,

@@ -44,7 +44,7 @@ from incidex.evaluate._gtt import (
 from incidex.evaluate._gtt import read_predictions as read_gtt_predictions
 from incidex.evaluate._muc import MucKeyTemplate, MucMessage, read_muc_keys, read_muc_messages
 from incidex.evaluate._predict import ROLE_MODELS as ROLE_COMPONENTS
-from incidex.evaluate._predict import to_gtt_templates, to_muc_slots, to_wikievents
+from incidex.evaluate._predict import muc_predictions, to_wikievents
 from incidex.evaluate._slots import PLURAL, HumNumber, SlotTemplate, score_muc_slots
 from incidex.evaluate._wikievents import (
     WikiPredEvent,
@@ -202,11 +202,12 @@ def predict_muc4(
     # the trained role tagger (or the candidate classifier) ran
     tagger = bool(ROLE_COMPONENTS & set(engine.nlp.pipe_names))
     for message, result in zip(messages, results, strict=True):
+        templates, slots = muc_predictions(result, tagger=tagger)
         line = {
             "docid": message.docid,
             "status": result.status,
-            "templates": [_gtt_json(t) for t in to_gtt_templates(result, tagger=tagger)],
-            "slots": [_slot_json(t) for t in to_muc_slots(result, tagger=tagger)],
+            "templates": [_gtt_json(t) for t in templates],
+            "slots": [_slot_json(t) for t in slots],
         }
         out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return stats
