@@ -348,6 +348,18 @@ def _is_people(text: str) -> bool:
     return head in _PEOPLE_WORDS or (len(head) > 4 and head.endswith(_PEOPLE_SUFFIXES))
 
 
+def _before(a: Assertion[Any], reach: int | None = None) -> str:
+    """The text of the assertion's sentence before it (its last ``reach`` characters)."""
+    end = max(0, a.start - a.sentence.start)
+    return a.sentence.text[0 if reach is None else max(0, end - reach) : end]
+
+
+def _after(a: Assertion[Any], reach: int | None = None) -> str:
+    """The text of the assertion's sentence after it (its first ``reach`` characters)."""
+    start = a.end - a.sentence.start
+    return a.sentence.text[start : None if reach is None else start + reach]
+
+
 def _names_instrument(assertion: Assertion[Weapon]) -> bool:
     words = _words(assertion.value)
     return (
@@ -518,7 +530,7 @@ def _a_side(a: Assertion[Perpetrator]) -> bool:
     ("BETWEEN 10 AND 15 MEN"). PerpInd: TST1+TST2 five-role 47.96 -> 48.04 (2 fewer, none
     correct), DEV-MUC3-0001..1100 68.83 -> 68.90 (7 fewer, none correct); PerpOrg: 48.04 ->
     48.07 (1 fewer, not correct), slots 666 correct of 1204 -> of 1202, DEV unchanged."""
-    before = a.sentence.text[: max(0, a.start - a.sentence.start)]
+    before = _before(a)
     found = _SIDES.search(before, max(0, len(before) - _SIDES_REACH))  # \b sees the char before
     if found is None:
         return False
@@ -609,9 +621,8 @@ def _in_another_name(a: Assertion[Any]) -> bool:
     ``name_openers``). TST1+TST2 five-role 47.8 -> 47.9 (Victim 37 of 105 correct -> 37 of
     103); as no HUM TGT either, slots 54.39 -> 54.46 (3 fewer predicted, none correct);
     DEV-MUC3-0001..1100 unchanged (68.67; slots 60.38)."""
-    said, at = a.sentence.text, a.sentence.start
-    after = _words(said[a.end - at :])[:1]
-    before = _words(said[max(0, a.start - at - 40) : a.start - at])[-1:]
+    after = _words(_after(a))[:1]
+    before = _words(_before(a, 40))[-1:]
     lexicon = default_lexicon()
     return bool(set(after) & lexicon.name_heads or set(before) & lexicon.name_openers)
 
@@ -632,8 +643,7 @@ def _listed_with(a: Assertion[Any], known: Sequence[list[str]] = ()) -> list[str
     (the tagger, trained there, marks every listed victim)."""
     if len(a.value.split()) < 2:
         return []  # a name has two words or more; "RODRIGUEZ" may be a group's
-    said, at = a.sentence.text, a.sentence.start
-    rest = said[a.end - at : a.end - at + 300]  # the next name is near; bounds the regex work
+    rest = _after(a, 300)  # the next name is near; bounds the regex work
     lead = _LISTED.match(rest)
     if lead is None:
         return []
@@ -697,10 +707,7 @@ def _source_or_official(a: Assertion[Any]) -> bool:
     if not _from_tagger(a):
         return False
     before, after = _source_patterns()
-    said, at = a.sentence.text, a.sentence.start
-    told_before = said[max(0, a.start - at - 80) : a.start - at]
-    told_after = said[a.end - at : a.end - at + 160]
-    return bool(before.search(told_before) or after.match(told_after))
+    return bool(before.search(_before(a, 80)) or after.match(_after(a, 160)))
 
 
 def _victim_names(result: ArticleResult, tagger: bool | None) -> list[tuple[list[str], str]]:
@@ -871,7 +878,7 @@ def _cut_at_a_stop(a: Assertion[Target]) -> bool:
     """Whether the tagged thing ends at a full stop inside its sentence, the stop of an
     abbreviation ("THE CHILEAN-U.S. CULTURAL INSTITUTE" tagged as "CHILEAN-U.S"): a piece of
     a name, not a thing. TST1+TST2: 2 wrong targets fewer."""
-    rest = a.sentence.text[a.end - a.sentence.start :]
+    rest = _after(a)
     return rest.startswith(".") and bool(rest[1:].strip())
 
 
@@ -887,11 +894,10 @@ def _struck(a: Assertion[Target]) -> bool:
     recognised no attack type in its sentence. TST1+TST2 five-role 47.9 -> 48.0 (Target 37 of
     79 correct -> 42 of 97); DEV-MUC3-0001..1100 68.67 -> 68.81 (Target 284 of 417 -> 310 of
     476)."""
-    said, at = a.sentence.text, a.sentence.start
-    before = _words(said[max(0, a.start - at - 60) : a.start - at])
+    before = _words(_before(a, 60))
     while before and before[-1] in _LEAD_WORDS:
         before.pop()
-    after = _words(said[a.end - at : a.end - at + 60])
+    after = _words(_after(a, 60))
     lexicon = default_lexicon()
     verbs = (*lexicon.target_verbs, *lexicon.struck_stems)
     if before and before[-1].startswith(verbs):
@@ -1690,7 +1696,7 @@ def _local_unit(a: Assertion[Place], context: Place | None) -> Place | None:
         return None
     units = place_words().unit_nouns
     words = place.name.split()
-    after = a.sentence.text[a.end - a.sentence.start :].split()[:1]
+    after = _after(a).split()[:1]
     if words and words[-1].lower() in units:
         words = words[:-1]
     elif not (after and after[0].strip(",.;").lower() in units):
@@ -1712,8 +1718,7 @@ _OF_SOMEONE = re.compile(r"\b([a-z]+)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 def _someones(a: Assertion[Place]) -> bool:
     """A place named as someone's office or home ("the archbishop of San Salvador", "a
     native of Medellin"), not as where anything happened."""
-    before = a.sentence.text[max(0, a.start - a.sentence.start - 60) : a.start - a.sentence.start]
-    match = _OF_SOMEONE.search(before)
+    match = _OF_SOMEONE.search(_before(a, 60))
     if match is None:
         return False
     noun = match.group(1).lower()
@@ -1732,7 +1737,7 @@ def _a_persons_name(a: Assertion[Place], names: set[str]) -> bool:
     """A place name that is someone's name: after a title ("COLONEL PONCE"), or a word of a
     victim's or attacker's name the text gives in full ("RIVERA'S MURDER" after "COLONEL
     ROBERTO ARMANDO RIVERA ESCOBAR") when no locative word puts it where something is."""
-    before = a.sentence.text[: a.start - a.sentence.start].split()[-1:]
+    before = _before(a).split()[-1:]
     last = before[0].lower() if before else ""
     if last in default_lexicon().person_nouns:
         return True
@@ -1746,15 +1751,14 @@ _VISITED = re.compile(r"\b([a-z]+)\s+(?:in|to)\s+(?:the\s+)?$", re.IGNORECASE)
 def _visited(a: Assertion[Place]) -> bool:
     """A place someone stays in or goes to ("CUT SHORT HIS STAY IN JAPAN", "THE VISIT TO
     GUATEMALA OF PETER KOOIJMANS"; ``visit_nouns``), not the scene."""
-    before = a.sentence.text[max(0, a.start - a.sentence.start - 40) : a.start - a.sentence.start]
-    match = _VISITED.search(before)
+    match = _VISITED.search(_before(a, 40))
     return match is not None and match.group(1).lower() in place_words().visit_nouns
 
 
 def _opening_dateline(a: Assertion[Place]) -> bool:
     """A place opening the text before a dash ("PASTO -- COMMERCE AT THE BORDER ..."): the
     report's own dateline, where it was written, not the scene."""
-    return a.start < 40 and a.sentence.text[a.end - a.sentence.start :].lstrip().startswith("--")
+    return a.start < 40 and _after(a).lstrip().startswith("--")
 
 
 _LOCATIVE = frozenset("in at near outside inside from to into of across around".split())
@@ -2362,8 +2366,7 @@ def _death_of_the_attack(report: IncidentReport, start: int) -> bool:
     """The sentence's deaths are told by a participle or relative clause after its attack."""
     attacks = [t.start for t in _in_sentence(report.types, start) if t.normalized.attack]
     for a in _in_sentence([*report.victims, *report.casualties], start):
-        before = a.sentence.text[: a.start - start]
-        if any(t < a.start for t in attacks) and _DEATH_CLAUSE.search(before):
+        if any(t < a.start for t in attacks) and _DEATH_CLAUSE.search(_before(a)):
             return True
     return False
 
