@@ -662,8 +662,7 @@ def _listed_with(a: Assertion[Any], known: Sequence[list[str]] = ()) -> list[str
     titles = lexicon.person_nouns | lexicon.name_titles
     while name and (kb.nationality(name[0]) or name[0].lower().rstrip(".") in titles):
         name.pop(0)
-    nouns = lexicon.people_nouns | lexicon.person_nouns | lexicon.suspect_nouns
-    nouns |= _LEAD_WORDS | _NUMBER_WORDS
+    nouns = lexicon.human_nouns | _LEAD_WORDS | _NUMBER_WORDS
     # capitalised words, but for a short particle inside ("Alfonso de Lima", "Rivera y Damas")
     inner = set(name[1:-1])
     if not 2 <= len(name) <= 4 or any(
@@ -786,9 +785,7 @@ def _used_weapons(report: IncidentReport) -> list[Assertion[Weapon]]:
 
 def _names_people(text: str) -> bool:
     words = _words(text)
-    lex = default_lexicon()
-    nouns = lex.people_nouns | lex.person_nouns | lex.suspect_nouns
-    return _is_people(text) or (bool(words) and words[-1] in nouns)
+    return _is_people(text) or (bool(words) and words[-1] in default_lexicon().human_nouns)
 
 
 # -- GTT ---------------------------------------------------------------------------------

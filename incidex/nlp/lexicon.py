@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -120,6 +120,12 @@ class Lexicon:
         if verb.dep_ != "xcomp":
             return False
         return f"{verb.head.lemma_.lower()} {verb.lower_}" in self.background_verbs
+
+    @cached_property
+    def human_nouns(self) -> frozenset[str]:
+        """Common nouns of people, of their roles and of suspects ("peasants", "driver",
+        "gunmen"): words that make a phrase no proper name."""
+        return self.people_nouns | self.person_nouns | self.suspect_nouns
 
     @property
     def typed_attack_lemmas(self) -> frozenset[str]:

@@ -447,7 +447,7 @@ def _is_name(span: Span) -> bool:
     """A proper name as the parse of wire text shows it: a few nouns, none a common noun of
     people ("SOLDIERS", "PEASANTS", "GUERRILLAS") of the lexicon."""
     lexicon = default_lexicon()
-    common = lexicon.people_nouns | lexicon.person_nouns | lexicon.suspect_nouns
+    common = lexicon.human_nouns
     return 0 < len(span) <= _MAX_NAME and all(
         (t.pos_ == "PROPN" or t.ent_type_ == "PERSON")
         and t.is_alpha
