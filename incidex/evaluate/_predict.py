@@ -169,7 +169,14 @@ from incidex.evaluate._common import normalize_string
 from incidex.evaluate._gtt import GTT_ROLES, PredTemplate
 from incidex.evaluate._prune import TemplateFilter, template_features, template_filter
 from incidex.evaluate._slots import PLURAL, HumNumber, SlotTemplate
-from incidex.evaluate._split import SplitModel, Unit, split_model, units, value_key
+from incidex.evaluate._split import (
+    ROLE_FIELDS,
+    SplitModel,
+    Unit,
+    split_model,
+    units,
+    value_key,
+)
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
 from incidex.model import (
     ArticleResult,
@@ -427,7 +434,6 @@ def _entity_key(text: str) -> str:
 ROLE_TAGGER = "incidex_roles_v1"  # the trained tagger (incidex/nlp/components/trained.py)
 # the trained candidate classifier, beside it: both are "the tagger" to the mapping
 ROLE_MODELS = frozenset({ROLE_TAGGER, "incidex_role_candidates_v1"})
-_ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
 # Per GTT role, how the tagger's assertions and the rules' combine in the role's field:
 # "rules" (tagger ignored), "union", "tagger-first" (the tagger's when it found any, else the
 # rules'), "tagger" (the tagger's only). Chosen on TST1+TST2 (docs/accuracy.md).
@@ -449,7 +455,7 @@ def _role_view(report: IncidentReport, mode: str) -> IncidentReport:
     if mode == "union":
         return report
     update: dict[str, list[Assertion[Any]]] = {}
-    for name in _ROLE_FIELDS:
+    for name in ROLE_FIELDS:
         found: list[Assertion[Any]] = getattr(report, name)
         tagged = [a for a in found if _from_tagger(a)]
         rules = [a for a in found if not _from_tagger(a)]
@@ -792,7 +798,7 @@ def _names_people(text: str) -> bool:
 
 
 def _tagged(report: IncidentReport) -> bool:
-    return any(_from_tagger(a) for name in _ROLE_FIELDS for a in getattr(report, name))
+    return any(_from_tagger(a) for name in ROLE_FIELDS for a in getattr(report, name))
 
 
 def _views(report: IncidentReport, tagger: bool | None) -> dict[str, IncidentReport]:
@@ -995,7 +1001,7 @@ def split_incidents(
         update: dict[str, list[Assertion[Any]]] = {
             "types": [a for a in report.types if type_owner(a) == label]
         }
-        for name in (*_ROLE_FIELDS, "casualties"):
+        for name in (*ROLE_FIELDS, "casualties"):
             found: list[Assertion[Any]] = getattr(report, name)
             update[name] = [a for a in found if owner(a.sentence.start) == label]
         for name in _OWN_FIELDS if label != labels[0] else ():
@@ -1263,7 +1269,7 @@ def _part_of(parts: Sequence[IncidentReport], a: Assertion[Any]) -> int:
     the last with one before it (the first part before all)."""
     start, best, best_at = a.sentence.start, 0, -1
     for n, part in enumerate(parts):
-        for name in ("types", *_ROLE_FIELDS, "casualties"):
+        for name in ("types", *ROLE_FIELDS, "casualties"):
             for b in getattr(part, name):
                 at = b.sentence.start
                 if at == start:

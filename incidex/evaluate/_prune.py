@@ -19,11 +19,11 @@ MUC-4 DEV (``incidex/train/_prune.py``); the thresholds were chosen on TST1+TST2
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from incidex.evaluate._split import load_trained, trained_folder
+from incidex.evaluate._split import ROLE_FIELDS, bucket, load_trained, trained_folder
 from incidex.model import ArticleResult, IncidentReport, Precision
 from incidex.nlp.role_candidates import CandidateModel
 
@@ -45,14 +45,9 @@ NONE = "NONE"
 # How a templated incident was made (see :func:`template_features`)
 ORIGINS = ("first", "split_same", "split_type", "kidnap_attack")
 _FURTHER_THRESHOLD = "further_threshold"  # key of the further templates' threshold in meta
-_ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
 _CANDIDATES = "incidex_role_candidates_v1"
 _FINE = (Precision.minute, Precision.hour, Precision.day)
 _WORD = re.compile(r"[a-z][a-z'\-]*")
-
-
-def _bucket(n: float, edges: Sequence[float]) -> str:
-    return next((str(e) for e in edges if n <= e), "more")
 
 
 def template_features(
@@ -71,9 +66,9 @@ def template_features(
     five-role template has ``entities`` (GTT role -> number of entities)."""
     f: dict[str, float] = {
         "further" if position else FIRST: 1.0,
-        "position=" + _bucket(position, (0, 1, 2)): 1.0,
-        "count=" + _bucket(count, (1, 2, 3)): 1.0,
-        "reports=" + _bucket(len(result.incidents), (1, 2)): 1.0,
+        "position=" + bucket(position, (0, 1, 2)): 1.0,
+        "count=" + bucket(count, (1, 2, 3)): 1.0,
+        "reports=" + bucket(len(result.incidents), (1, 2)): 1.0,
         "made=" + origin: 1.0,
         "type=" + kind: 1.0,
         f"{origin}&type={kind}": 1.0,
@@ -93,21 +88,21 @@ def template_features(
             f["stance=" + a.stance.value] = 1.0
         if not a.normalized.attack:
             f["not_attack"] = 1.0
-    f["types=" + _bucket(len(part.types), (0, 1, 2, 4))] = 1.0
+    f["types=" + bucket(len(part.types), (0, 1, 2, 4))] = 1.0
     filled = 0
-    for name in _ROLE_FIELDS:
+    for name in ROLE_FIELDS:
         n = len(getattr(part, name))
         filled += bool(n)
-        f[f"{name}=" + _bucket(n, (0, 1, 3))] = 1.0
+        f[f"{name}=" + bucket(n, (0, 1, 3))] = 1.0
     f["roles=" + str(filled)] = 1.0
     for role, n in entities.items():
-        f[f"{role}=" + _bucket(n, (0, 1, 2))] = 1.0
-    f["entities=" + _bucket(sum(entities.values()), (0, 1, 2, 3, 5, 8))] = 1.0
+        f[f"{role}=" + bucket(n, (0, 1, 2))] = 1.0
+    f["entities=" + bucket(sum(entities.values()), (0, 1, 2, 3, 5, 8))] = 1.0
     f["filled=" + str(sum(1 for n in entities.values() if n))] = 1.0
     # how sure the candidate classifier was of the roles it gave
     sure = [a.confidence for a in part.assertions() if a.extractor == _CANDIDATES]
     if sure:
-        f["candidates_max=" + _bucket(max(sure), (0.6, 0.7, 0.8, 0.9))] = 1.0
+        f["candidates_max=" + bucket(max(sure), (0.6, 0.7, 0.8, 0.9))] = 1.0
     if any(a.normalized.date is not None and a.normalized.precision in _FINE for a in part.when):
         f["day"] = 1.0
     if part.where:
@@ -120,12 +115,12 @@ def template_features(
         f["claim"] = 1.0
     starts = {
         a.sentence.start
-        for name in ("types", *_ROLE_FIELDS, "casualties")
+        for name in ("types", *ROLE_FIELDS, "casualties")
         for a in getattr(part, name)
     }
-    f["sentences=" + _bucket(len(starts), (0, 1, 2, 4))] = 1.0
+    f["sentences=" + bucket(len(starts), (0, 1, 2, 4))] = 1.0
     first = min(starts, default=0)
-    f["from_lead=" + _bucket(first / max(1, len(text)), (0.05, 0.2, 0.4, 0.7))] = 1.0
+    f["from_lead=" + bucket(first / max(1, len(text)), (0.05, 0.2, 0.4, 0.7))] = 1.0
     return f
 
 

@@ -33,11 +33,13 @@ from incidex.nlp.role_candidates import CandidateModel
 
 __all__ = [
     "ANOTHER",
+    "ROLE_FIELDS",
     "SAME",
     "SPLIT_MODEL",
     "SPLIT_THRESHOLD",
     "SplitModel",
     "Unit",
+    "bucket",
     "pair_features",
     "split_model",
     "load_trained",
@@ -55,9 +57,9 @@ SPLIT_MODEL = "incident_split"  # folder under incidex/nlp/trained
 SPLIT_THRESHOLD = 0.2
 SAME = "SAME"
 ANOTHER = "ANOTHER"
-_ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
+ROLE_FIELDS = ("perpetrators", "targets", "victims", "weapons")
 # Fields whose values a sentence may name anew; their normalised key is compared.
-_NEW_FIELDS = ("where", "when", "casualties", *_ROLE_FIELDS)
+_NEW_FIELDS = ("where", "when", "casualties", *ROLE_FIELDS)
 _WORD = re.compile(r"[a-z][a-z'\-]+")
 
 
@@ -75,7 +77,7 @@ def units(report: IncidentReport, typed: dict[int, tuple[str, SentenceRef]]) -> 
     """The report's sentences naming a type (``typed``: start -> (kind, sentence)) or
     carrying a role assertion, in text order."""
     found = {start: Unit(start, kind, sentence) for start, (kind, sentence) in typed.items()}
-    for name in _ROLE_FIELDS:
+    for name in ROLE_FIELDS:
         for a in getattr(report, name):
             start = a.sentence.start
             if start not in found:
@@ -120,7 +122,8 @@ def value_key(a: Assertion[Any]) -> str:
     return a.value.lower()
 
 
-def _bucket(n: float, edges: Sequence[float]) -> str:
+def bucket(n: float, edges: Sequence[float]) -> str:
+    """The first of ``edges`` that ``n`` does not exceed, as a feature value ("more" above all)."""
     return next((str(e) for e in edges if n <= e), "more")
 
 
@@ -142,9 +145,9 @@ def pair_features(
     f: dict[str, float] = {f"kind={kind or 'none'}": 1.0, "typed": float(kind is not None)}
     if separate_cues().search(low):
         f["cue"] = 1.0
-    f["gap=" + _bucket(cur.start - prev.end, (5, 300, 800, 1600))] = 1.0
+    f["gap=" + bucket(cur.start - prev.end, (5, 300, 800, 1600))] = 1.0
     between = sum(1 for s in starts if prev.start < s < cur.start)
-    f["between=" + _bucket(between, (0, 1, 3))] = 1.0
+    f["between=" + bucket(between, (0, 1, 3))] = 1.0
     if starts and prev.start == starts[0]:
         f["prev_first"] = 1.0
     for name in _NEW_FIELDS:
@@ -169,7 +172,7 @@ def pair_features(
         f["commas"] = 1.0  # an enumeration ("at X, Y and Z")
     a, b = _content(before), _content(low)
     shared = len(a & b) / max(1, len(a | b))
-    f["shared=" + _bucket(shared, (0.0, 0.05, 0.1, 0.2, 0.35))] = 1.0
+    f["shared=" + bucket(shared, (0.0, 0.05, 0.1, 0.2, 0.35))] = 1.0
     for word in re.findall(r"[a-z]+", low)[:3]:
         f["first=" + word] = 1.0
     return f
