@@ -1115,14 +1115,17 @@ def _kept(templates: list[_T], keep: Sequence[bool]) -> list[_T]:
 
 
 def _muc_parts(
-    result: ArticleResult, tagger: bool | None
+    result: ArticleResult,
+    tagger: bool | None,
+    models: Callable[[bool], SplitModel | None] = _split_model,
 ) -> tuple[list[IncidentReport], list[list[IncidentReport]]]:
-    """The incidents MUC-4's relevance admits, and each report's parts they came from."""
+    """The incidents MUC-4's relevance admits, and each report's parts they came from
+    (``models``: the split model of a report read with the tagger or not)."""
     published = result.article.published.date() if result.article.published else None
     split = [
         _with_robberies(
             report,
-            split_incidents(report, _split_model(_tagged(report) if tagger is None else tagger)),
+            split_incidents(report, models(_tagged(report) if tagger is None else tagger)),
         )
         for report in result.incidents
     ]
@@ -1140,11 +1143,13 @@ def template_rows(
     result: ArticleResult,
     parts: Sequence[IncidentReport],
     split: Sequence[Sequence[IncidentReport]],
-    tagger: bool,
+    templates: Sequence[PredTemplate],
 ) -> list[dict[str, float]]:
     """The template filter's features (:func:`~incidex.evaluate._prune.template_features`)
     of the incidents ``parts`` the mapping templates for ``result``, whose reports' parts
-    were ``split`` (a part in none of them is a kidnapping's attack)."""
+    were ``split`` (a part in none of them is a kidnapping's attack), and whose five-role
+    templates (:func:`_gtt_template`, before the message's names are shared) are
+    ``templates``."""
     published = result.article.published.date() if result.article.published else None
     origins: dict[int, str] = {}
     for found in split:
@@ -1164,18 +1169,33 @@ def template_rows(
             not _recent(part, published),
             {role: len(found) for role, found in zip(GTT_ROLES, template.roles, strict=True)},
         )
-        for n, (part, template) in enumerate(
-            zip(parts, [_gtt_template(p, tagger) for p in parts], strict=True)
-        )
+        for n, (part, template) in enumerate(zip(parts, templates, strict=True))
     ]
 
 
 def muc_template_rows(result: ArticleResult, tagger: bool | None) -> list[dict[str, float]]:
     """The template filter's features of each template the mapping makes for ``result``
-    without the filter, in order (to train the filter)."""
+    without the filter, in order."""
     if result.status != "extracted":
         return []
-    return template_rows(result, *_muc_parts(result, tagger), _wire(result, tagger))
+    parts, split = _muc_parts(result, tagger)
+    wire = _wire(result, tagger)
+    return template_rows(result, parts, split, [_gtt_template(p, wire) for p in parts])
+
+
+def unfiltered_templates(
+    result: ArticleResult, split_model: SplitModel | None
+) -> tuple[list[PredTemplate], list[dict[str, float]]]:
+    """What the template filter learns from (``incidex train``): the five-role templates the
+    mapping makes for ``result`` without the filter, the tagger's roles read and the reports
+    split by ``split_model`` (the one trained beside the filter; None: the cue rule), and
+    the filter's features of each, in order."""
+    if result.status != "extracted":
+        return [], []
+    parts, split = _muc_parts(result, True, lambda _: split_model)
+    raw = [_gtt_template(p, True) for p in parts]
+    rows = template_rows(result, parts, split, raw)
+    return _gtt_templates(result, True, parts, [True] * len(parts), raw), rows
 
 
 def _filtered(
@@ -1188,7 +1208,7 @@ def _filtered(
     model)."""
     if model is None or not parts:
         return [True] * len(parts)
-    return model.keep(template_rows(result, parts, split, True))
+    return model.keep(template_rows(result, parts, split, [_gtt_template(p, True) for p in parts]))
 
 
 _HARMED = frozenset({"killed", "wounded"})
@@ -1384,10 +1404,18 @@ def muc_predictions(
 
 
 def _gtt_templates(
-    result: ArticleResult, tagger: bool | None, parts: list[IncidentReport], keep: list[bool]
+    result: ArticleResult,
+    tagger: bool | None,
+    parts: list[IncidentReport],
+    keep: list[bool],
+    raw: Sequence[PredTemplate] | None = None,
 ) -> list[PredTemplate]:
+    """The kept templates of ``parts`` (``raw``: their :func:`_gtt_template`, when made
+    already), named in full and sharing the message's organisation."""
     names = _victim_names(result, tagger)
-    templates = [_named_in_full(_gtt_template(part, tagger), names) for part in parts]
+    if raw is None:
+        raw = [_gtt_template(part, tagger) for part in parts]
+    templates = [_named_in_full(template, names) for template in raw]
     shared = _share_message_org(
         templates,
         lambda t: [e[0] for e in t.role("PerpOrg")],
