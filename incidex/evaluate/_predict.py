@@ -1544,24 +1544,13 @@ def _instrument_fills(weapons: Iterable[Assertion[Weapon]]) -> list[str]:
     return fills
 
 
-# a general INSTRUMENT TYPE fill -> the fills below it in the set list's hierarchy that name
-# the same instrument more precisely (not DYNAMITE under BOMB: the keys fill the material and
-# its container both, template-doc-part1 slot 6 note 2)
-_GENERAL_FILLS: dict[str, frozenset[str]] = {
-    "EXPLOSIVE": frozenset(
-        {"BOMB", "VEHICLE BOMB", "DYNAMITE", "MINE", "AERIAL BOMB", "GRENADE", "MOLOTOV COCKTAIL"}
-    ),
-    "GUN": frozenset({"MACHINE GUN", "MORTAR", "HANDGUN", "RIFLE"}),
-    "BOMB": frozenset({"VEHICLE BOMB", "AERIAL BOMB"}),
-}
-
-
 def _specific(fills: list[str]) -> list[str]:
     """The fills without a general one where a more specific one of its branch is there too
-    ("EXPLOSIVES ... 55 KG OF DYNAMITE": DYNAMITE, not EXPLOSIVE as well). TST1+TST2
-    INSTRUMENT TYPE 44 of 70 -> 44 of 66; DEV-MUC3-0001..1100 235 of 385 -> 232 of 370
-    (slots micro 60.59 -> 60.61)."""
-    return [f for f in fills if not _GENERAL_FILLS.get(f, frozenset()) & set(fills)]
+    (lexicon ``general_instrument_fills``: "EXPLOSIVES ... 55 KG OF DYNAMITE": DYNAMITE, not
+    EXPLOSIVE as well). TST1+TST2 INSTRUMENT TYPE 44 of 70 -> 44 of 66; DEV-MUC3-0001..1100
+    235 of 385 -> 232 of 370 (slots micro 60.59 -> 60.61)."""
+    below = default_lexicon().general_instrument_fills
+    return [f for f in fills if not below.get(f, frozenset()) & set(fills)]
 
 
 def _shot_instruments(report: IncidentReport) -> list[str]:
@@ -1963,10 +1952,7 @@ def _plural_people() -> frozenset[str]:
     lex = default_lexicon()
     nouns = {w for w in lex.people_nouns | lex.person_nouns | _PEOPLE_WORDS if " " not in w}
     plural = {w + "s" for w in nouns} | {w[:-3] + "men" for w in nouns if w.endswith("man")}
-    return frozenset(plural | {w for w in nouns if w.endswith("s")} | _PLURAL_PEOPLE)
-
-
-_PLURAL_PEOPLE = frozenset("people men women children police troops personnel".split())
+    return frozenset(plural | {w for w in nouns if w.endswith("s")} | lex.plural_people_nouns)
 
 
 def _plural(words: list[str]) -> bool:

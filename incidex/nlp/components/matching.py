@@ -308,58 +308,11 @@ def _past_event(span: Span) -> bool:
     return False
 
 
-_PERSONS = {
-    "people",
-    "person",
-    "persons",
-    "man",
-    "men",
-    "woman",
-    "women",
-    "child",
-    "children",
-    "officer",
-    "officers",
-    "policeman",
-    "policemen",
-    "soldier",
-    "soldiers",
-    "civilian",
-    "civilians",
-    "him",
-    "her",
-    "them",
-    "himself",
-    "herself",
-    "guard",
-    "guards",
-    "boy",
-    "girl",
-    "student",
-    "students",
-    "worshippers",
-    "victim",
-    "victims",
-    "hostage",
-    "hostages",
-    "passer-by",
-    "bystander",
-    "bystanders",
-    "journalist",
-}
-
-
-# words that cannot stand between "took" and "as hostages" in a hostage taking
-_NOT_HOSTAGES = frozenset(
-    "place part positions position control care note account near to with for in on at from by "
-    "into among around".split()
-)
-
-
 def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
     """A one-word trigger whose arguments say it is no violence: a shot on goal, an amendment
     'shot down', 'a blast of rising costs', 'under siege' in a match report."""
     lemma = token.lemma_.lower()
+    persons = default_lexicon().shot_people_words
     if token.lower_ in {"shot", "shoots", "shoot"}:
         lemma = "shoot"
     if lemma == "shoot":
@@ -367,7 +320,7 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
             return False  # "a shot" (on goal); the events are "shooting", "shots fired"
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
         if any(c.lower_ == "down" and c.dep_ == "prt" for c in token.children) and not any(
-            o.lower_ in _PERSONS or o.ent_type_ == "PERSON" for o in objects
+            o.lower_ in persons or o.ent_type_ == "PERSON" for o in objects
         ):
             return False  # "the amendment was shot down"
         aimed = (
@@ -380,7 +333,7 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
         if not objects and not aimed:
             return False  # "the striker shot wide": shooting at nobody
         if objects and not any(
-            o.lower_ in _PERSONS | people or o.ent_type_ in {"PERSON", "NORP"} or o.pos_ == "PRON"
+            o.lower_ in persons | people or o.ent_type_ in {"PERSON", "NORP"} or o.pos_ == "PRON"
             for o in objects
         ):
             return False  # "shot a film", "shot the ball"
@@ -506,7 +459,7 @@ class TriggerMatcher:
                         "OP": "{1,6}",
                         "IS_PUNCT": False,
                         "POS": {"NOT_IN": ["VERB", "AUX", "SCONJ", "CCONJ"]},
-                        "LOWER": {"NOT_IN": sorted(_NOT_HOSTAGES)},
+                        "LOWER": {"NOT_IN": sorted(lex.not_hostage_words)},
                     },
                     {"LOWER": "as", "OP": "?"},
                     {"LOWER": {"IN": ["hostage", "hostages"]}},
