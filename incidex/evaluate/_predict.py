@@ -179,12 +179,12 @@ from incidex.evaluate._split import (
 )
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
 from incidex.model import (
+    DAY_PRECISIONS,
     ArticleResult,
     Assertion,
     IncidentReport,
     Perpetrator,
     Place,
-    Precision,
     SentenceRef,
     Stance,
     Target,
@@ -193,7 +193,7 @@ from incidex.model import (
 from incidex.nlp.components.matching import inflections
 from incidex.nlp.gazetteer import default_gazetteer, place_words
 from incidex.nlp.kb import default_kb, longest_term
-from incidex.nlp.lexicon import default_lexicon, separate_cues
+from incidex.nlp.lexicon import ROBBERY, default_lexicon, separate_cues
 
 __all__ = [
     "split_incidents",
@@ -218,7 +218,7 @@ _GTD_TO_GTT: dict[str, str] = {
     "Assassination": "attack",
     "Unarmed Assault": "attack",
     "Hijacking": "attack",
-    "Robbery": "robbery",  # in the ROBBERY parts of the MUC mapping (_with_robberies)
+    ROBBERY: "robbery",  # in the ROBBERY parts of the MUC mapping (_with_robberies)
 }
 _FACILITY = "Facility/Infrastructure Attack"
 _ASSAULT, _ASSAULT_CODE = "Armed Assault", 2
@@ -1030,7 +1030,7 @@ def _indistinct(
         def own(name: str) -> list[Assertion[Any]]:
             return [a for a in getattr(report, name) if owner(a.sentence.start) == label]
 
-        days = {a.normalized.date for a in own("when") if a.normalized.precision in _FINE}
+        days = {a.normalized.date for a in own("when") if a.normalized.precision in DAY_PRECISIONS}
         named = [{value_key(a) for a in own(name)} for name in ("where", "targets", "victims")]
         groups = {a.normalized.group for a in own("perpetrators") if a.normalized.group}
         return [days - {None}, groups, *named]
@@ -1095,15 +1095,20 @@ _RECENT_DAYS = 62  # "within two months of the date of the article"
 
 def _muc_incidents(
     result: ArticleResult, tagger: bool | None, *, pruned: bool = True
-) -> tuple[list[IncidentReport], list[bool]]:
+) -> tuple[list[IncidentReport], list[bool], list[PredTemplate] | None]:
     """The incidents of an extracted article that MUC-4 templates: each report's parts
-    (:func:`split_incidents`) but those :func:`muc_relevance` excludes; and per incident,
+    (:func:`split_incidents`) but those :func:`muc_relevance` excludes; per incident,
     whether its template is kept: when ``pruned``, not if the template filter drops it
-    (:func:`_filtered`; the message's organisation is shared before, :func:`_kept`)."""
+    (the message's organisation is shared before, :func:`_kept`); and the incidents'
+    five-role templates when the filter made them as the mapping does (its features read
+    them with the tagger's roles: the mapping's when ``tagger`` is True), else None."""
     parts, split = _muc_parts(result, tagger)
-    if not pruned:
-        return parts, [True] * len(parts)
-    return parts, _filtered(result, parts, split, _template_filter(_wire(result, tagger)))
+    model = _template_filter(_wire(result, tagger)) if pruned else None
+    if model is None or not parts:
+        return parts, [True] * len(parts), None
+    raw = [_gtt_template(p, True) for p in parts]
+    keep = model.keep(template_rows(result, parts, split, raw))
+    return parts, keep, raw if tagger is True else None
 
 
 def _wire(result: ArticleResult, tagger: bool | None) -> bool:
@@ -1198,19 +1203,6 @@ def unfiltered_templates(
     return _gtt_templates(result, True, parts, [True] * len(parts), raw), rows
 
 
-def _filtered(
-    result: ArticleResult,
-    parts: list[IncidentReport],
-    split: Sequence[Sequence[IncidentReport]],
-    model: TemplateFilter | None,
-) -> list[bool]:
-    """Per incident of ``parts``, whether the template filter keeps it (all without a
-    model)."""
-    if model is None or not parts:
-        return [True] * len(parts)
-    return model.keep(template_rows(result, parts, split, [_gtt_template(p, True) for p in parts]))
-
-
 _HARMED = frozenset({"killed", "wounded"})
 
 
@@ -1246,16 +1238,13 @@ def _with_kidnap_attacks(parts: list[IncidentReport]) -> list[IncidentReport]:
     return out
 
 
-_ROBBERY = "Robbery"
-
-
 def _with_robberies(report: IncidentReport, parts: list[IncidentReport]) -> list[IncidentReport]:
     """The parts of ``report`` with a ROBBERY after each part in whose sentences a robbery is
     told ("... BURNED THE FACILITIES AND STOLE FOOD"): MUC-4 templates each relevant type of
     incident an article tells of (template-doc-part1, 5.0), ROBBERY among them (slot 4). It
     has the part's perpetrators, dates and places, and the targets and victims of the
     robbery's sentences. A part naming no attack type but a robbery is that robbery."""
-    robberies = [a for a in report.types if a.normalized.name == _ROBBERY]
+    robberies = [a for a in report.types if a.normalized.name == ROBBERY]
     if not robberies:
         return parts
     typed = [
@@ -1325,7 +1314,7 @@ def _recent(part: IncidentReport, published: dt.date | None) -> bool:
         a.normalized.date
         for a in part.when
         if a.normalized.date is not None
-        and a.normalized.precision in _FINE
+        and a.normalized.precision in DAY_PRECISIONS
         and a.stance is not Stance.denied
     ]
     if published is None or not days:
@@ -1386,7 +1375,7 @@ def to_gtt_templates(
 ) -> list[PredTemplate]:
     """One five-role template per incident each incident report tells of
     (:func:`split_incidents`); none when no incident was found. ``pruned``: without the
-    templates the template filter drops (:func:`_filtered`)."""
+    templates the template filter drops."""
     if result.status != "extracted":
         return []
     return _gtt_templates(result, tagger, *_muc_incidents(result, tagger, pruned=pruned))
@@ -1399,8 +1388,11 @@ def muc_predictions(
     admitted and filtered once for both."""
     if result.status != "extracted":
         return [], []
-    parts, keep = _muc_incidents(result, tagger)
-    return _gtt_templates(result, tagger, parts, keep), _slot_templates(result, tagger, parts, keep)
+    parts, keep, raw = _muc_incidents(result, tagger)
+    return (
+        _gtt_templates(result, tagger, parts, keep, raw),
+        _slot_templates(result, tagger, parts, keep),
+    )
 
 
 def _gtt_templates(
@@ -1690,13 +1682,10 @@ def _org_confidence(report: IncidentReport, keys: set[str]) -> str | None:
     return next((label for label in _CONFIDENCE_ORDER if label in found), None)
 
 
-_FINE = (Precision.minute, Precision.hour, Precision.day)
-
-
 def _muc_date(report: IncidentReport, published: dt.date | None) -> dt.date | None:
     for a in report.when:
         when = a.normalized
-        if when.date is None or when.precision not in _FINE or a.stance is Stance.denied:
+        if when.date is None or when.precision not in DAY_PRECISIONS or a.stance is Stance.denied:
             continue
         if published is not None and not (
             published - dt.timedelta(days=366) <= when.date <= published
@@ -2083,10 +2072,11 @@ def to_muc_slots(
     """One MUC slot template per incident each incident report tells of
     (:func:`split_incidents`); none when no incident was found. The date falls back to the
     article's publication date (the MUC dateline). ``pruned``: without the templates the
-    template filter drops (:func:`_filtered`)."""
+    template filter drops)."""
     if result.status != "extracted":
         return []
-    return _slot_templates(result, tagger, *_muc_incidents(result, tagger, pruned=pruned))
+    parts, keep, _ = _muc_incidents(result, tagger, pruned=pruned)
+    return _slot_templates(result, tagger, parts, keep)
 
 
 def _slot_templates(

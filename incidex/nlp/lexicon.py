@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["EventLexicon", "Lexicon", "default_lexicon", "separate_cues"]
+__all__ = ["ROBBERY", "EventLexicon", "Lexicon", "default_lexicon", "separate_cues"]
+
+# the name of the lexicon's robbery event (a crime told beside attacks, no GTD attack type)
+ROBBERY = "Robbery"
 
 
 @dataclass(frozen=True)

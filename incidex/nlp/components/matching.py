@@ -19,10 +19,10 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .._doc import doc_text, ensure_extensions, info_at, lemmas, lowers
+from .._doc import doc_text, ensure_extensions, info_at, lemmas, lowers, past_tense
 from ..dateline import parse_dateline
 from ..kb import default_kb
-from ..lexicon import default_lexicon
+from ..lexicon import ROBBERY, default_lexicon
 from ..truecase import mostly_upper
 
 __all__ = [
@@ -218,9 +218,6 @@ def negated(span: Span) -> bool:
     return False
 
 
-_ROBBERY = "Robbery"
-
-
 def _told_robbery(span: Span) -> bool:
     """A robbery told as done ("stole food", "the offices were looted", "the robbery of a
     car"), not a stolen thing used later ("a stolen car"), an intent ("with the intention
@@ -231,7 +228,7 @@ def _told_robbery(span: Span) -> bool:
     if len(span) > 1:
         return True
     token = span[0]
-    if token.tag_ not in {"VBD", "VBN"} or token.dep_ in {"amod", "compound"}:
+    if not past_tense(token) or token.dep_ in {"amod", "compound"}:
         return False
     return not any(
         c.dep_ in {"aux", "auxpass"} and (c.tag_ in {"MD", "TO", "VBG"} or c.lower_ == "had")
@@ -528,7 +525,7 @@ class TriggerMatcher:
                 continue
             if label == "Claim of Responsibility" and negated(span):
                 continue  # "No group has claimed responsibility"
-            if label == _ROBBERY and not _told_robbery(span):
+            if label == ROBBERY and not _told_robbery(span):
                 continue
             if label in self.attack_names and _past_event(span):
                 info.generic_attack = True  # about an earlier attack, not a new one
