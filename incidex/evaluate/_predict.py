@@ -276,8 +276,10 @@ def _bombing_kind(report: IncidentReport, assertion: Assertion[Any]) -> str | No
 
 @lru_cache(maxsize=4096)
 def _bombing_cues(sentence: str) -> frozenset[str]:
+    """The kinds of the lexicon's ``bombing_cues`` among the words and word pairs of the
+    whole sentence (linear in its length)."""
     cues = default_lexicon().bombing_cues
-    words = _words(sentence)
+    words = _sentence_words(sentence)
     grams = [*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]
     return frozenset(cues[g] for g in grams if g in cues)
 
@@ -343,8 +345,19 @@ _CASUALTY_STOP = frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 
 
+# A mention is read in its first 500 characters: a name or a noun phrase is far shorter, and
+# the rules that compare mentions word by word then do bounded work on any input.
+_MENTION_CHARS = 500
+
+
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text[:500])]
+    """The words of a mention (lower case), in its first :data:`_MENTION_CHARS` characters."""
+    return [w.lower() for w in _WORD.findall(text[:_MENTION_CHARS])]
+
+
+def _sentence_words(text: str) -> list[str]:
+    """The words of a whole sentence (lower case)."""
+    return [w.lower() for w in _WORD.findall(text)]
 
 
 def _is_people(text: str) -> bool:
@@ -1603,9 +1616,13 @@ def _is_authority(speaker: str | None, sentence: str = "") -> bool:
     if any(w in _AUTHORITY_WORDS for w in _words(speaker)):
         return True
     name = [w for part in _words(speaker) for w in part.split("-")]
-    said = [w for part in _words(sentence) for w in part.split("-")]
-    for i in range(len(said) - len(name) + 1):
-        if name and said[i : i + len(name)] == name:
+    if not name:
+        return False
+    said = [w for part in _sentence_words(sentence) for w in part.split("-")]
+    # the name's first place in the whole sentence; linear in its length (the name, a
+    # mention, is compared only where its first word is)
+    for i, word in enumerate(said):
+        if word == name[0] and said[i : i + len(name)] == name:
             return any(w in _AUTHORITY_WORDS for w in said[max(0, i - _TITLE_WORDS) : i])
     return False
 
