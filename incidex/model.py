@@ -23,6 +23,7 @@ __all__ = [
     "Assertion",
     "Casualties",
     "Claim",
+    "DAY_PRECISIONS",
     "EventType",
     "Incident",
     "IncidentReport",
@@ -118,6 +119,10 @@ class Precision(str, Enum):
     month = "month"
     year = "year"
     unknown = "unknown"
+
+
+# the precisions of a date that name its day (or a time of it)
+DAY_PRECISIONS = frozenset({Precision.minute, Precision.hour, Precision.day})
 
 
 class SentenceRef(Record):

@@ -585,6 +585,28 @@ def test_refusals_and_negated_statements_are_no_claims(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The Taliban admitted responsibility for the attack.", "claimed"),
+        ("The Taliban took responsibility for the attack.", "claimed"),
+        ("The Taliban rejected any link to the attack.", "denied"),
+        ("The Taliban took the district last year.", None),  # no claim's object
+    ],
+)
+def test_claim_verbs_make_a_claim_with_the_object_of_one(
+    nlp: Any, sentence: str, kind: str | None, upper: bool
+) -> None:
+    """The lexicon's claim verbs ("admit", "take", "reject") make a claim or a denial when
+    their object is one of a claim ("responsibility", "any link"), not otherwise."""
+    text = _KABUL + sentence
+    report = run(nlp, text.upper() if upper else text)
+    kinds = {a.normalized.kind for a in report.claims if a.normalized.group == "Taliban"}
+    assert kinds == ({kind} if kind else set())
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "type_", "subtype"),
     [

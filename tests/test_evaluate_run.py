@@ -342,6 +342,15 @@ def test_org_confidence_from_stance_and_speaker(
             Stance.asserted,
             "SUSPECTED OR ACCUSED BY AUTHORITIES",
         ),
+        # the title and name read anywhere in a sentence (here after its first 500 characters)
+        (
+            "At a press conference in the capital on Monday, "
+            + "after a long list of the guerrillas' attacks on the roads of the east, " * 7
+            + "DEFENSE MINISTER HUMBERTO LARIOS SAID THE FMLN CARRIED OUT THE ATTACK.",
+            "HUMBERTO LARIOS",
+            Stance.asserted,
+            "SUSPECTED OR ACCUSED BY AUTHORITIES",
+        ),
         (
             "FATHER IGNACIO MARTIN SAID THE FMLN CARRIED OUT THE ATTACK.",
             "IGNACIO MARTIN",

@@ -115,6 +115,13 @@ _MORTAR = Weapon(type="Explosives", type_code=6, subtype="Projectile", subtype_c
 _GRENADE = Weapon(type="Explosives", type_code=6, subtype="Grenade", subtype_code=7)
 
 
+# a run-on lead making the sentence longer than 500 characters: its end is read all the same
+_LONG_LEAD = "According to farmers reached by telephone in the province, " + (
+    "and to the mayors and priests of the towns of the region, " * 9
+)
+
+
+@pytest.mark.parametrize("lead", ["", _LONG_LEAD], ids=["short", "long"])
 @pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize(
     ("text", "trigger", "weapon", "expected"),
@@ -131,9 +138,9 @@ _GRENADE = Weapon(type="Explosives", type_code=6, subtype="Grenade", subtype_cod
     ],
 )
 def test_a_bomb_word_is_a_bombing_only_for_a_bomb_set_off(
-    text: str, trigger: str, weapon: Weapon | None, expected: str, upper: bool
+    text: str, trigger: str, weapon: Weapon | None, expected: str, upper: bool, lead: str
 ) -> None:
-    text, trigger = _case(text, upper), _case(trigger, upper)
+    text, trigger = _case(lead + text, upper), _case(trigger, upper)
     weapons = ((trigger, weapon),) if weapon is not None else ()
     assert incident_type_of(_report(text, ((trigger, _BOMBING),), weapons)) == expected
 

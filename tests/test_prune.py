@@ -16,8 +16,14 @@ from pydantic import BaseModel
 import incidex.evaluate._predict as predict
 from incidex.errors import IncidexError
 from incidex.evaluate._gtt import GoldTemplate, PredTemplate, mapped_templates
-from incidex.evaluate._predict import muc_template_rows, to_gtt_templates, to_muc_slots
+from incidex.evaluate._predict import (
+    muc_template_rows,
+    to_gtt_templates,
+    to_muc_slots,
+    unfiltered_templates,
+)
 from incidex.evaluate._prune import FIRST, GOLD, NONE, TemplateFilter, template_filter
+from incidex.evaluate._split import split_model
 from incidex.model import (
     Article,
     ArticleResult,
@@ -103,6 +109,17 @@ def test_the_further_templates_have_their_own_threshold() -> None:
     assert model.keep(rows) == [False, True]
 
 
+@pytest.mark.parametrize("text", [_TEXT, _TEXT.upper()])
+def test_the_filter_learns_from_the_unfiltered_mapping_and_its_features(text: str) -> None:
+    """The templates and feature rows the filter is trained on are those of the mapping
+    without the filter (the split model given: here the one the settings name)."""
+    result = _result(text)
+    templates, rows = unfiltered_templates(result, split_model())
+    assert templates == to_gtt_templates(result, tagger=True, pruned=False)
+    assert rows == muc_template_rows(result, tagger=True)
+    assert [t.incident_type for t in templates] == ["bombing", "kidnapping"]
+
+
 def _gold(*kinds: str) -> list[PredTemplate]:
     return [GoldTemplate.build(kind, Target=[["embassy"]]) for kind in kinds]
 
@@ -119,12 +136,12 @@ def _gold(*kinds: str) -> list[PredTemplate]:
 def test_training_labels_come_from_the_scorers_mapping(
     gold: tuple[str, ...], labels: list[str]
 ) -> None:
-    rows, found, docids = filter_examples([_result(_TEXT.upper())], {"D1": _gold(*gold)})
+    rows, found, docids = filter_examples([_result(_TEXT.upper())], {"D1": _gold(*gold)}, None)
     assert found == labels and docids == ["D1", "D1"] and len(rows) == 2
 
 
 def test_a_message_outside_the_gold_is_left_out() -> None:
-    assert filter_examples([_result(_TEXT)], {"D2": _gold("bombing")}) == ([], [], [])
+    assert filter_examples([_result(_TEXT)], {"D2": _gold("bombing")}, None) == ([], [], [])
 
 
 def test_mapped_templates_pair_one_type_only() -> None:
@@ -136,7 +153,7 @@ def test_mapped_templates_pair_one_type_only() -> None:
 def test_the_fitted_filter_is_stored_as_arrays_and_learns_the_labels(tmp_path: Path) -> None:
     results = [_result(_TEXT.upper(), f"D{n}") for n in range(6)]
     gold = {f"D{n}": _gold("bombing") for n in range(6)}
-    report = fit_template_filter(results, gold, results, gold, tmp_path, log=lambda _: None)
+    report = fit_template_filter(results, gold, results, gold, tmp_path, None, log=lambda _: None)
     assert report.labels == {GOLD: 6, NONE: 6}
     assert report.scores["templates"] == 12.0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
@@ -183,7 +200,6 @@ def test_a_corrupt_trained_folder_is_a_coded_config_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, broken: dict[str, str]
 ) -> None:
     from incidex.errors import ConfigError
-    from incidex.evaluate._split import split_model
 
     folder = tmp_path / f"run{len(broken['model.json'])}" / name
     folder.mkdir(parents=True)

@@ -178,6 +178,42 @@ def test_a_further_incident_naming_nothing_new_is_the_one_before_it(
     assert len(split_incidents(report, _model(**{"also=also": 5.0}))) == incidents
 
 
+def _constant(another: bool) -> SplitModel:
+    """A split model that sets every sentence apart (``another``), or none."""
+    bias = np.array([2.0, 0.0] if another else [0.0, 2.0], dtype=np.float32)
+    weights = np.zeros((1, 2), dtype=np.float32)
+    return SplitModel(CandidateModel(["cue"], [ANOTHER, SAME], weights, bias, SPLIT_THRESHOLD))
+
+
+def test_training_into_a_folder_fits_the_template_filter_with_the_split_model_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``incidex train --out DIR``: the template filter learns from templates split by the
+    split model in DIR (the pair the pipeline will use), not by the one the settings name."""
+    import incidex.train as train
+    from incidex.evaluate._prune import GOLD, NONE
+    from incidex.evaluate._split import SPLIT_MODEL
+
+    _constant(False).model.save(tmp_path / "named" / SPLIT_MODEL)
+    _constant(True).model.save(tmp_path / "out" / SPLIT_MODEL)
+    monkeypatch.setenv("INCIDEX_TRAINED_MODELS_DIR", str(tmp_path / "named"))
+    results = [_extracted(_two_bombs(), f"D{n}") for n in range(4)]
+    # odd messages: a template per bombing; even ones: no incident
+    docs = {
+        f"D{n}": _gtt(f"D{n}", ("EMBASSY",), ("BANK",)) if n % 2 else _gtt(f"D{n}")
+        for n in range(4)
+    }
+    monkeypatch.setattr(train, "_require", lambda path: path)
+    monkeypatch.setattr(train, "load_examples", lambda messages, gold: iter(()))
+    monkeypatch.setattr(train, "_extracted", lambda root, out, log: (results, docs, [], {}))
+    (report,) = train.train_models(
+        tmp_path, tmp_path / "out", models=["template_filter"], log=lambda _: None
+    )
+    # two templates per message (the bombings set apart; the settings' model: one), the
+    # embassy's mapped in the odd messages
+    assert report.labels == {GOLD: 2, NONE: 6}
+
+
 def test_without_the_models_verdict_the_report_stays_whole() -> None:
     assert len(split_incidents(_two_bombs(), _model(cue=5.0))) == 1
     assert len(split_incidents(_two_bombs())) == 1  # no model: a cue alone splits

@@ -179,12 +179,12 @@ from incidex.evaluate._split import (
 )
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
 from incidex.model import (
+    DAY_PRECISIONS,
     ArticleResult,
     Assertion,
     IncidentReport,
     Perpetrator,
     Place,
-    Precision,
     SentenceRef,
     Stance,
     Target,
@@ -193,7 +193,7 @@ from incidex.model import (
 from incidex.nlp.components.matching import inflections
 from incidex.nlp.gazetteer import default_gazetteer, place_words
 from incidex.nlp.kb import default_kb, longest_term
-from incidex.nlp.lexicon import default_lexicon, separate_cues
+from incidex.nlp.lexicon import ROBBERY, default_lexicon, separate_cues
 
 __all__ = [
     "split_incidents",
@@ -218,7 +218,7 @@ _GTD_TO_GTT: dict[str, str] = {
     "Assassination": "attack",
     "Unarmed Assault": "attack",
     "Hijacking": "attack",
-    "Robbery": "robbery",  # in the ROBBERY parts of the MUC mapping (_with_robberies)
+    ROBBERY: "robbery",  # in the ROBBERY parts of the MUC mapping (_with_robberies)
 }
 _FACILITY = "Facility/Infrastructure Attack"
 _ASSAULT, _ASSAULT_CODE = "Armed Assault", 2
@@ -276,8 +276,10 @@ def _bombing_kind(report: IncidentReport, assertion: Assertion[Any]) -> str | No
 
 @lru_cache(maxsize=4096)
 def _bombing_cues(sentence: str) -> frozenset[str]:
+    """The kinds of the lexicon's ``bombing_cues`` among the words and word pairs of the
+    whole sentence (linear in its length)."""
     cues = default_lexicon().bombing_cues
-    words = _words(sentence)
+    words = _sentence_words(sentence)
     grams = [*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]
     return frozenset(cues[g] for g in grams if g in cues)
 
@@ -343,8 +345,19 @@ _CASUALTY_STOP = frozenset(
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*|\d[\d,.]*")
 
 
+# A mention is read in its first 500 characters: a name or a noun phrase is far shorter, and
+# the rules that compare mentions word by word then do bounded work on any input.
+_MENTION_CHARS = 500
+
+
 def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text[:500])]
+    """The words of a mention (lower case), in its first :data:`_MENTION_CHARS` characters."""
+    return [w.lower() for w in _WORD.findall(text[:_MENTION_CHARS])]
+
+
+def _sentence_words(text: str) -> list[str]:
+    """The words of a whole sentence (lower case)."""
+    return [w.lower() for w in _WORD.findall(text)]
 
 
 def _is_people(text: str) -> bool:
@@ -1030,7 +1043,7 @@ def _indistinct(
         def own(name: str) -> list[Assertion[Any]]:
             return [a for a in getattr(report, name) if owner(a.sentence.start) == label]
 
-        days = {a.normalized.date for a in own("when") if a.normalized.precision in _FINE}
+        days = {a.normalized.date for a in own("when") if a.normalized.precision in DAY_PRECISIONS}
         named = [{value_key(a) for a in own(name)} for name in ("where", "targets", "victims")]
         groups = {a.normalized.group for a in own("perpetrators") if a.normalized.group}
         return [days - {None}, groups, *named]
@@ -1095,15 +1108,20 @@ _RECENT_DAYS = 62  # "within two months of the date of the article"
 
 def _muc_incidents(
     result: ArticleResult, tagger: bool | None, *, pruned: bool = True
-) -> tuple[list[IncidentReport], list[bool]]:
+) -> tuple[list[IncidentReport], list[bool], list[PredTemplate] | None]:
     """The incidents of an extracted article that MUC-4 templates: each report's parts
-    (:func:`split_incidents`) but those :func:`muc_relevance` excludes; and per incident,
+    (:func:`split_incidents`) but those :func:`muc_relevance` excludes; per incident,
     whether its template is kept: when ``pruned``, not if the template filter drops it
-    (:func:`_filtered`; the message's organisation is shared before, :func:`_kept`)."""
+    (the message's organisation is shared before, :func:`_kept`); and the incidents'
+    five-role templates when the filter made them as the mapping does (its features read
+    them with the tagger's roles: the mapping's when ``tagger`` is True), else None."""
     parts, split = _muc_parts(result, tagger)
-    if not pruned:
-        return parts, [True] * len(parts)
-    return parts, _filtered(result, parts, split, _template_filter(_wire(result, tagger)))
+    model = _template_filter(_wire(result, tagger)) if pruned else None
+    if model is None or not parts:
+        return parts, [True] * len(parts), None
+    raw = [_gtt_template(p, True) for p in parts]
+    keep = model.keep(template_rows(result, parts, split, raw))
+    return parts, keep, raw if tagger is True else None
 
 
 def _wire(result: ArticleResult, tagger: bool | None) -> bool:
@@ -1115,14 +1133,17 @@ def _kept(templates: list[_T], keep: Sequence[bool]) -> list[_T]:
 
 
 def _muc_parts(
-    result: ArticleResult, tagger: bool | None
+    result: ArticleResult,
+    tagger: bool | None,
+    models: Callable[[bool], SplitModel | None] = _split_model,
 ) -> tuple[list[IncidentReport], list[list[IncidentReport]]]:
-    """The incidents MUC-4's relevance admits, and each report's parts they came from."""
+    """The incidents MUC-4's relevance admits, and each report's parts they came from
+    (``models``: the split model of a report read with the tagger or not)."""
     published = result.article.published.date() if result.article.published else None
     split = [
         _with_robberies(
             report,
-            split_incidents(report, _split_model(_tagged(report) if tagger is None else tagger)),
+            split_incidents(report, models(_tagged(report) if tagger is None else tagger)),
         )
         for report in result.incidents
     ]
@@ -1140,11 +1161,13 @@ def template_rows(
     result: ArticleResult,
     parts: Sequence[IncidentReport],
     split: Sequence[Sequence[IncidentReport]],
-    tagger: bool,
+    templates: Sequence[PredTemplate],
 ) -> list[dict[str, float]]:
     """The template filter's features (:func:`~incidex.evaluate._prune.template_features`)
     of the incidents ``parts`` the mapping templates for ``result``, whose reports' parts
-    were ``split`` (a part in none of them is a kidnapping's attack)."""
+    were ``split`` (a part in none of them is a kidnapping's attack), and whose five-role
+    templates (:func:`_gtt_template`, before the message's names are shared) are
+    ``templates``."""
     published = result.article.published.date() if result.article.published else None
     origins: dict[int, str] = {}
     for found in split:
@@ -1164,31 +1187,33 @@ def template_rows(
             not _recent(part, published),
             {role: len(found) for role, found in zip(GTT_ROLES, template.roles, strict=True)},
         )
-        for n, (part, template) in enumerate(
-            zip(parts, [_gtt_template(p, tagger) for p in parts], strict=True)
-        )
+        for n, (part, template) in enumerate(zip(parts, templates, strict=True))
     ]
 
 
 def muc_template_rows(result: ArticleResult, tagger: bool | None) -> list[dict[str, float]]:
     """The template filter's features of each template the mapping makes for ``result``
-    without the filter, in order (to train the filter)."""
+    without the filter, in order."""
     if result.status != "extracted":
         return []
-    return template_rows(result, *_muc_parts(result, tagger), _wire(result, tagger))
+    parts, split = _muc_parts(result, tagger)
+    wire = _wire(result, tagger)
+    return template_rows(result, parts, split, [_gtt_template(p, wire) for p in parts])
 
 
-def _filtered(
-    result: ArticleResult,
-    parts: list[IncidentReport],
-    split: Sequence[Sequence[IncidentReport]],
-    model: TemplateFilter | None,
-) -> list[bool]:
-    """Per incident of ``parts``, whether the template filter keeps it (all without a
-    model)."""
-    if model is None or not parts:
-        return [True] * len(parts)
-    return model.keep(template_rows(result, parts, split, True))
+def unfiltered_templates(
+    result: ArticleResult, split_model: SplitModel | None
+) -> tuple[list[PredTemplate], list[dict[str, float]]]:
+    """What the template filter learns from (``incidex train``): the five-role templates the
+    mapping makes for ``result`` without the filter, the tagger's roles read and the reports
+    split by ``split_model`` (the one trained beside the filter; None: the cue rule), and
+    the filter's features of each, in order."""
+    if result.status != "extracted":
+        return [], []
+    parts, split = _muc_parts(result, True, lambda _: split_model)
+    raw = [_gtt_template(p, True) for p in parts]
+    rows = template_rows(result, parts, split, raw)
+    return _gtt_templates(result, True, parts, [True] * len(parts), raw), rows
 
 
 _HARMED = frozenset({"killed", "wounded"})
@@ -1226,16 +1251,13 @@ def _with_kidnap_attacks(parts: list[IncidentReport]) -> list[IncidentReport]:
     return out
 
 
-_ROBBERY = "Robbery"
-
-
 def _with_robberies(report: IncidentReport, parts: list[IncidentReport]) -> list[IncidentReport]:
     """The parts of ``report`` with a ROBBERY after each part in whose sentences a robbery is
     told ("... BURNED THE FACILITIES AND STOLE FOOD"): MUC-4 templates each relevant type of
     incident an article tells of (template-doc-part1, 5.0), ROBBERY among them (slot 4). It
     has the part's perpetrators, dates and places, and the targets and victims of the
     robbery's sentences. A part naming no attack type but a robbery is that robbery."""
-    robberies = [a for a in report.types if a.normalized.name == _ROBBERY]
+    robberies = [a for a in report.types if a.normalized.name == ROBBERY]
     if not robberies:
         return parts
     typed = [
@@ -1305,7 +1327,7 @@ def _recent(part: IncidentReport, published: dt.date | None) -> bool:
         a.normalized.date
         for a in part.when
         if a.normalized.date is not None
-        and a.normalized.precision in _FINE
+        and a.normalized.precision in DAY_PRECISIONS
         and a.stance is not Stance.denied
     ]
     if published is None or not days:
@@ -1366,7 +1388,7 @@ def to_gtt_templates(
 ) -> list[PredTemplate]:
     """One five-role template per incident each incident report tells of
     (:func:`split_incidents`); none when no incident was found. ``pruned``: without the
-    templates the template filter drops (:func:`_filtered`)."""
+    templates the template filter drops."""
     if result.status != "extracted":
         return []
     return _gtt_templates(result, tagger, *_muc_incidents(result, tagger, pruned=pruned))
@@ -1379,15 +1401,26 @@ def muc_predictions(
     admitted and filtered once for both."""
     if result.status != "extracted":
         return [], []
-    parts, keep = _muc_incidents(result, tagger)
-    return _gtt_templates(result, tagger, parts, keep), _slot_templates(result, tagger, parts, keep)
+    parts, keep, raw = _muc_incidents(result, tagger)
+    return (
+        _gtt_templates(result, tagger, parts, keep, raw),
+        _slot_templates(result, tagger, parts, keep),
+    )
 
 
 def _gtt_templates(
-    result: ArticleResult, tagger: bool | None, parts: list[IncidentReport], keep: list[bool]
+    result: ArticleResult,
+    tagger: bool | None,
+    parts: list[IncidentReport],
+    keep: list[bool],
+    raw: Sequence[PredTemplate] | None = None,
 ) -> list[PredTemplate]:
+    """The kept templates of ``parts`` (``raw``: their :func:`_gtt_template`, when made
+    already), named in full and sharing the message's organisation."""
     names = _victim_names(result, tagger)
-    templates = [_named_in_full(_gtt_template(part, tagger), names) for part in parts]
+    if raw is None:
+        raw = [_gtt_template(part, tagger) for part in parts]
+    templates = [_named_in_full(template, names) for template in raw]
     shared = _share_message_org(
         templates,
         lambda t: [e[0] for e in t.role("PerpOrg")],
@@ -1516,24 +1549,13 @@ def _instrument_fills(weapons: Iterable[Assertion[Weapon]]) -> list[str]:
     return fills
 
 
-# a general INSTRUMENT TYPE fill -> the fills below it in the set list's hierarchy that name
-# the same instrument more precisely (not DYNAMITE under BOMB: the keys fill the material and
-# its container both, template-doc-part1 slot 6 note 2)
-_GENERAL_FILLS: dict[str, frozenset[str]] = {
-    "EXPLOSIVE": frozenset(
-        {"BOMB", "VEHICLE BOMB", "DYNAMITE", "MINE", "AERIAL BOMB", "GRENADE", "MOLOTOV COCKTAIL"}
-    ),
-    "GUN": frozenset({"MACHINE GUN", "MORTAR", "HANDGUN", "RIFLE"}),
-    "BOMB": frozenset({"VEHICLE BOMB", "AERIAL BOMB"}),
-}
-
-
 def _specific(fills: list[str]) -> list[str]:
     """The fills without a general one where a more specific one of its branch is there too
-    ("EXPLOSIVES ... 55 KG OF DYNAMITE": DYNAMITE, not EXPLOSIVE as well). TST1+TST2
-    INSTRUMENT TYPE 44 of 70 -> 44 of 66; DEV-MUC3-0001..1100 235 of 385 -> 232 of 370
-    (slots micro 60.59 -> 60.61)."""
-    return [f for f in fills if not _GENERAL_FILLS.get(f, frozenset()) & set(fills)]
+    (lexicon ``general_instrument_fills``: "EXPLOSIVES ... 55 KG OF DYNAMITE": DYNAMITE, not
+    EXPLOSIVE as well). TST1+TST2 INSTRUMENT TYPE 44 of 70 -> 44 of 66; DEV-MUC3-0001..1100
+    235 of 385 -> 232 of 370 (slots micro 60.59 -> 60.61)."""
+    below = default_lexicon().general_instrument_fills
+    return [f for f in fills if not below.get(f, frozenset()) & set(fills)]
 
 
 def _shot_instruments(report: IncidentReport) -> list[str]:
@@ -1594,9 +1616,13 @@ def _is_authority(speaker: str | None, sentence: str = "") -> bool:
     if any(w in _AUTHORITY_WORDS for w in _words(speaker)):
         return True
     name = [w for part in _words(speaker) for w in part.split("-")]
-    said = [w for part in _words(sentence) for w in part.split("-")]
-    for i in range(len(said) - len(name) + 1):
-        if name and said[i : i + len(name)] == name:
+    if not name:
+        return False
+    said = [w for part in _sentence_words(sentence) for w in part.split("-")]
+    # the name's first place in the whole sentence; linear in its length (the name, a
+    # mention, is compared only where its first word is)
+    for i, word in enumerate(said):
+        if word == name[0] and said[i : i + len(name)] == name:
             return any(w in _AUTHORITY_WORDS for w in said[max(0, i - _TITLE_WORDS) : i])
     return False
 
@@ -1673,13 +1699,10 @@ def _org_confidence(report: IncidentReport, keys: set[str]) -> str | None:
     return next((label for label in _CONFIDENCE_ORDER if label in found), None)
 
 
-_FINE = (Precision.minute, Precision.hour, Precision.day)
-
-
 def _muc_date(report: IncidentReport, published: dt.date | None) -> dt.date | None:
     for a in report.when:
         when = a.normalized
-        if when.date is None or when.precision not in _FINE or a.stance is Stance.denied:
+        if when.date is None or when.precision not in DAY_PRECISIONS or a.stance is Stance.denied:
             continue
         if published is not None and not (
             published - dt.timedelta(days=366) <= when.date <= published
@@ -1935,10 +1958,7 @@ def _plural_people() -> frozenset[str]:
     lex = default_lexicon()
     nouns = {w for w in lex.people_nouns | lex.person_nouns | _PEOPLE_WORDS if " " not in w}
     plural = {w + "s" for w in nouns} | {w[:-3] + "men" for w in nouns if w.endswith("man")}
-    return frozenset(plural | {w for w in nouns if w.endswith("s")} | _PLURAL_PEOPLE)
-
-
-_PLURAL_PEOPLE = frozenset("people men women children police troops personnel".split())
+    return frozenset(plural | {w for w in nouns if w.endswith("s")} | lex.plural_people_nouns)
 
 
 def _plural(words: list[str]) -> bool:
@@ -2069,10 +2089,11 @@ def to_muc_slots(
     """One MUC slot template per incident each incident report tells of
     (:func:`split_incidents`); none when no incident was found. The date falls back to the
     article's publication date (the MUC dateline). ``pruned``: without the templates the
-    template filter drops (:func:`_filtered`)."""
+    template filter drops)."""
     if result.status != "extracted":
         return []
-    return _slot_templates(result, tagger, *_muc_incidents(result, tagger, pruned=pruned))
+    parts, keep, _ = _muc_incidents(result, tagger, pruned=pruned)
+    return _slot_templates(result, tagger, parts, keep)
 
 
 def _slot_templates(

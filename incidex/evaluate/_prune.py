@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from incidex.evaluate._split import ROLE_FIELDS, bucket, load_trained, trained_folder
-from incidex.model import ArticleResult, IncidentReport, Precision
+from incidex.model import DAY_PRECISIONS, ArticleResult, IncidentReport
 from incidex.nlp.role_candidates import CandidateModel
 
 __all__ = [
@@ -46,7 +46,6 @@ NONE = "NONE"
 ORIGINS = ("first", "split_same", "split_type", "kidnap_attack")
 _FURTHER_THRESHOLD = "further_threshold"  # key of the further templates' threshold in meta
 _CANDIDATES = "incidex_role_candidates_v1"
-_FINE = (Precision.minute, Precision.hour, Precision.day)
 _WORD = re.compile(r"[a-z][a-z'\-]*")
 
 
@@ -103,7 +102,10 @@ def template_features(
     sure = [a.confidence for a in part.assertions() if a.extractor == _CANDIDATES]
     if sure:
         f["candidates_max=" + bucket(max(sure), (0.6, 0.7, 0.8, 0.9))] = 1.0
-    if any(a.normalized.date is not None and a.normalized.precision in _FINE for a in part.when):
+    if any(
+        a.normalized.date is not None and a.normalized.precision in DAY_PRECISIONS
+        for a in part.when
+    ):
         f["day"] = 1.0
     if part.where:
         f["place"] = 1.0

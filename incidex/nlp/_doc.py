@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 from ..model import Article, Assertion, SentenceRef, Stance
 
 __all__ = [
+    "PAST_TAGS",
     "SentInfo",
     "add_assertion",
     "doc_text",
@@ -22,6 +23,7 @@ __all__ = [
     "info_at",
     "lemmas",
     "lowers",
+    "past_tense",
     "sent_bounds",
     "sent_info",
     "sentence_of",
@@ -122,6 +124,15 @@ _LEMMAS_KEY = "incidex.lemmas"
 # stays bounded on a corpus with an open vocabulary
 _LOWER_LEMMA: dict[int, str] = {}
 _LOWER_LEMMA_MAX = 200_000
+
+
+# Penn tags of a verb in the past: the simple past ("stole") and the participle ("was looted")
+PAST_TAGS = frozenset({"VBD", "VBN"})
+
+
+def past_tense(token: Token) -> bool:
+    """Whether the parser tagged the word a past form of a verb ("blew", "sabotaged")."""
+    return token.tag_ in PAST_TAGS
 
 
 def tokens(doc: Doc) -> list[Token]:

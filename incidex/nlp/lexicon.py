@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["EventLexicon", "Lexicon", "default_lexicon", "separate_cues"]
+__all__ = ["ROBBERY", "EventLexicon", "Lexicon", "default_lexicon", "separate_cues"]
+
+# the name of the lexicon's robbery event (a crime told beside attacks, no GTD attack type)
+ROBBERY = "Robbery"
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,29 @@ class Lexicon:
     # phrase of the means, told as its act is: "to blow up the embassy WITH car bombs"),
     # "attempt" ("tried to kill", "foiled an attempt to kidnap": an attempted act, told as done)
     modality_cues: dict[str, str]
+    # verb lemma -> the kind of claim it makes ("claim", "take" -> claimed; "deny" -> denied;
+    # "confirm"; "doubt"), and the words its object must be for it to make one ("claimed
+    # responsibility", "denied involvement", "admitted to"; a verb absent here needs none)
+    claim_verbs: dict[str, str]
+    claim_objects: dict[str, frozenset[str]]
+    # words naming people (nouns and pronouns) as the object of "shoot": "shot down a
+    # soldier" is violence, "the amendment was shot down" is none
+    shot_people_words: frozenset[str]
+    # words that cannot stand between "took" and "as hostages" in a hostage taking ("took
+    # place as hostages were freed", "took control")
+    not_hostage_words: frozenset[str]
+    # "northern Lima": a direction before a place name, not part of it
+    compass_adjectives: frozenset[str]
+    # "no other victims", "no further casualties": none besides those told, not none at all
+    besides_words: frozenset[str]
+    # attack nouns that in an arrest story are the police's ("arrested in raids in X")
+    police_operation_nouns: frozenset[str]
+    # plural nouns of people not made by adding "s" to a people noun ("men", "police")
+    plural_people_nouns: frozenset[str]
+    # a general MUC-4 INSTRUMENT TYPE fill -> the fills below it in the set list's hierarchy
+    # that name the same instrument more precisely (not DYNAMITE under BOMB: the keys fill
+    # the material and its container both, template-doc-part1 slot 6 note 2)
+    general_instrument_fills: dict[str, frozenset[str]]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -200,7 +226,7 @@ def default_lexicon() -> Lexicon:
         victim_blockers=_inverted(raw["victim_blockers"]),
         claim_blockers=_inverted(raw["claim_blockers"]),
         attacker_verbs=frozenset(raw["attacker_verbs"]),
-        attacker_light_verbs={k: frozenset(v) for k, v in raw["attacker_light_verbs"].items()},
+        attacker_light_verbs=_word_sets(raw["attacker_light_verbs"]),
         target_verbs=frozenset(raw["target_verbs"]),
         target_preps=frozenset(raw["target_preps"]),
         former_words=frozenset(raw["former_words"]),
@@ -218,7 +244,20 @@ def default_lexicon() -> Lexicon:
         weapon_heads=frozenset(raw["weapon_heads"]),
         firearm_act_words=_inverted(raw["firearm_act_words"]),
         modality_cues=_inverted(raw["modality_cues"]),
+        claim_verbs=_inverted(raw["claim_verbs"]),
+        claim_objects=_word_sets(raw["claim_objects"]),
+        shot_people_words=frozenset(raw["shot_people_words"]),
+        not_hostage_words=frozenset(raw["not_hostage_words"]),
+        compass_adjectives=frozenset(raw["compass_adjectives"]),
+        besides_words=frozenset(raw["besides_words"]),
+        police_operation_nouns=frozenset(raw["police_operation_nouns"]),
+        plural_people_nouns=frozenset(raw["plural_people_nouns"]),
+        general_instrument_fills=_word_sets(raw["general_instrument_fills"]),
     )
+
+
+def _word_sets(groups: dict[str, list[str]]) -> dict[str, frozenset[str]]:
+    return {key: frozenset(words) for key, words in groups.items()}
 
 
 def _inverted(groups: dict[str, list[str]]) -> dict[str, str]:

@@ -25,7 +25,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from ._doc import article_of, sent_info, sentences
+from ._doc import PAST_TAGS, article_of, sent_info, sentences
 from .linear import LinearModel
 
 __all__ = ["ANALYSIS_SCALE", "RelevanceModel", "message_features"]
@@ -69,7 +69,7 @@ def _analysis(doc: Doc) -> dict[str, float]:
     tags = Counter(t.tag_ for t in doc)
     size = max(len(doc), 1)
     row["modal_share"] = 10 * tags["MD"] / size
-    row["past_share"] = 10 * (tags["VBD"] + tags["VBN"]) / size
+    row["past_share"] = 10 * sum(tags[tag] for tag in PAST_TAGS) / size
     row["present_share"] = 10 * (tags["VBP"] + tags["VBZ"]) / size
     row["we"] = math.log1p(sum(t.lower_ in _FIRST_PLURAL for t in doc))
     row["questions"] = math.log1p(sum("?" in s.text for s in sentences(doc)))

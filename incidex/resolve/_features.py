@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from ..model import IncidentReport, Precision, Stance, attack_told
+from ..model import DAY_PRECISIONS, IncidentReport, Stance, attack_told
 from .summary import _date, report_figure, scene_of
 
 __all__ = [
@@ -249,11 +249,8 @@ def report_features(
         place_names=frozenset(place_names),
         terms=_terms(words),
         victims=frozenset(n for n in hit if len(n) >= 4 and not is_generic(n)),
-        date_precise=precision in _PRECISE,
+        date_precise=precision in DAY_PRECISIONS,
     )
-
-
-_PRECISE = frozenset({Precision.minute, Precision.hour, Precision.day})
 
 
 def _name_key(name: str) -> str:

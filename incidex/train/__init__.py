@@ -22,6 +22,7 @@ from pathlib import Path
 from ..evaluate._gtt import GttDoc, gold_from_gtt, read_gtt
 from ..evaluate._muc import MucMessage, read_muc_messages
 from ..evaluate._run import _require
+from ..evaluate._split import SPLIT_MODEL, SplitModel, load_trained
 from ..model import ArticleResult
 from ._candidates import fit_role_candidates
 from ._data import HOLDOUT, ROLE_LABELS, TYPE_LABELS, TrainDoc, in_holdout, load_examples
@@ -88,8 +89,10 @@ def train_models(
     under ``out_dir`` (default: the package's ``incidex/nlp/trained``, where the pipeline
     finds them). The split and the filter are trained last, on the messages as the pipeline
     with the models in ``out_dir`` extracts them; the filter reads the benchmark mapping's
-    templates, made with the split model the settings name (the shipped one, just retrained
-    when ``out_dir`` is the default)."""
+    templates, made with the split model in ``out_dir`` (just trained, or there before; the
+    cue rule when there is none), so that the two are a pair whatever the settings name. The
+    relevance regression reads the rule pipeline and the candidate classifier the English
+    parse: neither reads a trained model."""
     root = Path(data_dir)
     out = Path(out_dir) if out_dir is not None else default_output()
     gold = _require(root / _DEV_GOLD)
@@ -141,7 +144,7 @@ def train_models(
         extracted = _extracted(root, out, log)
     if "incident_split" in models:
         log("same-type incident split (logistic regression over sentence pairs)")
-        reports.append(fit_incident_split(*extracted, out / "incident_split", log=log))
+        reports.append(fit_incident_split(*extracted, out / SPLIT_MODEL, log=log))
         log(reports[-1].describe())
     if "template_filter" in models:
         log("template filter (logistic regression over the mapping's templates)")
@@ -153,6 +156,7 @@ def train_models(
                 tune_docs,
                 gold_from_gtt(tune_by_id.values()),
                 out / "template_filter",
+                load_trained(out / SPLIT_MODEL, SplitModel.load),
                 log=log,
             )
         )

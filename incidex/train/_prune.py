@@ -2,7 +2,9 @@
 mapping makes are gold incidents.
 
 The training messages are extracted with the pipeline (and the trained models beside this
-one) and mapped to five-role templates without the filter; each template is labelled from
+one) and mapped to five-role templates without the filter, their reports split by the split
+model trained beside it (:func:`~incidex.evaluate._predict.unfiltered_templates`); each
+template is labelled from
 the message's GTT templates by the scorer's one-to-one mapping
 (:func:`~incidex.evaluate._gtt.mapped_templates`): :data:`GOLD` when it is mapped to a gold
 template of its type, :data:`NONE` otherwise (every template of a message without gold
@@ -18,8 +20,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from ..evaluate._gtt import PredTemplate, mapped_templates
-from ..evaluate._predict import muc_template_rows, to_gtt_templates
+from ..evaluate._predict import unfiltered_templates
 from ..evaluate._prune import GOLD, NONE, TemplateFilter
+from ..evaluate._split import SplitModel
 from ..model import ArticleResult
 from ._candidates import binary_logistic
 from ._fit import ModelReport, write_report
@@ -46,13 +49,12 @@ FILTER_FURTHER_THRESHOLD = 0.3
 def filter_examples(
     results: Sequence[ArticleResult],
     gold: Mapping[str, Sequence[PredTemplate]],
-    *,
-    tagger: bool = True,
+    split_model: SplitModel | None,
 ) -> tuple[list[dict[str, float]], list[str], list[str]]:
     """Feature rows, labels (:data:`GOLD` / :data:`NONE`) and message ids of the templates
-    the mapping makes (without the filter) for the extracted messages
-    (``article.extra["muc_docid"]``) that are in ``gold`` (GTT templates by message id,
-    :func:`~incidex.evaluate.gold_from_gtt`)."""
+    the mapping makes (without the filter; reports split by ``split_model``, None: the cue
+    rule) for the extracted messages (``article.extra["muc_docid"]``) that are in ``gold``
+    (GTT templates by message id, :func:`~incidex.evaluate.gold_from_gtt`)."""
     rows: list[dict[str, float]] = []
     labels: list[str] = []
     docids: list[str] = []
@@ -60,8 +62,7 @@ def filter_examples(
         docid = str((result.article.extra or {}).get("muc_docid"))
         if docid not in gold or result.status != "extracted":
             continue
-        templates = to_gtt_templates(result, tagger=tagger, pruned=False)
-        found = muc_template_rows(result, tagger)
+        templates, found = unfiltered_templates(result, split_model)
         mapped = mapped_templates(templates, gold[docid])
         rows += found
         labels += [GOLD if n in mapped else NONE for n in range(len(found))]
@@ -95,18 +96,20 @@ def fit_template_filter(
     tune: Sequence[ArticleResult],
     tune_gold: Mapping[str, Sequence[PredTemplate]],
     out: Path,
+    split_model: SplitModel | None,
     *,
     c: float = FILTER_C,
     log: Callable[[str], None] = print,
 ) -> ModelReport:
-    """Fit the template filter on the extracted training messages, score its decisions on
-    the tuning messages, and save it under ``out``."""
+    """Fit the template filter on the extracted training messages, their reports split by
+    ``split_model`` (the one the filter is used with), score its decisions on the tuning
+    messages, and save it under ``out``."""
     start = time.perf_counter()
-    rows, labels, _ = filter_examples(train, train_gold)
+    rows, labels, _ = filter_examples(train, train_gold, split_model)
     log(f"  {len(rows)} templates ({labels.count(GOLD)} mapped to a gold template)")
     model = fit_filter_model(rows, labels, c=c)
     seconds = time.perf_counter() - start
-    scores = _score(model, tune, tune_gold) if tune else {}
+    scores = _score(model, tune, tune_gold, split_model) if tune else {}
     counts = {label: labels.count(label) for label in (GOLD, NONE)}
     docs = sum(1 for r in train if r.status == "extracted")
     report = ModelReport("template_filter", docs, 1, seconds, [], scores, counts)
@@ -119,10 +122,11 @@ def _score(
     model: TemplateFilter,
     results: Sequence[ArticleResult],
     gold: Mapping[str, Sequence[PredTemplate]],
+    split_model: SplitModel | None,
 ) -> dict[str, float]:
     """How many tuning templates the filter drops, and how many of those are mapped to a
     gold template."""
-    rows, labels, _ = filter_examples(results, gold)
+    rows, labels, _ = filter_examples(results, gold, split_model)
     if not rows:
         return {}
     dropped = [not kept for kept in model.keep(rows)]

@@ -9,7 +9,7 @@ a denial, a doubt and an attribution elsewhere each keep who said so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -386,42 +386,7 @@ class ActorExtractor:
 
     def _claims(self, doc: Doc, sent: Span, info: SentInfo) -> None:
         for token, lemma in _words(doc, sent):
-            kind: str | None = None
-            if (
-                lemma == "claim"
-                and token.pos_ == "VERB"
-                and _has_object(
-                    token,
-                    {
-                        "responsibility",
-                        "credit",
-                        "attack",
-                        "bombing",
-                        "killing",
-                        "shooting",
-                        "kidnapping",
-                        "assassination",
-                        "attacks",
-                        "blast",
-                        "explosion",
-                    },
-                )
-            ):
-                kind = "claimed"
-            elif lemma == "admit" and any(
-                c.lower_ in {"to", "responsibility"} for c in token.children
-            ):
-                kind = "claimed"
-            elif lemma in {"take", "accept"} and _has_object(token, {"responsibility"}):
-                kind = "claimed"
-            elif lemma in {"confirm", "verify"} and token.pos_ == "VERB":
-                kind = "confirmed"
-            elif lemma in {"deny", "reject"} and _has_object(
-                token, {"responsibility", "involvement", "role", "claim", "claims", "link", "links"}
-            ):
-                kind = "denied"
-            elif lemma in {"doubt", "question", "dismiss", "dispute"}:
-                kind = "doubted"
+            kind = self._claim_kind(token, lemma)
             if kind is None or negated(doc[token.i : token.i + 1]):
                 continue  # "No group has claimed responsibility"
             blocker = self.lex.claim_blockers.get(token.head.lemma_.lower())
@@ -431,6 +396,19 @@ class ActorExtractor:
                 kind = "denied"  # "refused to accept responsibility"
             self._claim(doc, sent, info, token, kind)
         self._statement_claim(doc, sent, info)
+
+    def _claim_kind(self, token: Token, lemma: str) -> str | None:
+        """The kind of claim the word makes (lexicon ``claim_verbs``), when it has the object
+        that makes it one (``claim_objects``: "claimed responsibility", "denied any role")."""
+        kind = self.lex.claim_verbs.get(lemma)
+        if kind is None or (lemma in _VERB_ONLY and token.pos_ != "VERB"):
+            return None
+        objects = self.lex.claim_objects.get(lemma)
+        if objects is None:
+            return kind
+        if lemma == _ADMIT:  # "admitted to the attack", "admitted responsibility": any child
+            return kind if any(c.lower_ in objects for c in token.children) else None
+        return kind if _has_object(token, objects) else None
 
     def _claim(self, doc: Doc, sent: Span, info: SentInfo, verb: Token, kind: str) -> None:
         subj = _subject_of(verb, self.lex.claim_blockers) or _named_before(doc, sent, verb)
@@ -783,7 +761,13 @@ _CUSTODY_WORDS = {
 }
 
 
-def _has_object(verb: Token, words: set[str]) -> bool:
+# grammar of the claim words: "the claim", "a confirmed report" (noun, adjective) make none;
+# "admitted" takes its object as the parser hangs it ("admitted to", a bare object)
+_VERB_ONLY = frozenset({"claim", "confirm", "verify"})
+_ADMIT = "admit"
+
+
+def _has_object(verb: Token, words: Container[str]) -> bool:
     for child in verb.children:
         if child.dep_ in {"dobj", "attr", "pobj", "nsubjpass"} and child.lower_ in words:
             return True

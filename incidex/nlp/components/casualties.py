@@ -279,7 +279,7 @@ class CasualtyExtractor:
             if (
                 token.pos_ == "NOUN"
                 and any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
-                and not any(c.lower_ in _BESIDES for c in token.children)
+                and not any(c.lower_ in self.lex.besides_words for c in token.children)
             ):
                 word = token.lower_
                 if self.lex.victim_nouns.get(word) == "targeted" or word in self.wounded:
@@ -547,8 +547,6 @@ class CasualtyExtractor:
         return {"exact": number.value}
 
 
-# "no other victims", "no further casualties": none besides those told, not none at all
-_BESIDES = frozenset({"other", "more", "further", "additional", "new"})
 # "killed no one" / "injured nobody": the figures it gives as zero, by the fate the lexicon's
 # victim verb gives its object (nobody hurt is nobody killed either)
 _ZERO_BY_FATE: dict[str, tuple[str, ...]] = {

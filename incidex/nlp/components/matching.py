@@ -19,10 +19,10 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .._doc import doc_text, ensure_extensions, info_at, lemmas, lowers
+from .._doc import doc_text, ensure_extensions, info_at, lemmas, lowers, past_tense
 from ..dateline import parse_dateline
 from ..kb import default_kb
-from ..lexicon import default_lexicon
+from ..lexicon import ROBBERY, default_lexicon
 from ..truecase import mostly_upper
 
 __all__ = [
@@ -218,9 +218,6 @@ def negated(span: Span) -> bool:
     return False
 
 
-_ROBBERY = "Robbery"
-
-
 def _told_robbery(span: Span) -> bool:
     """A robbery told as done ("stole food", "the offices were looted", "the robbery of a
     car"), not a stolen thing used later ("a stolen car"), an intent ("with the intention
@@ -231,7 +228,7 @@ def _told_robbery(span: Span) -> bool:
     if len(span) > 1:
         return True
     token = span[0]
-    if token.tag_ not in {"VBD", "VBN"} or token.dep_ in {"amod", "compound"}:
+    if not past_tense(token) or token.dep_ in {"amod", "compound"}:
         return False
     return not any(
         c.dep_ in {"aux", "auxpass"} and (c.tag_ in {"MD", "TO", "VBG"} or c.lower_ == "had")
@@ -308,58 +305,11 @@ def _past_event(span: Span) -> bool:
     return False
 
 
-_PERSONS = {
-    "people",
-    "person",
-    "persons",
-    "man",
-    "men",
-    "woman",
-    "women",
-    "child",
-    "children",
-    "officer",
-    "officers",
-    "policeman",
-    "policemen",
-    "soldier",
-    "soldiers",
-    "civilian",
-    "civilians",
-    "him",
-    "her",
-    "them",
-    "himself",
-    "herself",
-    "guard",
-    "guards",
-    "boy",
-    "girl",
-    "student",
-    "students",
-    "worshippers",
-    "victim",
-    "victims",
-    "hostage",
-    "hostages",
-    "passer-by",
-    "bystander",
-    "bystanders",
-    "journalist",
-}
-
-
-# words that cannot stand between "took" and "as hostages" in a hostage taking
-_NOT_HOSTAGES = frozenset(
-    "place part positions position control care note account near to with for in on at from by "
-    "into among around".split()
-)
-
-
 def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
     """A one-word trigger whose arguments say it is no violence: a shot on goal, an amendment
     'shot down', 'a blast of rising costs', 'under siege' in a match report."""
     lemma = token.lemma_.lower()
+    persons = default_lexicon().shot_people_words
     if token.lower_ in {"shot", "shoots", "shoot"}:
         lemma = "shoot"
     if lemma == "shoot":
@@ -367,7 +317,7 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
             return False  # "a shot" (on goal); the events are "shooting", "shots fired"
         objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
         if any(c.lower_ == "down" and c.dep_ == "prt" for c in token.children) and not any(
-            o.lower_ in _PERSONS or o.ent_type_ == "PERSON" for o in objects
+            o.lower_ in persons or o.ent_type_ == "PERSON" for o in objects
         ):
             return False  # "the amendment was shot down"
         aimed = (
@@ -380,7 +330,7 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
         if not objects and not aimed:
             return False  # "the striker shot wide": shooting at nobody
         if objects and not any(
-            o.lower_ in _PERSONS | people or o.ent_type_ in {"PERSON", "NORP"} or o.pos_ == "PRON"
+            o.lower_ in persons | people or o.ent_type_ in {"PERSON", "NORP"} or o.pos_ == "PRON"
             for o in objects
         ):
             return False  # "shot a film", "shot the ball"
@@ -506,7 +456,7 @@ class TriggerMatcher:
                         "OP": "{1,6}",
                         "IS_PUNCT": False,
                         "POS": {"NOT_IN": ["VERB", "AUX", "SCONJ", "CCONJ"]},
-                        "LOWER": {"NOT_IN": sorted(_NOT_HOSTAGES)},
+                        "LOWER": {"NOT_IN": sorted(lex.not_hostage_words)},
                     },
                     {"LOWER": "as", "OP": "?"},
                     {"LOWER": {"IN": ["hostage", "hostages"]}},
@@ -575,7 +525,7 @@ class TriggerMatcher:
                 continue
             if label == "Claim of Responsibility" and negated(span):
                 continue  # "No group has claimed responsibility"
-            if label == _ROBBERY and not _told_robbery(span):
+            if label == ROBBERY and not _told_robbery(span):
                 continue
             if label in self.attack_names and _past_event(span):
                 info.generic_attack = True  # about an earlier attack, not a new one

@@ -228,7 +228,7 @@ class PlaceExtractor:
             if any(t.i in taken or not t.is_alpha for t in words):
                 continue
             first = words[0]
-            if first.is_stop or first.lower_ in _COMPASS or words[-1].is_stop:
+            if first.is_stop or first.lower_ in self.lex.compass_adjectives or words[-1].is_stop:
                 continue
             if not wire and not all(self._name_word(t) for t in words):
                 continue
@@ -445,7 +445,7 @@ class PlaceExtractor:
         name = text[4:] if text.lower().startswith("the ") else text
         place = self._named_place(name, role, countries_named)
         first, _, rest = name.partition(" ")
-        if place is None and first.lower() in _COMPASS and rest:
+        if place is None and first.lower() in self.lex.compass_adjectives and rest:
             # "western Medellin", "SOUTHERN COLOMBIA": the part of a place the gazetteer knows
             place = self._named_place(rest, role, countries_named)
             place = place.model_copy(update={"name": name}) if place is not None else None
@@ -520,10 +520,6 @@ def _aftermath(ent: Span) -> bool:
     return False
 
 
-_COMPASS = frozenset(
-    """northern southern eastern western northeastern northwestern southeastern
-    southwestern""".split()
-)
 _PLACE_NOUNS = {
     "town",
     "city",
@@ -627,9 +623,10 @@ def _of_attack_noun(ent: Span) -> bool:
     if noun.pos_ != "NOUN":
         return False
     lemma = noun.lemma_.lower()
-    if lemma == "raid":  # in an arrest story the raid is the police's: "arrested in raids in X"
+    lex = default_lexicon()
+    if lemma in lex.police_operation_nouns:  # "arrested in raids in X": the police's raid
         return False
-    return lemma in default_lexicon().generic_attack_lemmas or lemma in _ATTACK_WORDS
+    return lemma in lex.generic_attack_lemmas or lemma in _ATTACK_WORDS
 
 
 def _near_attack(ent: Span) -> bool:

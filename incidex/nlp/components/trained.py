@@ -52,6 +52,7 @@ from .._doc import (
     article_of,
     ensure_extensions,
     info_at,
+    past_tense,
     sent_info,
     span_sentence,
     tokens,
@@ -202,9 +203,6 @@ def _reports_sabotage(doc: Doc) -> bool:
     return False
 
 
-_PAST = frozenset({"VBD", "VBN"})
-
-
 def _told_as_done(doc: Doc, start: int, end: int) -> bool:
     """Whether the sentence holding ``start:end`` tells of the attack with a past-tense
     attack verb ("blew up four pylons", "power lines have been sabotaged"): a specific act
@@ -217,7 +215,7 @@ def _told_as_done(doc: Doc, start: int, end: int) -> bool:
     sent = span_sentence(span)
     words = tokens(doc)[sent.start : sent.end]
     return any(
-        t.tag_ in _PAST and (t.lemma_.lower() in verbs or f"{t.lower_} {after.lower_}" in phrases)
+        past_tense(t) and (t.lemma_.lower() in verbs or f"{t.lower_} {after.lower_}" in phrases)
         for t, after in zip(words, [*words[1:], words[-1]], strict=True)
     )
 
