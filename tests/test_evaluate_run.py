@@ -770,10 +770,10 @@ def test_the_attackers_described_by_common_nouns_are_one_gtt_entity(upper: bool)
         ],
     )
     (template,) = to_gtt_templates(_result(report), tagger=True)
-    # gunmen, terrorists and the men in uniform: one group, by its first mention; a name and
-    # a description by another noun are entities of their own
+    # gunmen, terrorists and the men in uniform: one group, by its fullest mention; a name
+    # and a description by another noun are entities of their own
     assert [e[0].lower() for e in template.role("PerpInd")] == [
-        "gunmen",
+        "several men wearing uniforms",
         "juan perez",
         "army deserter",
     ]
@@ -837,6 +837,39 @@ _ATTACKERS = [
         ["Maj Roberto Vargas", "Major Roberto Vargas"],
         ["maj roberto vargas"],
         id="rank",
+    ),
+    # the attackers are named by their fullest description, the first of the longest
+    pytest.param(
+        "Gunmen attacked the post. Police said a group of six urban guerrillas fled.",
+        ["Gunmen", "group of six urban guerrillas"],
+        ["group of six urban guerrillas"],
+        id="fullest",
+    ),
+    pytest.param(
+        "Gunmen attacked the post. The assailants fled.",
+        ["Gunmen", "assailants"],
+        ["gunmen"],
+        id="fullest-first",
+    ),
+    # a group described twice by one head noun is one entity...
+    pytest.param(
+        "Soldiers with their faces painted black made the attack. The soldiers fled.",
+        ["Soldiers with their faces painted black", "soldiers"],
+        ["soldiers with their faces painted black"],
+        id="one-head",
+    ),
+    # ... but not two groups of one noun, nor two nouns
+    pytest.param(
+        "Soldiers of the Atlacatl battalion and soldiers of the 1st brigade made the attack.",
+        ["Soldiers of the Atlacatl battalion", "soldiers of the 1st brigade"],
+        ["soldiers of the atlacatl battalion", "soldiers of the 1st brigade"],
+        id="two-groups",
+    ),
+    pytest.param(
+        "Two lieutenants and one second lieutenant made the attack.",
+        ["Two lieutenants", "one second lieutenant"],
+        ["two lieutenants", "one second lieutenant"],
+        id="two-ranks",
     ),
     # the parties between which a clash or talks are told are no attackers...
     pytest.param(
