@@ -219,6 +219,7 @@ _GTD_TO_GTT: dict[str, str] = {
     "Unarmed Assault": "attack",
     "Hijacking": "attack",
     "Robbery": "robbery",  # in the ROBBERY parts of the MUC mapping (_with_robberies)
+    "Burning": "arson",  # in the ARSON parts of the MUC mapping (_with_burnings)
 }
 _FACILITY = "Facility/Infrastructure Attack"
 _ASSAULT, _ASSAULT_CODE = "Armed Assault", 2
@@ -1120,9 +1121,14 @@ def _muc_parts(
     """The incidents MUC-4's relevance admits, and each report's parts they came from."""
     published = result.article.published.date() if result.article.published else None
     split = [
-        _with_robberies(
+        _with_burnings(
             report,
-            split_incidents(report, _split_model(_tagged(report) if tagger is None else tagger)),
+            _with_robberies(
+                report,
+                split_incidents(
+                    report, _split_model(_tagged(report) if tagger is None else tagger)
+                ),
+            ),
         )
         for report in result.incidents
     ]
@@ -1287,6 +1293,48 @@ def _with_robberies(report: IncidentReport, parts: list[IncidentReport]) -> list
             "types": mine,
             "targets": [a for a in part.targets if a.sentence.start in told],
             "victims": [a for a in part.victims if a.sentence.start in told],
+            "weapons": [],
+            "casualties": [],
+        }
+        out.append(part.model_copy(update=update))
+    return out
+
+
+_BURNING = "Burning"
+
+
+def _with_burnings(report: IncidentReport, parts: list[IncidentReport]) -> list[IncidentReport]:
+    """The parts of ``report`` with an ARSON after each part not an arson in whose sentences
+    a thing is burned ("... CRIMINAL TERRORISTS BURNED NINE VEHICLES"; the non-attack event
+    Burning): MUC-4 templates each relevant type of incident an article tells of
+    (template-doc-part1, 5.0), and an attack or a bombing in which buildings or vehicles
+    are burned is an ARSON too. It has the part's perpetrators, dates and places and the
+    targets of the burning's sentences. Things burned when a bomb exploded ("THE COCKPIT WAS
+    BURNED WHEN A BOMB ... EXPLODED") are the bombing's damage. Unlike a robbery, a part naming no attack type keeps
+    its type (an ATTACK): its untyped sentences are most often another act ("TERRORISTS
+    MACHINEGUNNED A BUS ... LATER ... BURNED NINE VEHICLES")."""
+    burnings = [
+        a
+        for a in report.types
+        if a.normalized.name == _BURNING and "set off" not in _bombing_cues(a.sentence.text)
+    ]
+    if not burnings:
+        return parts
+    typed = [
+        a.model_copy(update={"normalized": a.normalized.model_copy(update={"attack": True})})
+        for a in burnings
+    ]
+    out = []
+    for n, part in enumerate(parts):
+        out.append(part)
+        mine = [a for a, b in zip(typed, burnings, strict=True) if _part_of(parts, b) == n]
+        if not mine or incident_type_of(part) == "arson":
+            continue
+        told = {a.sentence.start for a in mine}
+        update: dict[str, list[Assertion[Any]]] = {
+            "types": mine,
+            "targets": [a for a in part.targets if a.sentence.start in told],
+            "victims": [],
             "weapons": [],
             "casualties": [],
         }
