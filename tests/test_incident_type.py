@@ -270,3 +270,35 @@ def test_a_robbery_told_as_done_is_a_robbery(
     nlp: Any, text: str, robbed: bool, upper: bool
 ) -> None:
     assert ("Robbery" in _typed(nlp, _case(text, upper))) is robbed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "arson"),
+    [
+        ("Guerrillas killed two peasants; a restaurant was burned by the attackers.", True),
+        ("The rebels shot the guard, entered the office and burned it with flamethrowers.", True),
+        ("The group claimed the burning of a restaurant in which two workers were hurt.", True),
+        # a fire burning, people burned, burns suffered, a burning denied: no arson told
+        ("The fire burned for three hours after the bomb exploded.", False),
+        ("Two children were burned to death when the bomb exploded.", False),
+        ("He suffered burns to his arms when the bomb exploded.", False),
+        ("The rebels attacked the post; the houses were not burned.", False),
+    ],
+)
+def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bool) -> None:
+    assert ("Burning" in _typed(nlp, _case(text, upper))) is arson
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "About twenty terrorists machinegunned a bus on the coastal highway.",
+        "The bus was machine-gunned near the town; five passengers were hurt.",
+    ],
+)
+def test_machinegunning_is_an_armed_assault(nlp: Any, text: str, upper: bool) -> None:
+    assert "Armed Assault" in _typed(nlp, _case(text, upper))

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["ROBBERY", "EventLexicon", "Lexicon", "default_lexicon", "separate_cues"]
+__all__ = ["BURNING", "ROBBERY", "EventLexicon", "Lexicon", "default_lexicon", "separate_cues"]
 
-# the name of the lexicon's robbery event (a crime told beside attacks, no GTD attack type)
+# the names of the lexicon's robbery and burning events (told beside attacks, no GTD attack type)
 ROBBERY = "Robbery"
+BURNING = "Burning"
 
 
 @dataclass(frozen=True)

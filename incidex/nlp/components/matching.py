@@ -22,7 +22,7 @@ from spacy.util import filter_spans
 from .._doc import doc_text, ensure_extensions, info_at, lemmas, lowers, past_tense
 from ..dateline import parse_dateline
 from ..kb import default_kb
-from ..lexicon import ROBBERY, default_lexicon
+from ..lexicon import BURNING, ROBBERY, default_lexicon
 from ..truecase import mostly_upper
 
 __all__ = [
@@ -342,9 +342,33 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
         return False  # "we were under siege": a figure of speech far more often than a siege
     if lemma == "siege" and token.head.lower_ == "of" and token.head.head.lemma_ == "state":
         return False  # "a state of siege": an emergency law, not a hostage siege
+    if lemma == "burn" or token.lower_.startswith("burn"):  # "burning" may keep its form
+        return _burned_thing(token, people)
     if lemma == "barricade" and token.pos_ != "VERB":
         return False  # "set up barricades": roadblocks; "barricaded themselves" is the siege
     return True
+
+
+def _burned_thing(token: Token, people: frozenset[str]) -> bool:
+    """'Burn' is arson when a thing is burned ("burned the houses", "the bus was burned", "the
+    burning of a restaurant"), not when a fire burns, people are burned ("burned to death")
+    or someone has burns."""
+    if token.pos_ == "NOUN":
+        return (
+            token.lower_ == "burning"
+            and token.i + 1 < len(token.doc)
+            and token.nbor(1).lower_ == "of"
+        )
+    objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
+    if token.tag_ not in {"VBD", "VBN"} or not objects:  # not "slow burning fuses"
+        return False
+    return not any(
+        o.lower_ in default_lexicon().shot_people_words
+        or o.lower_ in people
+        or o.ent_type_ in {"PERSON", "NORP"}
+        or o.lower_ in {"him", "her", "them", "himself", "themselves"}
+        for o in objects
+    )
 
 
 class WordTriggers:
@@ -527,6 +551,8 @@ class TriggerMatcher:
                 continue  # "No group has claimed responsibility"
             if label == ROBBERY and not _told_robbery(span):
                 continue
+            if label == BURNING and negated(span):
+                continue  # "did not burn the houses"
             if label in self.attack_names and _past_event(span):
                 info.generic_attack = True  # about an earlier attack, not a new one
                 continue
