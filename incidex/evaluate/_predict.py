@@ -310,29 +310,6 @@ def _untyped_type(report: IncidentReport) -> str:
 
 # -- mentions --------------------------------------------------------------------------
 
-# Head words naming people (upper or lower case input is folded); plus the suffixes below.
-_PEOPLE_WORDS = frozenset(
-    """people person persons civilian civilians soldier soldiers troops troop officer
-    officers police policeman policemen agent agents guard guards bodyguard bodyguards
-    escort escorts president vice-president minister ministers judge judges mayor mayors
-    governor governors leader leaders member members child children student students
-    worker workers peasant peasants farmer farmers priest priests jesuit jesuits nun nuns
-    bishop archbishop colonel lieutenant captain sergeant major general commander
-    ambassador diplomat diplomats journalist journalists reporter reporters candidate
-    candidates citizen citizens resident residents family families wife husband son sons
-    daughter daughters mother father brother sister passenger passengers tourist tourists
-    victim victims hostage hostages senator deputy deputies congressman councilman
-    councilmen attorney prosecutor lawyer lawyers notary doctor doctors nurse driver
-    drivers pilot teacher teachers official officials employee employees manager
-    businessman businessmen industrialist trader traders merchant merchants mp mps
-    inhabitants villagers youth youths boy boys girl girls man men woman women""".split()
-)
-_PEOPLE_SUFFIXES = ("men", "man", "woman", "women", "ist", "ists", "ian", "ians")
-_EVENT_WEAPON_WORDS = frozenset(
-    """explosion explosions blast blasts detonation detonations sabotage attack attacks
-    burned burnt burning burn torched set exploded explode explodes fired firing shot
-    shooting shootings""".split()
-)
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "his", "her"})
 _NUMBER_WORDS = frozenset(
     """one two three four five six seven eight nine ten eleven twelve dozen dozens scores
@@ -370,7 +347,8 @@ def _is_people(text: str) -> bool:
     if not words:
         return False
     head = words[-1]
-    return head in _PEOPLE_WORDS or (len(head) > 4 and head.endswith(_PEOPLE_SUFFIXES))
+    lex = default_lexicon()
+    return head in lex.people_heads or (len(head) > 4 and head.endswith(lex.people_head_suffixes))
 
 
 def _before(a: Assertion[Any], reach: int | None = None) -> str:
@@ -390,7 +368,7 @@ def _names_instrument(assertion: Assertion[Weapon]) -> bool:
     return (
         bool(words)
         and words[-1] not in _DETERMINERS
-        and words[-1] not in _EVENT_WEAPON_WORDS
+        and words[-1] not in default_lexicon().event_weapon_words
         and tuple(words) not in _weapon_acts()
     )
 
@@ -413,7 +391,7 @@ def _casualty_people(value: str) -> str | None:
     """The people part of a casualty phrase, as written ("THREE SOLDIERS WERE KILLED" ->
     "THREE SOLDIERS"); None when the phrase names no people ("AT LEAST 20")."""
     kept: list[str] = []
-    raws = value[:500].split()
+    raws = value[:_MENTION_CHARS].split()
     for raw, after in zip(raws, [*raws[1:], ""], strict=True):
         word = raw.strip(",.;:()\"'").lower()
         if word in _CASUALTY_STOP:
@@ -1590,46 +1568,6 @@ def _message_org(orgs: Sequence[Sequence[str]]) -> int | None:
 
 # -- MUC slots -----------------------------------------------------------------------------
 
-# (word in the mention, MUC fill), tried in order: the most specific first.
-_INSTRUMENT_WORDS: tuple[tuple[str, str], ...] = (
-    ("machine", "MACHINE GUN"),
-    ("machinegun", "MACHINE GUN"),
-    ("machineguns", "MACHINE GUN"),
-    ("machinegunned", "MACHINE GUN"),
-    ("machine-gun", "MACHINE GUN"),
-    ("machine-gunned", "MACHINE GUN"),
-    ("submachine", "MACHINE GUN"),
-    ("mortar", "MORTAR"),
-    ("mortars", "MORTAR"),
-    ("molotov", "MOLOTOV COCKTAIL"),
-    ("car", "VEHICLE BOMB"),
-    ("vehicle", "VEHICLE BOMB"),
-    ("truck", "VEHICLE BOMB"),
-    ("dynamite", "DYNAMITE"),
-    ("tnt", "DYNAMITE"),
-    ("mine", "MINE"),
-    ("mines", "MINE"),
-    ("grenade", "GRENADE"),
-    ("grenades", "GRENADE"),
-    ("rocket", "ROCKET"),
-    ("rockets", "ROCKET"),
-    ("missile", "MISSILE"),
-    ("missiles", "MISSILE"),
-    ("rifle", "RIFLE"),
-    ("rifles", "RIFLE"),
-    ("pistol", "HANDGUN"),
-    ("pistols", "HANDGUN"),
-    ("revolver", "HANDGUN"),
-    ("handgun", "HANDGUN"),
-    ("bomb", "BOMB"),
-    ("bombs", "BOMB"),
-    ("knife", "CUTTING DEVICE"),
-    ("knives", "CUTTING DEVICE"),
-    ("machete", "CUTTING DEVICE"),
-    ("machetes", "CUTTING DEVICE"),
-    ("stone", "STONE"),
-    ("stones", "STONE"),
-)
 # (GTD type, subtype) -> MUC fill; (type, None) is the type's default.
 _INSTRUMENT_CODES: dict[tuple[int, int | None], str] = {
     (_FIREARMS, 2): "RIFLE",
@@ -1655,7 +1593,7 @@ def instrument_type_of(weapon: Weapon, mention: str) -> str | None:
     """MUC INSTRUMENT TYPE fill of a weapon (None if the set has no fitting fill)."""
     words = set(_words(mention))
     if weapon.type_code in (_FIREARMS, _EXPLOSIVES, _INCENDIARY, _MELEE):
-        for word, fill in _INSTRUMENT_WORDS:
+        for word, fill in default_lexicon().instrument_words:
             if word in words:
                 return fill
     specific = _INSTRUMENT_CODES.get((weapon.type_code, weapon.subtype_code))
@@ -1715,12 +1653,6 @@ def _act_instruments(report: IncidentReport) -> list[str]:
     return _instrument_fills(acts)
 
 
-_AUTHORITY_WORDS = frozenset(
-    """army military police government minister ministry president spokesman spokesmen
-    spokeswoman colonel general commander officer officers official officials authorities
-    armed forces defense interior troops command security judge court prosecutor attorney
-    governor mayor embassy national guard treasury dncd das""".split()
-)
 _CLAIMED = "CLAIMED OR ADMITTED"
 _BY_AUTHORITIES = "SUSPECTED OR ACCUSED BY AUTHORITIES"
 _FACT = "REPORTED AS FACT"
@@ -1735,7 +1667,8 @@ def _is_authority(speaker: str | None, sentence: str = "") -> bool:
     "DEFENSE MINISTER HUMBERTO LARIOS": the speaker is recorded by name alone)."""
     if not speaker:
         return False
-    if any(w in _AUTHORITY_WORDS for w in _words(speaker)):
+    authority = default_lexicon().authority_words
+    if any(w in authority for w in _words(speaker)):
         return True
     name = [w for part in _words(speaker) for w in part.split("-")]
     if not name:
@@ -1745,7 +1678,7 @@ def _is_authority(speaker: str | None, sentence: str = "") -> bool:
     # mention, is compared only where its first word is)
     for i, word in enumerate(said):
         if word == name[0] and said[i : i + len(name)] == name:
-            return any(w in _AUTHORITY_WORDS for w in said[max(0, i - _TITLE_WORDS) : i])
+            return any(w in authority for w in said[max(0, i - _TITLE_WORDS) : i])
     return False
 
 
@@ -2078,7 +2011,7 @@ def _sentence_effect(sentence: str) -> str | None:
 def _plural_people() -> frozenset[str]:
     """Plural nouns of people: "peasants", "jesuits", "clergymen" (a name is none)."""
     lex = default_lexicon()
-    nouns = {w for w in lex.people_nouns | lex.person_nouns | _PEOPLE_WORDS if " " not in w}
+    nouns = {w for w in lex.people_nouns | lex.person_nouns | lex.people_heads if " " not in w}
     plural = {w + "s" for w in nouns} | {w[:-3] + "men" for w in nouns if w.endswith("man")}
     return frozenset(plural | {w for w in nouns if w.endswith("s")} | lex.plural_people_nouns)
 

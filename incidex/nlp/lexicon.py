@@ -136,6 +136,33 @@ class Lexicon:
     # that name the same instrument more precisely (not DYNAMITE under BOMB: the keys fill
     # the material and its container both, template-doc-part1 slot 6 note 2)
     general_instrument_fills: dict[str, frozenset[str]]
+    # head words (and word endings: "clergymen", "journalist") making a mention one of people
+    # in the MUC-4 mapping ("THREE PEASANTS", "THE MAYOR")
+    people_heads: frozenset[str]
+    people_head_suffixes: tuple[str, ...]
+    # last words of a weapon mention that name the act, not an instrument ("the explosion")
+    event_weapon_words: frozenset[str]
+    # (word of a weapon mention, MUC-4 INSTRUMENT TYPE), tried in order: the most specific
+    # fill first ("machine gun" is a MACHINE GUN, "car bomb" a VEHICLE BOMB, before BOMB)
+    instrument_words: tuple[tuple[str, str], ...]
+    # words making a speaker an authority ("ARMED FORCES SPOKESMAN"), or a title before a name
+    authority_words: frozenset[str]
+    # "the town of Dapchi", "the province of Kunar": nouns that make the name beside them a
+    # place; and those that do so only in apposition ("the capital, Abuja")
+    place_nouns: frozenset[str]
+    apposed_place_nouns: frozenset[str]
+    # "the concert hall in X": nouns of a venue that make a place under them an attack's scene
+    venue_nouns: frozenset[str]
+    # "drove a truck into the crowd": who a vehicle is driven into in a ramming attack
+    crowd_words: frozenset[str]
+    # lemmas over a group that make its mention part of a claim, a denial or a blame, not an
+    # attacker ("the FMLN denied", "police blamed the FMLN"); and those that put it in doubt
+    claim_context_lemmas: frozenset[str]
+    doubt_object_lemmas: frozenset[str]
+    # "refused to claim", "declined to accept responsibility": the verb or object of a claim
+    # withheld (after a ``claim_blockers`` verb)
+    withheld_claim_verbs: frozenset[str]
+    withheld_claim_objects: frozenset[str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -254,6 +281,21 @@ def default_lexicon() -> Lexicon:
         police_operation_nouns=frozenset(raw["police_operation_nouns"]),
         plural_people_nouns=frozenset(raw["plural_people_nouns"]),
         general_instrument_fills=_word_sets(raw["general_instrument_fills"]),
+        people_heads=frozenset(raw["people_heads"]),
+        people_head_suffixes=tuple(raw["people_head_suffixes"]),
+        event_weapon_words=frozenset(raw["event_weapon_words"]),
+        instrument_words=tuple(
+            (word, fill) for fill, words in raw["instrument_words"].items() for word in words
+        ),
+        authority_words=frozenset(raw["authority_words"]),
+        place_nouns=frozenset(raw["place_nouns"]),
+        apposed_place_nouns=frozenset(raw["apposed_place_nouns"]),
+        venue_nouns=frozenset(raw["venue_nouns"]),
+        crowd_words=frozenset(raw["crowd_words"]),
+        claim_context_lemmas=frozenset(raw["claim_context_lemmas"]),
+        doubt_object_lemmas=frozenset(raw["doubt_object_lemmas"]),
+        withheld_claim_verbs=frozenset(raw["withheld_claim_verbs"]),
+        withheld_claim_objects=frozenset(raw["withheld_claim_objects"]),
     )
 
 

@@ -492,7 +492,10 @@ class ActorExtractor:
             and verb.lemma_.lower() in self.lex.claim_blockers
             and any(
                 c.dep_ == "xcomp"
-                and (c.lemma_.lower() == "claim" or _has_object(c, {"responsibility", "credit"}))
+                and (
+                    c.lemma_.lower() in self.lex.withheld_claim_verbs
+                    or _has_object(c, self.lex.withheld_claim_objects)
+                )
                 for c in verb.children
             )
         )
@@ -806,8 +809,9 @@ def _subject_of(verb: Token, blockers: Mapping[str, str]) -> Token | None:
 
 def _in_claim_context(span: Span) -> bool:
     head = span.root
+    lemmas = default_lexicon().claim_context_lemmas
     for _ in range(4):
-        if head.lemma_.lower() in {"claim", "admit", "confirm", "deny", "doubt", "link", "blame"}:
+        if head.lemma_.lower() in lemmas:
             return True
         if head.head is head:
             break
@@ -816,7 +820,8 @@ def _in_claim_context(span: Span) -> bool:
 
 
 def _is_object_of_doubt(span: Span) -> bool:
-    return any(t.lemma_.lower() in {"doubt", "question", "dismiss"} for t in span.root.ancestors)
+    lemmas = default_lexicon().doubt_object_lemmas
+    return any(t.lemma_.lower() in lemmas for t in span.root.ancestors)
 
 
 def _blamer(span: Span) -> str | None:

@@ -174,35 +174,6 @@ def make_kb_matcher(nlp: Language, name: str) -> KbMatcher:
     return KbMatcher(nlp)
 
 
-_CROWDS = {
-    "crowd",
-    "crowds",
-    "shoppers",
-    "pedestrians",
-    "people",
-    "revellers",
-    "revelers",
-    "worshippers",
-    "tourists",
-    "fans",
-    "spectators",
-    "market",
-    "marketplace",
-    "protesters",
-    "demonstrators",
-    "pilgrims",
-    "bystanders",
-    "passers-by",
-    "commuters",
-    "children",
-    "cyclists",
-    "soldiers",
-    "police",
-    "officers",
-}
-_NEGATIONS = {"no", "not", "never", "nobody", "none", "n't"}
-
-
 def negated(span: Span) -> bool:
     """'No group has claimed responsibility', 'did not claim'."""
     for token in span:
@@ -512,7 +483,7 @@ class TriggerMatcher:
                     {"OP": "{0,5}", "IS_PUNCT": False},
                     {"LOWER": {"IN": ["into", "through"]}},
                     {"OP": "{0,3}", "IS_PUNCT": False},
-                    {"LOWER": {"IN": sorted(_CROWDS)}},
+                    {"LOWER": {"IN": sorted(lex.crowd_words)}},
                 ]
             ],
             greedy="LONGEST",

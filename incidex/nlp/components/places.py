@@ -199,7 +199,7 @@ class PlaceExtractor:
             if not (
                 head.lower_ in _UNMARKED_PREPS
                 or head.lower_ == "of"
-                and head.head.lower_ in _PLACE_NOUNS
+                and head.head.lower_ in self.lex.place_nouns
             ):
                 continue
             span = self._gazetteer_name(doc, token.i, taken, wire, countries_named)
@@ -520,26 +520,6 @@ def _aftermath(ent: Span) -> bool:
     return False
 
 
-_PLACE_NOUNS = {
-    "town",
-    "city",
-    "village",
-    "district",
-    "province",
-    "region",
-    "department",
-    "state",
-    "county",
-    "municipality",
-    "suburb",
-    "neighbourhood",
-    "neighborhood",
-}
-# "the capital, Abuja": the name after a comma (the parser often attaches it elsewhere and NER
-# may tag it PERSON); the gazetteer still has to know it as a place.
-_APPOSED_PLACE_NOUNS = _PLACE_NOUNS | {"capital"}
-
-
 def _names_it(child: Token) -> bool:
     """'Shah Wali Kot district', 'the city of Lyon': the noun is part of a name."""
     if child.dep_ == "compound" and child.pos_ == "PROPN":
@@ -592,13 +572,15 @@ def _hyphenated_whole(ent: Span) -> Span:
 def _named_as_place(ent: Span) -> bool:
     """'the town of Dapchi' (which NER may tag ORG): a place by its apposition."""
     root = ent.root
-    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in _PLACE_NOUNS:
+    places = default_lexicon().place_nouns
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in places:
         return True
     if ent.start > 1 and ent.doc[ent.start - 1].text == ",":
-        return ent.doc[ent.start - 2].lower_ in _APPOSED_PLACE_NOUNS
-    return (
-        ent.start > 0 and ent.doc[ent.start - 1].lower_ in _PLACE_NOUNS and ent.label_ != "PERSON"
-    )
+        # "the capital, Abuja": the name after a comma (the parser often attaches it elsewhere
+        # and NER may tag it PERSON); the gazetteer still has to know it as a place.
+        before = ent.doc[ent.start - 2].lower_
+        return before in places or before in default_lexicon().apposed_place_nouns
+    return ent.start > 0 and ent.doc[ent.start - 1].lower_ in places and ent.label_ != "PERSON"
 
 
 def _under_attack_word(token: Token) -> bool:
@@ -610,7 +592,6 @@ _ATTACK_WORDS = frozenset(
     """shooting bombing explosion blast fire enter storm open kidnap abduct stab ram drive
     detonate explode""".split()
 )
-_VENUES = frozenset({"center", "centre", "hall", "venue"})
 
 
 def _of_attack_noun(ent: Span) -> bool:
@@ -637,7 +618,7 @@ def _near_attack(ent: Span) -> bool:
     for _ in range(8):
         node = node.head
         lemma = node.lemma_.lower()
-        if lemma in lex.generic_attack_lemmas or lemma in _ATTACK_WORDS or lemma in _VENUES:
+        if lemma in lex.generic_attack_lemmas or lemma in _ATTACK_WORDS or lemma in lex.venue_nouns:
             return True
         if node.lemma_.lower() in {"conflict", "war", "region", "progress", "motive"}:
             return False
