@@ -294,6 +294,27 @@ def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bo
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize(
+    ("text", "arson"),
+    [
+        ("Rebels burned down the town hall on Monday.", True),
+        ("The house was burned down by the rebels.", True),
+        ("Rebels burned a bus near the market.", True),
+        # a flag or bodies burned, a house that burned down by accident: no arson
+        ("Demonstrators burned the flag outside the embassy.", False),
+        ("Soldiers burned the bodies of the victims.", False),
+        ("The house burned down after a cooking accident.", False),
+    ],
+)
+def test_burned_property_is_an_arson_a_burned_flag_is_not(
+    nlp: Any, text: str, arson: bool, upper: bool
+) -> None:
+    typed = _typed(nlp, _case(text, upper))
+    assert ("Facility/Infrastructure Attack" in typed) is arson
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
     "text",
     [
         "About twenty terrorists machinegunned a bus on the coastal highway.",

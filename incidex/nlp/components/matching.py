@@ -371,6 +371,29 @@ def _burned_thing(token: Token, people: frozenset[str]) -> bool:
     )
 
 
+# words before "burned down" that make it passive ("was burned down", "had been burned down")
+_PASSIVE_AUX = frozenset({"was", "were", "is", "are", "be", "been", "being", "got"})
+
+
+def _arson_burning(span: Span) -> bool:
+    """Whether an arson phrase of "burn" ("burned the", "burned a", "burned down") tells of
+    property set on fire: not "burned the flag / the bodies" (lexicon
+    ``not_arson_burned_words``, among the three words after it), nor "the house burned
+    down" (no object after it and not passive: the fire's doing). Read from the words, not
+    the parse, which upper-case wire text often lacks ("BURNED" tagged a proper noun)."""
+    doc = span.doc
+    after = doc[span.end : span.end + 3]
+    if any(t.lower_ in default_lexicon().not_arson_burned_words for t in after):
+        return False
+    if span[-1].lower_ != "down":
+        return True
+    nxt = after[0] if len(after) else None
+    if nxt is not None and not nxt.is_punct and nxt.pos_ not in {"ADP", "SCONJ", "CCONJ"}:
+        return True  # "burned down the town hall"
+    before = doc[max(span.start - 2, 0) : span.start]
+    return any(t.lower_ in _PASSIVE_AUX for t in before)  # "was (completely) burned down"
+
+
 class WordTriggers:
     """One-word trigger patterns (``{"LEMMA": {"IN": lemmas}}`` or ``{"LOWER": {"IN": forms}}``
     per key), matched by two dictionary lookups per token.
@@ -547,6 +570,8 @@ class TriggerMatcher:
                 continue  # "blasting caps", "shooting range": a modifier, not an event
             if len(span) == 1 and not _valid_single_trigger(span[0], self.people):
                 continue
+            if len(span) > 1 and span[0].lower_.startswith("burn") and not _arson_burning(span):
+                continue  # "burned the flag", "the house burned down": no arson
             if label == "Claim of Responsibility" and negated(span):
                 continue  # "No group has claimed responsibility"
             if label == ROBBERY and not _told_robbery(span):
