@@ -285,6 +285,9 @@ def test_a_robbery_told_as_done_is_a_robbery(
         ("Two children were burned to death when the bomb exploded.", False),
         ("He suffered burns to his arms when the bomb exploded.", False),
         ("The rebels attacked the post; the houses were not burned.", False),
+        # a protest's or an atrocity's burning, not arson
+        ("The rebels attacked the post and burned the bodies of the soldiers.", False),
+        ("Protesters burned tyres after the attack on the police post.", False),
     ],
 )
 def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bool) -> None:

@@ -351,8 +351,9 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
 
 def _burned_thing(token: Token, people: frozenset[str]) -> bool:
     """'Burn' is arson when a thing is burned ("burned the houses", "the bus was burned", "the
-    burning of a restaurant"), not when a fire burns, people are burned ("burned to death")
-    or someone has burns."""
+    burning of a restaurant"), not when a fire burns, people are burned ("burned to death"),
+    a flag, tyres or bodies are burned (lexicon ``not_arson_burned_words``) or someone has
+    burns."""
     if token.pos_ == "NOUN":
         return (
             token.lower_ == "burning"
@@ -362,8 +363,10 @@ def _burned_thing(token: Token, people: frozenset[str]) -> bool:
     objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
     if token.tag_ not in {"VBD", "VBN"} or not objects:  # not "slow burning fuses"
         return False
+    lex = default_lexicon()
     return not any(
-        o.lower_ in default_lexicon().shot_people_words
+        o.lower_ in lex.shot_people_words
+        or o.lower_ in lex.not_arson_burned_words  # "burned the flag", "the bodies"
         or o.lower_ in people
         or o.ent_type_ in {"PERSON", "NORP"}
         or o.lower_ in {"him", "her", "them", "himself", "themselves"}
