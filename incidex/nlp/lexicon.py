@@ -118,8 +118,9 @@ class Lexicon:
     # responsibility", "denied involvement", "admitted to"; a verb absent here needs none)
     claim_verbs: dict[str, str]
     claim_objects: dict[str, frozenset[str]]
-    # words naming people (nouns and pronouns) as the object of "shoot": "shot down a
-    # soldier" is violence, "the amendment was shot down" is none
+    # words naming people (nouns and pronouns) as the object of "shoot" or "burn": "shot
+    # down a soldier" is violence, "the amendment was shot down" is none; "burned them" is
+    # no arson
     shot_people_words: frozenset[str]
     # words that cannot stand between "took" and "as hostages" in a hostage taking ("took
     # place as hostages were freed", "took control")

@@ -329,10 +329,7 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
         )
         if not objects and not aimed:
             return False  # "the striker shot wide": shooting at nobody
-        if objects and not any(
-            o.lower_ in persons | people or o.ent_type_ in {"PERSON", "NORP"} or o.pos_ == "PRON"
-            for o in objects
-        ):
+        if objects and not any(_names_people(o, people) or o.pos_ == "PRON" for o in objects):
             return False  # "shot a film", "shot the ball"
     if lemma == "blast" and token.pos_ == "NOUN":
         nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
@@ -361,16 +358,19 @@ def _burned_thing(token: Token, people: frozenset[str]) -> bool:
             and token.nbor(1).lower_ == "of"
         )
     objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
-    if token.tag_ not in {"VBD", "VBN"} or not objects:  # not "slow burning fuses"
+    if not past_tense(token) or not objects:  # not "slow burning fuses"
         return False
-    lex = default_lexicon()
-    return not any(
-        o.lower_ in lex.shot_people_words
-        or o.lower_ in lex.not_arson_burned_words  # "burned the flag", "the bodies"
-        or o.lower_ in people
-        or o.ent_type_ in {"PERSON", "NORP"}
-        or o.lower_ in {"him", "her", "them", "himself", "themselves"}
-        for o in objects
+    not_arson = default_lexicon().not_arson_burned_words  # "burned the flag", "the bodies"
+    return not any(_names_people(o, people) or o.lower_ in not_arson for o in objects)
+
+
+def _names_people(word: Token, people: frozenset[str]) -> bool:
+    """Whether the object of "shoot" or "burn" names people ("shot two soldiers", "burned
+    him"): a people word of the lexicon, a person's name or a nationality."""
+    return (
+        word.lower_ in default_lexicon().shot_people_words
+        or word.lower_ in people
+        or word.ent_type_ in {"PERSON", "NORP"}
     )
 
 
