@@ -306,9 +306,13 @@ def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bo
         ("Demonstrators burned the flag outside the embassy.", False),
         ("Soldiers burned the bodies of the victims.", False),
         ("The house burned down after a cooking accident.", False),
+        # the same for the other arson words
+        ("Rebels set fire to the town hall.", True),
+        ("Protesters set fire to tyres on the road.", False),
+        ("The rebels torched the flag.", False),
     ],
 )
-def test_burned_property_is_an_arson_a_burned_flag_is_not(
+def test_property_set_on_fire_is_an_arson_a_burned_flag_is_not(
     nlp: Any, text: str, arson: bool, upper: bool
 ) -> None:
     typed = _typed(nlp, _case(text, upper))

@@ -378,17 +378,18 @@ def _names_people(word: Token, people: frozenset[str]) -> bool:
 _PASSIVE_AUX = frozenset({"was", "were", "is", "are", "be", "been", "being", "got"})
 
 
-def _arson_burning(span: Span) -> bool:
-    """Whether an arson phrase of "burn" ("burned the", "burned a", "burned down") tells of
-    property set on fire: not "burned the flag / the bodies" (lexicon
-    ``not_arson_burned_words``, among the three words after it), nor "the house burned
-    down" (no object after it and not passive: the fire's doing). Read from the words, not
-    the parse, which upper-case wire text often lacks ("BURNED" tagged a proper noun)."""
+def _property_burned(span: Span) -> bool:
+    """Whether an arson trigger ("burned the", "set fire to", "torched") tells of property set
+    on fire: not "burned the flag", "set tyres on fire", "torched the bodies" (lexicon
+    ``not_arson_burned_words``, in the trigger or the three words after it), nor "the house
+    burned down" (no object after it and not passive: the fire's doing). Read from the
+    words, not the parse, which upper-case wire text often lacks ("BURNED" a proper noun)."""
     doc = span.doc
     after = doc[span.end : span.end + 3]
-    if any(t.lower_ in default_lexicon().not_arson_burned_words for t in after):
+    not_arson = default_lexicon().not_arson_burned_words
+    if any(t.lower_ in not_arson for t in (*span, *after)):
         return False
-    if span[-1].lower_ != "down":
+    if not span[0].lower_.startswith("burn") or span[-1].lower_ != "down":
         return True
     nxt = after[0] if len(after) else None
     if nxt is not None and not nxt.is_punct and nxt.pos_ not in {"ADP", "SCONJ", "CCONJ"}:
@@ -573,7 +574,7 @@ class TriggerMatcher:
                 continue  # "blasting caps", "shooting range": a modifier, not an event
             if len(span) == 1 and not _valid_single_trigger(span[0], self.people):
                 continue
-            if len(span) > 1 and span[0].lower_.startswith("burn") and not _arson_burning(span):
+            if label == "Facility/Infrastructure Attack" and not _property_burned(span):
                 continue  # "burned the flag", "the house burned down": no arson
             if label == "Claim of Responsibility" and negated(span):
                 continue  # "No group has claimed responsibility"
