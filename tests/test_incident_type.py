@@ -285,10 +285,38 @@ def test_a_robbery_told_as_done_is_a_robbery(
         ("Two children were burned to death when the bomb exploded.", False),
         ("He suffered burns to his arms when the bomb exploded.", False),
         ("The rebels attacked the post; the houses were not burned.", False),
+        # a protest's or an atrocity's burning, not arson
+        ("The rebels attacked the post and burned the bodies of the soldiers.", False),
+        ("Protesters burned tyres after the attack on the police post.", False),
     ],
 )
 def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bool) -> None:
     assert ("Burning" in _typed(nlp, _case(text, upper))) is arson
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "arson"),
+    [
+        ("Rebels burned down the town hall on Monday.", True),
+        ("The house was burned down by the rebels.", True),
+        ("Rebels burned a bus near the market.", True),
+        # a flag or bodies burned, a house that burned down by accident: no arson
+        ("Demonstrators burned the flag outside the embassy.", False),
+        ("Soldiers burned the bodies of the victims.", False),
+        ("The house burned down after a cooking accident.", False),
+        # the same for the other arson words
+        ("Rebels set fire to the town hall.", True),
+        ("Protesters set fire to tyres on the road.", False),
+        ("The rebels torched the flag.", False),
+    ],
+)
+def test_property_set_on_fire_is_an_arson_a_burned_flag_is_not(
+    nlp: Any, text: str, arson: bool, upper: bool
+) -> None:
+    typed = _typed(nlp, _case(text, upper))
+    assert ("Facility/Infrastructure Attack" in typed) is arson
 
 
 @pytest.mark.slow

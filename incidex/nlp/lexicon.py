@@ -118,14 +118,18 @@ class Lexicon:
     # responsibility", "denied involvement", "admitted to"; a verb absent here needs none)
     claim_verbs: dict[str, str]
     claim_objects: dict[str, frozenset[str]]
-    # words naming people (nouns and pronouns) as the object of "shoot": "shot down a
-    # soldier" is violence, "the amendment was shot down" is none
+    # words naming people (nouns and pronouns) as the object of "shoot" or "burn": "shot
+    # down a soldier" is violence, "the amendment was shot down" is none; "burned them" is
+    # no arson
     shot_people_words: frozenset[str]
     # words that cannot stand between "took" and "as hostages" in a hostage taking ("took
     # place as hostages were freed", "took control")
     not_hostage_words: frozenset[str]
     # "northern Lima": a direction before a place name, not part of it
     compass_adjectives: frozenset[str]
+    # things whose burning is a protest or an atrocity, not arson ("burned the flag / tyres /
+    # the bodies"), read after the arson phrases "burned the", "burned a", "burned down"
+    not_arson_burned_words: frozenset[str]
     # "no other victims", "no further casualties": none besides those told, not none at all
     besides_words: frozenset[str]
     # attack nouns that in an arrest story are the police's ("arrested in raids in X")
@@ -277,6 +281,7 @@ def default_lexicon() -> Lexicon:
         shot_people_words=frozenset(raw["shot_people_words"]),
         not_hostage_words=frozenset(raw["not_hostage_words"]),
         compass_adjectives=frozenset(raw["compass_adjectives"]),
+        not_arson_burned_words=frozenset(raw["not_arson_burned_words"]),
         besides_words=frozenset(raw["besides_words"]),
         police_operation_nouns=frozenset(raw["police_operation_nouns"]),
         plural_people_nouns=frozenset(raw["plural_people_nouns"]),

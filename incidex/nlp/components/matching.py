@@ -300,10 +300,7 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
         )
         if not objects and not aimed:
             return False  # "the striker shot wide": shooting at nobody
-        if objects and not any(
-            o.lower_ in persons | people or o.ent_type_ in {"PERSON", "NORP"} or o.pos_ == "PRON"
-            for o in objects
-        ):
+        if objects and not any(_names_people(o, people) or o.pos_ == "PRON" for o in objects):
             return False  # "shot a film", "shot the ball"
     if lemma == "blast" and token.pos_ == "NOUN":
         nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
@@ -322,8 +319,9 @@ def _valid_single_trigger(token: Token, people: frozenset[str]) -> bool:
 
 def _burned_thing(token: Token, people: frozenset[str]) -> bool:
     """'Burn' is arson when a thing is burned ("burned the houses", "the bus was burned", "the
-    burning of a restaurant"), not when a fire burns, people are burned ("burned to death")
-    or someone has burns."""
+    burning of a restaurant"), not when a fire burns, people are burned ("burned to death"),
+    a flag, tyres or bodies are burned (lexicon ``not_arson_burned_words``) or someone has
+    burns."""
     if token.pos_ == "NOUN":
         return (
             token.lower_ == "burning"
@@ -331,15 +329,44 @@ def _burned_thing(token: Token, people: frozenset[str]) -> bool:
             and token.nbor(1).lower_ == "of"
         )
     objects = [c for c in token.children if c.dep_ in {"dobj", "nsubjpass"}]
-    if token.tag_ not in {"VBD", "VBN"} or not objects:  # not "slow burning fuses"
+    if not past_tense(token) or not objects:  # not "slow burning fuses"
         return False
-    return not any(
-        o.lower_ in default_lexicon().shot_people_words
-        or o.lower_ in people
-        or o.ent_type_ in {"PERSON", "NORP"}
-        or o.lower_ in {"him", "her", "them", "himself", "themselves"}
-        for o in objects
+    not_arson = default_lexicon().not_arson_burned_words  # "burned the flag", "the bodies"
+    return not any(_names_people(o, people) or o.lower_ in not_arson for o in objects)
+
+
+def _names_people(word: Token, people: frozenset[str]) -> bool:
+    """Whether the object of "shoot" or "burn" names people ("shot two soldiers", "burned
+    him"): a people word of the lexicon, a person's name or a nationality."""
+    return (
+        word.lower_ in default_lexicon().shot_people_words
+        or word.lower_ in people
+        or word.ent_type_ in {"PERSON", "NORP"}
     )
+
+
+# words before "burned down" that make it passive ("was burned down", "had been burned down")
+_PASSIVE_AUX = frozenset({"was", "were", "is", "are", "be", "been", "being", "got"})
+
+
+def _property_burned(span: Span) -> bool:
+    """Whether an arson trigger ("burned the", "set fire to", "torched") tells of property set
+    on fire: not "burned the flag", "set tyres on fire", "torched the bodies" (lexicon
+    ``not_arson_burned_words``, in the trigger or the three words after it), nor "the house
+    burned down" (no object after it and not passive: the fire's doing). Read from the
+    words, not the parse, which upper-case wire text often lacks ("BURNED" a proper noun)."""
+    doc = span.doc
+    after = doc[span.end : span.end + 3]
+    not_arson = default_lexicon().not_arson_burned_words
+    if any(t.lower_ in not_arson for t in (*span, *after)):
+        return False
+    if not span[0].lower_.startswith("burn") or span[-1].lower_ != "down":
+        return True
+    nxt = after[0] if len(after) else None
+    if nxt is not None and not nxt.is_punct and nxt.pos_ not in {"ADP", "SCONJ", "CCONJ"}:
+        return True  # "burned down the town hall"
+    before = doc[max(span.start - 2, 0) : span.start]
+    return any(t.lower_ in _PASSIVE_AUX for t in before)  # "was (completely) burned down"
 
 
 class WordTriggers:
@@ -518,6 +545,8 @@ class TriggerMatcher:
                 continue  # "blasting caps", "shooting range": a modifier, not an event
             if len(span) == 1 and not _valid_single_trigger(span[0], self.people):
                 continue
+            if label == "Facility/Infrastructure Attack" and not _property_burned(span):
+                continue  # "burned the flag", "the house burned down": no arson
             if label == "Claim of Responsibility" and negated(span):
                 continue  # "No group has claimed responsibility"
             if label == ROBBERY and not _told_robbery(span):
