@@ -32,6 +32,8 @@ class IncidentAssembler:
         ensure_extensions()
         lex = default_lexicon()
         self.weak = {w for e in lex.events for w in e.weak_lemmas}
+        self.wounded = lex.wounded_words
+        self.killed = lex.killed_words
 
     def __call__(self, doc: Doc) -> Doc:
         assertions: list[Assertion[Any]] = list(doc._.assertions or [])
@@ -43,7 +45,9 @@ class IncidentAssembler:
         article = article_of(doc)
         if generic:
             self._infer_types(doc, by_field)
-        by_field["types"] = self._apply_hierarchy(by_field["types"])
+        by_field["types"] = self._apply_hierarchy(
+            by_field["types"], by_field["victims"] + by_field["targets"]
+        )
         if article is not None and article.published is not None:
             by_field["types"] = _drop_old_attack(by_field, article.published.date())
         relevant = bool(
@@ -115,9 +119,12 @@ class IncidentAssembler:
             )
             present.add(inferred[0])
 
-    def _apply_hierarchy(self, types: list[Assertion[Any]]) -> list[Assertion[Any]]:
-        """GTD codes the most specific type: an assassination is not also an armed assault;
-        in a kidnapping or a siege, 'gunmen' and 'gunfire' tell the means, not a second type."""
+    def _apply_hierarchy(
+        self, types: list[Assertion[Any]], harmed: list[Assertion[Any]]
+    ) -> list[Assertion[Any]]:
+        """GTD codes the most specific type: an assassination is not also an armed assault
+        (unless the report tells another assault apart, `_another_assault`); in a kidnapping
+        or a siege, 'gunmen' and 'gunfire' tell the means, not a second type."""
         names = {a.normalized.name for a in types}
         if "Bombing/Explosion" in names:
             # "a suicide bomber drove a car packed with explosives into a checkpoint"
@@ -132,7 +139,11 @@ class IncidentAssembler:
                 )
             ]
         if "Assassination" in names:
-            return [a for a in types if a.normalized.name != "Armed Assault"]
+            return [
+                a
+                for a in types
+                if a.normalized.name != "Armed Assault" or self._another_assault(a, types, harmed)
+            ]
         if names & _OVERRIDING:
             return [
                 a
@@ -140,6 +151,36 @@ class IncidentAssembler:
                 if not (a.normalized.name == "Armed Assault" and _weak(a, self.weak))
             ]
         return types
+
+    def _another_assault(
+        self, assault: Assertion[Any], types: list[Assertion[Any]], harmed: list[Assertion[Any]]
+    ) -> bool:
+        """Whether an Armed Assault told beside an Assassination is an act of its own ("LATER
+        THEY MACHINEGUNNED A BUS"), not the killing retold: it is told apart from the
+        assassination's sentences, by an act word (not "gunmen", not a "stab wound"), and its
+        sentence does not name whom the assassination's sentences name ("the minister's
+        residence")."""
+        killing = {a.sentence.start for a in types if a.normalized.name == "Assassination"}
+        sentence = assault.sentence
+        if sentence.start in killing or assault.value.lower() in self.weak:
+            return False
+        after = sentence.text[assault.end - sentence.start :].split()
+        if after and _bare(after[0]) in self.wounded:
+            return False
+        named = {
+            word
+            for a in [*types, *harmed]
+            if a.sentence.start in killing
+            and (a.field != "types" or a.normalized.name == "Assassination")
+            for word in map(_bare, a.value.split())
+            # "THE", "KILLED", "ASSASSINATED" name nobody
+            if len(word) > 3 and word not in self.killed and not word.startswith("assassin")
+        }
+        return not any(_bare(word) in named for word in sentence.text.split())
+
+
+def _bare(word: str) -> str:
+    return word.strip("'\",.;:()").lower().removesuffix("'s")
 
 
 _EVENT_WORDS = {
