@@ -106,6 +106,11 @@ class Errors:
         "Upgrade incidex."
     )
     E040 = "{path}: benchmark data not found or not in the expected format ({detail})."
+    E041 = (
+        "{path}: the split and the template filter learn from the pipeline with the models in "
+        "{path}, and {missing} are not there. Train them in the same run (leave out --only, or "
+        "add --only {names}) or copy the shipped ones from incidex/nlp/trained/ into {path}."
+    )
 
 
 class IncidexError(Exception):

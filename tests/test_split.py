@@ -196,6 +196,9 @@ def test_training_into_a_folder_fits_the_template_filter_with_the_split_model_th
 
     _constant(False).model.save(tmp_path / "named" / SPLIT_MODEL)
     _constant(True).model.save(tmp_path / "out" / SPLIT_MODEL)
+    for pipeline_model in ("relevance", "roles", "role_candidates"):  # as `train --out` wrote
+        (tmp_path / "out" / pipeline_model).mkdir()
+        (tmp_path / "out" / pipeline_model / "meta.json").write_text("{}")
     monkeypatch.setenv("INCIDEX_TRAINED_MODELS_DIR", str(tmp_path / "named"))
     results = [_extracted(_two_bombs(), f"D{n}") for n in range(4)]
     # odd messages: a template per bombing; even ones: no incident
@@ -212,6 +215,30 @@ def test_training_into_a_folder_fits_the_template_filter_with_the_split_model_th
     # two templates per message (the bombings set apart; the settings' model: one), the
     # embassy's mapped in the odd messages
     assert report.labels == {GOLD: 2, NONE: 6}
+
+
+@pytest.mark.parametrize(
+    ("only", "missing"),
+    [
+        (["template_filter"], ["relevance/", "roles/", "role_candidates/"]),
+        (["role_candidates", "incident_split"], ["relevance/", "roles/"]),
+    ],
+)
+def test_train_out_without_the_pipeline_models_fails_before_training(
+    tmp_path: Path, only: list[str], missing: list[str]
+) -> None:
+    """``incidex train --out EMPTY --only template-filter``: the filter learns from the
+    pipeline of EMPTY, which has no models; say so at once, not after training the others."""
+    import incidex.train as train
+    from incidex.errors import ConfigError
+
+    with pytest.raises(ConfigError) as raised:
+        train.train_models(tmp_path / "no-data", tmp_path / "empty", models=only)
+    assert raised.value.code == "E041"
+    message = str(raised.value)
+    assert all(m in message for m in missing)
+    assert "--only " + missing[0].rstrip("/") in message
+    assert not (tmp_path / "empty").exists()  # nothing trained first
 
 
 def test_without_the_models_verdict_the_report_stays_whole() -> None:

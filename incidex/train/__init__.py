@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..errors import ConfigError, Errors
 from ..evaluate._gtt import GttDoc, gold_from_gtt, read_gtt
 from ..evaluate._muc import MucMessage, read_muc_messages
 from ..evaluate._run import _require
@@ -95,6 +96,7 @@ def train_models(
     parse: neither reads a trained model."""
     root = Path(data_dir)
     out = Path(out_dir) if out_dir is not None else default_output()
+    _check_pipeline_models(out, models)
     gold = _require(root / _DEV_GOLD)
     docs = list(load_examples(_require(root / _DEV_MESSAGES), gold))
     train = [d for d in docs if not in_holdout(d.docid)]
@@ -162,6 +164,25 @@ def train_models(
         )
         log(reports[-1].describe())
     return reports
+
+
+def _check_pipeline_models(out: Path, models: Sequence[str]) -> None:
+    """Fail before any training when the split or the filter is to be trained with the
+    pipeline of ``out`` and a model that pipeline loads is neither there nor trained now."""
+    from ..nlp.pipeline import missing_pipeline_models
+
+    if "incident_split" not in models and "template_filter" not in models:
+        return
+    missing = [m for m in missing_pipeline_models(out) if m not in models]
+    if missing:
+        raise ConfigError(
+            Errors.E041.format(
+                path=out,
+                missing=", ".join(f"{m}/" for m in missing),
+                names=" --only ".join(m.replace("_", "-") for m in missing),
+            ),
+            code="E041",
+        )
 
 
 def _extracted(
