@@ -18,6 +18,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from _muc_splits import DEV_GOLD, DEV_KEYS, DEV_MESSAGES, FOLDS, TST_GOLD, TST_KEYS, TST_MESSAGES
+
 from incidex.evaluate import _predict
 from incidex.evaluate._gtt import gold_from_gtt, read_gtt, score_five_role
 from incidex.evaluate._muc import read_muc_messages
@@ -28,13 +30,6 @@ from incidex.model import ArticleResult
 from incidex.nlp.extract import Extractor
 from incidex.train._prune import filter_examples, fit_filter_model
 
-_DEV = [f"muc4/dev/dev-muc3-{n:04d}-{n + 99:04d}" for n in range(1, 1100, 100)]
-_DEV_KEYS = [f"muc4/dev/key-dev-{n:04d}.muc4" for n in range(1, 1100, 100)]
-_DEV_GOLD = "muc4/gtt/train.jsonl"
-_TST = ["muc4/tst1/tst1-muc3", "muc4/tst2/tst2-muc4"]
-_TST_KEYS = ["muc4/tst1/key-tst1.v7", "muc4/tst2/key-tst2.v4"]
-_TST_GOLD = "muc4/gtt/dev.jsonl"
-_FOLDS = 5
 _GRID = [
     (0.0, 0.0),
     (0.5, 0.3),
@@ -99,23 +94,23 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, help="keep the extractions here")
     args = parser.parse_args()
     cache = args.cache
-    dev = _extract(args.data, _DEV, cache / "dev.jsonl" if cache else None)
-    tst = _extract(args.data, _TST, cache / "tst.jsonl" if cache else None)
+    dev = _extract(args.data, DEV_MESSAGES, cache / "dev.jsonl" if cache else None)
+    tst = _extract(args.data, TST_MESSAGES, cache / "tst.jsonl" if cache else None)
     dev_gold = gold_from_gtt(
-        d for d in read_gtt(args.data / _DEV_GOLD) if d.docid in {_docid(r) for r in dev}
+        d for d in read_gtt(args.data / DEV_GOLD) if d.docid in {_docid(r) for r in dev}
     )
-    tst_gold = gold_from_gtt(read_gtt(args.data / _TST_GOLD))
-    dev_keys = _keys(args.data / k for k in _DEV_KEYS)
-    tst_keys = _keys(args.data / k for k in _TST_KEYS)
+    tst_gold = gold_from_gtt(read_gtt(args.data / TST_GOLD))
+    dev_keys = _keys(args.data / k for k in DEV_KEYS)
+    tst_keys = _keys(args.data / k for k in TST_KEYS)
     split = _predict._split_model(True)
 
     def fold(result: ArticleResult) -> int:
-        return int(_docid(result)[-4:]) % _FOLDS
+        return int(_docid(result)[-4:]) % FOLDS
 
     by_grid: dict[tuple[float, float], tuple[dict[str, object], dict[str, object]]] = {
         g: ({}, {}) for g in _GRID
     }
-    for f in range(_FOLDS):
+    for f in range(FOLDS):
         train = [r for r in dev if fold(r) != f]
         model = fit_filter_model(*filter_examples(train, dev_gold, split)[:2])
         held = [r for r in dev if fold(r) == f]

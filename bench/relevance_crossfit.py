@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import spacy
+from _muc_splits import DEV_GOLD, DEV_KEYS, DEV_MESSAGES, FOLDS, TST_GOLD, TST_KEYS, TST_MESSAGES
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -44,13 +45,6 @@ from incidex.train._data import load_examples
 from incidex.train._fit import classifier_text, fit_relevance
 from incidex.train._relevance import RELEVANCE_C
 
-_DEV = [f"muc4/dev/dev-muc3-{n:04d}-{n + 99:04d}" for n in range(1, 1100, 100)]
-_DEV_KEYS = [f"muc4/dev/key-dev-{n:04d}.muc4" for n in range(1, 1100, 100)]
-_DEV_GOLD = "muc4/gtt/train.jsonl"
-_TST = ["muc4/tst1/tst1-muc3", "muc4/tst2/tst2-muc4"]
-_TST_KEYS = ["muc4/tst1/key-tst1.v7", "muc4/tst2/key-tst2.v4"]
-_TST_GOLD = "muc4/gtt/dev.jsonl"
-_FOLDS = 5
 _ORDER = (False, None, True)
 
 
@@ -96,14 +90,14 @@ def _extract(data: Path, paths: Sequence[str], cache: Path) -> dict[str, Any]:
 
 
 def _fold(docid: str) -> int:
-    return int(hashlib.md5(docid.encode()).hexdigest(), 16) % _FOLDS
+    return int(hashlib.md5(docid.encode()).hexdigest(), 16) % FOLDS
 
 
 def _crossfit(data: Path, records: dict[str, Any]) -> dict[str, tuple[float, float]]:
     """Out-of-fold (textcat, regression) RELEVANT scores of every DEV message."""
-    docs = [d for p in _DEV for d in load_examples(data / p, data / _DEV_GOLD)]
+    docs = [d for p in DEV_MESSAGES for d in load_examples(data / p, data / DEV_GOLD)]
     scores: dict[str, tuple[float, float]] = {}
-    for k in range(_FOLDS):
+    for k in range(FOLDS):
         train = [d for d in docs if _fold(d.docid) != k]
         test = [d for d in docs if _fold(d.docid) == k]
         with tempfile.TemporaryDirectory() as tmp:
@@ -123,7 +117,7 @@ def _crossfit(data: Path, records: dict[str, Any]) -> dict[str, tuple[float, flo
         )[:, 1]
         for d, b, lr in zip(test, bow, linear, strict=True):
             scores[d.docid] = (float(b), float(lr))
-        print(f"  fold {k + 1}/{_FOLDS} fitted", flush=True)
+        print(f"  fold {k + 1}/{FOLDS} fitted", flush=True)
     return scores
 
 
@@ -182,8 +176,8 @@ def run(data: Path, cache: Path) -> list[str]:
     """One line per split and verdict rule."""
     lines = []
     for split, paths, key_paths, gold_path in (
-        ("TST1+TST2", _TST, _TST_KEYS, _TST_GOLD),
-        ("DEV 0001..1100", _DEV, _DEV_KEYS, _DEV_GOLD),
+        ("TST1+TST2", TST_MESSAGES, TST_KEYS, TST_GOLD),
+        ("DEV 0001..1100", DEV_MESSAGES, DEV_KEYS, DEV_GOLD),
     ):
         records = _extract(data, paths, cache / f"{split.split()[0].lower()}.json")
         gold = gold_from_gtt(d for d in read_gtt(data / gold_path) if d.docid in records)
