@@ -1326,15 +1326,7 @@ def _with_robberies(report: IncidentReport, parts: list[IncidentReport]) -> list
             out.append(part.model_copy(update={"types": mine}))
             continue
         out.append(part)
-        told = {a.sentence.start for a in mine}
-        update: dict[str, list[Assertion[Any]]] = {
-            "types": mine,
-            "targets": [a for a in part.targets if a.sentence.start in told],
-            "victims": [a for a in part.victims if a.sentence.start in told],
-            "weapons": [],
-            "casualties": [],
-        }
-        out.append(part.model_copy(update=update))
+        out.append(_event_part(part, mine, victims=True))
     return out
 
 
@@ -1361,18 +1353,26 @@ def _with_burnings(report: IncidentReport, parts: list[IncidentReport]) -> list[
     for n, part in enumerate(parts):
         out.append(part)
         mine = _typed_in(parts, n, burnings)
-        if not mine or incident_type_of(part) == "arson":
-            continue
-        told = {a.sentence.start for a in mine}
-        update: dict[str, list[Assertion[Any]]] = {
-            "types": mine,
-            "targets": [a for a in part.targets if a.sentence.start in told],
-            "victims": [],
-            "weapons": [],
-            "casualties": [],
-        }
-        out.append(part.model_copy(update=update))
+        if mine and incident_type_of(part) != "arson":
+            out.append(_event_part(part, mine, victims=False))
     return out
+
+
+def _event_part(
+    part: IncidentReport, events: list[Assertion[Any]], *, victims: bool
+) -> IncidentReport:
+    """The part beside ``part`` that a robbery or a burning told in it makes: typed by those
+    ``events``, with the part's perpetrators, dates and places, the targets (and, with
+    ``victims``, the victims) of the events' sentences, no weapons or casualties."""
+    told = {a.sentence.start for a in events}
+    update: dict[str, list[Assertion[Any]]] = {
+        "types": events,
+        "targets": [a for a in part.targets if a.sentence.start in told],
+        "victims": [a for a in part.victims if a.sentence.start in told] if victims else [],
+        "weapons": [],
+        "casualties": [],
+    }
+    return part.model_copy(update=update)
 
 
 def _typed_in(
@@ -2144,7 +2144,7 @@ def to_muc_slots(
     """One MUC slot template per incident each incident report tells of
     (:func:`split_incidents`); none when no incident was found. The date falls back to the
     article's publication date (the MUC dateline). ``pruned``: without the templates the
-    template filter drops)."""
+    template filter drops."""
     if result.status != "extracted":
         return []
     parts, keep, _ = _muc_incidents(result, tagger, pruned=pruned)
