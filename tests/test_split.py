@@ -26,12 +26,14 @@ from incidex.model import (
     Article,
     ArticleResult,
     Assertion,
+    Casualties,
     EventType,
     IncidentReport,
     Place,
     Precision,
     SentenceRef,
     Target,
+    Victim,
     When,
 )
 from incidex.nlp.role_candidates import CandidateModel
@@ -239,6 +241,81 @@ def test_train_out_without_the_pipeline_models_fails_before_training(
     assert all(m in message for m in missing)
     assert "--only " + missing[0].rstrip("/") in message
     assert not (tmp_path / "empty").exists()  # nothing trained first
+
+
+_DAYS = {"28 July": dt.date(1989, 7, 28), "17 October": dt.date(1989, 10, 17)}
+
+
+def _killings(text: str) -> IncidentReport:
+    """One sentence telling of a judge assassinated and a magistrate killed."""
+    low = text.lower()
+
+    def at(word: str) -> str:
+        return text[low.index(word.lower()) :][: len(word)]
+
+    judge, magistrate = at("Judge Diaz"), at("Magistrate Jimenez")
+    days = [
+        _said(text, "when", at(d), When(date=_DAYS[d], precision=Precision.day))
+        for d in _DAYS
+        if d.lower() in low
+    ]
+    return IncidentReport(
+        article_id="a0",
+        types=[
+            _said(text, "types", at("assassinated"), EventType(name="Assassination", gtd_code=1))
+        ],
+        casualties=[
+            _said(text, "casualties", at("killed"), Casualties(category="killed", exact=1))
+        ],
+        victims=[
+            _said(text, "victims", judge, Victim(names=["Diaz"], fate="killed")),
+            _said(text, "victims", magistrate, Victim(names=["Jimenez"], fate="killed")),
+        ],
+        when=days,
+    )
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "victims"),
+    [
+        # two clauses, each with its own day: two incidents (template-doc-part1, 5.0)
+        (
+            "Judge Diaz was assassinated on 28 July; Magistrate Jimenez was killed on 17 October.",
+            [["Judge Diaz"], ["Magistrate Jimenez"]],
+        ),
+        (
+            "Judge Diaz was assassinated on 28 July, and Magistrate Jimenez was killed on 17 "
+            "October.",
+            [["Judge Diaz"], ["Magistrate Jimenez"]],
+        ),
+        # the later clause names no day or place of its own: one incident
+        (
+            "Judge Diaz was assassinated on 28 July, and Magistrate Jimenez was killed too.",
+            [["Judge Diaz", "Magistrate Jimenez"]],
+        ),
+        # nor does the first: nothing tells two incidents apart
+        (
+            "Judge Diaz was assassinated; Magistrate Jimenez was killed on 17 October.",
+            [["Judge Diaz", "Magistrate Jimenez"]],
+        ),
+        # no semicolon nor comma and "and" joins the clauses
+        (
+            "Judge Diaz was assassinated on 28 July before Magistrate Jimenez was killed on 17 "
+            "October.",
+            [["Judge Diaz", "Magistrate Jimenez"]],
+        ),
+    ],
+)
+def test_clauses_with_their_own_day_are_incidents_of_their_own(
+    text: str, victims: list[list[str]], upper: bool
+) -> None:
+    text = text.upper() if upper else text
+    parts = split_incidents(_killings(text))
+    expected = [[v.upper() if upper else v for v in names] for names in victims]
+    assert [[a.value for a in part.victims] for part in parts] == expected
+    if len(parts) == 2:  # the later incident's day is its own clause's
+        assert [a.normalized.date for a in parts[1].when] == [dt.date(1989, 10, 17)]
 
 
 def test_without_the_models_verdict_the_report_stays_whole() -> None:

@@ -994,12 +994,15 @@ def split_incidents(
     :func:`_message_org`)."""
     main = incident_type_of(report)
     typed = _typed_sentences(report, main)
-    read = (
+    read = _clauses(
+        report,
         units(report, typed)
         if model is not None
-        else [Unit(start, kind, sentence) for start, (kind, sentence) in sorted(typed.items())]
+        else [Unit(start, kind, sentence) for start, (kind, sentence) in sorted(typed.items())],
     )
     starts = [u.start for u in read]
+    # the split model reads whole sentences: a clause is read as its sentence
+    sentence_starts = sorted({u.sentence.start for u in read})
     # (type, number of the incident of that type), per sentence of the split
     label_at: dict[int, tuple[str, int]] = {}
     told: Counter[str] = Counter()
@@ -1007,8 +1010,10 @@ def split_incidents(
     for n, unit in enumerate(read):
         kind = unit.kind or current[0]
         prev = read[n - 1].sentence if n else None
-        if not told[kind] or (
-            prev is not None and _starts_another(model, report, prev, unit, starts)
+        if (
+            not told[kind]
+            or unit.start != unit.sentence.start  # a clause telling an incident of its own
+            or (prev is not None and _starts_another(model, report, prev, unit, sentence_starts))
         ):
             told[kind] += 1
         if unit.kind is not None or told[kind] - 1 != current[1]:
@@ -1027,7 +1032,7 @@ def split_incidents(
 
     def type_owner(a: Assertion[Any]) -> tuple[str, int] | None:
         kind = _kind_of(report, a)
-        found = owner(a.sentence.start)
+        found = owner(a.start)
         # a type named in another type's sentence counts for its first incident
         return None if kind is None else found if found[0] == kind else (kind, 0)
 
@@ -1038,9 +1043,9 @@ def split_incidents(
         }
         for name in (*ROLE_FIELDS, "casualties"):
             found: list[Assertion[Any]] = getattr(report, name)
-            update[name] = [a for a in found if owner(a.sentence.start) == label]
+            update[name] = [a for a in found if owner(a.start) == label]
         for name in _OWN_FIELDS if label != labels[0] else ():
-            own = [a for a in getattr(report, name) if owner(a.sentence.start) == label]
+            own = [a for a in getattr(report, name) if owner(a.start) == label]
             if own:
                 update[name] = own
         parts.append(report.model_copy(update=update))
@@ -1048,6 +1053,64 @@ def split_incidents(
 
 
 _Label = tuple[str, int]  # (MUC type, number of the incident of that type)
+
+# Where a sentence may join the clauses of several incidents: a semicolon, or "and" after
+# a comma ("JUDGE DIAZ WAS ASSASSINATED ON 28 JULY; MAGISTRATE JIMENEZ WAS KILLED ON 17
+# OCTOBER")
+_CLAUSE_BREAK = re.compile(r";\s*(?:and\s+)?|,\s+and\s+", re.IGNORECASE)
+
+
+def _clauses(report: IncidentReport, read: list[Unit]) -> list[Unit]:
+    """``read`` with each typed sentence that joins the clauses of several incidents cut
+    into one unit per clause (starting at the clause, its ``sentence`` the whole sentence):
+    a clause after a semicolon or a comma and "and" starts another incident when it names
+    an incident type or a toll and a place or day the sentence has not named before it,
+    and the sentence before it since the last cut names a type or toll and a place or day
+    too. MUC-4 makes "a separate instance" of one with "a different filler for the
+    location, date, category, or perpetrator slot" (template-doc-part1, 5.0); a victim or
+    target of its own is no such distinction ("THE EXPLOSION DAMAGED THE OFFICE, AND THREE
+    PERSONS WERE INJURED")."""
+    out: list[Unit] = []
+    for unit in read:
+        out.append(unit)
+        if unit.kind is None or unit.start != unit.sentence.start:
+            continue
+        sentence = unit.sentence
+        here: list[Assertion[Any]] = [
+            a
+            for name in ("types", "casualties", "where", "when")
+            for a in getattr(report, name)
+            if a.sentence.start == sentence.start
+        ]
+        # a toll tells an incident too ("HECTOR JIMENEZ WAS KILLED ON 17 OCTOBER"), of the
+        # sentence's type
+        told: list[tuple[int, str]] = []
+        for a in here:
+            kind = _kind_of(report, a) if a.field == "types" else unit.kind
+            if a.field in ("types", "casualties") and kind is not None:
+                told.append((a.start, kind))
+        marks = [
+            a
+            for a in here
+            if a.field == "where"
+            or (a.field == "when" and a.normalized.precision in DAY_PRECISIONS)
+        ]
+        cut = sentence.start
+        for found in _CLAUSE_BREAK.finditer(sentence.text):
+            start = sentence.start + found.end()
+            following = _CLAUSE_BREAK.search(sentence.text, found.end())
+            end = sentence.start + (following.start() if following else len(sentence.text))
+            kinds = [kind for at, kind in told if start <= at < end]
+            before = {value_key(a) for a in marks if a.start < start}
+            if (
+                kinds
+                and any(cut <= at < start for at, _ in told)
+                and any(cut <= a.start < start for a in marks)
+                and {value_key(a) for a in marks if start <= a.start < end} - before
+            ):
+                out.append(Unit(start, kinds[0], sentence))
+                cut = start
+    return out
 
 
 def _indistinct(
@@ -1063,7 +1126,7 @@ def _indistinct(
 
     def marks(label: _Label) -> list[set[Any]]:
         def own(name: str) -> list[Assertion[Any]]:
-            return [a for a in getattr(report, name) if owner(a.sentence.start) == label]
+            return [a for a in getattr(report, name) if owner(a.start) == label]
 
         days = {a.normalized.date for a in own("when") if a.normalized.precision in DAY_PRECISIONS}
         named = [{value_key(a) for a in own(name)} for name in ("where", "targets", "victims")]
