@@ -986,8 +986,10 @@ def split_incidents(
     when the model finds it tells of another incident than the sentence before it (an
     incident of the type it names, else of the current incident's type). A further incident
     that names nothing the one of its type before it does not is that one
-    (:func:`_indistinct`). Other sentences belong to the last incident started or named
-    before them (the report's before the first). Each part keeps the types, role assertions
+    (:func:`_indistinct`). A typed sentence whose clauses each tell an incident with its
+    own place or day is read as one sentence per clause (:func:`_clauses`). Other sentences
+    belong to the last incident started or named before them (the report's before the
+    first). Each part keeps the types, role assertions
     (perpetrators, targets, victims, weapons) and casualties of its sentences and the
     report's other fields; a further part takes the dates and places its own sentences tell,
     when they tell any (a group named for one incident only is shared at the message's level,
