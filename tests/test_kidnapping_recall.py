@@ -7,6 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from _records import said
+
+from incidex.evaluate._predict import incident_type_of
+from incidex.model import EventType, IncidentReport
 
 
 def _attack_types(nlp: Any, text: str) -> set[str]:
@@ -40,3 +44,27 @@ def test_an_old_kidnapping_recalled_at_a_trial_stays_background(nlp: Any, upper:
         "Two men were charged today with the crime, a judge said."
     )
     assert _attack_types(nlp, text.upper() if upper else text) == set()
+
+
+_BARRICADE = EventType(name="Hostage Taking (Barricade Incident)", gtd_code=5)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        # a siege or a barricade that holds no one is no KIDNAPPING (template-doc-part2, 4)
+        ("Rebels laid siege to the police garrison in the town.", "siege", "attack"),
+        ("Students denounced the siege on the national university.", "siege", "attack"),
+        # people held: a hostage siege
+        ("Gunmen kept ten hostages during the siege of the embassy.", "siege", "kidnapping"),
+        ("The kidnapped diplomats were freed when the siege ended.", "siege", "kidnapping"),
+    ],
+)
+def test_a_siege_is_a_kidnapping_only_where_people_are_held(
+    text: str, word: str, expected: str, upper: bool
+) -> None:
+    if upper:
+        text, word = text.upper(), word.upper()
+    report = IncidentReport(article_id="a0", types=[said(text, "types", word, _BARRICADE)])
+    assert incident_type_of(report) == expected
