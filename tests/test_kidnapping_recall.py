@@ -68,3 +68,16 @@ def test_a_siege_is_a_kidnapping_only_where_people_are_held(
         text, word = text.upper(), word.upper()
     report = IncidentReport(article_id="a0", types=[said(text, "types", word, _BARRICADE)])
     assert incident_type_of(report) == expected
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The army admitted that the rebels had seized "the residents as hostages."',
+        "Rebels seized ten residents as hostages in the town.",
+    ],
+)
+def test_people_seized_as_hostages_are_kidnapped(nlp: Any, text: str, upper: bool) -> None:
+    assert "Hostage Taking (Kidnapping)" in _attack_types(nlp, text.upper() if upper else text)

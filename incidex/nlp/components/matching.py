@@ -467,12 +467,14 @@ class TriggerMatcher:
             ],
             greedy="LONGEST",
         )
-        # "took a group of students as hostages", "took him hostage"
+        # "took a group of students as hostages", "took him hostage", "seized the residents
+        # as hostages" (a quote may open the people taken)
         add(
             "Hostage Taking (Kidnapping)",
             [
                 [
-                    {"LEMMA": "take"},
+                    {"LEMMA": {"IN": ["take", "seize"]}},
+                    {"ORTH": '"', "OP": "?"},
                     # the people taken, not "took place as hostages were freed"
                     {
                         "OP": "{1,6}",
