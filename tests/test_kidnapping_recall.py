@@ -1,6 +1,7 @@
-"""Kidnappings that began long before the report: a victim still held or just freed is news
-of the kidnapping (MUC-4 template-doc-part1 1.0 (6), new information on an older incident),
-an old kidnapping recalled in a trial report is not. Texts in mixed and upper case."""
+"""Kidnappings: one that began long before the report is news while its victim is held or
+just freed (MUC-4 template-doc-part1 1.0 (6), new information on an older incident), not
+when a trial report recalls it; a siege is a KIDNAPPING only where people are held; people
+seized as hostages are kidnapped. Texts in mixed and upper case."""
 
 from __future__ import annotations
 
