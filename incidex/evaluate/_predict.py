@@ -122,7 +122,8 @@ instrument's (a bomb -> bombing, an incendiary -> arson), else ``attack``:
   ``bombing_cues``, template-doc-part2 slot 4: BOMBING is a bomb set off): weapons seized
   name no type; bombs dropped from the air (not a bomb exploding on a plane) and projectiles
   fired (rockets, mortars) -> attack;
-* Hostage Taking (Kidnapping or Barricade) -> kidnapping;
+* Hostage Taking (Kidnapping or Barricade) -> kidnapping; a barricade or a siege whose
+  sentence names no people held (lexicon ``hostage_words``) names no type;
 * Facility/Infrastructure Attack -> arson with an incendiary weapon (GTD weapon type 8) in
   its sentence, bombing with an explosive one (type 6, not a projectile), else attack;
 * Armed Assault, Assassination, Unarmed Assault, Hijacking -> attack;
@@ -226,6 +227,7 @@ _GTD_TO_GTT: dict[str, str] = {
     BURNING: "arson",  # in the ARSON parts of the MUC mapping (_with_burnings)
 }
 _FACILITY = "Facility/Infrastructure Attack"
+_BARRICADE = "Hostage Taking (Barricade Incident)"
 _ASSAULT, _ASSAULT_CODE = "Armed Assault", 2
 _INCENDIARY, _EXPLOSIVES, _FIREARMS, _MELEE = 8, 6, 5, 9
 _MILITIA_TARGET = 17
@@ -258,8 +260,20 @@ def _kind_of(report: IncidentReport, assertion: Assertion[Any]) -> str | None:
         return None
     if event.name == _FACILITY:
         return _facility_type(report, assertion)
+    if event.name == _BARRICADE and not _holds_people(assertion.sentence.text):
+        return None
     kind = _GTD_TO_GTT.get(event.name)
     return _bombing_kind(report, assertion) if kind == "bombing" else kind
+
+
+@lru_cache(maxsize=4096)
+def _holds_people(sentence: str) -> bool:
+    """Whether a sentence tells of people held (lexicon ``hostage_words``: "hostages",
+    "kidnapped"): MUC-4's KIDNAPPING is the taking of people (template-doc-part2, slot 4), so
+    a siege or a barricade that holds none ("THE STATE OF SIEGE", "LAID SIEGE TO THE
+    GARRISON") is none."""
+    words = default_lexicon().hostage_words
+    return any(w in words for w in _sentence_words(sentence))
 
 
 def _bombing_kind(report: IncidentReport, assertion: Assertion[Any]) -> str | None:

@@ -167,6 +167,9 @@ class Lexicon:
     # withheld (after a ``claim_blockers`` verb)
     withheld_claim_verbs: frozenset[str]
     withheld_claim_objects: frozenset[str]
+    # words telling a kidnapping's victim is still held or was just freed ("ransom", "freed"):
+    # such a report is news of the kidnapping however long ago it began
+    captivity_words: frozenset[str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -301,6 +304,7 @@ def default_lexicon() -> Lexicon:
         doubt_object_lemmas=frozenset(raw["doubt_object_lemmas"]),
         withheld_claim_verbs=frozenset(raw["withheld_claim_verbs"]),
         withheld_claim_objects=frozenset(raw["withheld_claim_objects"]),
+        captivity_words=frozenset(raw["captivity_words"]),
     )
 
 

@@ -34,6 +34,11 @@ class IncidentAssembler:
         self.weak = {w for e in lex.events for w in e.weak_lemmas}
         self.wounded = lex.wounded_words
         self.killed = lex.killed_words
+        self.captivity = lex.captivity_words
+
+    def _tells_captivity(self, doc: Doc) -> bool:
+        """Whether the text tells of a ransom, a captivity or a release (any case)."""
+        return any(token.lower_ in self.captivity for token in doc)
 
     def __call__(self, doc: Doc) -> Doc:
         assertions: list[Assertion[Any]] = list(doc._.assertions or [])
@@ -49,7 +54,9 @@ class IncidentAssembler:
             by_field["types"], by_field["victims"] + by_field["targets"]
         )
         if article is not None and article.published is not None:
-            by_field["types"] = _drop_old_attack(by_field, article.published.date())
+            by_field["types"] = _drop_old_attack(
+                by_field, article.published.date(), held=self._tells_captivity(doc)
+            )
         relevant = bool(
             # an attack threatened or planned too: the report keeps who threatened what
             any(a.normalized.attack for a in by_field["types"])
@@ -199,6 +206,7 @@ _EVENT_WORDS = {
     "bombings",
 }
 _OVERRIDING = {"Hostage Taking (Kidnapping)", "Hostage Taking (Barricade Incident)", "Hijacking"}
+_HOSTAGE_TAKING = {"Hostage Taking (Kidnapping)", "Hostage Taking (Barricade Incident)"}
 
 
 def _weak(assertion: Assertion[Any], weak: set[str]) -> bool:
@@ -206,11 +214,16 @@ def _weak(assertion: Assertion[Any], weak: set[str]) -> bool:
 
 
 def _drop_old_attack(
-    by_field: dict[str, list[Assertion[Any]]], published: dt.date
+    by_field: dict[str, list[Assertion[Any]]], published: dt.date, *, held: bool = False
 ) -> list[Assertion[Any]]:
     """A report of a trial, an arrest or a threat that recalls an attack dated more than 30
-    days before publication describes no new attack: keep only its non-attack events."""
+    days before publication describes no new attack: keep only its non-attack events. A
+    kidnapping lasts while its victim is held: told with a ransom, a captivity or a release
+    (``held``), it is news however long ago it began (MUC-4 counts such new information on an
+    older incident, template-doc-part1 1.0 (6)), and nothing is dropped."""
     types = by_field["types"]
+    if held and any(a.normalized.name in _HOSTAGE_TAKING for a in types):
+        return types
     non_attack = {a.normalized.name for a in types if not a.normalized.attack}
     attack_dates = [
         a.normalized.date

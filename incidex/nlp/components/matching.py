@@ -467,22 +467,22 @@ class TriggerMatcher:
             ],
             greedy="LONGEST",
         )
-        # "took a group of students as hostages", "took him hostage"
+        # the people taken, not "took place as hostages were freed"
+        taken = {
+            "OP": "{1,6}",
+            "IS_PUNCT": False,
+            "POS": {"NOT_IN": ["VERB", "AUX", "SCONJ", "CCONJ"]},
+            "LOWER": {"NOT_IN": sorted(lex.not_hostage_words)},
+        }
+        hostage = {"LOWER": {"IN": ["hostage", "hostages"]}}
+        # "took a group of students as hostages", "took him hostage"; "seize" only with "as",
+        # the form naming the people held ("seized the residents as hostages", a quote may
+        # open them), not a count ("seized hundreds of hostages" in a background sentence)
         add(
             "Hostage Taking (Kidnapping)",
             [
-                [
-                    {"LEMMA": "take"},
-                    # the people taken, not "took place as hostages were freed"
-                    {
-                        "OP": "{1,6}",
-                        "IS_PUNCT": False,
-                        "POS": {"NOT_IN": ["VERB", "AUX", "SCONJ", "CCONJ"]},
-                        "LOWER": {"NOT_IN": sorted(lex.not_hostage_words)},
-                    },
-                    {"LOWER": "as", "OP": "?"},
-                    {"LOWER": {"IN": ["hostage", "hostages"]}},
-                ]
+                [{"LEMMA": "take"}, taken, {"LOWER": "as", "OP": "?"}, hostage],
+                [{"LEMMA": "seize"}, {"ORTH": '"', "OP": "?"}, taken, {"LOWER": "as"}, hostage],
             ],
             greedy="LONGEST",
         )
