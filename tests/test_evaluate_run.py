@@ -384,6 +384,42 @@ def test_org_confidence_of_a_speaker_named_with_a_title(
     assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the outlet tells of an accusation or a suspicion beside the group's name
+        ("THE REBELS BLAMED THE FMLN FOR THE MURDER.", "SUSPECTED OR ACCUSED"),
+        ("The attack was presumably carried out by FMLN urban guerrillas.", "SUSPECTED OR ACCUSED"),
+        (
+            "THE POLICE HOLD THE FMLN RESPONSIBLE FOR THE ATTACK.",
+            "SUSPECTED OR ACCUSED BY AUTHORITIES",
+        ),
+        ("The authorities blamed the FMLN for the murder.", "SUSPECTED OR ACCUSED BY AUTHORITIES"),
+        # told as fact; a suspicion word far from the name is about something else
+        ("THE FMLN DYNAMITED THE BRIDGE.", "REPORTED AS FACT"),
+        (
+            "The FMLN dynamited the bridge near the town, and the mayor later said the blast"
+            " was possibly heard in the capital.",
+            "REPORTED AS FACT",
+        ),
+    ],
+)
+def test_org_confidence_of_a_group_accused_or_suspected_in_the_outlets_words(
+    sentence: str, expected: str
+) -> None:
+    perp = said(
+        sentence,
+        "perpetrators",
+        "FMLN",
+        Perpetrator(group="Farabundo Marti National Liberation Front"),
+        whole_text=True,
+        speaker="EFE",
+        outlet="EFE",
+    )
+    report = _bombing(perpetrators=[perp], claims=[])
+    assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
+
+
 def test_instrument_types_and_date_fallback() -> None:
     report = _bombing(
         when=[

@@ -1674,12 +1674,20 @@ def _is_authority(speaker: str | None, sentence: str = "") -> bool:
     if not name:
         return False
     said = [w for part in _sentence_words(sentence) for w in part.split("-")]
-    # the name's first place in the whole sentence; linear in its length (the name, a
-    # mention, is compared only where its first word is)
-    for i, word in enumerate(said):
-        if word == name[0] and said[i : i + len(name)] == name:
-            return any(w in authority for w in said[max(0, i - _TITLE_WORDS) : i])
-    return False
+    i = _first_place(said, name)
+    return i is not None and any(w in authority for w in said[max(0, i - _TITLE_WORDS) : i])
+
+
+def _first_place(said: Sequence[str], name: Sequence[str]) -> int | None:
+    """Where the words ``name`` first run in the words ``said``; linear in the sentence's
+    length (the name, a mention, is compared only where its first word is)."""
+    if not name:
+        return None
+    first, size = name[0], len(name)
+    return next(
+        (i for i, w in enumerate(said) if w == first and list(said[i : i + size]) == list(name)),
+        None,
+    )
 
 
 _TITLE_WORDS = 3  # "FORMER DEFENSE MINISTER", "ARMED FORCES CHIEF"
@@ -1704,8 +1712,33 @@ def _stance_confidence(
     if _is_authority(speaker, sentence):
         return _BY_AUTHORITIES
     if speaker is None or (outlet is not None and speaker == outlet):
-        return _FACT
+        return _suspicion_beside(sentence, mention) or _FACT
     return _SUSPECTED
+
+
+_SUSPICION_REACH = 5  # words either side of the group's name; 5 and 10 tried on DEV
+
+
+def _suspicion_beside(sentence: str, mention: str) -> str | None:
+    """The confidence of a group the outlet names beside a word of accusation or suspicion
+    ("THE POLICE HOLD THE MRTA RESPONSIBLE", "PRESUMABLY CARRIED OUT BY FMLN URBAN
+    GUERRILLAS"): someone accuses it, or the report only suspects it, so it is not reported
+    as fact (template doc, slot 11): SUSPECTED OR ACCUSED BY AUTHORITIES when an authority
+    is named before the word, else SUSPECTED OR ACCUSED. DEV-MUC3-0001..1100 ORGANIZATION
+    CONFIDENCE 99 -> 106 of 322 correct, TST1+TST2 22 -> 25 of 63."""
+    name = _words(mention)
+    said = _sentence_words(sentence)
+    at = _first_place(said, name)
+    if at is None:
+        return None
+    lexicon = default_lexicon()
+    start = max(0, at - _SUSPICION_REACH)
+    near = range(start, min(len(said), at + len(name) + _SUSPICION_REACH))
+    cue = next((i for i in near if said[i] in lexicon.suspicion_words), None)
+    if cue is None:
+        return None
+    before = (w for w in said[:cue] if w not in name)
+    return _BY_AUTHORITIES if any(w in lexicon.authority_words for w in before) else _SUSPECTED
 
 
 def org_confidence_of(report: IncidentReport, group: str) -> str | None:

@@ -151,6 +151,9 @@ class Lexicon:
     instrument_words: tuple[tuple[str, str], ...]
     # words making a speaker an authority ("ARMED FORCES SPOKESMAN"), or a title before a name
     authority_words: frozenset[str]
+    # words beside a group that make it accused or suspected, not told as fact ("THE POLICE
+    # BLAMED THE FMLN", "PRESUMABLY CARRIED OUT BY THE FMLN")
+    suspicion_words: frozenset[str]
     # "the town of Dapchi", "the province of Kunar": nouns that make the name beside them a
     # place; and those that do so only in apposition ("the capital, Abuja")
     place_nouns: frozenset[str]
@@ -293,6 +296,7 @@ def default_lexicon() -> Lexicon:
             (word, fill) for fill, words in raw["instrument_words"].items() for word in words
         ),
         authority_words=frozenset(raw["authority_words"]),
+        suspicion_words=frozenset(raw["suspicion_words"]),
         place_nouns=frozenset(raw["place_nouns"]),
         apposed_place_nouns=frozenset(raw["apposed_place_nouns"]),
         venue_nouns=frozenset(raw["venue_nouns"]),
