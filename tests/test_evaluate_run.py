@@ -288,6 +288,42 @@ def test_event_words_are_not_weapons_and_people_are_victims() -> None:
     assert template.role("PerpInd") == (("GUERRILLAS",),)
 
 
+@pytest.mark.parametrize(
+    ("description", "org"),
+    [
+        ("EIGHT MEMBERS OF THE SALVADORAN ARMY", "SALVADORAN ARMY"),
+        ("two soldiers of the armed forces", "armed forces"),
+        ('"MEMBERS OF THE NATIONAL POLICE"', "NATIONAL POLICE"),
+    ],
+)
+def test_a_state_force_its_perpetrators_are_members_of_is_the_organisation(
+    description: str, org: str
+) -> None:
+    members = _at("perpetrators", description, Perpetrator(description=description))
+    report = _bombing(perpetrators=[members], claims=[])
+    assert to_gtt_templates(_result(report))[0].role("PerpOrg") == ((org,),)
+    assert to_muc_slots(_result(report))[0].perp_orgs == (org,)
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["ARMY TROOPS", "MEMBERS OF THE FMLN", "members of the far left wing of the army"],
+)
+def test_no_organisation_from_other_descriptions(description: str) -> None:
+    people = _at("perpetrators", description, Perpetrator(description=description))
+    report = _bombing(perpetrators=[people], claims=[])
+    assert to_gtt_templates(_result(report))[0].role("PerpOrg") == ()
+
+
+def test_a_named_organisation_beside_members_of_a_force_is_the_only_one() -> None:
+    members = _at(
+        "perpetrators", "MEMBERS OF THE ARMY", Perpetrator(description="MEMBERS OF THE ARMY")
+    )
+    fmln = _at("perpetrators", "FMLN", Perpetrator(group="FMLN"))
+    report = _bombing(perpetrators=[members, fmln], claims=[])
+    assert to_gtt_templates(_result(report))[0].role("PerpOrg") == (("FMLN",),)
+
+
 # -- MUC slots ---------------------------------------------------------------------------
 
 

@@ -154,6 +154,10 @@ class Lexicon:
     # words beside a group that make it accused or suspected, not told as fact ("THE POLICE
     # BLAMED THE FMLN", "PRESUMABLY CARRIED OUT BY THE FMLN")
     suspicion_words: frozenset[str]
+    # the state's forces, and the nouns of their members: "MEMBERS OF THE ARMED FORCES" names
+    # the organisation its people belong to
+    state_forces: frozenset[str]
+    force_member_nouns: frozenset[str]
     # "the town of Dapchi", "the province of Kunar": nouns that make the name beside them a
     # place; and those that do so only in apposition ("the capital, Abuja")
     place_nouns: frozenset[str]
@@ -297,6 +301,8 @@ def default_lexicon() -> Lexicon:
         ),
         authority_words=frozenset(raw["authority_words"]),
         suspicion_words=frozenset(raw["suspicion_words"]),
+        state_forces=frozenset(raw["state_forces"]),
+        force_member_nouns=frozenset(raw["force_member_nouns"]),
         place_nouns=frozenset(raw["place_nouns"]),
         apposed_place_nouns=frozenset(raw["apposed_place_nouns"]),
         venue_nouns=frozenset(raw["venue_nouns"]),
