@@ -357,7 +357,17 @@ def test_muc_slots_of_a_claimed_bombing() -> None:
 def test_org_confidence_from_stance_and_speaker(
     stance: Stance, speaker: str | None, expected: str
 ) -> None:
-    perp = _at("perpetrators", "FMLN", Perpetrator(group="FMLN"), stance=stance, speaker=speaker)
+    # a sentence without a word of claim or accusation: the stance and speaker decide
+    perp = said(
+        "THE FMLN DYNAMITED THE EMBASSY.",
+        "perpetrators",
+        "FMLN",
+        Perpetrator(group="FMLN"),
+        whole_text=True,
+        stance=stance,
+        speaker=speaker,
+        outlet="EFE",
+    )
     report = _bombing(perpetrators=[perp], claims=[])
     assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
 
@@ -431,6 +441,11 @@ def test_org_confidence_of_a_speaker_named_with_a_title(
             "SUSPECTED OR ACCUSED BY AUTHORITIES",
         ),
         ("The authorities blamed the FMLN for the murder.", "SUSPECTED OR ACCUSED BY AUTHORITIES"),
+        # a claim in the outlet's words; not one withheld
+        ("THE FMLN HAS CLAIMED RESPONSIBILITY FOR THE ATTACK.", "CLAIMED OR ADMITTED"),
+        ("The attack was claimed by a self-styled FMLN commando.", "CLAIMED OR ADMITTED"),
+        ("THE FMLN ACCEPTED RESPONSIBILITY FOR THE DEATHS.", "CLAIMED OR ADMITTED"),
+        ("The FMLN has not yet claimed the attack.", "REPORTED AS FACT"),
         # told as fact; a suspicion word far from the name is about something else
         ("THE FMLN DYNAMITED THE BRIDGE.", "REPORTED AS FACT"),
         (
@@ -440,7 +455,7 @@ def test_org_confidence_of_a_speaker_named_with_a_title(
         ),
     ],
 )
-def test_org_confidence_of_a_group_accused_or_suspected_in_the_outlets_words(
+def test_org_confidence_of_a_group_claimed_accused_or_suspected_in_the_outlets_words(
     sentence: str, expected: str
 ) -> None:
     perp = said(

@@ -1742,33 +1742,44 @@ def _stance_confidence(
     if _is_authority(speaker, sentence):
         return _BY_AUTHORITIES
     if speaker is None or (outlet is not None and speaker == outlet):
-        return _suspicion_beside(sentence, mention) or _FACT
+        return _confidence_beside(sentence, mention) or _FACT
     return _SUSPECTED
 
 
-_SUSPICION_REACH = 5  # words either side of the group's name; 5 and 10 tried on DEV
+_CUE_REACH = 5  # words either side of the group's name; 5 and 10 tried on DEV
 
 
-def _suspicion_beside(sentence: str, mention: str) -> str | None:
-    """The confidence of a group the outlet names beside a word of accusation or suspicion
-    ("THE POLICE HOLD THE MRTA RESPONSIBLE", "PRESUMABLY CARRIED OUT BY FMLN URBAN
-    GUERRILLAS"): someone accuses it, or the report only suspects it, so it is not reported
-    as fact (template doc, slot 11): SUSPECTED OR ACCUSED BY AUTHORITIES when an authority
-    is named before the word, else SUSPECTED OR ACCUSED. DEV-MUC3-0001..1100 ORGANIZATION
-    CONFIDENCE 99 -> 106 of 322 correct, TST1+TST2 22 -> 25 of 63."""
+def _confidence_beside(sentence: str, mention: str) -> str | None:
+    """The confidence of a group the outlet names beside a word that tells how sure the
+    report is of it (template doc, slot 11); the first that applies: a claim ("THE FPMR HAS
+    CLAIMED RESPONSIBILITY", "WAS CLAIMED BY A SELF-STYLED ... GROUP", "THE ARMY ACCEPTED
+    RESPONSIBILITY", not "HAS NOT YET CLAIMED") -> CLAIMED OR ADMITTED; a word of accusation
+    or suspicion ("THE POLICE HOLD THE MRTA RESPONSIBLE", "PRESUMABLY CARRIED OUT BY FMLN
+    URBAN GUERRILLAS"): someone accuses it, or the report only suspects it -> SUSPECTED OR
+    ACCUSED BY AUTHORITIES when an authority is named before the word, else SUSPECTED OR
+    ACCUSED. DEV-MUC3-0001..1100 ORGANIZATION CONFIDENCE 99 -> 106 of 322 correct with the
+    suspicion, 108 -> 114 of 328 with the claim; TST1+TST2 22 -> 25 of 63, then unchanged."""
     name = _words(mention)
     said = _sentence_words(sentence)
     at = _first_place(said, name)
     if at is None:
         return None
     lexicon = default_lexicon()
-    start = max(0, at - _SUSPICION_REACH)
-    near = range(start, min(len(said), at + len(name) + _SUSPICION_REACH))
+    near = range(max(0, at - _CUE_REACH), min(len(said), at + len(name) + _CUE_REACH))
+    if any(_claimed_at(said, i) for i in near):
+        return _CLAIMED
     cue = next((i for i in near if said[i] in lexicon.suspicion_words), None)
     if cue is None:
         return None
     before = (w for w in said[:cue] if w not in name)
     return _BY_AUTHORITIES if any(w in lexicon.authority_words for w in before) else _SUSPECTED
+
+
+def _claimed_at(said: Sequence[str], i: int) -> bool:
+    cues = default_lexicon().claim_cues
+    if cues["negations"] & set(said[max(0, i - 2) : i]):
+        return False
+    return said[i] in cues["words"] or " ".join(said[i : i + 2]) in cues["phrases"]
 
 
 def org_confidence_of(report: IncidentReport, group: str) -> str | None:

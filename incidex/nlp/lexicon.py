@@ -158,6 +158,10 @@ class Lexicon:
     # the organisation its people belong to
     state_forces: frozenset[str]
     force_member_nouns: frozenset[str]
+    # words (and phrases) beside a group that tell it claimed the act ("THE FPMR HAS CLAIMED
+    # RESPONSIBILITY", "THE ARMY ACCEPTED RESPONSIBILITY"), unless one of the negations is
+    # among the two words before ("HAS NOT YET CLAIMED")
+    claim_cues: dict[str, frozenset[str]]
     # "the town of Dapchi", "the province of Kunar": nouns that make the name beside them a
     # place; and those that do so only in apposition ("the capital, Abuja")
     place_nouns: frozenset[str]
@@ -303,6 +307,7 @@ def default_lexicon() -> Lexicon:
         suspicion_words=frozenset(raw["suspicion_words"]),
         state_forces=frozenset(raw["state_forces"]),
         force_member_nouns=frozenset(raw["force_member_nouns"]),
+        claim_cues=_word_sets(raw["claim_cues"]),
         place_nouns=frozenset(raw["place_nouns"]),
         apposed_place_nouns=frozenset(raw["apposed_place_nouns"]),
         venue_nouns=frozenset(raw["venue_nouns"]),
