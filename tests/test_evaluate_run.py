@@ -697,6 +697,36 @@ def _tagged(assertion: Assertion[T]) -> Assertion[T]:
     return assertion.model_copy(update={"extractor": "incidex_roles_v1"})
 
 
+@pytest.mark.parametrize(
+    ("sentence", "description", "name", "expected"),
+    [
+        (
+            "A COLUMN OF SHINING PATH TERRORISTS SHOT 16 PEASANTS.",
+            "A COLUMN OF SHINING PATH TERRORISTS",
+            "SHINING PATH",
+            (("SHINING PATH",),),
+        ),
+        (
+            "Alleged members of the FARC killed the peasants.",
+            "Alleged members of the FARC",
+            "FARC",
+            (("FARC",),),
+        ),
+        # a group the rules find outside the description is not the perpetrators'
+        ("GUERRILLAS SHOT 16 PEASANTS, THE FMLN SAID.", "GUERRILLAS", "FMLN", ()),
+    ],
+)
+def test_a_group_inside_the_taggers_description_of_the_perpetrators(
+    sentence: str, description: str, name: str, expected: tuple[tuple[str, ...], ...]
+) -> None:
+    people = _tagged(
+        said(sentence, "perpetrators", description, Perpetrator(description=description))
+    )
+    group = said(sentence, "perpetrators", name, Perpetrator(group=name), extractor="test")
+    report = _bombing(perpetrators=[people, group], claims=[])
+    assert to_gtt_templates(_result(report))[0].role("PerpOrg") == expected
+
+
 def test_role_tagger_assertions_replace_the_rules_where_the_mapping_says() -> None:
     from incidex.model import Victim
 

@@ -871,10 +871,35 @@ def _views(report: IncidentReport, tagger: bool | None) -> dict[str, IncidentRep
     whether it added anything); without it every role keeps the rules' assertions."""
     if tagger is None:
         tagger = _tagged(report)
-    return {
+    views = {
         role: _role_view(report, ROLE_SOURCE.get(role, "union") if tagger else "rules")
         for role in GTT_ROLES
     }
+    if tagger:
+        views["PerpOrg"] = _with_groups_described(report, views["PerpOrg"])
+    return views
+
+
+def _with_groups_described(report: IncidentReport, view: IncidentReport) -> IncidentReport:
+    """The tagger's view, where it names no organisation, with the groups the rules find
+    inside its perpetrators' descriptions ("A COLUMN OF SHINING PATH TERRORISTS", "ALLEGED
+    MEMBERS OF THE XXII FRONT OF THE FARC", "UC-ELN MEMBERS DETONATED"): the tagger reads the
+    description as the individuals and leaves the group they belong to unread.
+    DEV-MUC3-0001..1100 PerpOrg 247 -> 258 correct of 410 -> 435 predicted; TST1+TST2
+    unchanged."""
+    own = [a for a in view.perpetrators if not _a_side(a)]
+    if any(a.normalized.group is not None for a in own):
+        return view
+    inside = [
+        a
+        for a in report.perpetrators
+        if a.normalized.group is not None
+        and not _from_tagger(a)
+        and any(d.start <= a.start and a.end <= d.end for d in own)
+    ]
+    return (
+        view.model_copy(update={"perpetrators": [*view.perpetrators, *inside]}) if inside else view
+    )
 
 
 def _gtt_template(report: IncidentReport, tagger: bool | None) -> PredTemplate:
