@@ -358,18 +358,26 @@ def test_org_confidence_from_stance_and_speaker(
     stance: Stance, speaker: str | None, expected: str
 ) -> None:
     # a sentence without a word of claim or accusation: the stance and speaker decide
+    assert _fmln_confidences("THE FMLN DYNAMITED THE EMBASSY.", speaker, stance) == (expected,)
+
+
+def _fmln_confidences(
+    sentence: str, speaker: str | None, stance: Stance = Stance.asserted
+) -> tuple[str, ...]:
+    """The ORGANIZATION CONFIDENCE fills of a bombing whose one perpetrator is the FMLN,
+    named in ``sentence`` (the outlet: EFE)."""
     perp = said(
-        "THE FMLN DYNAMITED THE EMBASSY.",
+        sentence,
         "perpetrators",
         "FMLN",
-        Perpetrator(group="FMLN"),
+        Perpetrator(group="Farabundo Marti National Liberation Front"),
         whole_text=True,
-        stance=stance,
         speaker=speaker,
         outlet="EFE",
+        stance=stance,
     )
     report = _bombing(perpetrators=[perp], claims=[])
-    assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
+    return to_muc_slots(_result(report))[0].perp_org_confidences
 
 
 @pytest.mark.parametrize(
@@ -416,18 +424,7 @@ def test_org_confidence_from_stance_and_speaker(
 def test_org_confidence_of_a_speaker_named_with_a_title(
     sentence: str, speaker: str, stance: Stance, expected: str
 ) -> None:
-    perp = said(
-        sentence,
-        "perpetrators",
-        "FMLN",
-        Perpetrator(group="Farabundo Marti National Liberation Front"),
-        whole_text=True,
-        speaker=speaker,
-        outlet="EFE",
-        stance=stance,
-    )
-    report = _bombing(perpetrators=[perp], claims=[])
-    assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
+    assert _fmln_confidences(sentence, speaker, stance) == (expected,)
 
 
 @pytest.mark.parametrize(
@@ -458,17 +455,7 @@ def test_org_confidence_of_a_speaker_named_with_a_title(
 def test_org_confidence_of_a_group_claimed_accused_or_suspected_in_the_outlets_words(
     sentence: str, expected: str
 ) -> None:
-    perp = said(
-        sentence,
-        "perpetrators",
-        "FMLN",
-        Perpetrator(group="Farabundo Marti National Liberation Front"),
-        whole_text=True,
-        speaker="EFE",
-        outlet="EFE",
-    )
-    report = _bombing(perpetrators=[perp], claims=[])
-    assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
+    assert _fmln_confidences(sentence, "EFE") == (expected,)
 
 
 def test_instrument_types_and_date_fallback() -> None:
