@@ -419,9 +419,29 @@ def _fmln_confidences(
             "SUSPECTED OR ACCUSED BY AUTHORITIES",
         ),
         ("The FMLN claimed the attack.", "FMLN", Stance.claimed, "CLAIMED OR ADMITTED"),
+        # an authority reporting the act, with no word of accusation or suspicion, reports
+        # it as fact; one that accuses the group accuses it
+        (
+            "POLICE AUTHORITIES REPORTED THAT FMLN TERRORISTS BURNED THE OFFICES.",
+            "POLICE AUTHORITIES",
+            Stance.asserted,
+            "REPORTED AS FACT",
+        ),
+        (
+            "According to military sources, the FMLN attacked the town.",
+            "military sources",
+            Stance.asserted,
+            "REPORTED AS FACT",
+        ),
+        (
+            "The police reported that they blamed the FMLN for the attack.",
+            "police",
+            Stance.asserted,
+            "SUSPECTED OR ACCUSED BY AUTHORITIES",
+        ),
     ],
 )
-def test_org_confidence_of_a_speaker_named_with_a_title(
+def test_org_confidence_of_an_authority_or_another_speaker(
     sentence: str, speaker: str, stance: Stance, expected: str
 ) -> None:
     assert _fmln_confidences(sentence, speaker, stance) == (expected,)

@@ -162,6 +162,9 @@ class Lexicon:
     # RESPONSIBILITY", "THE ARMY ACCEPTED RESPONSIBILITY"), unless one of the negations is
     # among the two words before ("HAS NOT YET CLAIMED")
     claim_cues: dict[str, frozenset[str]]
+    # words by which a speaker reports an act rather than accuses ("POLICE AUTHORITIES REPORTED
+    # THAT ...", "ACCORDING TO MILITARY SOURCES")
+    report_words: frozenset[str]
     # "the town of Dapchi", "the province of Kunar": nouns that make the name beside them a
     # place; and those that do so only in apposition ("the capital, Abuja")
     place_nouns: frozenset[str]
@@ -308,6 +311,7 @@ def default_lexicon() -> Lexicon:
         state_forces=frozenset(raw["state_forces"]),
         force_member_nouns=frozenset(raw["force_member_nouns"]),
         claim_cues=_word_sets(raw["claim_cues"]),
+        report_words=frozenset(raw["report_words"]),
         place_nouns=frozenset(raw["place_nouns"]),
         apposed_place_nouns=frozenset(raw["apposed_place_nouns"]),
         venue_nouns=frozenset(raw["venue_nouns"]),
