@@ -34,7 +34,9 @@ suspects (arrested) --                 --                       Detainee (named 
 [2] Mention strings as written ("FMLN", not the canonical name), one entity per canonical
     group (``_org_of``), groups the knowledge base does not know one per name without case
     or article ("THE ARMY" = "ARMY"). MUC takes one fill per GTT PerpOrg entity, its first
-    mention.
+    mention. Where the tagger names none, the groups the rules find inside its perpetrators'
+    descriptions (``_with_groups_described``), else the state force they are members of
+    (``_members_force``).
     When a message's templates name one organisation only, those naming none take it
     (``_message_org``).
     Every GTT entity (all roles) is given by its first mention only (see ``_gtt_template``).
@@ -152,9 +154,11 @@ of kind ``claimed`` or a perpetrator assertion with stance ``claimed``) -> CLAIM
 ADMITTED, but SUSPECTED OR ACCUSED BY AUTHORITIES when an authority claims another
 organisation did it; an authority (army, police, minister, government, spokesman..., or a
 speaker its sentence titles so, ``_is_authority``) said so -> SUSPECTED OR ACCUSED BY
-AUTHORITIES; the outlet states it (speaker is the outlet or none, stance
-asserted/confirmed) -> REPORTED AS FACT; another speaker asserts or attributes it, or it is
-denied -> SUSPECTED OR ACCUSED; doubted -> POSSIBLE.
+AUTHORITIES, unless it reports the act with no word of accusation or suspicion beside the
+group (``_authority_confidence``); the outlet states it (speaker is the outlet or none,
+stance asserted/confirmed) -> REPORTED AS FACT, unless a claim, accusation or suspicion word
+stands beside the group (``_confidence_beside``); another speaker asserts or attributes it,
+or it is denied -> SUSPECTED OR ACCUSED; doubted -> POSSIBLE.
 """
 
 from __future__ import annotations
