@@ -288,6 +288,42 @@ def test_event_words_are_not_weapons_and_people_are_victims() -> None:
     assert template.role("PerpInd") == (("GUERRILLAS",),)
 
 
+@pytest.mark.parametrize(
+    ("description", "org"),
+    [
+        ("EIGHT MEMBERS OF THE SALVADORAN ARMY", "SALVADORAN ARMY"),
+        ("two soldiers of the armed forces", "armed forces"),
+        ('"MEMBERS OF THE NATIONAL POLICE"', "NATIONAL POLICE"),
+    ],
+)
+def test_a_state_force_its_perpetrators_are_members_of_is_the_organisation(
+    description: str, org: str
+) -> None:
+    members = _at("perpetrators", description, Perpetrator(description=description))
+    report = _bombing(perpetrators=[members], claims=[])
+    assert to_gtt_templates(_result(report))[0].role("PerpOrg") == ((org,),)
+    assert to_muc_slots(_result(report))[0].perp_orgs == (org,)
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["ARMY TROOPS", "MEMBERS OF THE FMLN", "members of the far left wing of the army"],
+)
+def test_no_organisation_from_other_descriptions(description: str) -> None:
+    people = _at("perpetrators", description, Perpetrator(description=description))
+    report = _bombing(perpetrators=[people], claims=[])
+    assert to_gtt_templates(_result(report))[0].role("PerpOrg") == ()
+
+
+def test_a_named_organisation_beside_members_of_a_force_is_the_only_one() -> None:
+    members = _at(
+        "perpetrators", "MEMBERS OF THE ARMY", Perpetrator(description="MEMBERS OF THE ARMY")
+    )
+    fmln = _at("perpetrators", "FMLN", Perpetrator(group="FMLN"))
+    report = _bombing(perpetrators=[members, fmln], claims=[])
+    assert to_gtt_templates(_result(report))[0].role("PerpOrg") == (("FMLN",),)
+
+
 # -- MUC slots ---------------------------------------------------------------------------
 
 
@@ -321,9 +357,27 @@ def test_muc_slots_of_a_claimed_bombing() -> None:
 def test_org_confidence_from_stance_and_speaker(
     stance: Stance, speaker: str | None, expected: str
 ) -> None:
-    perp = _at("perpetrators", "FMLN", Perpetrator(group="FMLN"), stance=stance, speaker=speaker)
+    # a sentence without a word of claim or accusation: the stance and speaker decide
+    assert _fmln_confidences("THE FMLN DYNAMITED THE EMBASSY.", speaker, stance) == (expected,)
+
+
+def _fmln_confidences(
+    sentence: str, speaker: str | None, stance: Stance = Stance.asserted
+) -> tuple[str, ...]:
+    """The ORGANIZATION CONFIDENCE fills of a bombing whose one perpetrator is the FMLN,
+    named in ``sentence`` (the outlet: EFE)."""
+    perp = said(
+        sentence,
+        "perpetrators",
+        "FMLN",
+        Perpetrator(group="Farabundo Marti National Liberation Front"),
+        whole_text=True,
+        speaker=speaker,
+        outlet="EFE",
+        stance=stance,
+    )
     report = _bombing(perpetrators=[perp], claims=[])
-    assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
+    return to_muc_slots(_result(report))[0].perp_org_confidences
 
 
 @pytest.mark.parametrize(
@@ -365,23 +419,63 @@ def test_org_confidence_from_stance_and_speaker(
             "SUSPECTED OR ACCUSED BY AUTHORITIES",
         ),
         ("The FMLN claimed the attack.", "FMLN", Stance.claimed, "CLAIMED OR ADMITTED"),
+        # an authority reporting the act, with no word of accusation or suspicion, reports
+        # it as fact; one that accuses the group accuses it
+        (
+            "POLICE AUTHORITIES REPORTED THAT FMLN TERRORISTS BURNED THE OFFICES.",
+            "POLICE AUTHORITIES",
+            Stance.asserted,
+            "REPORTED AS FACT",
+        ),
+        (
+            "According to military sources, the FMLN attacked the town.",
+            "military sources",
+            Stance.asserted,
+            "REPORTED AS FACT",
+        ),
+        (
+            "The police reported that they blamed the FMLN for the attack.",
+            "police",
+            Stance.asserted,
+            "SUSPECTED OR ACCUSED BY AUTHORITIES",
+        ),
     ],
 )
-def test_org_confidence_of_a_speaker_named_with_a_title(
+def test_org_confidence_of_an_authority_or_another_speaker(
     sentence: str, speaker: str, stance: Stance, expected: str
 ) -> None:
-    perp = said(
-        sentence,
-        "perpetrators",
-        "FMLN",
-        Perpetrator(group="Farabundo Marti National Liberation Front"),
-        whole_text=True,
-        speaker=speaker,
-        outlet="EFE",
-        stance=stance,
-    )
-    report = _bombing(perpetrators=[perp], claims=[])
-    assert to_muc_slots(_result(report))[0].perp_org_confidences == (expected,)
+    assert _fmln_confidences(sentence, speaker, stance) == (expected,)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the outlet tells of an accusation or a suspicion beside the group's name
+        ("THE REBELS BLAMED THE FMLN FOR THE MURDER.", "SUSPECTED OR ACCUSED"),
+        ("The attack was presumably carried out by FMLN urban guerrillas.", "SUSPECTED OR ACCUSED"),
+        (
+            "THE POLICE HOLD THE FMLN RESPONSIBLE FOR THE ATTACK.",
+            "SUSPECTED OR ACCUSED BY AUTHORITIES",
+        ),
+        ("The authorities blamed the FMLN for the murder.", "SUSPECTED OR ACCUSED BY AUTHORITIES"),
+        # a claim in the outlet's words; not one withheld
+        ("THE FMLN HAS CLAIMED RESPONSIBILITY FOR THE ATTACK.", "CLAIMED OR ADMITTED"),
+        ("The attack was claimed by a self-styled FMLN commando.", "CLAIMED OR ADMITTED"),
+        ("THE FMLN ACCEPTED RESPONSIBILITY FOR THE DEATHS.", "CLAIMED OR ADMITTED"),
+        ("The FMLN has not yet claimed the attack.", "REPORTED AS FACT"),
+        # told as fact; a suspicion word far from the name is about something else
+        ("THE FMLN DYNAMITED THE BRIDGE.", "REPORTED AS FACT"),
+        (
+            "The FMLN dynamited the bridge near the town, and the mayor later said the blast"
+            " was possibly heard in the capital.",
+            "REPORTED AS FACT",
+        ),
+    ],
+)
+def test_org_confidence_of_a_group_claimed_accused_or_suspected_in_the_outlets_words(
+    sentence: str, expected: str
+) -> None:
+    assert _fmln_confidences(sentence, "EFE") == (expected,)
 
 
 def test_instrument_types_and_date_fallback() -> None:
@@ -608,6 +702,36 @@ def test_gtt_victims_include_named_victims() -> None:
 
 def _tagged(assertion: Assertion[T]) -> Assertion[T]:
     return assertion.model_copy(update={"extractor": "incidex_roles_v1"})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "description", "name", "expected"),
+    [
+        (
+            "A COLUMN OF SHINING PATH TERRORISTS SHOT 16 PEASANTS.",
+            "A COLUMN OF SHINING PATH TERRORISTS",
+            "SHINING PATH",
+            (("SHINING PATH",),),
+        ),
+        (
+            "Alleged members of the FARC killed the peasants.",
+            "Alleged members of the FARC",
+            "FARC",
+            (("FARC",),),
+        ),
+        # a group the rules find outside the description is not the perpetrators'
+        ("GUERRILLAS SHOT 16 PEASANTS, THE FMLN SAID.", "GUERRILLAS", "FMLN", ()),
+    ],
+)
+def test_a_group_inside_the_taggers_description_of_the_perpetrators(
+    sentence: str, description: str, name: str, expected: tuple[tuple[str, ...], ...]
+) -> None:
+    people = _tagged(
+        said(sentence, "perpetrators", description, Perpetrator(description=description))
+    )
+    group = said(sentence, "perpetrators", name, Perpetrator(group=name), extractor="test")
+    report = _bombing(perpetrators=[people, group], claims=[])
+    assert to_gtt_templates(_result(report))[0].role("PerpOrg") == expected
 
 
 def test_role_tagger_assertions_replace_the_rules_where_the_mapping_says() -> None:

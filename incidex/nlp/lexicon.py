@@ -151,6 +151,20 @@ class Lexicon:
     instrument_words: tuple[tuple[str, str], ...]
     # words making a speaker an authority ("ARMED FORCES SPOKESMAN"), or a title before a name
     authority_words: frozenset[str]
+    # words beside a group that make it accused or suspected, not told as fact ("THE POLICE
+    # BLAMED THE FMLN", "PRESUMABLY CARRIED OUT BY THE FMLN")
+    suspicion_words: frozenset[str]
+    # the state's forces, and the nouns of their members: "MEMBERS OF THE ARMED FORCES" names
+    # the organisation its people belong to
+    state_forces: frozenset[str]
+    force_member_nouns: frozenset[str]
+    # words (and phrases) beside a group that tell it claimed the act ("THE FPMR HAS CLAIMED
+    # RESPONSIBILITY", "THE ARMY ACCEPTED RESPONSIBILITY"), unless one of the negations is
+    # among the two words before ("HAS NOT YET CLAIMED")
+    claim_cues: dict[str, frozenset[str]]
+    # words by which a speaker reports an act rather than accuses ("POLICE AUTHORITIES REPORTED
+    # THAT ...", "ACCORDING TO MILITARY SOURCES")
+    report_words: frozenset[str]
     # "the town of Dapchi", "the province of Kunar": nouns that make the name beside them a
     # place; and those that do so only in apposition ("the capital, Abuja")
     place_nouns: frozenset[str]
@@ -296,6 +310,11 @@ def default_lexicon() -> Lexicon:
             (word, fill) for fill, words in raw["instrument_words"].items() for word in words
         ),
         authority_words=frozenset(raw["authority_words"]),
+        suspicion_words=frozenset(raw["suspicion_words"]),
+        state_forces=frozenset(raw["state_forces"]),
+        force_member_nouns=frozenset(raw["force_member_nouns"]),
+        claim_cues=_word_sets(raw["claim_cues"]),
+        report_words=frozenset(raw["report_words"]),
         place_nouns=frozenset(raw["place_nouns"]),
         apposed_place_nouns=frozenset(raw["apposed_place_nouns"]),
         venue_nouns=frozenset(raw["venue_nouns"]),
