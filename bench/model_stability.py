@@ -2,15 +2,15 @@
 filter) move when their DEV training data moves a little (docs/accuracy.md, "Ninth round:
 stability of the split and the template filter").
 
-    python bench/model_stability.py --data ../shared/data --cache /tmp/filter-cf --model filter
-    python bench/model_stability.py --data ../shared/data --cache /tmp/filter-cf --model split
+    python bench/model_stability.py --data ../shared/data --cache DIR --model filter
+    python bench/model_stability.py --data ../shared/data --cache DIR --model split
 
 Each model is fitted (with the fitting options given) on DEV 0001..1100 as the shipped pipeline
 extracts it, once as is and ten times with 5% of its messages left out (a seeded draw), the
 other model as shipped. Per fit: TST1+TST2 five-role and slots (model fitted on all of DEV
 but the left-out messages) and DEV five-fold five-role and slots (fitted on four fifths, folds
-by message number, mapping the fifth). It prints each fit's row, then min / max / standard
-deviation over the ten. The other model is in sample on DEV. Never reads the held-out DEV
+by message number, mapping the fifth). It prints each fit's row, then the mean, min, max and
+standard deviation over the ten. The other model is in sample on DEV. Never reads the held-out DEV
 slice. Extractions are cached as ``bench/filter_crossfit.py`` caches them.
 """
 
@@ -251,7 +251,8 @@ def main() -> None:
         print(f"{seed} | " + " | ".join(f"{s:.2f}" for s in scores), flush=True)
         if seed != "all":
             found.append(scores)
-    for name, stat in (("min", min), ("max", max), ("std", statistics.pstdev)):
+    stats = (("mean", statistics.mean), ("min", min), ("max", max), ("std", statistics.pstdev))
+    for name, stat in stats:
         print(f"{name} | " + " | ".join(f"{stat(col):.2f}" for col in zip(*found, strict=True)))
 
 
