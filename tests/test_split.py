@@ -37,6 +37,7 @@ from incidex.model import (
     When,
 )
 from incidex.nlp.role_candidates import CandidateModel
+from incidex.train._candidates import binary_logistic
 from incidex.train._split import fit_incident_split, split_examples
 
 T = TypeVar("T", bound=BaseModel)
@@ -407,3 +408,39 @@ def test_shipped_split_model_prefers_a_cued_new_attack_to_a_retelling() -> None:
     retelling = model.another(report, s1, s2, None, starts)
     another = model.another(report, s2, s3, "bombing", starts)
     assert retelling < SPLIT_THRESHOLD <= another
+
+
+_ROWS = [
+    {"cue": 1.0, "first=another": 1.0},
+    {"cue": 1.0, "first=also": 1.0},
+    {"cue": 1.0},
+    {"retell": 1.0, "first=the": 1.0},
+    {"retell": 1.0, "first=the": 1.0},
+    {"retell": 1.0, "first=police": 1.0},
+] * 3
+_LABELS = [ANOTHER, ANOTHER, SAME, SAME, SAME, SAME] * 3
+
+
+@pytest.mark.parametrize(("min_count", "kept"), [(1, True), (4, False)])
+def test_a_word_too_rare_in_training_gets_no_weight(min_count: int, kept: bool) -> None:
+    # "first=another" is in 3 of the 18 pairs, "cue" in 9
+    model = binary_logistic(
+        _ROWS, _LABELS, name="incident split", c=1.0, threshold=0.5, min_count=min_count
+    )
+    assert ("first=another" in model.index) is kept
+    assert "cue" in model.index
+
+
+@pytest.mark.parametrize("bags", [0, 5])
+def test_the_fit_is_the_same_for_the_same_pairs(bags: int) -> None:
+    def fit() -> CandidateModel:
+        return binary_logistic(
+            _ROWS, _LABELS, name="incident split", c=1.0, threshold=0.5, bags=bags
+        )
+
+    one, two = fit(), fit()
+    assert one.index == two.index
+    assert np.array_equal(one.weights, two.weights) and np.array_equal(one.bias, two.bias)
+    cued = one.probabilities([{"cue": 1.0}])[0, one.labels.index(ANOTHER)]
+    retold = one.probabilities([{"retell": 1.0}])[0, one.labels.index(ANOTHER)]
+    assert cued > retold

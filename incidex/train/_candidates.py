@@ -57,12 +57,14 @@ def _examples(nlp: Language, docs: Sequence[TrainDoc]) -> tuple[list[dict[str, f
     return rows, labels
 
 
-def _frequent(rows: list[dict[str, float]]) -> list[dict[str, float]]:
+def _frequent(
+    rows: Sequence[dict[str, float]], min_count: int = _MIN_COUNT
+) -> list[dict[str, float]]:
     counts: dict[str, int] = {}
     for row in rows:
         for name in row:
             counts[name] = counts.get(name, 0) + 1
-    return [{k: v for k, v in row.items() if counts[k] >= _MIN_COUNT} for row in rows]
+    return [{k: v for k, v in row.items() if counts[k] >= min_count} for row in rows]
 
 
 def fit_role_candidates(
@@ -132,28 +134,44 @@ def binary_logistic(
     c: float,
     threshold: float,
     meta: dict[str, float] | None = None,
+    min_count: int = 1,
+    bags: int = 0,
 ) -> CandidateModel:
     """A logistic regression over feature rows with two labels (the incident split, the
     template filter), stored as plain arrays. A binary regression has one weight column (for
-    ``classes_[1]``); as two softmax columns, (0, w), it gives the same probabilities."""
+    ``classes_[1]``); as two softmax columns, (0, w), it gives the same probabilities.
+    Features of fewer than ``min_count`` rows are left out; with ``bags``, the weights are
+    the mean of that many fits on bootstrap samples of the rows (seeded: the same rows give
+    the same model)."""
     found = sorted(set(labels))
     if len(found) < 2:
         detail = f"its training examples have one label only ({found})" if found else "no examples"
         raise _error(name, f"{detail}; MUC-4 DEV gives both")
     vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform(rows)
-    classifier = LogisticRegression(C=c, max_iter=2000)
-    classifier.fit(matrix, list(labels))
+    matrix = vectorizer.fit_transform(_frequent(rows, min_count))
+    target = np.array(labels)
+    samples = [np.arange(len(labels))]
+    if bags:
+        draw = np.random.default_rng(0)
+        samples = [draw.integers(0, len(labels), len(labels)) for _ in range(bags)]
+    coef = np.zeros(matrix.shape[1])
+    intercept = 0.0
+    for sample in samples:
+        classifier = LogisticRegression(C=c, max_iter=2000)
+        classifier.fit(matrix[sample], target[sample])
+        coef += classifier.coef_[0] / len(samples)
+        intercept += float(classifier.intercept_[0]) / len(samples)
     weights = np.zeros((matrix.shape[1], 2), dtype=np.float32)
-    weights[:, 1] = classifier.coef_[0]
-    bias = np.array([0.0, classifier.intercept_[0]], dtype=np.float32)
+    weights[:, 1] = coef
+    bias = np.array([0.0, intercept], dtype=np.float32)
+    extra = {"min_count": min_count, "bags": bags} if min_count > 1 or bags else {}
     return CandidateModel(
         list(vectorizer.get_feature_names_out()),
-        [str(label) for label in classifier.classes_],
+        found,
         weights,
         bias,
         threshold,
-        {"C": c, **(meta or {}), "sklearn": _sklearn_version()},
+        {"C": c, **(meta or {}), **extra, "sklearn": _sklearn_version()},
     )
 
 

@@ -79,8 +79,11 @@ def fit_filter_model(
     c: float = FILTER_C,
     threshold: float = FILTER_THRESHOLD,
     further: float = FILTER_FURTHER_THRESHOLD,
+    min_count: int = 1,
+    bags: int = 0,
 ) -> TemplateFilter:
-    """A template filter fitted on feature rows and their labels."""
+    """A template filter fitted on feature rows and their labels (``min_count``, ``bags``:
+    :func:`~incidex.train._candidates.binary_logistic`)."""
     model = binary_logistic(
         rows,
         labels,
@@ -88,6 +91,8 @@ def fit_filter_model(
         c=c,
         threshold=threshold,
         meta={"further_threshold": further},
+        min_count=min_count,
+        bags=bags,
     )
     return TemplateFilter(model)
 

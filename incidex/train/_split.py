@@ -30,7 +30,10 @@ from ._fit import ModelReport, write_report
 
 __all__ = ["SPLIT_C", "fit_incident_split", "split_examples"]
 
-SPLIT_C = 0.3  # inverse regularisation, chosen on TST1+TST2 (0.1 / 0.3 / 1.0)
+# inverse regularisation: 0.3 chosen on TST1+TST2 (0.1 / 0.3 / 1.0) until the ninth round; 0.1
+# (with the threshold 0.15) chosen on DEV 0001..1100 five-fold, where it moves less when 5% of
+# the training messages are left out (docs/accuracy.md, "Ninth round: stability")
+SPLIT_C = 0.1
 
 
 def _mentions(doc: GttDoc) -> list[set[str]]:
