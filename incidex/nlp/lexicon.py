@@ -79,6 +79,11 @@ class Lexicon:
     # word or two-word phrase of a sentence -> why its bomb words are no MUC-4 bombing
     # ("aerial": dropped from the air; "seized": weapons seized; "set off": a bomb set off)
     bombing_cues: dict[str, str]
+    # words of firing that tell of gunfire only when tied to it ("was fired" may be a
+    # dismissal): by one of ``firing_aims`` or a people word among the three words after
+    # them ("fired at", "shot dead", "fired their guns", "shot two soldiers")
+    firing_words: frozenset[str]
+    firing_aims: frozenset[str]
     # GTD target types whose attack is one on the civilian population whoever the attacker
     # (utilities: power lines, pipelines); see components/trained.py
     sabotage_target_types: frozenset[int]
@@ -263,6 +268,8 @@ def default_lexicon() -> Lexicon:
         target_preps=frozenset(raw["target_preps"]),
         former_words=frozenset(raw["former_words"]),
         bombing_cues=_inverted(raw["bombing_cues"]),
+        firing_words=frozenset(raw["firing_words"]),
+        firing_aims=frozenset(raw["firing_aims"]),
         sabotage_target_types=frozenset(raw["sabotage_target_types"]),
         name_heads=frozenset(raw["name_heads"]),
         name_openers=frozenset(raw["name_openers"]),
