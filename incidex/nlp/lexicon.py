@@ -162,8 +162,15 @@ class Lexicon:
     apposed_place_nouns: frozenset[str]
     # "the concert hall in X": nouns of a venue that make a place under them an attack's scene
     venue_nouns: frozenset[str]
+    # attack words beside ``generic_attack_lemmas`` that make a place depending on them an
+    # attack's scene ("shootings in Belfast"), and heads that make it none ("the conflict in
+    # Ukraine")
+    scene_attack_lemmas: frozenset[str]
+    not_scene_heads: frozenset[str]
     # "drove a truck into the crowd": who a vehicle is driven into in a ramming attack
     crowd_words: frozenset[str]
+    # "rammed his car into", "a truck was driven into": verbs of driving a vehicle into them
+    ramming_verbs: tuple[str, ...]
     # lemmas over a group that make its mention part of a claim, a denial or a blame, not an
     # attacker ("the FMLN denied", "police blamed the FMLN"); and those that put it in doubt
     claim_context_lemmas: frozenset[str]
@@ -172,6 +179,10 @@ class Lexicon:
     # withheld (after a ``claim_blockers`` verb)
     withheld_claim_verbs: frozenset[str]
     withheld_claim_objects: frozenset[str]
+    # "police blamed / accused / suspected the group": verbs whose object is the group
+    # blamed; "attributed the attack to the group": verbs whose "to"/"on" phrase names it
+    blame_object_verbs: frozenset[str]
+    blame_to_verbs: frozenset[str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -303,11 +314,16 @@ def default_lexicon() -> Lexicon:
         place_nouns=frozenset(raw["place_nouns"]),
         apposed_place_nouns=frozenset(raw["apposed_place_nouns"]),
         venue_nouns=frozenset(raw["venue_nouns"]),
+        scene_attack_lemmas=frozenset(raw["scene_attack_lemmas"]),
+        not_scene_heads=frozenset(raw["not_scene_heads"]),
         crowd_words=frozenset(raw["crowd_words"]),
+        ramming_verbs=tuple(raw["ramming_verbs"]),
         claim_context_lemmas=frozenset(raw["claim_context_lemmas"]),
         doubt_object_lemmas=frozenset(raw["doubt_object_lemmas"]),
         withheld_claim_verbs=frozenset(raw["withheld_claim_verbs"]),
         withheld_claim_objects=frozenset(raw["withheld_claim_objects"]),
+        blame_object_verbs=frozenset(raw["blame_object_verbs"]),
+        blame_to_verbs=frozenset(raw["blame_to_verbs"]),
     )
 
 

@@ -491,22 +491,7 @@ class TriggerMatcher:
             "Unarmed Assault",
             [
                 [
-                    {
-                        "LEMMA": {
-                            "IN": [
-                                "drive",
-                                "plow",
-                                "plough",
-                                "ram",
-                                "crash",
-                                "smash",
-                                "steer",
-                                "speed",
-                                "career",
-                                "swerve",
-                            ]
-                        }
-                    },
+                    {"LEMMA": {"IN": list(lex.ramming_verbs)}},
                     {"OP": "{0,5}", "IS_PUNCT": False},
                     {"LOWER": {"IN": ["into", "through"]}},
                     {"OP": "{0,3}", "IS_PUNCT": False},
