@@ -135,6 +135,10 @@ class Lexicon:
     # things whose burning is a protest or an atrocity, not arson ("burned the flag / tyres /
     # the bodies"), read after the arson phrases "burned the", "burned a", "burned down"
     not_arson_burned_words: frozenset[str]
+    # words after "burned down" that open no object of it: a time or manner adverb, a
+    # preposition or a conjunction ("the church burned down yesterday / completely / after
+    # ..."), read by the word since upper-case wire text is often misparsed
+    not_object_openers: frozenset[str]
     # "no other victims", "no further casualties": none besides those told, not none at all
     besides_words: frozenset[str]
     # attack nouns that in an arrest story are the police's ("arrested in raids in X")
@@ -300,6 +304,7 @@ def default_lexicon() -> Lexicon:
         not_hostage_words=frozenset(raw["not_hostage_words"]),
         compass_adjectives=frozenset(raw["compass_adjectives"]),
         not_arson_burned_words=frozenset(raw["not_arson_burned_words"]),
+        not_object_openers=frozenset(raw["not_object_openers"]),
         besides_words=frozenset(raw["besides_words"]),
         police_operation_nouns=frozenset(raw["police_operation_nouns"]),
         plural_people_nouns=frozenset(raw["plural_people_nouns"]),
