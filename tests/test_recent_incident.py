@@ -38,19 +38,3 @@ def test_a_kidnapping_within_two_months_is_recent(
     text = _CLAIM.format(day=day)
     types = _attack_types(nlp, text.upper() if upper else text, "1990-01-22")
     assert ("Hostage Taking (Kidnapping)" in types) is kept
-
-
-@pytest.mark.parametrize(
-    ("published", "cutoff"),
-    [
-        ("1990-01-22", "1989-11-22"),
-        ("1990-04-30", "1990-02-28"),  # February has no 30th
-        ("1989-12-31", "1989-10-31"),
-    ],
-)
-def test_two_calendar_months_before(published: str, cutoff: str) -> None:
-    import datetime as dt
-
-    from incidex.nlp.components.incidents import _two_months_before
-
-    assert _two_months_before(dt.date.fromisoformat(published)).isoformat() == cutoff

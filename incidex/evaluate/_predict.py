@@ -184,6 +184,7 @@ from incidex.evaluate._split import (
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
 from incidex.model import (
     DAY_PRECISIONS,
+    RECENT_DAYS,
     ArticleResult,
     Assertion,
     IncidentReport,
@@ -1125,7 +1126,6 @@ def _split_model(tagger: bool) -> SplitModel | None:
 # 1 a and b): police and military forces or installations, and other armed groups
 _POLICE_TARGET, _MILITARY_TARGET = 3, 4
 _COMBATANTS = frozenset({_POLICE_TARGET, _MILITARY_TARGET, _MILITIA_TARGET})
-_RECENT_DAYS = 62  # "within two months of the date of the article"
 
 
 def _muc_incidents(
@@ -1458,7 +1458,7 @@ def _recent(part: IncidentReport, published: dt.date | None) -> bool:
     ]
     if published is None or not days:
         return True
-    return any(day >= published - dt.timedelta(days=_RECENT_DAYS) for day in days)
+    return any(day >= published - dt.timedelta(days=RECENT_DAYS) for day in days)
 
 
 def _combatants_only(part: IncidentReport) -> bool:

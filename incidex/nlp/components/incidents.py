@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
@@ -10,7 +9,15 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ...model import FIELDS, Assertion, EventType, IncidentReport, Stance, attack_told
+from ...model import (
+    FIELDS,
+    RECENT_DAYS,
+    Assertion,
+    EventType,
+    IncidentReport,
+    Stance,
+    attack_told,
+)
 from .._doc import add_assertion, article_of, ensure_extensions, sent_info, sentences
 from ..lexicon import default_lexicon, separate_cues
 from .matching import hypothetical
@@ -210,9 +217,8 @@ def _drop_old_attack(
     by_field: dict[str, list[Assertion[Any]]], published: dt.date
 ) -> list[Assertion[Any]]:
     """A report of a trial, an arrest or a threat that recalls an attack dated more than two
-    months before publication describes no new attack: keep only its non-attack events.
-    MUC-4 counts an incident "recent" when it occurred within two months of the article's
-    date (template-doc-part1, 6)."""
+    months before publication (:data:`~incidex.model.RECENT_DAYS`) describes no new attack:
+    keep only its non-attack events."""
     types = by_field["types"]
     non_attack = {a.normalized.name for a in types if not a.normalized.attack}
     attack_dates = [
@@ -222,18 +228,12 @@ def _drop_old_attack(
     ]
     if not non_attack or not attack_dates:
         return types
-    if max(attack_dates) >= _two_months_before(published):
+    if max(attack_dates) >= published - dt.timedelta(days=RECENT_DAYS):
         return types
     for when in by_field["when"]:
         if when.normalized.event == "attack":
             when.normalized = when.normalized.model_copy(update={"event": "earlier attack"})
     return [a for a in types if not a.normalized.attack]
-
-
-def _two_months_before(day: dt.date) -> dt.date:
-    """The same day two calendar months earlier (the month's last day where it has fewer)."""
-    year, month = (day.year, day.month - 2) if day.month > 2 else (day.year - 1, day.month + 10)
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _split_attacks(
