@@ -460,7 +460,7 @@ class TriggerMatcher:
         # "on fire"; the verb by its lemma or by its form, since truecased wire text keeps
         # "Set" as its own lemma ("REBELS SET THE BUS ON FIRE")
         short_object = {"OP": "{0,6}", "IS_PUNCT": False}
-        fire_ends = (
+        fire_ends: tuple[list[dict[str, Any]], ...] = (
             [{"LOWER": "on"}, {"LOWER": "fire"}],
             [{"LOWER": {"IN": ["ablaze", "alight"]}}],
         )
