@@ -172,7 +172,8 @@ class IncidentAssembler:
         sentence = assault.sentence
         if sentence.start in killing or assault.value.lower() in self.weak:
             return False
-        after = sentence.text[assault.end - sentence.start :].split()
+        at = assault.end - sentence.start
+        after = sentence.text[at : at + _NEXT_WORD_CHARS].split(maxsplit=1)  # the next word
         if after and _bare(after[0]) in self.wounded:
             return False
         named = {
@@ -187,7 +188,14 @@ class IncidentAssembler:
         return not any(_bare(word) in named for word in sentence.text.split())
 
 
+# how far the word after a trigger is looked for: the rest of a long sentence need not be
+# copied and split to read one word
+_NEXT_WORD_CHARS = 40
+
+
 def _bare(word: str) -> str:
+    """The word as a lexicon lists it: lower case, without the punctuation around it or a
+    possessive "'s" ("Minister's," -> "minister")."""
     return word.strip("'\",.;:()").lower().removesuffix("'s")
 
 
