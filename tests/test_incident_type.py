@@ -311,8 +311,6 @@ def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bo
         ("The church was burned down yesterday by the rebels.", True),
         # the same for the other arson words
         ("Rebels set fire to the town hall.", True),
-        ("Rebels set the bus on fire in the capital on Monday.", True),
-        ("Rebels set the warehouse ablaze on Monday.", True),
         ("Protesters set fire to tyres on the road.", False),
         ("The rebels torched the flag.", False),
     ],

@@ -456,24 +456,21 @@ class TriggerMatcher:
                 single.append((event.name, event.lemmas, forms))
             if event.phrases:
                 self.phrases.add(event.name, [nlp.tokenizer(p) for p in event.phrases])
-        # "set parts of the building on fire", "set the car ablaze": a verb, a short object,
-        # "on fire"; the verb by its lemma or by its form, since truecased wire text keeps
-        # "Set" as its own lemma ("REBELS SET THE BUS ON FIRE")
-        short_object = {"OP": "{0,6}", "IS_PUNCT": False}
-        fire_ends: tuple[list[dict[str, Any]], ...] = (
-            [{"LOWER": "on"}, {"LOWER": "fire"}],
-            [{"LOWER": {"IN": ["ablaze", "alight"]}}],
-        )
-        fire_verbs = (["set", "put"], ["set"])
+        # "set parts of the building on fire": a verb, a short object, "on fire"
         add(
             "Facility/Infrastructure Attack",
             [
-                [verb, short_object, *end]
-                for end, lemmas in zip(fire_ends, fire_verbs, strict=True)
-                for verb in (
-                    {"LEMMA": {"IN": lemmas}},
-                    {"LOWER": {"IN": sorted({f for lemma in lemmas for f in inflections(lemma)})}},
-                )
+                [
+                    {"LEMMA": {"IN": ["set", "put"]}},
+                    {"OP": "{0,6}", "IS_PUNCT": False},
+                    {"LOWER": "on"},
+                    {"LOWER": "fire"},
+                ],
+                [
+                    {"LEMMA": "set"},
+                    {"OP": "{0,6}", "IS_PUNCT": False},
+                    {"LOWER": {"IN": ["ablaze", "alight"]}},
+                ],
             ],
             greedy="LONGEST",
         )
