@@ -307,7 +307,7 @@ def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bo
         ("Soldiers burned the bodies of the victims.", False),
         ("The house burned down after a cooking accident.", False),
         ("The church burned down yesterday.", False),
-        ("The church burned down completely last Sunday, police said.", False),
+        ("The church burned down last Sunday, police said.", False),
         ("The church was burned down yesterday by the rebels.", True),
         # the same for the other arson words
         ("Rebels set fire to the town hall.", True),

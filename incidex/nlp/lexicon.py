@@ -135,9 +135,9 @@ class Lexicon:
     # things whose burning is a protest or an atrocity, not arson ("burned the flag / tyres /
     # the bodies"), read after the arson phrases "burned the", "burned a", "burned down"
     not_arson_burned_words: frozenset[str]
-    # words after "burned down" that open no object of it: a time or manner adverb, a
-    # preposition or a conjunction ("the church burned down yesterday / completely / after
-    # ..."), read by the word since upper-case wire text is often misparsed
+    # words after "burned down" that open no object of it: a time adverb, a preposition or a
+    # conjunction ("the church burned down yesterday / after ..."), read by the word since
+    # upper-case wire text is often misparsed
     not_object_openers: frozenset[str]
     # "no other victims", "no further casualties": none besides those told, not none at all
     besides_words: frozenset[str]
