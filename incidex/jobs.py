@@ -233,13 +233,6 @@ _IRREGULAR = {
     "drive": ("drove", "driven"),
     "speed": ("sped",),
 }
-# "drove a truck into the crowd": the triggers need a ramming verb and a crowd word both.
-_RAM_VERBS = ("drive", "plow", "plough", "ram", "crash", "smash", "steer", "speed", "career")
-_CROWD_WORDS = (
-    "crowd crowds shoppers pedestrians people revellers revelers worshippers worshipers "
-    "spectators marchers protesters protestors demonstrators fans tourists pilgrims "
-    "students children passersby bystanders"
-).split()
 
 
 def _words(text: str) -> list[str]:
@@ -281,8 +274,10 @@ class RelevanceFilter:
                 by_first.setdefault(parts[0], set()).add(parts)
         self._phrases = {k: tuple(sorted(v)) for k, v in by_first.items()}
         self._raw = tuple(sorted(raw))
+        # "drove a truck into the crowd": the triggers need a ramming verb and a crowd word
+        # both (lexicon ``ramming_verbs``, ``crowd_words``; set by :meth:`from_lexicon`)
         self._ram: frozenset[str] = frozenset()
-        self._crowd = frozenset(_CROWD_WORDS)
+        self._crowd: frozenset[str] = frozenset()
 
     @classmethod
     def from_lexicon(cls, exceptions: dict[str, set[str]] | None = None) -> RelevanceFilter:
@@ -306,7 +301,9 @@ class RelevanceFilter:
         words.update(("ablaze", "alight"))
         phrases.add("on fire")
         made = cls(words, phrases)
-        made._ram = frozenset(f for verb in _RAM_VERBS for f in _forms(verb, exc))
+        made._ram = frozenset(f for verb in lex.ramming_verbs for f in _forms(verb, exc))
+        # a word's first part stands for it: "passers-by" has "passers" (tokens split at "-")
+        made._crowd = frozenset(_words(w)[0] for w in lex.crowd_words if _words(w))
         return made
 
     def __call__(self, text: str) -> bool:

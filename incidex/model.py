@@ -24,6 +24,7 @@ __all__ = [
     "Casualties",
     "Claim",
     "DAY_PRECISIONS",
+    "RECENT_DAYS",
     "EventType",
     "Incident",
     "IncidentReport",
@@ -123,6 +124,9 @@ class Precision(str, Enum):
 
 # the precisions of a date that name its day (or a time of it)
 DAY_PRECISIONS = frozenset({Precision.minute, Precision.hour, Precision.day})
+# an incident is recent when it occurred "within two months of the date of the article"
+# (MUC-4, template-doc-part1, 6); older ones a report recalls are background
+RECENT_DAYS = 62
 
 
 class SentenceRef(Record):

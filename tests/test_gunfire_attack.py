@@ -40,6 +40,14 @@ def _types(text: str, words: list[tuple[str, EventType]]) -> list[str]:
             "attack",
         ),
         ("Rebels fired their weapons and detonated explosives at the post.", "detonated", "attack"),
+        # "fired" and "shot" tied to gunfire: an aim, "dead", a gun, people, a passive "shot"
+        ("A bomb exploded at the post and rebels fired at the troops.", "bomb", "attack"),
+        ("Two guards were shot dead when the bomb went off.", "bomb", "attack"),
+        ("Two guards were shot and a bomb exploded at the gate.", "bomb", "attack"),
+        ("Rebels shot two soldiers and set off a bomb.", "bomb", "attack"),
+        # the other sense of "fired": dismissed
+        ("The minister was fired after the bombing of the embassy.", "bombing", "bombing"),
+        ("Police chief fired over the bomb blast at the market.", "bomb", "bombing"),
         # a bomb set off with no gunfire told beside it stays a bombing
         ("Rebels set off a bomb at the power station on Monday.", "bomb", "bombing"),
         # a fire department speaking of a bomb tells of no gunfire

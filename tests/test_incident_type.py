@@ -306,6 +306,9 @@ def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bo
         ("Demonstrators burned the flag outside the embassy.", False),
         ("Soldiers burned the bodies of the victims.", False),
         ("The house burned down after a cooking accident.", False),
+        ("The church burned down yesterday.", False),
+        ("The church burned down last Sunday, police said.", False),
+        ("The church was burned down yesterday by the rebels.", True),
         # the same for the other arson words
         ("Rebels set fire to the town hall.", True),
         ("Protesters set fire to tyres on the road.", False),

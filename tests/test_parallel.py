@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,3 +123,25 @@ def test_progress_gives_rate_and_time_left() -> None:
     now[0] = 50.0
     meter(10)
     assert meter.describe() == "20/100 articles, 0.4 articles/s, ETA 3m20s"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A van swerved into commuters outside the station on Monday, police said.",
+        "A lorry was steered through the market by a man on Friday, police said.",
+    ],
+)
+def test_filter_passes_a_ramming_the_pipeline_finds(nlp: Any, text: str, upper: bool) -> None:
+    """The filter reads the pipeline's own ramming verbs and crowd words (lexicon): a
+    ramming the pipeline types is never screened out."""
+    from incidex.jobs import RelevanceFilter
+    from incidex.nlp.extract import extract
+
+    text = text.upper() if upper else text
+    result = extract(text, published="2024-05-06T12:00:00+00:00", source="Test Wire", nlp=nlp)
+    types = {a.normalized.name for r in result.incidents for a in r.types}
+    assert "Unarmed Assault" in types
+    assert RelevanceFilter.from_lexicon()(text)

@@ -189,6 +189,7 @@ from incidex.evaluate._split import (
 from incidex.evaluate._wikievents import WikiPredArgument, WikiPredEvent, default_head
 from incidex.model import (
     DAY_PRECISIONS,
+    RECENT_DAYS,
     ArticleResult,
     Assertion,
     IncidentReport,
@@ -1263,7 +1264,6 @@ def _split_model(tagger: bool) -> SplitModel | None:
 # 1 a and b): police and military forces or installations, and other armed groups
 _POLICE_TARGET, _MILITARY_TARGET = 3, 4
 _COMBATANTS = frozenset({_POLICE_TARGET, _MILITARY_TARGET, _MILITIA_TARGET})
-_RECENT_DAYS = 62  # "within two months of the date of the article"
 
 
 def _muc_incidents(
@@ -1417,7 +1417,7 @@ def _with_kidnap_attacks(parts: list[IncidentReport]) -> list[IncidentReport]:
 def _gunfire_attacks(parts: list[IncidentReport]) -> list[IncidentReport]:
     """The parts, a bombing whose type is told in a sentence that tells of gunfire too as an
     ATTACK ("ATTACKED THE MEETING, THROWING GRENADES AND FIRING THEIR GUNS"; "BOMB
-    EXPLOSIONS AND MACHINEGUN FIRE"; lexicon ``bombing_cues``, "gunfire"), unless a part is
+    EXPLOSIONS AND MACHINEGUN FIRE"; :func:`_tells_gunfire`), unless a part is
     an ATTACK already: MUC-4's BOMBING is a bomb set off (template-doc-part2, slot 4), an
     assault with guns and explosives together an ATTACK with both instruments (slot 7).
     After the split, so the incidents are not changed. DEV-MUC3-0001..1100 five-role
@@ -1433,7 +1433,7 @@ def _gunfire_attack(part: IncidentReport) -> IncidentReport:
     if incident_type_of(part) != "bombing" or not bombs:
         return part
     first = min(bombs, key=lambda a: a.start)
-    if "gunfire" not in _bombing_cues(first.sentence.text):
+    if not _tells_gunfire(first.sentence.text):
         return part
     attack = {"name": _ASSAULT, "gtd_code": _ASSAULT_CODE}
     types = [
@@ -1443,6 +1443,32 @@ def _gunfire_attack(part: IncidentReport) -> IncidentReport:
         for a in part.types
     ]
     return part.model_copy(update={"types": types})
+
+
+# before "shot": a passive of shooting ("two guards were shot"), not one of firing ("the
+# minister was fired": dismissed)
+_SHOT_PASSIVE = frozenset({"was", "were", "been", "being", "be", "is", "are", "got"})
+
+
+def _tells_gunfire(sentence: str) -> bool:
+    """Whether a sentence tells of gunfire: a gunfire word of the lexicon's ``bombing_cues``
+    ("gunfire", "opened fire", "snipers"), or a firing word (lexicon ``firing_words``:
+    "fired", "shot") tied to gunfire by an aim or people word among the three words after
+    it ("fired at the troops", "shot dead", "fired their guns", "shot two guards"; lexicon
+    ``firing_aims``, ``shot_people_words``) or, for "shot", a passive ("were shot")."""
+    if "gunfire" in _bombing_cues(sentence):
+        return True
+    lex = default_lexicon()
+    words = _sentence_words(sentence)
+    for n, word in enumerate(words):
+        if word not in lex.firing_words:
+            continue
+        after = words[n + 1 : n + 4]
+        if any(w in lex.firing_aims or w in lex.shot_people_words for w in after):
+            return True
+        if word == "shot" and n > 0 and words[n - 1] in _SHOT_PASSIVE:
+            return True
+    return False
 
 
 def _with_robberies(report: IncidentReport, parts: list[IncidentReport]) -> list[IncidentReport]:
@@ -1570,7 +1596,7 @@ def _recent(part: IncidentReport, published: dt.date | None) -> bool:
     ]
     if published is None or not days:
         return True
-    return any(day >= published - dt.timedelta(days=_RECENT_DAYS) for day in days)
+    return any(day >= published - dt.timedelta(days=RECENT_DAYS) for day in days)
 
 
 def _combatants_only(part: IncidentReport) -> bool:

@@ -79,6 +79,11 @@ class Lexicon:
     # word or two-word phrase of a sentence -> why its bomb words are no MUC-4 bombing
     # ("aerial": dropped from the air; "seized": weapons seized; "set off": a bomb set off)
     bombing_cues: dict[str, str]
+    # words of firing that tell of gunfire only when tied to it ("was fired" may be a
+    # dismissal): by one of ``firing_aims`` or a people word among the three words after
+    # them ("fired at", "shot dead", "fired their guns", "shot two soldiers")
+    firing_words: frozenset[str]
+    firing_aims: frozenset[str]
     # GTD target types whose attack is one on the civilian population whoever the attacker
     # (utilities: power lines, pipelines); see components/trained.py
     sabotage_target_types: frozenset[int]
@@ -130,6 +135,10 @@ class Lexicon:
     # things whose burning is a protest or an atrocity, not arson ("burned the flag / tyres /
     # the bodies"), read after the arson phrases "burned the", "burned a", "burned down"
     not_arson_burned_words: frozenset[str]
+    # words after "burned down" that open no object of it: a time adverb, a preposition or a
+    # conjunction ("the church burned down yesterday / after ..."), read by the word since
+    # upper-case wire text is often misparsed
+    not_object_openers: frozenset[str]
     # "no other victims", "no further casualties": none besides those told, not none at all
     besides_words: frozenset[str]
     # attack nouns that in an arrest story are the police's ("arrested in raids in X")
@@ -171,8 +180,15 @@ class Lexicon:
     apposed_place_nouns: frozenset[str]
     # "the concert hall in X": nouns of a venue that make a place under them an attack's scene
     venue_nouns: frozenset[str]
+    # attack words beside ``generic_attack_lemmas`` that make a place depending on them an
+    # attack's scene ("shootings in Belfast"), and heads that make it none ("the conflict in
+    # Ukraine")
+    scene_attack_lemmas: frozenset[str]
+    not_scene_heads: frozenset[str]
     # "drove a truck into the crowd": who a vehicle is driven into in a ramming attack
     crowd_words: frozenset[str]
+    # "rammed his car into", "a truck was driven into": verbs of driving a vehicle into them
+    ramming_verbs: tuple[str, ...]
     # lemmas over a group that make its mention part of a claim, a denial or a blame, not an
     # attacker ("the FMLN denied", "police blamed the FMLN"); and those that put it in doubt
     claim_context_lemmas: frozenset[str]
@@ -184,6 +200,10 @@ class Lexicon:
     # words telling a kidnapping's victim is still held or was just freed ("ransom", "freed"):
     # such a report is news of the kidnapping however long ago it began
     captivity_words: frozenset[str]
+    # "police blamed / accused / suspected the group": verbs whose object is the group
+    # blamed; "attributed the attack to the group": verbs whose "to"/"on" phrase names it
+    blame_object_verbs: frozenset[str]
+    blame_to_verbs: frozenset[str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -280,6 +300,8 @@ def default_lexicon() -> Lexicon:
         target_preps=frozenset(raw["target_preps"]),
         former_words=frozenset(raw["former_words"]),
         bombing_cues=_inverted(raw["bombing_cues"]),
+        firing_words=frozenset(raw["firing_words"]),
+        firing_aims=frozenset(raw["firing_aims"]),
         sabotage_target_types=frozenset(raw["sabotage_target_types"]),
         name_heads=frozenset(raw["name_heads"]),
         name_openers=frozenset(raw["name_openers"]),
@@ -299,6 +321,7 @@ def default_lexicon() -> Lexicon:
         not_hostage_words=frozenset(raw["not_hostage_words"]),
         compass_adjectives=frozenset(raw["compass_adjectives"]),
         not_arson_burned_words=frozenset(raw["not_arson_burned_words"]),
+        not_object_openers=frozenset(raw["not_object_openers"]),
         besides_words=frozenset(raw["besides_words"]),
         police_operation_nouns=frozenset(raw["police_operation_nouns"]),
         plural_people_nouns=frozenset(raw["plural_people_nouns"]),
@@ -318,12 +341,17 @@ def default_lexicon() -> Lexicon:
         place_nouns=frozenset(raw["place_nouns"]),
         apposed_place_nouns=frozenset(raw["apposed_place_nouns"]),
         venue_nouns=frozenset(raw["venue_nouns"]),
+        scene_attack_lemmas=frozenset(raw["scene_attack_lemmas"]),
+        not_scene_heads=frozenset(raw["not_scene_heads"]),
         crowd_words=frozenset(raw["crowd_words"]),
+        ramming_verbs=tuple(raw["ramming_verbs"]),
         claim_context_lemmas=frozenset(raw["claim_context_lemmas"]),
         doubt_object_lemmas=frozenset(raw["doubt_object_lemmas"]),
         withheld_claim_verbs=frozenset(raw["withheld_claim_verbs"]),
         withheld_claim_objects=frozenset(raw["withheld_claim_objects"]),
         captivity_words=frozenset(raw["captivity_words"]),
+        blame_object_verbs=frozenset(raw["blame_object_verbs"]),
+        blame_to_verbs=frozenset(raw["blame_to_verbs"]),
     )
 
 

@@ -828,14 +828,15 @@ def _blamer(span: Span) -> str | None:
     """'Police blamed Boko Haram', 'police attributed the attack to Boko Haram': the subject
     of blame/accuse/suspect whose object is the group, or of attribute/blame whose 'to' or
     'on' names it."""
+    lex = default_lexicon()
     root = span.root
     head = root.head
-    if root.dep_ == "dobj" and head.lemma_.lower() in {"blame", "accuse", "suspect"}:
+    if root.dep_ == "dobj" and head.lemma_.lower() in lex.blame_object_verbs:
         return _subject_name(head)
     if (
         root.dep_ == "pobj"
         and head.lower_ in {"to", "on"}
-        and head.head.lemma_.lower() in {"attribute", "blame"}
+        and head.head.lemma_.lower() in lex.blame_to_verbs
     ):
         return _subject_name(head.head)
     return None

@@ -9,7 +9,15 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ...model import FIELDS, Assertion, EventType, IncidentReport, Stance, attack_told
+from ...model import (
+    FIELDS,
+    RECENT_DAYS,
+    Assertion,
+    EventType,
+    IncidentReport,
+    Stance,
+    attack_told,
+)
 from .._doc import add_assertion, article_of, ensure_extensions, sent_info, sentences
 from ..lexicon import default_lexicon, separate_cues
 from .matching import hypothetical
@@ -171,7 +179,8 @@ class IncidentAssembler:
         sentence = assault.sentence
         if sentence.start in killing or assault.value.lower() in self.weak:
             return False
-        after = sentence.text[assault.end - sentence.start :].split()
+        at = assault.end - sentence.start
+        after = sentence.text[at : at + _NEXT_WORD_CHARS].split(maxsplit=1)  # the next word
         if after and _bare(after[0]) in self.wounded:
             return False
         named = {
@@ -186,7 +195,14 @@ class IncidentAssembler:
         return not any(_bare(word) in named for word in sentence.text.split())
 
 
+# how far the word after a trigger is looked for: the rest of a long sentence need not be
+# copied and split to read one word
+_NEXT_WORD_CHARS = 40
+
+
 def _bare(word: str) -> str:
+    """The word as a lexicon lists it: lower case, without the punctuation around it or a
+    possessive "'s" ("Minister's," -> "minister")."""
     return word.strip("'\",.;:()").lower().removesuffix("'s")
 
 
@@ -216,11 +232,12 @@ def _weak(assertion: Assertion[Any], weak: set[str]) -> bool:
 def _drop_old_attack(
     by_field: dict[str, list[Assertion[Any]]], published: dt.date, *, held: bool = False
 ) -> list[Assertion[Any]]:
-    """A report of a trial, an arrest or a threat that recalls an attack dated more than 30
-    days before publication describes no new attack: keep only its non-attack events. A
-    kidnapping lasts while its victim is held: told with a ransom, a captivity or a release
-    (``held``), it is news however long ago it began (MUC-4 counts such new information on an
-    older incident, template-doc-part1 1.0 (6)), and nothing is dropped."""
+    """A report of a trial, an arrest or a threat that recalls an attack dated more than two
+    months before publication (:data:`~incidex.model.RECENT_DAYS`) describes no new attack:
+    keep only its non-attack events. A kidnapping lasts while its victim is held: told with a
+    ransom, a captivity or a release (``held``), it is news however long ago it began (MUC-4
+    counts such new information on an older incident, template-doc-part1 1.0 (6)), and
+    nothing is dropped."""
     types = by_field["types"]
     if held and any(a.normalized.name in _HOSTAGE_TAKING for a in types):
         return types
@@ -232,7 +249,7 @@ def _drop_old_attack(
     ]
     if not non_attack or not attack_dates:
         return types
-    if max(attack_dates) >= published - dt.timedelta(days=30):
+    if max(attack_dates) >= published - dt.timedelta(days=RECENT_DAYS):
         return types
     for when in by_field["when"]:
         if when.normalized.event == "attack":

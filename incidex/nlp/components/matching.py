@@ -353,17 +353,24 @@ def _property_burned(span: Span) -> bool:
     """Whether an arson trigger ("burned the", "set fire to", "torched") tells of property set
     on fire: not "burned the flag", "set tyres on fire", "torched the bodies" (lexicon
     ``not_arson_burned_words``, in the trigger or the three words after it), nor "the house
-    burned down" (no object after it and not passive: the fire's doing). Read from the
-    words, not the parse, which upper-case wire text often lacks ("BURNED" a proper noun)."""
+    burned down" or "the church burned down yesterday" (no object after it and not
+    passive: the fire's doing). Read from the words, not the parse, which upper-case wire
+    text often lacks ("BURNED" a proper noun)."""
     doc = span.doc
     after = doc[span.end : span.end + 3]
-    not_arson = default_lexicon().not_arson_burned_words
-    if any(t.lower_ in not_arson for t in (*span, *after)):
+    lex = default_lexicon()
+    if any(t.lower_ in lex.not_arson_burned_words for t in (*span, *after)):
         return False
     if not span[0].lower_.startswith("burn") or span[-1].lower_ != "down":
         return True
     nxt = after[0] if len(after) else None
-    if nxt is not None and not nxt.is_punct and nxt.pos_ not in {"ADP", "SCONJ", "CCONJ"}:
+    if (
+        nxt is not None
+        and not nxt.is_punct
+        and nxt.pos_ not in {"ADP", "SCONJ", "CCONJ"}
+        and nxt.lower_ not in lex.not_object_openers
+        and nxt.ent_type_ not in {"DATE", "TIME"}  # "burned down last Sunday"
+    ):
         return True  # "burned down the town hall"
     before = doc[max(span.start - 2, 0) : span.start]
     return any(t.lower_ in _PASSIVE_AUX for t in before)  # "was (completely) burned down"
@@ -491,22 +498,7 @@ class TriggerMatcher:
             "Unarmed Assault",
             [
                 [
-                    {
-                        "LEMMA": {
-                            "IN": [
-                                "drive",
-                                "plow",
-                                "plough",
-                                "ram",
-                                "crash",
-                                "smash",
-                                "steer",
-                                "speed",
-                                "career",
-                                "swerve",
-                            ]
-                        }
-                    },
+                    {"LEMMA": {"IN": list(lex.ramming_verbs)}},
                     {"OP": "{0,5}", "IS_PUNCT": False},
                     {"LOWER": {"IN": ["into", "through"]}},
                     {"OP": "{0,3}", "IS_PUNCT": False},

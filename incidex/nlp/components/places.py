@@ -588,12 +588,6 @@ def _under_attack_word(token: Token) -> bool:
     return token.lemma_.lower() in lex.generic_attack_lemmas
 
 
-_ATTACK_WORDS = frozenset(
-    """shooting bombing explosion blast fire enter storm open kidnap abduct stab ram drive
-    detonate explode""".split()
-)
-
-
 def _of_attack_noun(ent: Span) -> bool:
     """The place locates an attack named by a noun ("links to Friday's attacks in Paris"): in
     an arrest story it is still the attack's scene, though the sentence's verb is an arrest."""
@@ -607,7 +601,13 @@ def _of_attack_noun(ent: Span) -> bool:
     lex = default_lexicon()
     if lemma in lex.police_operation_nouns:  # "arrested in raids in X": the police's raid
         return False
-    return lemma in lex.generic_attack_lemmas or lemma in _ATTACK_WORDS
+    return _is_attack_word(lemma)
+
+
+def _is_attack_word(lemma: str) -> bool:
+    """An attack word of the lexicon (``generic_attack_lemmas``, ``scene_attack_lemmas``)."""
+    lex = default_lexicon()
+    return lemma in lex.generic_attack_lemmas or lemma in lex.scene_attack_lemmas
 
 
 def _near_attack(ent: Span) -> bool:
@@ -618,16 +618,16 @@ def _near_attack(ent: Span) -> bool:
     for _ in range(8):
         node = node.head
         lemma = node.lemma_.lower()
-        if lemma in lex.generic_attack_lemmas or lemma in _ATTACK_WORDS or lemma in lex.venue_nouns:
+        if _is_attack_word(lemma) or lemma in lex.venue_nouns:
             return True
-        if node.lemma_.lower() in {"conflict", "war", "region", "progress", "motive"}:
+        if lemma in lex.not_scene_heads:
             return False
         if node.dep_ == "nsubj" and node.pos_ in {"NOUN", "PROPN"}:
             # who does something else: "police in the city of Lyon were searching", "a
             # citizen of Kyrgyzstan pleaded"; not "gunmen in Kabul opened fire", "shootings
             # in Belfast continued" (a capitalised plural may be tagged a name)
             words = (node.head.lemma_.lower(), node.lower_, node.lower_.removesuffix("s"))
-            return any(w in lex.generic_attack_lemmas or w in _ATTACK_WORDS for w in words)
+            return any(_is_attack_word(w) for w in words)
         if node.dep_ == "ROOT":
             return node.pos_ == "VERB" and lemma not in lex.speech_verbs
     return False
