@@ -163,7 +163,7 @@ def _crossfit(
 
 @contextmanager
 def _split(model: SplitModel) -> Iterator[None]:
-    # _muc_parts binds _split_model as a default argument: swap what that one reads
+    # the mapping reads the shipped split through _predict.split_model (via _split_model)
     shipped = _predict.split_model
     _predict.split_model = lambda: model  # type: ignore[assignment]
     try:

@@ -1295,10 +1295,13 @@ def _kept(templates: list[_T], keep: Sequence[bool]) -> list[_T]:
 def _muc_parts(
     result: ArticleResult,
     tagger: bool | None,
-    models: Callable[[bool], SplitModel | None] = _split_model,
+    models: Callable[[bool], SplitModel | None] | None = None,
 ) -> tuple[list[IncidentReport], list[list[IncidentReport]]]:
     """The incidents MUC-4's relevance admits, and each report's parts they came from
-    (``models``: the split model of a report read with the tagger or not)."""
+    (``models``: the split model of a report read with the tagger or not; by default
+    :func:`_split_model`, looked up at each call so that a patched one is read)."""
+    if models is None:
+        models = _split_model
     published = result.article.published.date() if result.article.published else None
     split = [
         _with_burnings(
