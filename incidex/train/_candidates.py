@@ -18,7 +18,8 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
 
-from ..evaluate._common import _error, normalize_string
+from ..errors import EvaluationError
+from ..evaluate._common import normalize_string
 from ..nlp.components import matching  # noqa: F401  (registers incidex_sentences_v1)
 from ..nlp.role_candidates import CandidateModel, candidates, features
 from ._data import ROLE_LABELS, TrainDoc
@@ -146,7 +147,7 @@ def binary_logistic(
     found = sorted(set(labels))
     if len(found) < 2:
         detail = f"its training examples have one label only ({found})" if found else "no examples"
-        raise _error(name, f"{detail}; MUC-4 DEV gives both")
+        raise EvaluationError.make("E040", path=name, detail=f"{detail}; MUC-4 DEV gives both")
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(_frequent(rows, min_count))
     target = np.array(labels)
