@@ -1448,17 +1448,13 @@ def _gunfire_attack(part: IncidentReport) -> IncidentReport:
     return part.model_copy(update={"types": types})
 
 
-# before "shot": a passive of shooting ("two guards were shot"), not one of firing ("the
-# minister was fired": dismissed)
-_SHOT_PASSIVE = frozenset({"was", "were", "been", "being", "be", "is", "are", "got"})
-
-
 def _tells_gunfire(sentence: str) -> bool:
     """Whether a sentence tells of gunfire: a gunfire word of the lexicon's ``bombing_cues``
     ("gunfire", "opened fire", "snipers"), or a firing word (lexicon ``firing_words``:
     "fired", "shot") tied to gunfire by an aim or people word among the three words after
     it ("fired at the troops", "shot dead", "fired their guns", "shot two guards"; lexicon
-    ``firing_aims``, ``shot_people_words``) or, for "shot", a passive ("were shot")."""
+    ``firing_aims``, ``shot_people_words``) or, for "shot", a passive ("were shot"; lexicon
+    ``passive_auxiliaries``)."""
     if "gunfire" in _bombing_cues(sentence):
         return True
     lex = default_lexicon()
@@ -1469,7 +1465,9 @@ def _tells_gunfire(sentence: str) -> bool:
         after = words[n + 1 : n + 4]
         if any(w in lex.firing_aims or w in lex.shot_people_words for w in after):
             return True
-        if word == "shot" and n > 0 and words[n - 1] in _SHOT_PASSIVE:
+        # a passive of shooting ("two guards were shot"), not one of firing ("the minister
+        # was fired": dismissed)
+        if word == "shot" and n > 0 and words[n - 1] in lex.passive_auxiliaries:
             return True
     return False
 
