@@ -501,17 +501,18 @@ def _org_mentions(report: IncidentReport) -> list[tuple[str, str]]:
     ]
 
 
-_FORCE_WORDS = 2  # words before the force's name: "THE SALVADORAN ARMED FORCES"
+# words between "OF THE" and the force's name: "MEMBERS OF THE SALVADORAN ARMED FORCES"
+_FORCE_WORDS = 2
 
 
 def _members_force(mention: str) -> str | None:
     """The state force a description of perpetrators makes them members of, as written
     ("EIGHT MEMBERS OF THE SALVADORAN ARMY" -> "SALVADORAN ARMY", "TWO SOLDIERS OF THE ARMED
     FORCES" -> "ARMED FORCES"): the MUC coders take the force for the perpetrators'
-    organisation. Only in a report that names no organisation (beside one, the force is
-    as often another's: DEV-MUC3-0001..1100 PerpOrg 241 -> 247 correct of 404 -> 410
-    predicted so, 6 of 9 in every report; TST1+TST2 unchanged). The sixth round's wider
-    rule ("ARMY TROOPS", any description holding a force) was 4 of 17 on DEV."""
+    organisation. Only in a report that names no organisation: DEV-MUC3-0001..1100 PerpOrg
+    241 -> 247 correct of 404 -> 410 predicted so (TST1+TST2 unchanged); in every report,
+    6 of 9 right, and five-role lower. The sixth round's wider rule ("ARMY TROOPS", any
+    description holding a force) was 4 of 17 on DEV."""
     words = _WORD.findall(mention)
     lower = [w.lower() for w in words]
     lexicon = default_lexicon()
@@ -1063,11 +1064,10 @@ def split_incidents(
     (:func:`_indistinct`). A typed sentence whose clauses each tell an incident with its
     own place or day is read as one sentence per clause (:func:`_clauses`). Other sentences
     belong to the last incident started or named before them (the report's before the
-    first). Each part keeps the types, role assertions
-    (perpetrators, targets, victims, weapons) and casualties of its sentences and the
-    report's other fields; a further part takes the dates and places its own sentences tell,
-    when they tell any (a group named for one incident only is shared at the message's level,
-    :func:`_message_org`)."""
+    first). Each part keeps the types, role assertions (perpetrators, targets, victims,
+    weapons) and casualties of its sentences and the report's other fields; a further part
+    takes the dates and places its own sentences tell, when they tell any (a group named for
+    one incident only is shared at the message's level, :func:`_message_org`)."""
     main = incident_type_of(report)
     typed = _typed_sentences(report, main)
     read = _clauses(
@@ -1889,7 +1889,8 @@ def _authority_confidence(stance: Stance, sentence: str, mention: str) -> str:
     accusation or suspicion beside the group: the template doc's decision tree (part 2,
     slot 11) asks whether uncertainty was expressed before it asks who accused.
     DEV-MUC3-0001..1100 ORGANIZATION CONFIDENCE 120 -> 124 of 346, TST1+TST2 unchanged (every
-    authority's plain assertion so: DEV 126, TST1+TST2 25 -> 23)."""
+    plain assertion of an authority REPORTED AS FACT, report word or not: DEV 126, but
+    TST1+TST2 25 -> 23; not kept)."""
     if stance is not Stance.asserted:
         return _BY_AUTHORITIES
     beside = _confidence_beside(sentence, mention)
@@ -1930,6 +1931,9 @@ def _confidence_beside(sentence: str, mention: str) -> str | None:
 
 
 def _claimed_at(said: Sequence[str], i: int) -> bool:
+    """Whether the word ``i`` of ``said`` (or it and the next) tells of a claim ("CLAIMED",
+    "ACCEPTED RESPONSIBILITY"; lexicon ``claim_cues``), not negated by one of the two words
+    before it ("HAS NOT YET CLAIMED")."""
     cues = default_lexicon().claim_cues
     if cues["negations"] & set(said[max(0, i - 2) : i]):
         return False

@@ -140,7 +140,8 @@ def binary_logistic(
 ) -> CandidateModel:
     """A logistic regression over feature rows with two labels (the incident split, the
     template filter), stored as plain arrays. A binary regression has one weight column (for
-    ``classes_[1]``); as two softmax columns, (0, w), it gives the same probabilities.
+    the second label in sorted order, as scikit-learn's ``classes_``); as two softmax
+    columns, (0, w), it gives the same probabilities.
     Features of fewer than ``min_count`` rows are left out; with ``bags``, the weights are
     the mean of that many fits on bootstrap samples of the rows (seeded: the same rows give
     the same model)."""
