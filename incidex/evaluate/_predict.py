@@ -1171,11 +1171,14 @@ def _clauses(report: IncidentReport, read: list[Unit]) -> list[Unit]:
             if a.field == "where"
             or (a.field == "when" and a.normalized.precision in DAY_PRECISIONS)
         ]
+        breaks = list(_CLAUSE_BREAK.finditer(sentence.text))
+        if not breaks:
+            continue
+        # a clause runs from its break to the next one (the last to the sentence's end)
+        ends = [b.start() for b in breaks[1:]] + [len(sentence.text)]
         cut = sentence.start
-        for found in _CLAUSE_BREAK.finditer(sentence.text):
-            start = sentence.start + found.end()
-            following = _CLAUSE_BREAK.search(sentence.text, found.end())
-            end = sentence.start + (following.start() if following else len(sentence.text))
+        for found, clause_end in zip(breaks, ends, strict=True):
+            start, end = sentence.start + found.end(), sentence.start + clause_end
             kinds = [kind for at, kind in told if start <= at < end]
             before = {value_key(a) for a in marks if a.start < start}
             if (
