@@ -516,13 +516,15 @@ def _members_force(mention: str) -> str | None:
     words = _WORD.findall(mention)
     lower = [w.lower() for w in words]
     lexicon = default_lexicon()
-    for i in range(len(lower) - 3):
+    forces = [force.split() for force in lexicon.state_forces]
+    # the force's name ends the description, at most _FORCE_WORDS words after "OF THE": only
+    # the description's last words are read (bounded work on a long mention)
+    last = len(lower) - 3 - _FORCE_WORDS - max(map(len, forces), default=0)
+    for i in range(max(0, last), len(lower) - 3):
         if lower[i] in lexicon.force_member_nouns and lower[i + 1 : i + 3] == ["of", "the"]:
             rest = lower[i + 3 :]
-            for force in lexicon.state_forces:
-                size = len(force.split())
-                if rest[-size:] == force.split() and len(rest) - size <= _FORCE_WORDS:
-                    return " ".join(words[i + 3 :])
+            if any(rest[-len(f) :] == f and len(rest) - len(f) <= _FORCE_WORDS for f in forces):
+                return " ".join(words[i + 3 :])
     return None
 
 
