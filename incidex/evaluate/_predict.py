@@ -1148,18 +1148,21 @@ def _clauses(report: IncidentReport, read: list[Unit]) -> list[Unit]:
     location, date, category, or perpetrator slot" (template-doc-part1, 5.0); a victim or
     target of its own is no such distinction ("THE EXPLOSION DAMAGED THE OFFICE, AND THREE
     PERSONS WERE INJURED")."""
+    # the sentence's types, tolls, places and days, by sentence (in the order read before)
+    by_sentence: dict[int, list[Assertion[Any]]] = {}
+    for name in ("types", "casualties", "where", "when"):
+        for a in getattr(report, name):
+            by_sentence.setdefault(a.sentence.start, []).append(a)
     out: list[Unit] = []
     for unit in read:
         out.append(unit)
         if unit.kind is None or unit.start != unit.sentence.start:
             continue
         sentence = unit.sentence
-        here: list[Assertion[Any]] = [
-            a
-            for name in ("types", "casualties", "where", "when")
-            for a in getattr(report, name)
-            if a.sentence.start == sentence.start
-        ]
+        breaks = list(_CLAUSE_BREAK.finditer(sentence.text))
+        if not breaks:
+            continue
+        here = by_sentence.get(sentence.start, [])
         # a toll tells an incident too ("HECTOR JIMENEZ WAS KILLED ON 17 OCTOBER"), of the
         # sentence's type
         told: list[tuple[int, str]] = []
@@ -1167,31 +1170,52 @@ def _clauses(report: IncidentReport, read: list[Unit]) -> list[Unit]:
             kind = _kind_of(report, a) if a.field == "types" else unit.kind
             if a.field in ("types", "casualties") and kind is not None:
                 told.append((a.start, kind))
-        marks = [
-            a
-            for a in here
-            if a.field == "where"
-            or (a.field == "when" and a.normalized.precision in DAY_PRECISIONS)
-        ]
-        breaks = list(_CLAUSE_BREAK.finditer(sentence.text))
-        if not breaks:
-            continue
+        marks = sorted(
+            (
+                a
+                for a in here
+                if a.field == "where"
+                or (a.field == "when" and a.normalized.precision in DAY_PRECISIONS)
+            ),
+            key=lambda a: a.start,
+        )
         # a clause runs from its break to the next one (the last to the sentence's end)
-        ends = [b.start() for b in breaks[1:]] + [len(sentence.text)]
+        starts = [sentence.start + b.end() for b in breaks]
+        ends = [sentence.start + b.start() for b in breaks[1:]]
+        ends.append(sentence.start + len(sentence.text))
+        # each clause's first type or toll (in the order read), the clause found by bisection:
+        # linear work on a sentence of many clauses
+        kind_of_clause: dict[int, str] = {}
+        for at, kind in told:
+            n = bisect.bisect_right(starts, at) - 1
+            if n >= 0 and at < ends[n]:
+                kind_of_clause.setdefault(n, kind)
+        told_at = sorted(at for at, _ in told)
+        mark_at = [a.start for a in marks]
+        keys = [value_key(a) for a in marks]
+        before: set[Any] = set()  # the places and days named before the clause
+        read_before = 0
         cut = sentence.start
-        for found, clause_end in zip(breaks, ends, strict=True):
-            start, end = sentence.start + found.end(), sentence.start + clause_end
-            kinds = [kind for at, kind in told if start <= at < end]
-            before = {value_key(a) for a in marks if a.start < start}
+        for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            while read_before < len(marks) and mark_at[read_before] < start:
+                before.add(keys[read_before])
+                read_before += 1
+            own = keys[bisect.bisect_left(mark_at, start) : bisect.bisect_left(mark_at, end)]
             if (
-                kinds
-                and any(cut <= at < start for at, _ in told)
-                and any(cut <= a.start < start for a in marks)
-                and {value_key(a) for a in marks if start <= a.start < end} - before
+                n in kind_of_clause
+                and _any_between(told_at, cut, start)
+                and _any_between(mark_at, cut, start)
+                and any(key not in before for key in own)
             ):
-                out.append(Unit(start, kinds[0], sentence))
+                out.append(Unit(start, kind_of_clause[n], sentence))
                 cut = start
     return out
+
+
+def _any_between(ordered: Sequence[int], low: int, high: int) -> bool:
+    """Whether the sorted ``ordered`` holds a number from ``low`` up to (not with) ``high``."""
+    i = bisect.bisect_left(ordered, low)
+    return i < len(ordered) and ordered[i] < high
 
 
 def _indistinct(
