@@ -29,7 +29,15 @@ from _muc_splits import DEV_GOLD, DEV_KEYS, DEV_MESSAGES, FOLDS, TST_GOLD, TST_K
 from filter_crossfit import _docid, _extract
 
 from incidex.evaluate import _predict
-from incidex.evaluate._gtt import GttDoc, PredTemplate, gold_from_gtt, read_gtt, score_five_role
+from incidex.evaluate._gtt import (
+    GoldTemplate,
+    GttDoc,
+    PredTemplate,
+    gold_from_gtt,
+    read_gtt,
+    score_five_role,
+)
+from incidex.evaluate._muc import MucKeyTemplate
 from incidex.evaluate._prune import TemplateFilter
 from incidex.evaluate._run import _keys
 from incidex.evaluate._slots import SlotTemplate, score_muc_slots
@@ -56,10 +64,10 @@ Predictions = tuple[dict[str, list[PredTemplate]], dict[str, list[SlotTemplate]]
 class Data:
     dev: list[ArticleResult]
     tst: list[ArticleResult]
-    dev_gold: dict[str, list[PredTemplate]]
-    tst_gold: dict[str, list[PredTemplate]]
-    dev_keys: dict[str, list[SlotTemplate]]
-    tst_keys: dict[str, list[SlotTemplate]]
+    dev_gold: dict[str, list[GoldTemplate]]
+    tst_gold: dict[str, list[GoldTemplate]]
+    dev_keys: dict[str, list[MucKeyTemplate]]
+    tst_keys: dict[str, list[MucKeyTemplate]]
     dev_docs: dict[str, GttDoc]
 
 
@@ -163,7 +171,7 @@ def _crossfit(
 
 @contextmanager
 def _split(model: SplitModel) -> Iterator[None]:
-    # _muc_parts binds _split_model as a default argument: swap what that one reads
+    # the mapping reads the shipped split through _predict.split_model (via _split_model)
     shipped = _predict.split_model
     _predict.split_model = lambda: model  # type: ignore[assignment]
     try:
@@ -244,7 +252,9 @@ def main() -> None:
                 binary_logistic(r, y, name="incident split", c=c, threshold=at, **options)
             ),
         )
-    print(f"{args.model} C {c} min-count {args.min_count} bags {args.bags} at {at} {args.further}")
+    # the thresholds the fits used (the filter's further one as well), not the flags given
+    thresholds = f"{at} / {further}" if args.model == "filter" else f"{at}"
+    print(f"{args.model} C {c} min-count {args.min_count} bags {args.bags} at {thresholds}")
     print("fit | TST five-role | TST slots | DEV five-fold five-role | DEV slots")
     found = []
     for seed, scores in zip(["all", *SEEDS], runs, strict=True):

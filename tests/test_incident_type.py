@@ -236,6 +236,10 @@ def test_the_type_told_first_is_the_reports(upper: bool) -> None:
         ("Rebels stopped the bus and took the driver hostage.", True),
         ("The exchange took place as hostages were freed by the rebels.", False),
         ("The army took positions near the hostages in the embassy.", False),
+        # "seize" only with "as", which names the people held; not a count of hostages
+        ("Rebels seized ten residents as hostages in the town.", True),
+        ('The army admitted that the rebels had seized "the residents as hostages."', True),
+        ("Rebels seized hundreds of hostages in the town.", False),
     ],
 )
 def test_taking_people_as_hostages_is_a_kidnapping(

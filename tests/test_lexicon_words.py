@@ -78,6 +78,20 @@ def test_authority_words_extended(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _predict._is_authority("EL PORTAVOZ")
 
 
+@pytest.mark.parametrize("upper", [False, True])
+def test_passive_auxiliaries_extended(monkeypatch: pytest.MonkeyPatch, upper: bool) -> None:
+    # "shot" after a passive auxiliary is gunfire ("were shot"); "fired" after one is not
+    # ("was fired": dismissed)
+    def gunfire(text: str) -> bool:
+        return _predict._tells_gunfire(text.upper() if upper else text)
+
+    assert gunfire("Two guards were shot as the bomb went off.")
+    assert not gunfire("The guard was fired as the bomb went off.")
+    assert not gunfire("Two guards get shot as the bomb went off.")
+    _extend(monkeypatch, passive_auxiliaries=frozenset({"get"}))
+    assert gunfire("Two guards get shot as the bomb went off.")
+
+
 def _names_instrument(mention: str) -> bool:
     text = f"Police said {mention} damaged the station."
     return _predict._names_instrument(said(text, "weapon", mention, _BOMB))

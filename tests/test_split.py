@@ -344,6 +344,19 @@ def _extracted(report: IncidentReport, docid: str) -> ArticleResult:
     return ArticleResult(article=article, status="extracted", incidents=[report])
 
 
+@pytest.mark.parametrize(("another", "templates"), [(True, 2), (False, 1)])
+def test_the_mapping_reads_the_split_model_it_is_given_at_each_call(
+    another: bool, templates: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A split model swapped in after import (as bench/model_stability.py does) is the one
+    the mapping splits by: two bombings set apart, or one report kept whole."""
+    from incidex.evaluate import _predict
+
+    monkeypatch.setattr(_predict, "_split_model", lambda tagger: _constant(another))
+    rows = _predict.muc_template_rows(_extracted(_two_bombs(), "D0"), tagger=True)
+    assert len(rows) == templates
+
+
 @pytest.mark.parametrize(
     ("gold", "labels"),
     [

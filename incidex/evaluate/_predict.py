@@ -501,27 +501,30 @@ def _org_mentions(report: IncidentReport) -> list[tuple[str, str]]:
     ]
 
 
-_FORCE_WORDS = 2  # words before the force's name: "THE SALVADORAN ARMED FORCES"
+# words between "OF THE" and the force's name: "MEMBERS OF THE SALVADORAN ARMED FORCES"
+_FORCE_WORDS = 2
 
 
 def _members_force(mention: str) -> str | None:
     """The state force a description of perpetrators makes them members of, as written
     ("EIGHT MEMBERS OF THE SALVADORAN ARMY" -> "SALVADORAN ARMY", "TWO SOLDIERS OF THE ARMED
     FORCES" -> "ARMED FORCES"): the MUC coders take the force for the perpetrators'
-    organisation. Only in a report that names no organisation (beside one, the force is
-    as often another's: DEV-MUC3-0001..1100 PerpOrg 241 -> 247 correct of 404 -> 410
-    predicted so, 6 of 9 in every report; TST1+TST2 unchanged). The sixth round's wider
-    rule ("ARMY TROOPS", any description holding a force) was 4 of 17 on DEV."""
+    organisation. Only in a report that names no organisation: DEV-MUC3-0001..1100 PerpOrg
+    241 -> 247 correct of 404 -> 410 predicted so (TST1+TST2 unchanged); in every report,
+    6 of 9 right, and five-role lower. The sixth round's wider rule ("ARMY TROOPS", any
+    description holding a force) was 4 of 17 on DEV."""
     words = _WORD.findall(mention)
     lower = [w.lower() for w in words]
     lexicon = default_lexicon()
-    for i in range(len(lower) - 3):
+    forces = [force.split() for force in lexicon.state_forces]
+    # the force's name ends the description, at most _FORCE_WORDS words after "OF THE": only
+    # the description's last words are read (bounded work on a long mention)
+    last = len(lower) - 3 - _FORCE_WORDS - max(map(len, forces), default=0)
+    for i in range(max(0, last), len(lower) - 3):
         if lower[i] in lexicon.force_member_nouns and lower[i + 1 : i + 3] == ["of", "the"]:
             rest = lower[i + 3 :]
-            for force in lexicon.state_forces:
-                size = len(force.split())
-                if rest[-size:] == force.split() and len(rest) - size <= _FORCE_WORDS:
-                    return " ".join(words[i + 3 :])
+            if any(rest[-len(f) :] == f and len(rest) - len(f) <= _FORCE_WORDS for f in forces):
+                return " ".join(words[i + 3 :])
     return None
 
 
@@ -1063,11 +1066,10 @@ def split_incidents(
     (:func:`_indistinct`). A typed sentence whose clauses each tell an incident with its
     own place or day is read as one sentence per clause (:func:`_clauses`). Other sentences
     belong to the last incident started or named before them (the report's before the
-    first). Each part keeps the types, role assertions
-    (perpetrators, targets, victims, weapons) and casualties of its sentences and the
-    report's other fields; a further part takes the dates and places its own sentences tell,
-    when they tell any (a group named for one incident only is shared at the message's level,
-    :func:`_message_org`)."""
+    first). Each part keeps the types, role assertions (perpetrators, targets, victims,
+    weapons) and casualties of its sentences and the report's other fields; a further part
+    takes the dates and places its own sentences tell, when they tell any (a group named for
+    one incident only is shared at the message's level, :func:`_message_org`)."""
     main = incident_type_of(report)
     typed = _typed_sentences(report, main)
     read = _clauses(
@@ -1146,18 +1148,21 @@ def _clauses(report: IncidentReport, read: list[Unit]) -> list[Unit]:
     location, date, category, or perpetrator slot" (template-doc-part1, 5.0); a victim or
     target of its own is no such distinction ("THE EXPLOSION DAMAGED THE OFFICE, AND THREE
     PERSONS WERE INJURED")."""
+    # the sentence's types, tolls, places and days, by sentence (in the order read before)
+    by_sentence: dict[int, list[Assertion[Any]]] = {}
+    for name in ("types", "casualties", "where", "when"):
+        for a in getattr(report, name):
+            by_sentence.setdefault(a.sentence.start, []).append(a)
     out: list[Unit] = []
     for unit in read:
         out.append(unit)
         if unit.kind is None or unit.start != unit.sentence.start:
             continue
         sentence = unit.sentence
-        here: list[Assertion[Any]] = [
-            a
-            for name in ("types", "casualties", "where", "when")
-            for a in getattr(report, name)
-            if a.sentence.start == sentence.start
-        ]
+        breaks = list(_CLAUSE_BREAK.finditer(sentence.text))
+        if not breaks:
+            continue
+        here = by_sentence.get(sentence.start, [])
         # a toll tells an incident too ("HECTOR JIMENEZ WAS KILLED ON 17 OCTOBER"), of the
         # sentence's type
         told: list[tuple[int, str]] = []
@@ -1165,28 +1170,52 @@ def _clauses(report: IncidentReport, read: list[Unit]) -> list[Unit]:
             kind = _kind_of(report, a) if a.field == "types" else unit.kind
             if a.field in ("types", "casualties") and kind is not None:
                 told.append((a.start, kind))
-        marks = [
-            a
-            for a in here
-            if a.field == "where"
-            or (a.field == "when" and a.normalized.precision in DAY_PRECISIONS)
-        ]
+        marks = sorted(
+            (
+                a
+                for a in here
+                if a.field == "where"
+                or (a.field == "when" and a.normalized.precision in DAY_PRECISIONS)
+            ),
+            key=lambda a: a.start,
+        )
+        # a clause runs from its break to the next one (the last to the sentence's end)
+        starts = [sentence.start + b.end() for b in breaks]
+        ends = [sentence.start + b.start() for b in breaks[1:]]
+        ends.append(sentence.start + len(sentence.text))
+        # each clause's first type or toll (in the order read), the clause found by bisection:
+        # linear work on a sentence of many clauses
+        kind_of_clause: dict[int, str] = {}
+        for at, kind in told:
+            n = bisect.bisect_right(starts, at) - 1
+            if n >= 0 and at < ends[n]:
+                kind_of_clause.setdefault(n, kind)
+        told_at = sorted(at for at, _ in told)
+        mark_at = [a.start for a in marks]
+        keys = [value_key(a) for a in marks]
+        before: set[Any] = set()  # the places and days named before the clause
+        read_before = 0
         cut = sentence.start
-        for found in _CLAUSE_BREAK.finditer(sentence.text):
-            start = sentence.start + found.end()
-            following = _CLAUSE_BREAK.search(sentence.text, found.end())
-            end = sentence.start + (following.start() if following else len(sentence.text))
-            kinds = [kind for at, kind in told if start <= at < end]
-            before = {value_key(a) for a in marks if a.start < start}
+        for n, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            while read_before < len(marks) and mark_at[read_before] < start:
+                before.add(keys[read_before])
+                read_before += 1
+            own = keys[bisect.bisect_left(mark_at, start) : bisect.bisect_left(mark_at, end)]
             if (
-                kinds
-                and any(cut <= at < start for at, _ in told)
-                and any(cut <= a.start < start for a in marks)
-                and {value_key(a) for a in marks if start <= a.start < end} - before
+                n in kind_of_clause
+                and _any_between(told_at, cut, start)
+                and _any_between(mark_at, cut, start)
+                and any(key not in before for key in own)
             ):
-                out.append(Unit(start, kinds[0], sentence))
+                out.append(Unit(start, kind_of_clause[n], sentence))
                 cut = start
     return out
+
+
+def _any_between(ordered: Sequence[int], low: int, high: int) -> bool:
+    """Whether the sorted ``ordered`` holds a number from ``low`` up to (not with) ``high``."""
+    i = bisect.bisect_left(ordered, low)
+    return i < len(ordered) and ordered[i] < high
 
 
 def _indistinct(
@@ -1295,10 +1324,13 @@ def _kept(templates: list[_T], keep: Sequence[bool]) -> list[_T]:
 def _muc_parts(
     result: ArticleResult,
     tagger: bool | None,
-    models: Callable[[bool], SplitModel | None] = _split_model,
+    models: Callable[[bool], SplitModel | None] | None = None,
 ) -> tuple[list[IncidentReport], list[list[IncidentReport]]]:
     """The incidents MUC-4's relevance admits, and each report's parts they came from
-    (``models``: the split model of a report read with the tagger or not)."""
+    (``models``: the split model of a report read with the tagger or not; by default
+    :func:`_split_model`, looked up at each call so that a patched one is read)."""
+    if models is None:
+        models = _split_model
     published = result.article.published.date() if result.article.published else None
     split = [
         _with_burnings(
@@ -1445,17 +1477,13 @@ def _gunfire_attack(part: IncidentReport) -> IncidentReport:
     return part.model_copy(update={"types": types})
 
 
-# before "shot": a passive of shooting ("two guards were shot"), not one of firing ("the
-# minister was fired": dismissed)
-_SHOT_PASSIVE = frozenset({"was", "were", "been", "being", "be", "is", "are", "got"})
-
-
 def _tells_gunfire(sentence: str) -> bool:
     """Whether a sentence tells of gunfire: a gunfire word of the lexicon's ``bombing_cues``
     ("gunfire", "opened fire", "snipers"), or a firing word (lexicon ``firing_words``:
     "fired", "shot") tied to gunfire by an aim or people word among the three words after
     it ("fired at the troops", "shot dead", "fired their guns", "shot two guards"; lexicon
-    ``firing_aims``, ``shot_people_words``) or, for "shot", a passive ("were shot")."""
+    ``firing_aims``, ``shot_people_words``) or, for "shot", a passive ("were shot"; lexicon
+    ``passive_auxiliaries``)."""
     if "gunfire" in _bombing_cues(sentence):
         return True
     lex = default_lexicon()
@@ -1466,7 +1494,9 @@ def _tells_gunfire(sentence: str) -> bool:
         after = words[n + 1 : n + 4]
         if any(w in lex.firing_aims or w in lex.shot_people_words for w in after):
             return True
-        if word == "shot" and n > 0 and words[n - 1] in _SHOT_PASSIVE:
+        # a passive of shooting ("two guards were shot"), not one of firing ("the minister
+        # was fired": dismissed)
+        if word == "shot" and n > 0 and words[n - 1] in lex.passive_auxiliaries:
             return True
     return False
 
@@ -1888,7 +1918,8 @@ def _authority_confidence(stance: Stance, sentence: str, mention: str) -> str:
     accusation or suspicion beside the group: the template doc's decision tree (part 2,
     slot 11) asks whether uncertainty was expressed before it asks who accused.
     DEV-MUC3-0001..1100 ORGANIZATION CONFIDENCE 120 -> 124 of 346, TST1+TST2 unchanged (every
-    authority's plain assertion so: DEV 126, TST1+TST2 25 -> 23)."""
+    plain assertion of an authority REPORTED AS FACT, report word or not: DEV 126, but
+    TST1+TST2 25 -> 23; not kept)."""
     if stance is not Stance.asserted:
         return _BY_AUTHORITIES
     beside = _confidence_beside(sentence, mention)
@@ -1929,6 +1960,9 @@ def _confidence_beside(sentence: str, mention: str) -> str | None:
 
 
 def _claimed_at(said: Sequence[str], i: int) -> bool:
+    """Whether the word ``i`` of ``said`` (or it and the next) tells of a claim ("CLAIMED",
+    "ACCEPTED RESPONSIBILITY"; lexicon ``claim_cues``), not negated by one of the two words
+    before it ("HAS NOT YET CLAIMED")."""
     cues = default_lexicon().claim_cues
     if cues["negations"] & set(said[max(0, i - 2) : i]):
         return False

@@ -127,6 +127,9 @@ class Lexicon:
     # down a soldier" is violence, "the amendment was shot down" is none; "burned them" is
     # no arson
     shot_people_words: frozenset[str]
+    # auxiliaries before a past participle that make it passive ("was burned down", "two
+    # guards were shot"), read by the word since upper-case wire text is often misparsed
+    passive_auxiliaries: frozenset[str]
     # words that cannot stand between "took" and "as hostages" in a hostage taking ("took
     # place as hostages were freed", "took control")
     not_hostage_words: frozenset[str]
@@ -318,6 +321,7 @@ def default_lexicon() -> Lexicon:
         claim_verbs=_inverted(raw["claim_verbs"]),
         claim_objects=_word_sets(raw["claim_objects"]),
         shot_people_words=frozenset(raw["shot_people_words"]),
+        passive_auxiliaries=frozenset(raw["passive_auxiliaries"]),
         not_hostage_words=frozenset(raw["not_hostage_words"]),
         compass_adjectives=frozenset(raw["compass_adjectives"]),
         not_arson_burned_words=frozenset(raw["not_arson_burned_words"]),

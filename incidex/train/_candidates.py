@@ -18,7 +18,8 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.language import Language
 
-from ..evaluate._common import _error, normalize_string
+from ..errors import EvaluationError
+from ..evaluate._common import normalize_string
 from ..nlp.components import matching  # noqa: F401  (registers incidex_sentences_v1)
 from ..nlp.role_candidates import CandidateModel, candidates, features
 from ._data import ROLE_LABELS, TrainDoc
@@ -139,14 +140,15 @@ def binary_logistic(
 ) -> CandidateModel:
     """A logistic regression over feature rows with two labels (the incident split, the
     template filter), stored as plain arrays. A binary regression has one weight column (for
-    ``classes_[1]``); as two softmax columns, (0, w), it gives the same probabilities.
+    the second label in sorted order, as scikit-learn's ``classes_``); as two softmax
+    columns, (0, w), it gives the same probabilities.
     Features of fewer than ``min_count`` rows are left out; with ``bags``, the weights are
     the mean of that many fits on bootstrap samples of the rows (seeded: the same rows give
     the same model)."""
     found = sorted(set(labels))
     if len(found) < 2:
         detail = f"its training examples have one label only ({found})" if found else "no examples"
-        raise _error(name, f"{detail}; MUC-4 DEV gives both")
+        raise EvaluationError.make("E040", path=name, detail=f"{detail}; MUC-4 DEV gives both")
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(_frequent(rows, min_count))
     target = np.array(labels)

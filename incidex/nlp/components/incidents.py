@@ -221,8 +221,8 @@ _EVENT_WORDS = {
     "bombing",
     "bombings",
 }
-_OVERRIDING = {"Hostage Taking (Kidnapping)", "Hostage Taking (Barricade Incident)", "Hijacking"}
 _HOSTAGE_TAKING = {"Hostage Taking (Kidnapping)", "Hostage Taking (Barricade Incident)"}
+_OVERRIDING = _HOSTAGE_TAKING | {"Hijacking"}
 
 
 def _weak(assertion: Assertion[Any], weak: set[str]) -> bool:

@@ -345,10 +345,6 @@ def _names_people(word: Token, people: frozenset[str]) -> bool:
     )
 
 
-# words before "burned down" that make it passive ("was burned down", "had been burned down")
-_PASSIVE_AUX = frozenset({"was", "were", "is", "are", "be", "been", "being", "got"})
-
-
 def _property_burned(span: Span) -> bool:
     """Whether an arson trigger ("burned the", "set fire to", "torched") tells of property set
     on fire: not "burned the flag", "set tyres on fire", "torched the bodies" (lexicon
@@ -373,7 +369,8 @@ def _property_burned(span: Span) -> bool:
     ):
         return True  # "burned down the town hall"
     before = doc[max(span.start - 2, 0) : span.start]
-    return any(t.lower_ in _PASSIVE_AUX for t in before)  # "was (completely) burned down"
+    # "was (completely) burned down", "had been burned down"
+    return any(t.lower_ in lex.passive_auxiliaries for t in before)
 
 
 class WordTriggers:
