@@ -41,10 +41,28 @@ def test_a_kidnapping_still_told_of_its_captivity_is_news(nlp: Any, text: str, u
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
-def test_an_old_kidnapping_recalled_at_a_trial_stays_background(nlp: Any, upper: bool) -> None:
+def test_a_kidnapping_whose_victim_was_released_is_news(nlp: Any, upper: bool) -> None:
+    text = "The engineer who was kidnapped on 10 November by a drug gang was released today."
+    types = _attack_types(nlp, text.upper() if upper else text)
+    assert "Hostage Taking (Kidnapping)" in types
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "said",
+    [
+        "a judge said.",
+        # "released" of a statement, not of the victim: the trial still recalls an old kidnapping
+        "a judge said in a statement released today.",
+    ],
+)
+def test_an_old_kidnapping_recalled_at_a_trial_stays_background(
+    nlp: Any, said: str, upper: bool
+) -> None:
     text = (
         "A banker's son was kidnapped on 10 November in the capital. "
-        "Two men were charged today with the crime, a judge said."
+        f"Two men were charged today with the crime, {said}"
     )
     assert _attack_types(nlp, text.upper() if upper else text) == set()
 

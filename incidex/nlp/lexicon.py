@@ -203,6 +203,9 @@ class Lexicon:
     # words telling a kidnapping's victim is still held or was just freed ("ransom", "freed"):
     # such a report is news of the kidnapping however long ago it began
     captivity_words: frozenset[str]
+    # "release(d)" tells the same only in a sentence telling of the hostage taking: elsewhere
+    # it is as often a statement or a document released
+    release_words: frozenset[str]
     # "police blamed / accused / suspected the group": verbs whose object is the group
     # blamed; "attributed the attack to the group": verbs whose "to"/"on" phrase names it
     blame_object_verbs: frozenset[str]
@@ -354,6 +357,7 @@ def default_lexicon() -> Lexicon:
         withheld_claim_verbs=frozenset(raw["withheld_claim_verbs"]),
         withheld_claim_objects=frozenset(raw["withheld_claim_objects"]),
         captivity_words=frozenset(raw["captivity_words"]),
+        release_words=frozenset(raw["release_words"]),
         blame_object_verbs=frozenset(raw["blame_object_verbs"]),
         blame_to_verbs=frozenset(raw["blame_to_verbs"]),
     )

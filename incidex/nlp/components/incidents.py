@@ -43,10 +43,24 @@ class IncidentAssembler:
         self.wounded = lex.wounded_words
         self.killed = lex.killed_words
         self.captivity = lex.captivity_words
+        self.release = lex.release_words
 
-    def _tells_captivity(self, doc: Doc) -> bool:
-        """Whether the text tells of a ransom, a captivity or a release (any case)."""
-        return any(token.lower_ in self.captivity for token in doc)
+    def _tells_captivity(self, doc: Doc, types: list[Assertion[Any]]) -> bool:
+        """Whether the text tells of a ransom, a captivity or a freeing (any case), or of a
+        release in a sentence that tells of the hostage taking."""
+        if any(token.lower_ in self.captivity for token in doc):
+            return True
+        sentences = [
+            (a.sentence.start, a.sentence.end)
+            for a in types
+            if a.normalized.name in _HOSTAGE_TAKING
+        ]
+        return any(
+            start <= token.idx < end
+            for token in doc
+            if token.lower_ in self.release
+            for start, end in sentences
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         assertions: list[Assertion[Any]] = list(doc._.assertions or [])
@@ -63,7 +77,9 @@ class IncidentAssembler:
         )
         if article is not None and article.published is not None:
             by_field["types"] = _drop_old_attack(
-                by_field, article.published.date(), held=self._tells_captivity(doc)
+                by_field,
+                article.published.date(),
+                held=self._tells_captivity(doc, by_field["types"]),
             )
         relevant = bool(
             # an attack threatened or planned too: the report keeps who threatened what
