@@ -303,7 +303,7 @@ class RelevanceFilter:
         made = cls(words, phrases)
         made._ram = frozenset(f for verb in lex.ramming_verbs for f in _forms(verb, exc))
         # a word's first part stands for it: "passers-by" has "passers" (tokens split at "-")
-        made._crowd = frozenset(_words(w)[0] for w in lex.crowd_words if _words(w))
+        made._crowd = frozenset(parts[0] for w in lex.crowd_words if (parts := _words(w)))
         return made
 
     def __call__(self, text: str) -> bool:

@@ -46,21 +46,21 @@ class IncidentAssembler:
         self.release = lex.release_words
 
     def _tells_captivity(self, doc: Doc, types: list[Assertion[Any]]) -> bool:
-        """Whether the text tells of a ransom, a captivity or a freeing (any case), or of a
-        release in a sentence that tells of the hostage taking."""
-        if any(token.lower_ in self.captivity for token in doc):
-            return True
-        sentences = [
+        """Whether a report typing a hostage taking tells of a ransom, a captivity or a
+        freeing (any case), or of a release in a sentence that tells of the hostage taking.
+        Without a hostage taking the text is not read (most reports: no work)."""
+        held = [
             (a.sentence.start, a.sentence.end)
             for a in types
             if a.normalized.name in _HOSTAGE_TAKING
         ]
-        return any(
-            start <= token.idx < end
-            for token in doc
-            if token.lower_ in self.release
-            for start, end in sentences
-        )
+        for token in doc if held else ():
+            word = token.lower_
+            if word in self.captivity or (
+                word in self.release and any(start <= token.idx < end for start, end in held)
+            ):
+                return True
+        return False
 
     def __call__(self, doc: Doc) -> Doc:
         assertions: list[Assertion[Any]] = list(doc._.assertions or [])
