@@ -198,7 +198,11 @@ def test_the_claim_of_a_group_named_otherwise_gives_its_confidence() -> None:
 
 def _two_reports(first: list[Any], second: list[Any]) -> ArticleResult:
     article = Article.from_text(TEXT, source="EFE")
-    reports = [_bombing(perpetrators=first, claims=[]), _bombing(perpetrators=second, claims=[])]
+    # the second names no target: two distinct templates (equal ones are given once)
+    reports = [
+        _bombing(perpetrators=first, claims=[]),
+        _bombing(perpetrators=second, claims=[], targets=[]),
+    ]
     for report in reports:
         report.article_id = article.id
     return ArticleResult(article=article, status="extracted", incidents=reports)

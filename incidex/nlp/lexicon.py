@@ -144,6 +144,10 @@ class Lexicon:
     not_object_openers: frozenset[str]
     # "no other victims", "no further casualties": none besides those told, not none at all
     besides_words: frozenset[str]
+    # "ONE AT THE PARK, ANOTHER AT THE UNIVERSITY": a sentence telling several incidents, one
+    # after the other, each with its own target
+    distributive_firsts: frozenset[str]
+    distributive_others: frozenset[str]
     # attack nouns that in an arrest story are the police's ("arrested in raids in X")
     police_operation_nouns: frozenset[str]
     # plural nouns of people not made by adding "s" to a people noun ("men", "police")
@@ -330,6 +334,8 @@ def default_lexicon() -> Lexicon:
         not_arson_burned_words=frozenset(raw["not_arson_burned_words"]),
         not_object_openers=frozenset(raw["not_object_openers"]),
         besides_words=frozenset(raw["besides_words"]),
+        distributive_firsts=frozenset(raw["distributive_firsts"]),
+        distributive_others=frozenset(raw["distributive_others"]),
         police_operation_nouns=frozenset(raw["police_operation_nouns"]),
         plural_people_nouns=frozenset(raw["plural_people_nouns"]),
         general_instrument_fills=_word_sets(raw["general_instrument_fills"]),
