@@ -208,3 +208,29 @@ def test_a_kidnapping_of_other_people_is_another_kidnapping(
     parts = split_incidents(_taken_report(text, words, victims))
     assert [[a.value for a in part.victims] for part in parts] == expected
     assert all(incident_type_of(part) == "kidnapping" for part in parts)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("second", "victim", "parts"),
+    [
+        # someone held already is named: the same kidnapping, whatever sets the sentence apart
+        (
+            "Meanwhile, police said Ruiz and his driver were abducted near the airport.",
+            "his driver",
+            1,
+        ),
+        ("Meanwhile, police said a driver was abducted near the airport.", "a driver", 2),
+    ],
+)
+def test_a_kidnapping_told_again_of_someone_held_is_the_same(
+    second: str, victim: str, parts: int, upper: bool
+) -> None:
+    text = f"Gunmen kidnapped the mayor Pedro Ruiz in Lima. {second}"
+    victims = {"Pedro Ruiz": _names("Pedro Ruiz"), victim: Victim(description=victim)}
+    words = ["kidnapped", "abducted"]
+    if upper:
+        text, words = text.upper(), [w.upper() for w in words]
+        victims = {m.upper(): v for m, v in victims.items()}
+    # no split model: the cue "meanwhile" sets the sentence apart
+    assert len(split_incidents(_taken_report(text, words, victims))) == parts

@@ -1092,7 +1092,11 @@ def split_incidents(
         if (
             not told[kind]
             or unit.start != unit.sentence.start  # a clause telling an incident of its own
-            or (prev is not None and _starts_another(model, report, prev, unit, sentence_starts))
+            or (
+                prev is not None
+                and _starts_another(model, report, prev, unit, sentence_starts)
+                and not captives.again(unit, (kind, told[kind] - 1))
+            )
             or captives.others(unit, (kind, told[kind] - 1))
         ):
             told[kind] += 1
@@ -1142,6 +1146,7 @@ _ANAPHORIC = _DETERMINERS | frozenset({"these", "those"})
 # How far (characters) a victim may stand after / before a kidnapping word and be the one
 # taken: "KIDNAPPED THE PUBLISHER LUIZ SALLES", "POMAS, 30, WHO WAS KIDNAPPED"
 _TAKEN_AFTER, _TAKEN_BEFORE = 30, 20
+_INITIAL = 2  # a name's words this short ("J.", "DE") name nobody alone
 
 
 class _Captives:
@@ -1154,12 +1159,14 @@ class _Captives:
     the victims beside a kidnapping word, named or counted ("TWO MEXICANS"); a mention
     referring back ("THE HOSTAGES", "HIS BODYGUARD") is nobody new, and names after a
     count are the names of the people counted ("THREE EUROPEANS ... THOSE WHO WERE
-    KIDNAPPED ARE JOSE MARIA MARTINEZ, ..."). docs/accuracy.md, "Tenth round: kidnapping
-    recall"."""
+    KIDNAPPED ARE JOSE MARIA MARTINEZ, ..."). A sentence naming someone held already tells
+    of the same kidnapping whatever the split model finds: the victims are the same, so the
+    instances are one. docs/accuracy.md, "Tenth round: kidnapping recall"."""
 
     def __init__(self, report: IncidentReport) -> None:
         # per sentence, each victim's (head word, kind) and those of the ones told as taken
         self.named: dict[int, list[tuple[str, str]]] = {}
+        self.name_words: dict[int, set[str]] = {}
         self.taken: dict[int, list[tuple[str, str]]] = {}
         takings = [a for a in report.types if _kind_of(report, a) == "kidnapping"]
         for a in report.victims:
@@ -1168,14 +1175,28 @@ class _Captives:
                 continue
             key = (words[-1], _captive_kind(a, words))
             self.named.setdefault(a.sentence.start, []).append(key)
+            if key[1] == "named":  # the words of a name, not its initials
+                words_of = self.name_words.setdefault(a.sentence.start, set())
+                words_of.update(w for w in words if len(w) > _INITIAL)
             if any(_told_taken(a, t) for t in takings):
                 self.taken.setdefault(a.sentence.start, []).append(key)
         self.held: dict[_Label, list[tuple[str, str]]] = {}
+        self.names: dict[_Label, set[str]] = {}
 
     def add(self, unit: Unit, label: _Label) -> None:
         """The people ``unit``'s sentence names, held by the incident ``label``."""
         if unit.start == unit.sentence.start:
             self.held.setdefault(label, []).extend(self.named.get(unit.start, ()))
+            self.names.setdefault(label, set()).update(self.name_words.get(unit.start, ()))
+
+    def again(self, unit: Unit, label: _Label) -> bool:
+        """Whether ``unit`` tells of a kidnapping of someone the kidnapping ``label`` holds,
+        named by any word of a name ("OQUELI AND HIS COMPANION ... WERE ABDUCTED" after
+        "THE KIDNAPPING OF ... HECTOR OQUELI COLINDRES"): the same kidnapping told again."""
+        if unit.kind != "kidnapping" or label[1] < 0:
+            return False
+        names = self.names.get(label, set())
+        return bool(names & set(_sentence_words(unit.sentence.text)))
 
     def others(self, unit: Unit, label: _Label) -> bool:
         """Whether ``unit`` tells of a kidnapping of others than the kidnapping ``label``
