@@ -1142,7 +1142,8 @@ _Label = tuple[str, int]  # (MUC type, number of the incident of that type)
 
 # Words opening a mention that refers back to people named before ("THE BUSINESSMAN",
 # "THESE TWO PERSONS", "HIS BODYGUARD")
-_ANAPHORIC = _DETERMINERS | frozenset({"these", "those"})
+_INDEFINITE = frozenset({"a", "an"})  # someone not named before, as a count of one
+_ANAPHORIC = (_DETERMINERS - _INDEFINITE) | frozenset({"these", "those"})
 # How far (characters) a victim may stand after / before a kidnapping word and be the one
 # taken: "KIDNAPPED THE PUBLISHER LUIZ SALLES", "POMAS, 30, WHO WAS KIDNAPPED"
 _TAKEN_AFTER, _TAKEN_BEFORE = 30, 20
@@ -1233,7 +1234,7 @@ def _captive_kind(a: Assertion[Any], words: list[str]) -> str:
     "counted" ("TWO MEXICANS"), "described" ("PEASANTS") or "named"."""
     if words[0] in _ANAPHORIC or any(w.endswith("'s") for w in words):
         return "anaphoric"
-    if a.normalized.count is not None or words[0].isdigit():
+    if a.normalized.count is not None or words[0].isdigit() or words[0] in _INDEFINITE:
         return "counted"
     return "described" if _is_people(a.value) else "named"
 
