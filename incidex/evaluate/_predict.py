@@ -1140,9 +1140,9 @@ def split_incidents(
 _Label = tuple[str, int]  # (MUC type, number of the incident of that type)
 
 
+_INDEFINITE = frozenset({"a", "an"})  # someone not named before, as a count of one
 # Words opening a mention that refers back to people named before ("THE BUSINESSMAN",
 # "THESE TWO PERSONS", "HIS BODYGUARD")
-_INDEFINITE = frozenset({"a", "an"})  # someone not named before, as a count of one
 _ANAPHORIC = (_DETERMINERS - _INDEFINITE) | frozenset({"these", "those"})
 # How far (characters) a victim may stand after / before a kidnapping word and be the one
 # taken: "KIDNAPPED THE PUBLISHER LUIZ SALLES", "POMAS, 30, WHO WAS KIDNAPPED"
