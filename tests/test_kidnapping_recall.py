@@ -1,18 +1,19 @@
 """Kidnappings: one that began long before the report is news while its victim is held or
 just freed (MUC-4 template-doc-part1 1.0 (6), new information on an older incident), not
 when a trial report recalls it; a claim report keeps one within two months of the article
-(template-doc-part1, 6); a siege is a KIDNAPPING only where people are held. Texts in
-mixed and upper case."""
+(template-doc-part1, 6); a siege is a KIDNAPPING only where people are held; the
+kidnapping of other people than those held so far is another kidnapping. Texts in mixed
+and upper case."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from _records import said
+from _records import said, sentence_of
 
-from incidex.evaluate._predict import incident_type_of
-from incidex.model import EventType, IncidentReport
+from incidex.evaluate._predict import incident_type_of, split_incidents
+from incidex.model import Assertion, EventType, IncidentReport, Victim
 
 
 def _attack_types(nlp: Any, text: str) -> set[str]:
@@ -115,3 +116,121 @@ def test_a_siege_is_a_kidnapping_only_where_people_are_held(
         text, word = text.upper(), word.upper()
     report = IncidentReport(article_id="a0", types=[said(text, "types", word, _BARRICADE)])
     assert incident_type_of(report) == expected
+
+
+_KIDNAPPING = EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)
+
+
+def _taken_report(text: str, words: list[str], victims: dict[str, Victim]) -> IncidentReport:
+    """A kidnapping report of ``text``: a kidnapping type at each of ``words`` (in text
+    order, each found after the one before) and the ``victims`` (mention -> record)."""
+
+    def at(part: str, after: int = 0) -> Assertion[Any]:
+        start = text.index(part, after)
+        return said(text[start:], "types", part, _KIDNAPPING).model_copy(
+            update={
+                "start": start,
+                "end": start + len(part),
+                "sentence": sentence_of(text, text[start:]),
+            }
+        )
+
+    types: list[Assertion[Any]] = []
+    for word in words:
+        types.append(at(word, types[-1].end if types else 0))
+    return IncidentReport(
+        article_id="a0",
+        types=types,
+        victims=[said(text, "victims", m, v) for m, v in victims.items()],
+    )
+
+
+def _names(*names: str) -> Victim:
+    return Victim(names=list(names), fate="kidnapped")
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "words", "victims", "expected"),
+    [
+        # another named person taken: another kidnapping (at another time)
+        (
+            "Guerrillas kidnapped the banker Pedro Ruiz on Monday. Police believe the same "
+            "gang kidnapped the publisher Ana Torres last year.",
+            ["kidnapped", "kidnapped"],
+            {"Pedro Ruiz": _names("Pedro Ruiz"), "Ana Torres": _names("Ana Torres")},
+            [["Pedro Ruiz"], ["Ana Torres"]],
+        ),
+        # the same person told again
+        (
+            "Guerrillas kidnapped the banker Pedro Ruiz on Monday. Mr Ruiz was kidnapped as he "
+            "left his office.",
+            ["kidnapped", "kidnapped"],
+            {"Pedro Ruiz": _names("Pedro Ruiz"), "Mr Ruiz": _names("Ruiz")},
+            [["Pedro Ruiz", "Mr Ruiz"]],
+        ),
+        # a mention referring back is nobody new
+        (
+            "Guerrillas kidnapped the banker Pedro Ruiz on Monday. His driver was also kidnapped.",
+            ["kidnapped", "kidnapped"],
+            {"Pedro Ruiz": _names("Pedro Ruiz"), "His driver": Victim(description="his driver")},
+            [["Pedro Ruiz", "His driver"]],
+        ),
+        # the names of the people counted before
+        (
+            "Gunmen kidnapped two engineers near the dam. Those kidnapped were Pedro Ruiz and "
+            "Ana Torres.",
+            ["kidnapped", "kidnapped"],
+            {
+                "two engineers": Victim(description="two engineers", count=2),
+                "Pedro Ruiz": _names("Pedro Ruiz"),
+                "Ana Torres": _names("Ana Torres"),
+            },
+            [["two engineers", "Pedro Ruiz", "Ana Torres"]],
+        ),
+        # a person named far from the kidnapping word is not told as taken
+        (
+            "Guerrillas kidnapped the banker Pedro Ruiz on Monday. The kidnappers phoned the "
+            "newspaper owned by his friend and partner Ana Torres.",
+            ["kidnapped", "kidnappers"],
+            {"Pedro Ruiz": _names("Pedro Ruiz"), "Ana Torres": _names("Ana Torres")},
+            [["Pedro Ruiz", "Ana Torres"]],
+        ),
+    ],
+)
+def test_a_kidnapping_of_other_people_is_another_kidnapping(
+    text: str, words: list[str], victims: dict[str, Victim], expected: list[list[str]], upper: bool
+) -> None:
+    if upper:
+        text, words = text.upper(), [w.upper() for w in words]
+        victims = {m.upper(): v for m, v in victims.items()}
+        expected = [[m.upper() for m in part] for part in expected]
+    parts = split_incidents(_taken_report(text, words, victims))
+    assert [[a.value for a in part.victims] for part in parts] == expected
+    assert all(incident_type_of(part) == "kidnapping" for part in parts)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("second", "victim", "parts"),
+    [
+        # someone held already is named: the same kidnapping, whatever sets the sentence apart
+        (
+            "Meanwhile, police said Ruiz and his driver were abducted near the airport.",
+            "his driver",
+            1,
+        ),
+        ("Meanwhile, police said a driver was abducted near the airport.", "a driver", 2),
+    ],
+)
+def test_a_kidnapping_told_again_of_someone_held_is_the_same(
+    second: str, victim: str, parts: int, upper: bool
+) -> None:
+    text = f"Gunmen kidnapped the mayor Pedro Ruiz in Lima. {second}"
+    victims = {"Pedro Ruiz": _names("Pedro Ruiz"), victim: Victim(description=victim)}
+    words = ["kidnapped", "abducted"]
+    if upper:
+        text, words = text.upper(), [w.upper() for w in words]
+        victims = {m.upper(): v for m, v in victims.items()}
+    # no split model: the cue "meanwhile" sets the sentence apart
+    assert len(split_incidents(_taken_report(text, words, victims))) == parts

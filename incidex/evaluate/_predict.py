@@ -1085,18 +1085,25 @@ def split_incidents(
     label_at: dict[int, tuple[str, int]] = {}
     told: Counter[str] = Counter()
     current = (main, 0)
+    captives = _Captives(report)
     for n, unit in enumerate(read):
         kind = unit.kind or current[0]
         prev = read[n - 1].sentence if n else None
         if (
             not told[kind]
             or unit.start != unit.sentence.start  # a clause telling an incident of its own
-            or (prev is not None and _starts_another(model, report, prev, unit, sentence_starts))
+            or (
+                prev is not None
+                and _starts_another(model, report, prev, unit, sentence_starts)
+                and not captives.again(unit, (kind, told[kind] - 1))
+            )
+            or captives.others(unit, (kind, told[kind] - 1))
         ):
             told[kind] += 1
         if unit.kind is not None or told[kind] - 1 != current[1]:
             current = (kind, told[kind] - 1)
         label_at[unit.start] = current
+        captives.add(unit, current)
 
     def owner(start: int) -> tuple[str, int]:
         before = bisect.bisect_right(starts, start)
@@ -1131,6 +1138,106 @@ def split_incidents(
 
 
 _Label = tuple[str, int]  # (MUC type, number of the incident of that type)
+
+
+_INDEFINITE = frozenset({"a", "an"})  # someone not named before, as a count of one
+# Words opening a mention that refers back to people named before ("THE BUSINESSMAN",
+# "THESE TWO PERSONS", "HIS BODYGUARD")
+_ANAPHORIC = (_DETERMINERS - _INDEFINITE) | frozenset({"these", "those"})
+# How far (characters) a victim may stand after / before a kidnapping word and be the one
+# taken: "KIDNAPPED THE PUBLISHER LUIZ SALLES", "POMAS, 30, WHO WAS KIDNAPPED"
+_TAKEN_AFTER, _TAKEN_BEFORE = 30, 20
+_INITIAL = 2  # a name's words this short ("J.", "DE") name nobody alone
+
+
+class _Captives:
+    """Who each kidnapping of a report holds, as :func:`split_incidents` reads its
+    sentences: a kidnapping is the taking of particular people (template-doc-part2, slot 4),
+    so a sentence telling of the taking of others than those the current kidnapping holds
+    tells another taking, at another time even where the text gives no day ("THE SAME
+    GROUP THAT KIDNAPPED THE PUBLISHER LUIZ SALLES", "THE KIDNAPPING OF ANOTHER BUSINESSMAN,
+    LUIS SALES"): MUC-4's separate instance (template-doc-part1, 5.0). The people taken are
+    the victims beside a kidnapping word, named or counted ("TWO MEXICANS"); a mention
+    referring back ("THE HOSTAGES", "HIS BODYGUARD") is nobody new, and names after a
+    count are the names of the people counted ("THREE EUROPEANS ... THOSE WHO WERE
+    KIDNAPPED ARE JOSE MARIA MARTINEZ, ..."). A sentence naming someone held already tells
+    of the same kidnapping whatever the split model finds: the victims are the same, so the
+    instances are one. docs/accuracy.md, "Tenth round: kidnapping recall"."""
+
+    def __init__(self, report: IncidentReport) -> None:
+        # per sentence, each victim's (head word, kind) and those of the ones told as taken
+        self.named: dict[int, list[tuple[str, str]]] = {}
+        self.name_words: dict[int, set[str]] = {}
+        self.taken: dict[int, list[tuple[str, str]]] = {}
+        takings = [a for a in report.types if _kind_of(report, a) == "kidnapping"]
+        for a in report.victims:
+            words = _words(a.value)
+            if not words:
+                continue
+            key = (words[-1], _captive_kind(a, words))
+            self.named.setdefault(a.sentence.start, []).append(key)
+            if key[1] == "named":  # the words of a name, not its initials
+                words_of = self.name_words.setdefault(a.sentence.start, set())
+                words_of.update(w for w in words if len(w) > _INITIAL)
+            if any(_told_taken(a, t) for t in takings):
+                self.taken.setdefault(a.sentence.start, []).append(key)
+        self.held: dict[_Label, list[tuple[str, str]]] = {}
+        self.names: dict[_Label, set[str]] = {}
+
+    def add(self, unit: Unit, label: _Label) -> None:
+        """The people ``unit``'s sentence names, held by the incident ``label``."""
+        if unit.start == unit.sentence.start:
+            self.held.setdefault(label, []).extend(self.named.get(unit.start, ()))
+            self.names.setdefault(label, set()).update(self.name_words.get(unit.start, ()))
+
+    def again(self, unit: Unit, label: _Label) -> bool:
+        """Whether ``unit`` tells of a kidnapping of someone the kidnapping ``label`` holds,
+        named by any word of a name ("OQUELI AND HIS COMPANION ... WERE ABDUCTED" after
+        "THE KIDNAPPING OF ... HECTOR OQUELI COLINDRES"): the same kidnapping told again."""
+        if unit.kind != "kidnapping" or label[1] < 0:
+            return False
+        names = self.names.get(label, set())
+        return bool(names & set(_sentence_words(unit.sentence.text)))
+
+    def others(self, unit: Unit, label: _Label) -> bool:
+        """Whether ``unit`` tells of a kidnapping of others than the kidnapping ``label``
+        holds (a sentence read whole: a clause is cut off already)."""
+        if unit.kind != "kidnapping" or label[1] < 0 or unit.start != unit.sentence.start:
+            return False
+        held = self.held.get(label, [])
+        heads = {head for head, _ in held}
+        new = {
+            kind
+            for head, kind in self.taken.get(unit.start, ())
+            if kind in ("named", "counted") and head not in heads
+        }
+        kinds = {kind for _, kind in held}
+        if new == {"named"} and "counted" in kinds and "named" not in kinds:
+            return False  # the names of the people counted before
+        return bool(held) and bool(new)
+
+
+def _told_taken(victim: Assertion[Any], taking: Assertion[Any]) -> bool:
+    """Whether ``victim`` is told as the one ``taking`` (a kidnapping word) takes: in its
+    sentence, overlapping it, just after it or just before it."""
+    if victim.sentence.start != taking.sentence.start:
+        return False
+    if taking.start < victim.end and victim.start < taking.end:
+        return True
+    if taking.end <= victim.start:
+        return victim.start - taking.end <= _TAKEN_AFTER
+    return taking.start - victim.end <= _TAKEN_BEFORE
+
+
+def _captive_kind(a: Assertion[Any], words: list[str]) -> str:
+    """ "anaphoric" (refers back: "THE HOSTAGES", "HIS BODYGUARD", "DELGADO'S DRIVER"),
+    "counted" ("TWO MEXICANS"), "described" ("PEASANTS") or "named"."""
+    if words[0] in _ANAPHORIC or any(w.endswith("'s") for w in words):
+        return "anaphoric"
+    if a.normalized.count is not None or words[0].isdigit() or words[0] in _INDEFINITE:
+        return "counted"
+    return "described" if _is_people(a.value) else "named"
+
 
 # Where a sentence may join the clauses of several incidents: a semicolon, or "and" after
 # a comma ("JUDGE DIAZ WAS ASSASSINATED ON 28 JULY; MAGISTRATE JIMENEZ WAS KILLED ON 17
