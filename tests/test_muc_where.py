@@ -239,3 +239,55 @@ def test_a_far_bigger_namesake_in_a_named_country_wins(
 
     city = default_gazetteer().city(name, prefer=prefer)
     assert city is not None and city.country_code == code
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # San Ramon, California: the gazetteer knows no San Ramon in El Salvador
+        "Guerrillas attacked army units this morning in San Ramon, a town close to the "
+        "capital of El Salvador, killing two soldiers.",
+        # Valley, Alabama, from the name of a valley
+        "A bomb exploded at a store to the south of Aburra Valley, Colombia, injuring five.",
+    ],
+)
+def test_a_small_namesake_in_a_country_the_text_does_not_name_is_no_place(
+    nlp: Any, text: str, upper: bool
+) -> None:
+    report = _run(nlp, _case(text, upper))
+    countries = {a.normalized.country_code for a in report.where}
+    assert countries <= {"SV", "CO", None}, countries
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "city", "code", "upper"),
+    [
+        # a state names its country (in upper case the recogniser misses the town anyway)
+        (
+            "A gunman opened fire at a school in Uvalde, Texas, killing 21 people. Mexico's "
+            "president sent condolences.",
+            "Uvalde",
+            "US",
+            False,
+        ),
+        # a city of 100,000 people or more names itself
+        *(
+            (
+                "Police in Bogota, Colombia, said the bomb maker was arrested in Miami.",
+                "Miami",
+                "US",
+                upper,
+            )
+            for upper in (False, True)
+        ),
+    ],
+)
+def test_a_town_of_a_named_state_or_a_big_city_abroad_keeps_its_country(
+    nlp: Any, text: str, city: str, code: str, upper: bool
+) -> None:
+    report = _run(nlp, _case(text, upper))
+    found = {(a.normalized.city, a.normalized.country_code) for a in report.where}
+    assert (city, code) in found, found
