@@ -291,3 +291,44 @@ def test_a_town_of_a_named_state_or_a_big_city_abroad_keeps_its_country(
     report = _run(nlp, _case(text, upper))
     found = {(a.normalized.city, a.normalized.country_code) for a in report.where}
     assert (city, code) in found, found
+
+
+# -- the dateline city the text names, when no other place of its country is told ---------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "filed", "place"),
+    [
+        # named in the text (here as the archbishop's see, which alone is no place)
+        (
+            "Bombs were condemned by the archbishop of San Salvador today.",
+            "SAN SALVADOR",
+            "SAN SALVADOR",
+        ),
+        ("Bombs went off at a bus stop, the La Paz police said.", "LA PAZ", "LA PAZ"),
+        # not named: the country only
+        ("Bombs went off at a bus stop, the police said.", "SAN SALVADOR", None),
+    ],
+)
+def test_muc_place_is_the_dateline_city_the_text_names(
+    text: str, filed: str, place: str | None, upper: bool
+) -> None:
+    [slot] = _slots(_case(text, upper), [], filed=filed)
+    assert slot.place == place
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_place_a_town_of_the_filing_country_beats_the_dateline_city(upper: bool) -> None:
+    text = _case("Bombs went off in Apopa, north of San Salvador.", upper)
+    value = _case("Apopa", upper)
+    apopa = Place(
+        role="mentioned",
+        name=value,
+        city="Apopa",
+        country="El Salvador",
+        country_code="SV",
+        precision=1,
+    )
+    [slot] = _slots(text, [said(text, "where", value, apopa)], filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("EL SALVADOR", "APOPA")
