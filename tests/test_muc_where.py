@@ -174,11 +174,14 @@ def _run(nlp: Any, text: str) -> IncidentReport:
         ),
     ],
 )
+def _cities(nlp: Any, text: str) -> set[tuple[str | None, str | None]]:
+    return {(a.normalized.city, a.normalized.country_code) for a in _run(nlp, text).where}
+
+
 def test_a_town_the_recogniser_misses_is_placed_in_a_country_the_text_names(
     nlp: Any, text: str, city: str, code: str, upper: bool
 ) -> None:
-    report = _run(nlp, _case(text, upper))
-    found = {(a.normalized.city, a.normalized.country_code) for a in report.where}
+    found = _cities(nlp, _case(text, upper))
     assert (city, code) in found, found
 
 
@@ -256,8 +259,7 @@ def test_a_far_bigger_namesake_in_a_named_country_wins(
 def test_a_small_namesake_in_a_country_the_text_does_not_name_is_no_place(
     nlp: Any, text: str, upper: bool
 ) -> None:
-    report = _run(nlp, _case(text, upper))
-    countries = {a.normalized.country_code for a in report.where}
+    countries = {code for _, code in _cities(nlp, _case(text, upper))}
     assert countries <= {"SV", "CO", None}, countries
 
 
@@ -288,8 +290,7 @@ def test_a_small_namesake_in_a_country_the_text_does_not_name_is_no_place(
 def test_a_town_of_a_named_state_or_a_big_city_abroad_keeps_its_country(
     nlp: Any, text: str, city: str, code: str, upper: bool
 ) -> None:
-    report = _run(nlp, _case(text, upper))
-    found = {(a.normalized.city, a.normalized.country_code) for a in report.where}
+    found = _cities(nlp, _case(text, upper))
     assert (city, code) in found, found
 
 
