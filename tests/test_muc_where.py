@@ -154,6 +154,10 @@ def _run(nlp: Any, text: str) -> IncidentReport:
     return result.incidents[0] if result.incidents else IncidentReport(article_id="none")
 
 
+def _cities(nlp: Any, text: str) -> set[tuple[str | None, str | None]]:
+    return {(a.normalized.city, a.normalized.country_code) for a in _run(nlp, text).where}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize(
@@ -174,10 +178,6 @@ def _run(nlp: Any, text: str) -> IncidentReport:
         ),
     ],
 )
-def _cities(nlp: Any, text: str) -> set[tuple[str | None, str | None]]:
-    return {(a.normalized.city, a.normalized.country_code) for a in _run(nlp, text).where}
-
-
 def test_a_town_the_recogniser_misses_is_placed_in_a_country_the_text_names(
     nlp: Any, text: str, city: str, code: str, upper: bool
 ) -> None:
