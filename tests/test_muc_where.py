@@ -154,6 +154,10 @@ def _run(nlp: Any, text: str) -> IncidentReport:
     return result.incidents[0] if result.incidents else IncidentReport(article_id="none")
 
 
+def _cities(nlp: Any, text: str) -> set[tuple[str | None, str | None]]:
+    return {(a.normalized.city, a.normalized.country_code) for a in _run(nlp, text).where}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize(
@@ -177,8 +181,7 @@ def _run(nlp: Any, text: str) -> IncidentReport:
 def test_a_town_the_recogniser_misses_is_placed_in_a_country_the_text_names(
     nlp: Any, text: str, city: str, code: str, upper: bool
 ) -> None:
-    report = _run(nlp, _case(text, upper))
-    found = {(a.normalized.city, a.normalized.country_code) for a in report.where}
+    found = _cities(nlp, _case(text, upper))
     assert (city, code) in found, found
 
 
@@ -239,3 +242,94 @@ def test_a_far_bigger_namesake_in_a_named_country_wins(
 
     city = default_gazetteer().city(name, prefer=prefer)
     assert city is not None and city.country_code == code
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    "text",
+    [
+        # San Ramon, California: the gazetteer knows no San Ramon in El Salvador
+        "Guerrillas attacked army units this morning in San Ramon, a town close to the "
+        "capital of El Salvador, killing two soldiers.",
+        # Valley, Alabama, from the name of a valley
+        "A bomb exploded at a store to the south of Aburra Valley, Colombia, injuring five.",
+    ],
+)
+def test_a_small_namesake_in_a_country_the_text_does_not_name_is_no_place(
+    nlp: Any, text: str, upper: bool
+) -> None:
+    countries = {code for _, code in _cities(nlp, _case(text, upper))}
+    assert countries <= {"SV", "CO", None}, countries
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "city", "code", "upper"),
+    [
+        # a state names its country (in upper case the recogniser misses the town anyway)
+        (
+            "A gunman opened fire at a school in Uvalde, Texas, killing 21 people. Mexico's "
+            "president sent condolences.",
+            "Uvalde",
+            "US",
+            False,
+        ),
+        # a city of 100,000 people or more names itself
+        *(
+            (
+                "Police in Bogota, Colombia, said the bomb maker was arrested in Miami.",
+                "Miami",
+                "US",
+                upper,
+            )
+            for upper in (False, True)
+        ),
+    ],
+)
+def test_a_town_of_a_named_state_or_a_big_city_abroad_keeps_its_country(
+    nlp: Any, text: str, city: str, code: str, upper: bool
+) -> None:
+    found = _cities(nlp, _case(text, upper))
+    assert (city, code) in found, found
+
+
+# -- the dateline city the text names, when no other place of its country is told ---------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "filed", "place"),
+    [
+        # named in the text (here as the archbishop's see, which alone is no place)
+        (
+            "Bombs were condemned by the archbishop of San Salvador today.",
+            "SAN SALVADOR",
+            "SAN SALVADOR",
+        ),
+        ("Bombs went off at a bus stop, the La Paz police said.", "LA PAZ", "LA PAZ"),
+        # not named: the country only
+        ("Bombs went off at a bus stop, the police said.", "SAN SALVADOR", None),
+    ],
+)
+def test_muc_place_is_the_dateline_city_the_text_names(
+    text: str, filed: str, place: str | None, upper: bool
+) -> None:
+    [slot] = _slots(_case(text, upper), [], filed=filed)
+    assert slot.place == place
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_place_a_town_of_the_filing_country_beats_the_dateline_city(upper: bool) -> None:
+    text = _case("Bombs went off in Apopa, north of San Salvador.", upper)
+    value = _case("Apopa", upper)
+    apopa = Place(
+        role="mentioned",
+        name=value,
+        city="Apopa",
+        country="El Salvador",
+        country_code="SV",
+        precision=1,
+    )
+    [slot] = _slots(text, [said(text, "where", value, apopa)], filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("EL SALVADOR", "APOPA")

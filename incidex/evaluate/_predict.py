@@ -2427,8 +2427,23 @@ def _filed_at(result: ArticleResult) -> Place | None:
     if country is None:
         city = gaz.city(name)
         country = gaz.country_by_code(city.country_code) if city is not None else None
-    # The country only: the filing city is seldom the scene when the text names none.
-    return Place(name=name, country_code=country.code, country=country.name) if country else None
+    if country is None:
+        return None
+    filed = Place(name=name, country_code=country.code, country=country.name)
+    # The country only: the filing city is seldom the scene when the text names none. One
+    # the text names too is where it happened when no other place of the country is told
+    # (_scene tries it after them): "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN
+    # SALVADOR CONDEMNED THE MURDER".
+    city = gaz.city(name, prefer=(country.code,))
+    if city is not None and city.country_code == country.code and _names(result, name):
+        return filed.model_copy(update={"city": city.name, "precision": 1})
+    return filed
+
+
+def _names(result: ArticleResult, name: str) -> bool:
+    """Whether the article's text names ``name`` as a whole word or words (any case)."""
+    pattern = r"(?<!\w)" + re.escape(name) + r"(?!\w)"
+    return re.search(pattern, result.article.text, re.IGNORECASE) is not None
 
 
 # -- human targets: HUM TGT: NUMBER and EFFECT OF INCIDENT -------------------------------
