@@ -1086,14 +1086,17 @@ def split_incidents(
     label_at: dict[int, tuple[str, int]] = {}
     told: Counter[str] = Counter()
     current = (main, 0)
-    victims_of: dict[_Label, set[str]] = {}  # the name words of each incident's victims
+    # the name words of the victims of each sentence, and of each incident's so far
+    named = _victim_words(report)
+    victims_of: dict[_Label, set[str]] = {}
+    assassinations = {a.sentence.start for a in report.types if a.normalized.name == _ASSASSINATION}
     for n, unit in enumerate(read):
         kind = unit.kind or current[0]
         prev = read[n - 1].sentence if n else None
         if (
             not told[kind]
             or unit.start != unit.sentence.start  # a clause telling an incident of its own
-            or _another_assassination(report, unit, victims_of)
+            or (unit.start in assassinations and _another_victim(unit, named, victims_of))
             or (prev is not None and _starts_another(model, report, prev, unit, sentence_starts))
         ):
             told[kind] += 1
@@ -1101,7 +1104,7 @@ def split_incidents(
             current = (kind, told[kind] - 1)
         label_at[unit.start] = current
         if unit.start == unit.sentence.start:
-            victims_of.setdefault(current, set()).update(_victim_words(report, unit.start))
+            victims_of.setdefault(current, set()).update(named.get(unit.start, ()))
 
     def owner(start: int) -> tuple[str, int]:
         before = bisect.bisect_right(starts, start)
@@ -1332,20 +1335,17 @@ def _murder_type(victim: Assertion[Any], word: re.Match[str]) -> Assertion[Event
     )
 
 
-def _victim_words(report: IncidentReport, start: int) -> set[str]:
-    """The words (of four letters or more) of the names of the victims of a sentence."""
-    return {
-        word
-        for a in report.victims
-        if a.sentence.start == start
-        for name in a.normalized.names
-        for word in _words(name)
-        if len(word) > 3
-    }
+def _victim_words(report: IncidentReport) -> dict[int, set[str]]:
+    """Sentence start -> the words (of four letters or more) of its victims' names."""
+    named: dict[int, set[str]] = {}
+    for a in report.victims:
+        words = {w for name in a.normalized.names for w in _words(name) if len(w) > 3}
+        named.setdefault(a.sentence.start, set()).update(words)
+    return named
 
 
-def _another_assassination(
-    report: IncidentReport, unit: Unit, victims_of: Mapping[_Label, set[str]]
+def _another_victim(
+    unit: Unit, named: Mapping[int, set[str]], victims_of: Mapping[_Label, set[str]]
 ) -> bool:
     """Whether a sentence naming an assassination tells another ATTACK than those told
     before it: it names its victims by name, and none of their names' words is among those
@@ -1356,12 +1356,8 @@ def _another_assassination(
     unchanged (docs/accuracy.md, "Tenth round: further ATTACK templates")."""
     if unit.kind != "attack" or unit.start != unit.sentence.start:
         return False
-    if not any(
-        a.normalized.name == _ASSASSINATION and a.sentence.start == unit.start for a in report.types
-    ):
-        return False
     before = [words for (kind, _), words in victims_of.items() if kind == "attack"]
-    mine = _victim_words(report, unit.start)
+    mine = named.get(unit.start, set())
     return bool(before and mine) and not mine & set().union(*before)
 
 
