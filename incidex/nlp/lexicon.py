@@ -84,6 +84,9 @@ class Lexicon:
     # them ("fired at", "shot dead", "fired their guns", "shot two soldiers")
     firing_words: frozenset[str]
     firing_aims: frozenset[str]
+    # a murder told by its victim ("X WAS MURDERED", "THE MURDER OF X"): MUC-4's ATTACK,
+    # which took in its MURDER type (the benchmark mapping only)
+    murder_words: frozenset[str]
     # GTD target types whose attack is one on the civilian population whoever the attacker
     # (utilities: power lines, pipelines); see components/trained.py
     sabotage_target_types: frozenset[int]
@@ -312,6 +315,7 @@ def default_lexicon() -> Lexicon:
         bombing_cues=_inverted(raw["bombing_cues"]),
         firing_words=frozenset(raw["firing_words"]),
         firing_aims=frozenset(raw["firing_aims"]),
+        murder_words=frozenset(raw["murder_words"]),
         sabotage_target_types=frozenset(raw["sabotage_target_types"]),
         name_heads=frozenset(raw["name_heads"]),
         name_openers=frozenset(raw["name_openers"]),
