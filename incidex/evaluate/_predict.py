@@ -1174,28 +1174,35 @@ class _Captives:
 
     def __init__(self, report: IncidentReport) -> None:
         # per sentence, each victim's (head word, kind) and those of the ones told as taken
-        self.named: dict[int, list[tuple[str, str]]] = {}
+        self.victims: dict[int, list[tuple[str, str]]] = {}
         self.name_words: dict[int, set[str]] = {}
         self.taken: dict[int, list[tuple[str, str]]] = {}
-        takings = [a for a in report.types if _kind_of(report, a) == "kidnapping"]
+        takings: dict[int, list[Assertion[Any]]] = {}  # the kidnapping words, per sentence
+        for t in report.types:
+            if _kind_of(report, t) == "kidnapping":
+                takings.setdefault(t.sentence.start, []).append(t)
         for a in report.victims:
             words = _words(a.value)
             if not words:
                 continue
             key = (words[-1], _captive_kind(a, words))
-            self.named.setdefault(a.sentence.start, []).append(key)
+            self.victims.setdefault(a.sentence.start, []).append(key)
             if key[1] == "named":  # the words of a name, not its initials
                 words_of = self.name_words.setdefault(a.sentence.start, set())
                 words_of.update(w for w in words if len(w) > _INITIAL)
-            if any(_told_taken(a, t) for t in takings):
+            if any(_told_taken(a, t) for t in takings.get(a.sentence.start, ())):
                 self.taken.setdefault(a.sentence.start, []).append(key)
-        self.held: dict[_Label, list[tuple[str, str]]] = {}
+        # per incident, the head words and the kinds of the victims its sentences name
+        self.heads: dict[_Label, set[str]] = {}
+        self.kinds: dict[_Label, set[str]] = {}
         self.names: dict[_Label, set[str]] = {}
 
     def add(self, unit: Unit, label: _Label) -> None:
         """The people ``unit``'s sentence names, held by the incident ``label``."""
         if unit.start == unit.sentence.start:
-            self.held.setdefault(label, []).extend(self.named.get(unit.start, ()))
+            victims = self.victims.get(unit.start, ())
+            self.heads.setdefault(label, set()).update(head for head, _ in victims)
+            self.kinds.setdefault(label, set()).update(kind for _, kind in victims)
             self.names.setdefault(label, set()).update(self.name_words.get(unit.start, ()))
 
     def again(self, unit: Unit, label: _Label) -> bool:
@@ -1212,17 +1219,15 @@ class _Captives:
         holds (a sentence read whole: a clause is cut off already)."""
         if unit.kind != "kidnapping" or label[1] < 0 or unit.start != unit.sentence.start:
             return False
-        held = self.held.get(label, [])
-        heads = {head for head, _ in held}
+        heads, kinds = self.heads.get(label, set()), self.kinds.get(label, set())
         new = {
             kind
             for head, kind in self.taken.get(unit.start, ())
             if kind in ("named", "counted") and head not in heads
         }
-        kinds = {kind for _, kind in held}
         if new == {"named"} and "counted" in kinds and "named" not in kinds:
             return False  # the names of the people counted before
-        return bool(held) and bool(new)
+        return bool(kinds) and bool(new)  # someone held, and someone else taken
 
 
 def _told_taken(victim: Assertion[Any], taking: Assertion[Any]) -> bool:
@@ -1337,13 +1342,15 @@ def _one_target_each(
     sentence tells several incidents one target each made into one part per target
     (:func:`_distributed`); the further parts are kept when their part is. Done after the
     template filter, whose features (the number of templates, a template's rank) would
-    otherwise change for the message's other templates."""
+    otherwise change for the message's other templates. Only the parts as ``split`` made
+    them: a part made anew after the split (an ATTACK by :func:`_gunfire_attacks` or
+    :func:`_with_kidnap_attacks`) is left whole."""
+    from_split = {id(part) for found in split for part in found}
     further: dict[int, tuple[IncidentReport, list[IncidentReport]]] = {}
-    for found in split:
-        for part in found:
-            each = _distributed(part)
-            if each:
-                further[id(part)] = (each[0], each[1:])
+    for part in parts:
+        each = _distributed(part) if id(part) in from_split else []
+        if each:
+            further[id(part)] = (each[0], each[1:])
     if not further:
         return parts, keep, raw
     out: list[IncidentReport] = []
@@ -1408,20 +1415,38 @@ def _listed_things(targets: list[Assertion[Target]]) -> list[Assertion[Target]]:
     return out
 
 
+# The longest word read after "one" ("ONE BOMB", "ONE AT"): bounds the regex's backtracking
+_LONGEST_WORD = 50
+
+
 @cache
-def _one_by_one_pattern() -> re.Pattern[str]:
+def _one_by_one_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns of a thing told one by one, "one WORD ... another" within a part of a
+    sentence (no "." or ";" between), and of "another" (lexicon ``distributive_firsts``,
+    ``distributive_others``)."""
     lex = default_lexicon()
-    return re.compile(
-        rf"\b(?:{'|'.join(map(re.escape, sorted(lex.distributive_firsts)))})\s+([a-z\-]+)"
-        rf"[^.;]*?\b(?:{'|'.join(map(re.escape, sorted(lex.distributive_others)))})\b",
-        re.IGNORECASE,
+    firsts = "|".join(map(re.escape, sorted(lex.distributive_firsts)))
+    others = rf"\b(?:{'|'.join(map(re.escape, sorted(lex.distributive_others)))})\b"
+    return (
+        re.compile(
+            rf"\b(?:{firsts})\s+([a-z\-]{{1,{_LONGEST_WORD}}})[^.;]*?{others}", re.IGNORECASE
+        ),
+        re.compile(others, re.IGNORECASE),
     )
 
 
 def _one_by_one(sentence: str) -> bool:
     """Whether a sentence tells of things one by one: "one ... another", "one ... the other";
-    not of people ("ONE PERSON WAS KILLED AND ANOTHER INJURED" is one attack's victims)."""
-    return any(not _is_people(m.group(1)) for m in _one_by_one_pattern().finditer(sentence))
+    not of people ("ONE PERSON WAS KILLED AND ANOTHER INJURED" is one attack's victims).
+    Each part of the sentence between "." and ";" is read up to its last "another" only:
+    a "one" after it would scan to the part's end for nothing, so each "one" of a long
+    part would (quadratic work on a long sentence)."""
+    told, others = _one_by_one_patterns()
+    for part in re.split(r"[.;]", sentence):
+        end = max((m.end() for m in others.finditer(part)), default=0)
+        if end and any(not _is_people(m.group(1)) for m in told.finditer(part, 0, end)):
+            return True
+    return False
 
 
 def _any_between(ordered: Sequence[int], low: int, high: int) -> bool:
@@ -1485,7 +1510,6 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
     the split. TST1+TST2 five-role 50.11 -> 50.18, DEV-MUC3-0001..1100 73.20 -> 73.41
     (docs/accuracy.md, "Tenth round: further ATTACK templates")."""
     typed = {a.sentence.start for a in report.types if a.normalized.attack}
-    words = default_lexicon().murder_words
     found: list[Assertion[Any]] = []
     for victim in report.victims:
         sentence = victim.sentence
@@ -1495,8 +1519,8 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
             or victim.stance is Stance.hypothetical
         ):
             continue
-        told = [m for m in _WORD.finditer(sentence.text) if m.group().lower() in words]
-        murder = next((m for m in told if not _attributive_of(victim, m)), None)
+        tokens, told = _murder_words(sentence.text)
+        murder = next((tokens[n] for n in told if not _attributive_of(victim, tokens, n)), None)
         if murder is not None:
             found.append(_murder_type(victim, murder))
             typed.add(sentence.start)
@@ -1506,15 +1530,25 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
     return report.model_copy(update={"types": types})
 
 
-def _attributive_of(victim: Assertion[Any], word: re.Match[str]) -> bool:
-    """Whether a murder ``word`` of the victim's sentence qualifies the victim's mention
-    right after it, after a determiner or a coordination ("THE MURDERED PRIEST", "MISSING,
-    AND MURDERED PEOPLE"), not telling a murder done ("REBELS MURDERED FOUR PEASANTS")."""
+@lru_cache(maxsize=4096)
+def _murder_words(sentence: str) -> tuple[tuple[re.Match[str], ...], tuple[int, ...]]:
+    """The words of a sentence, and the positions among them of its murder words (lexicon
+    ``murder_words``): read once per sentence, not once per victim it names."""
+    words = default_lexicon().murder_words
+    tokens = tuple(_WORD.finditer(sentence))
+    return tokens, tuple(n for n, m in enumerate(tokens) if m.group().lower() in words)
+
+
+def _attributive_of(victim: Assertion[Any], tokens: Sequence[re.Match[str]], n: int) -> bool:
+    """Whether the murder word ``tokens[n]`` of the victim's sentence (``tokens``: its
+    words) qualifies the victim's mention right after it, after a determiner or a
+    coordination ("THE MURDERED PRIEST", "MISSING, AND MURDERED PEOPLE"), not telling a
+    murder done ("REBELS MURDERED FOUR PEASANTS")."""
+    word = tokens[n]
     text, at = victim.sentence.text, victim.start - victim.sentence.start
     if word.end() > at or text[word.end() : at].strip():
         return False
-    before = _sentence_words(text[: word.start()])
-    return not before or before[-1] in _ATTRIBUTIVE_OPENERS
+    return n == 0 or tokens[n - 1].group().lower() in _ATTRIBUTIVE_OPENERS
 
 
 # words after which a participle before a noun qualifies it
@@ -2020,7 +2054,8 @@ def _gtt_templates(
     raw: Sequence[PredTemplate] | None = None,
 ) -> list[PredTemplate]:
     """The kept templates of ``parts`` (``raw``: their :func:`_gtt_template`, when made
-    already), named in full and sharing the message's organisation."""
+    already), named in full and sharing the message's organisation, each distinct one
+    once."""
     names = _victim_names(result, tagger)
     if raw is None:
         raw = [_gtt_template(part, tagger) for part in parts]
@@ -2030,11 +2065,10 @@ def _gtt_templates(
         lambda t: [e[0] for e in t.role("PerpOrg")],
         lambda t, source: replace(t, roles=_with(t.roles, _PERP_ORG, source.roles[_PERP_ORG])),
     )
-    kept = _kept(shared, keep)
     # A template equal to one before it is the same GTT template twice: GTT's loader drops
     # such duplicates from the gold (:func:`~incidex.evaluate._gtt.gold_from_gtt`), so the
     # second can only map to nothing. DEV 0001..1100: 4 predicted items fewer, none correct.
-    return [t for n, t in enumerate(kept) if t not in kept[:n]]
+    return list(dict.fromkeys(_kept(shared, keep)))  # the first of equal ones, in order
 
 
 _PERP_ORG = GTT_ROLES.index("PerpOrg")
