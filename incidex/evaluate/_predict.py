@@ -169,7 +169,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any, TypeVar
@@ -1087,17 +1087,14 @@ def split_incidents(
     told: Counter[str] = Counter()
     current = (main, 0)
     captives = _Captives(report)
-    # the name words of the victims of each sentence, and of each incident's so far
-    named = _victim_words(report)
-    victims_of: dict[_Label, set[str]] = {}
-    assassinations = {a.sentence.start for a in report.types if a.normalized.name == _ASSASSINATION}
+    attacked = _AttackVictims(report)
     for n, unit in enumerate(read):
         kind = unit.kind or current[0]
         prev = read[n - 1].sentence if n else None
         if (
             not told[kind]
             or unit.start != unit.sentence.start  # a clause telling an incident of its own
-            or (unit.start in assassinations and _another_victim(unit, named, victims_of))
+            or attacked.another(unit)
             or (
                 prev is not None
                 and _starts_another(model, report, prev, unit, sentence_starts)
@@ -1110,8 +1107,7 @@ def split_incidents(
             current = (kind, told[kind] - 1)
         label_at[unit.start] = current
         captives.add(unit, current)
-        if unit.start == unit.sentence.start:
-            victims_of.setdefault(current, set()).update(named.get(unit.start, ()))
+        attacked.add(unit, current)
 
     def owner(start: int) -> tuple[str, int]:
         before = bisect.bisect_right(starts, start)
@@ -1582,28 +1578,50 @@ def _victim_words(report: IncidentReport) -> dict[int, set[str]]:
     return named
 
 
-def _another_victim(
-    unit: Unit, named: Mapping[int, set[str]], victims_of: Mapping[_Label, set[str]]
-) -> bool:
-    """Whether a sentence naming an assassination tells another ATTACK than those told
-    before it: it names its victims by name, and none of their names' words is among those
-    of the victims of the ATTACK incidents before it ("AFTER THE ASSASSINATION OF LIBERAL
-    LEADER LUIS CARLOS GALAN" in a report of the murder of a judge). A murder's victim is
-    what sets it apart when the text tells no other place or day for it. The first ATTACK
-    is started in any case. DEV-MUC3-0001..1100 five-role 73.20 -> 73.28, TST1+TST2
-    unchanged (docs/accuracy.md, "Tenth round: further ATTACK templates")."""
-    if unit.kind != "attack" or unit.start != unit.sentence.start:
-        return False
-    before = [words for (kind, _), words in victims_of.items() if kind == "attack"]
-    mine = named.get(unit.start, set())
-    return bool(before and mine) and not mine & set().union(*before)
+class _AttackVictims:
+    """The victims named so far by the ATTACK incidents of a report, as
+    :func:`split_incidents` reads its sentences, to tell whether a sentence naming an
+    assassination tells another ATTACK (:meth:`another`)."""
+
+    def __init__(self, report: IncidentReport) -> None:
+        self.assassinations = {
+            a.sentence.start for a in report.types if a.normalized.name == _ASSASSINATION
+        }
+        self.named = _victim_words(report)  # per sentence, its victims' name words
+        self.told = False  # whether a sentence of an ATTACK incident was read
+        self.words: set[str] = set()  # the name words of the ATTACK incidents' victims
+
+    def add(self, unit: Unit, label: _Label) -> None:
+        """``unit``'s sentence read as one of the incident ``label``."""
+        if unit.start == unit.sentence.start and label[0] == "attack":
+            self.told = True
+            self.words.update(self.named.get(unit.start, ()))
+
+    def another(self, unit: Unit) -> bool:
+        """Whether ``unit``, a sentence naming an assassination, tells another ATTACK than
+        those told before it: it names its victims by name, and none of their names' words
+        is among those of the victims of the ATTACK incidents before it ("AFTER THE
+        ASSASSINATION OF LIBERAL LEADER LUIS CARLOS GALAN" in a report of the murder of a
+        judge). A murder's victim is what sets it apart when the text tells no other place
+        or day for it. The first ATTACK is started in any case. DEV-MUC3-0001..1100
+        five-role 73.20 -> 73.28, TST1+TST2 unchanged (docs/accuracy.md, "Tenth round:
+        further ATTACK templates")."""
+        if (
+            unit.start not in self.assassinations
+            or unit.kind != "attack"
+            or unit.start != unit.sentence.start
+        ):
+            return False
+        mine = self.named.get(unit.start, set())
+        return self.told and bool(mine) and not mine & self.words
 
 
 def split_units(report: IncidentReport) -> list[Unit]:
-    """The sentences the split model reads (those naming a type or carrying a role), as
-    extraction types them: refitted with :func:`_with_murders`' types too, the split lowered
-    TST1+TST2 five-role (mean of ten refits 49.74, against 50.07 before the rule and 50.14
-    without them; docs/accuracy.md, "Tenth round: further ATTACK templates")."""
+    """The sentences the split model learns from (``incidex train``; those naming a type or
+    carrying a role), as extraction types them. The mapping's split reads them with
+    :func:`_with_murders`' types too (:func:`_muc_parts`), but refitted on those the split
+    lowered TST1+TST2 five-role (mean of ten refits 49.74, against 50.07 before the rule
+    and 50.14 without them; docs/accuracy.md, "Tenth round: further ATTACK templates")."""
     return units(report, _typed_sentences(report, incident_type_of(report)))
 
 
