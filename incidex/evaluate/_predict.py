@@ -1062,7 +1062,11 @@ def split_incidents(
     kb/segments.json: "meanwhile", "in another incident", "earlier"...); with the split model
     (:mod:`incidex.evaluate._split`), any sentence naming a type or carrying a role assertion,
     when the model finds it tells of another incident than the sentence before it (an
-    incident of the type it names, else of the current incident's type). A further incident
+    incident of the type it names, else of the current incident's type). The people told
+    overrule both: a kidnapping sentence naming someone the current kidnapping holds is
+    not set apart by them (:meth:`_Captives.again`); a kidnapping sentence telling others
+    taken (:meth:`_Captives.others`) or an assassination sentence naming victims no ATTACK
+    before it names (:meth:`_AttackVictims.another`) starts another. A further incident
     that names nothing the one of its type before it does not is that one
     (:func:`_indistinct`). A typed sentence whose clauses each tell an incident with its
     own place or day is read as one sentence per clause (:func:`_clauses`). Other sentences
@@ -2576,7 +2580,8 @@ def _muc_name(name: str) -> str:
 
 
 def _filed_at(result: ArticleResult) -> Place | None:
-    """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded."""
+    """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded: its
+    country, and its city too when the text names it."""
     name = (result.article.extra or {}).get("dateline_place")
     if not isinstance(name, str) or not name.strip():
         return None
@@ -2588,9 +2593,9 @@ def _filed_at(result: ArticleResult) -> Place | None:
     if country is None:
         return None
     filed = Place(name=name, country_code=country.code, country=country.name)
-    # The country only: the filing city is seldom the scene when the text names none. One
-    # the text names too is where it happened when no other place of the country is told
-    # (_scene tries it after them): "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN
+    # A city the text does not name is seldom the scene: the country only. One the text
+    # names is where it happened when no other place of the country is told (_scene tries
+    # the filed place after those): "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN
     # SALVADOR CONDEMNED THE MURDER".
     city = gaz.city(name, prefer=(country.code,))
     if city is not None and city.country_code == country.code and _names(result, name):
