@@ -1511,6 +1511,7 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
     (docs/accuracy.md, "Tenth round: further ATTACK templates")."""
     typed = {a.sentence.start for a in report.types if a.normalized.attack}
     found: list[Assertion[Any]] = []
+    read: dict[int, tuple[tuple[re.Match[str], ...], tuple[int, ...]]] = {}  # per sentence
     for victim in report.victims:
         sentence = victim.sentence
         if (
@@ -1519,7 +1520,9 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
             or victim.stance is Stance.hypothetical
         ):
             continue
-        tokens, told = _murder_words(sentence.text)
+        if sentence.start not in read:
+            read[sentence.start] = _murder_words(sentence.text)
+        tokens, told = read[sentence.start]
         murder = next((tokens[n] for n in told if not _attributive_of(victim, tokens, n)), None)
         if murder is not None:
             found.append(_murder_type(victim, murder))
@@ -1530,10 +1533,9 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
     return report.model_copy(update={"types": types})
 
 
-@lru_cache(maxsize=4096)
 def _murder_words(sentence: str) -> tuple[tuple[re.Match[str], ...], tuple[int, ...]]:
     """The words of a sentence, and the positions among them of its murder words (lexicon
-    ``murder_words``): read once per sentence, not once per victim it names."""
+    ``murder_words``)."""
     words = default_lexicon().murder_words
     tokens = tuple(_WORD.finditer(sentence))
     return tokens, tuple(n for n, m in enumerate(tokens) if m.group().lower() in words)
