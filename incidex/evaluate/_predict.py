@@ -56,7 +56,9 @@ suspects (arrested) --                 --                       Detainee (named 
 [6] One entity per GTD weapon class (type, subtype). Mentions naming the event rather than
     an instrument ("explosion", "sabotage", verbs such as "burned") are left out.
 [7] MUC: the first scene place with a country, else the first mentioned place below country
-    level, else the first mentioned country; the place is its city (else region).
+    level in the dateline's country, else the dateline's place (its city when the text
+    names it, else its country), else the first mentioned place below country level, else
+    the first mentioned country; the place is its city (else region).
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
     the report is a bombing, but Unspecified for a sentence telling only of another attack
     type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
