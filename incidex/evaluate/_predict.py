@@ -1417,36 +1417,28 @@ def _listed_things(targets: list[Assertion[Target]]) -> list[Assertion[Target]]:
     return out
 
 
-# The longest word read after "one" ("ONE BOMB", "ONE AT"): bounds the regex's backtracking
-_LONGEST_WORD = 50
-
-
 @cache
 def _one_by_one_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The patterns of a thing told one by one, "one WORD ... another" within a part of a
-    sentence (no "." or ";" between), and of "another" (lexicon ``distributive_firsts``,
+    """The patterns of "one WORD" and of "another" (lexicon ``distributive_firsts``,
     ``distributive_others``)."""
     lex = default_lexicon()
     firsts = "|".join(map(re.escape, sorted(lex.distributive_firsts)))
-    others = rf"\b(?:{'|'.join(map(re.escape, sorted(lex.distributive_others)))})\b"
+    others = "|".join(map(re.escape, sorted(lex.distributive_others)))
     return (
-        re.compile(
-            rf"\b(?:{firsts})\s+([a-z\-]{{1,{_LONGEST_WORD}}})[^.;]*?{others}", re.IGNORECASE
-        ),
-        re.compile(others, re.IGNORECASE),
+        re.compile(rf"\b(?:{firsts})\s+([a-z\-]+)", re.IGNORECASE),
+        re.compile(rf"\b(?:{others})\b", re.IGNORECASE),
     )
 
 
 def _one_by_one(sentence: str) -> bool:
-    """Whether a sentence tells of things one by one: "one ... another", "one ... the other";
-    not of people ("ONE PERSON WAS KILLED AND ANOTHER INJURED" is one attack's victims).
-    Each part of the sentence between "." and ";" is read up to its last "another" only:
-    a "one" after it would scan to the part's end for nothing, so each "one" of a long
-    part would (quadratic work on a long sentence)."""
-    told, others = _one_by_one_patterns()
+    """Whether a sentence tells of things one by one: "one ... another", "one ... the other",
+    with no "." or ";" between; not of people ("ONE PERSON WAS KILLED AND ANOTHER INJURED"
+    is one attack's victims), but of things whatever people the sentence counts so ("ONE
+    PERSON DIED WHEN ONE BOMB WENT OFF AT THE BANK AND ANOTHER AT THE SCHOOL")."""
+    firsts, others = _one_by_one_patterns()
     for part in re.split(r"[.;]", sentence):
-        end = max((m.end() for m in others.finditer(part)), default=0)
-        if end and any(not _is_people(m.group(1)) for m in told.finditer(part, 0, end)):
+        last = max((m.start() for m in others.finditer(part)), default=-1)
+        if any(m.end() <= last and not _is_people(m.group(1)) for m in firsts.finditer(part)):
             return True
     return False
 
