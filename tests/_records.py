@@ -12,6 +12,11 @@ from incidex.model import Assertion, SentenceRef
 T = TypeVar("T", bound=BaseModel)
 
 
+def cased(text: str, upper: bool) -> str:
+    """``text`` in upper case, as MUC-4's messages are written, when ``upper``."""
+    return text.upper() if upper else text
+
+
 def sentence_of(text: str, part: str) -> SentenceRef:
     """The sentence of ``text`` holding ``part``; sentences end with '. ' (or the text)."""
     start = text.index(part)

@@ -69,6 +69,13 @@ def _targets(result: ArticleResult) -> list[list[str]]:
             ["bank", "bus"],
             [["bank"], ["bus"]],
         ),
+        # people counted one by one before the things do not hide them
+        (
+            "Two bombs went off: one person died when one exploded at a bank, and another at "
+            "a school.",
+            ["bank", "school"],
+            [["bank"], ["school"]],
+        ),
         # the targets of one attack: one incident
         (
             "Two bombs damaged a bank and a bus.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _records import said
+from _records import cased, said
 
 from incidex.evaluate._gtt import PredTemplate
 from incidex.evaluate._predict import incident_type_of, to_gtt_templates
@@ -17,10 +17,6 @@ _ASSAULT = EventType(name="Armed Assault", gtd_code=2)
 _BOMB = Weapon(type="Explosives", type_code=6, subtype="Unknown Explosive Type", subtype_code=31)
 _MOLOTOV = Weapon(type="Incendiary", type_code=8, subtype="Molotov Cocktail", subtype_code=19)
 _RIFLE = Weapon(type="Firearms", type_code=5, subtype="Automatic Weapon", subtype_code=2)
-
-
-def _case(text: str, upper: bool) -> str:
-    return text.upper() if upper else text
 
 
 def _report(
@@ -57,18 +53,18 @@ def _report(
 def test_a_report_naming_no_attack_type_takes_the_type_of_its_instrument(
     text: str, weapon: tuple[str, Weapon], expected: str, upper: bool
 ) -> None:
-    text = _case(text, upper)
-    word = _case(weapon[0], upper)
+    text = cased(text, upper)
+    word = cased(weapon[0], upper)
     assert incident_type_of(_report(text, weapons=((word, weapon[1]),))) == expected
 
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_a_named_attack_type_outweighs_the_instrument(upper: bool) -> None:
-    text = _case("Gunmen opened fire on the bus and left a bomb that did not explode.", upper)
+    text = cased("Gunmen opened fire on the bus and left a bomb that did not explode.", upper)
     report = _report(
         text,
-        types=((_case("opened fire", upper), _ASSAULT),),
-        weapons=((_case("bomb", upper), _BOMB),),
+        types=((cased("opened fire", upper), _ASSAULT),),
+        weapons=((cased("bomb", upper), _BOMB),),
     )
     assert incident_type_of(report) == "attack"
 
@@ -95,7 +91,7 @@ _SIEGE = "Hostage Taking (Barricade Incident)"
 def test_a_state_of_siege_or_a_roadblock_is_no_hostage_siege(
     nlp: Any, text: str, upper: bool
 ) -> None:
-    assert _SIEGE not in _typed(nlp, _case(text, upper))
+    assert _SIEGE not in _typed(nlp, cased(text, upper))
 
 
 @pytest.mark.slow
@@ -108,7 +104,7 @@ def test_a_state_of_siege_or_a_roadblock_is_no_hostage_siege(
     ],
 )
 def test_a_siege_with_hostages_is_still_one(nlp: Any, text: str, upper: bool) -> None:
-    assert _SIEGE in _typed(nlp, _case(text, upper))
+    assert _SIEGE in _typed(nlp, cased(text, upper))
 
 
 _MORTAR = Weapon(type="Explosives", type_code=6, subtype="Projectile", subtype_code=11)
@@ -140,22 +136,22 @@ _LONG_LEAD = "According to farmers reached by telephone in the province, " + (
 def test_a_bomb_word_is_a_bombing_only_for_a_bomb_set_off(
     text: str, trigger: str, weapon: Weapon | None, expected: str, upper: bool, lead: str
 ) -> None:
-    text, trigger = _case(lead + text, upper), _case(trigger, upper)
+    text, trigger = cased(lead + text, upper), cased(trigger, upper)
     weapons = ((trigger, weapon),) if weapon is not None else ()
     assert incident_type_of(_report(text, ((trigger, _BOMBING),), weapons)) == expected
 
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_weapons_seized_name_no_incident_type(upper: bool) -> None:
-    text = _case(
+    text = cased(
         "Gunmen shot dead a judge in the capital. "
         "Troops later seized rifles and six grenades from the rebels.",
         upper,
     )
     report = _report(
         text,
-        types=((_case("shot dead", upper), _ASSAULT), (_case("grenades", upper), _BOMBING)),
-        weapons=((_case("grenades", upper), _GRENADE),),
+        types=((cased("shot dead", upper), _ASSAULT), (cased("grenades", upper), _BOMBING)),
+        weapons=((cased("grenades", upper), _GRENADE),),
     )
     assert incident_type_of(report) == "attack"
     assert [t.incident_type for t in _templates(report)] == ["attack"]
@@ -194,11 +190,11 @@ _FIRE = Weapon(type="Incendiary", type_code=8, subtype="Arson/Fire", subtype_cod
 def test_sabotage_takes_the_type_of_the_means_its_sentence_names(
     text: str, weapon: tuple[str, Weapon], expected: str, upper: bool
 ) -> None:
-    text = _case(text, upper)
+    text = cased(text, upper)
     report = _report(
         text,
-        types=((_case("sabotaged", upper), _SABOTAGE),),
-        weapons=((_case(weapon[0], upper), weapon[1]),),
+        types=((cased("sabotaged", upper), _SABOTAGE),),
+        weapons=((cased(weapon[0], upper), weapon[1]),),
     )
     assert incident_type_of(report) == expected
 
@@ -208,7 +204,7 @@ _KIDNAPPING = EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_the_type_told_first_is_the_reports(upper: bool) -> None:
-    text = _case(
+    text = cased(
         "A bomb exploded outside the bank on Monday. Police said the city had also "
         "seen kidnappings and abductions of businessmen this year.",
         upper,
@@ -216,7 +212,7 @@ def test_the_type_told_first_is_the_reports(upper: bool) -> None:
     report = _report(
         text,
         types=tuple(
-            (_case(word, upper), kind)
+            (cased(word, upper), kind)
             for word, kind in (
                 ("bomb", _BOMBING),
                 ("kidnappings", _KIDNAPPING),
@@ -245,7 +241,7 @@ def test_the_type_told_first_is_the_reports(upper: bool) -> None:
 def test_taking_people_as_hostages_is_a_kidnapping(
     nlp: Any, text: str, taken: bool, upper: bool
 ) -> None:
-    assert ("Hostage Taking (Kidnapping)" in _typed(nlp, _case(text, upper))) is taken
+    assert ("Hostage Taking (Kidnapping)" in _typed(nlp, cased(text, upper))) is taken
 
 
 @pytest.mark.slow
@@ -273,7 +269,7 @@ def test_taking_people_as_hostages_is_a_kidnapping(
 def test_a_robbery_told_as_done_is_a_robbery(
     nlp: Any, text: str, robbed: bool, upper: bool
 ) -> None:
-    assert ("Robbery" in _typed(nlp, _case(text, upper))) is robbed
+    assert ("Robbery" in _typed(nlp, cased(text, upper))) is robbed
 
 
 @pytest.mark.slow
@@ -295,7 +291,7 @@ def test_a_robbery_told_as_done_is_a_robbery(
     ],
 )
 def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bool) -> None:
-    assert ("Burning" in _typed(nlp, _case(text, upper))) is arson
+    assert ("Burning" in _typed(nlp, cased(text, upper))) is arson
 
 
 @pytest.mark.slow
@@ -322,7 +318,7 @@ def test_a_thing_burned_is_a_burning(nlp: Any, text: str, arson: bool, upper: bo
 def test_property_set_on_fire_is_an_arson_a_burned_flag_is_not(
     nlp: Any, text: str, arson: bool, upper: bool
 ) -> None:
-    typed = _typed(nlp, _case(text, upper))
+    typed = _typed(nlp, cased(text, upper))
     assert ("Facility/Infrastructure Attack" in typed) is arson
 
 
@@ -336,4 +332,4 @@ def test_property_set_on_fire_is_an_arson_a_burned_flag_is_not(
     ],
 )
 def test_machinegunning_is_an_armed_assault(nlp: Any, text: str, upper: bool) -> None:
-    assert "Armed Assault" in _typed(nlp, _case(text, upper))
+    assert "Armed Assault" in _typed(nlp, cased(text, upper))

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from _records import said
+from _records import cased, said
 
 from incidex.evaluate import to_muc_slots
 from incidex.model import Article, ArticleResult, EventType, IncidentReport, Place, Victim
@@ -29,10 +29,6 @@ def _slot(text: str, where: list[Any], *, filed: str | None = None, **fields: An
     return slot
 
 
-def _case(text: str, upper: bool) -> str:
-    return text.upper() if upper else text
-
-
 def _town(name: str, country: str, code: str, role: str = "scene") -> Place:
     return Place(role=role, name=name, city=name, country=country, country_code=code, precision=1)
 
@@ -46,28 +42,28 @@ def _country(name: str, code: str, role: str = "scene") -> Place:
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_muc_a_name_after_a_title_is_no_town(upper: bool) -> None:
-    text = _case("Attacks go on and Colonel Ponce has shown his desperation.", upper)
-    ponce = said(text, "where", _case("Ponce", upper), _town("Ponce", "Puerto Rico", "PR"))
+    text = cased("Attacks go on and Colonel Ponce has shown his desperation.", upper)
+    ponce = said(text, "where", cased("Ponce", upper), _town("Ponce", "Puerto Rico", "PR"))
     slot = _slot(text, [ponce], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", None)
 
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_muc_a_word_of_a_victims_full_name_is_no_town(upper: bool) -> None:
-    text = _case(
+    text = cased(
         "Cristiani blamed Rivera's murder on the rebels. "
         "Colonel Roberto Armando Rivera Escobar was killed in an attack.",
         upper,
     )
-    name = _case("Roberto Armando Rivera Escobar", upper)
+    name = cased("Roberto Armando Rivera Escobar", upper)
     victim = said(text, "victims", name, Victim(names=[name], fate="killed"))
-    rivera = said(text, "where", _case("Rivera", upper), _town("Rivera", "Uruguay", "UY"))
+    rivera = said(text, "where", cased("Rivera", upper), _town("Rivera", "Uruguay", "UY"))
     slot = _slot(text, [rivera], victims=[victim], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", None)
     # the same word after "in" is where something happened
-    text = _case("Colonel Roberto Armando Rivera Escobar was killed in Rivera.", upper)
+    text = cased("Colonel Roberto Armando Rivera Escobar was killed in Rivera.", upper)
     victim = said(text, "victims", name, Victim(names=[name], fate="killed"))
-    rivera = said(text, "where", _case("in Rivera", upper), _town("Rivera", "Uruguay", "UY"))
+    rivera = said(text, "where", cased("in Rivera", upper), _town("Rivera", "Uruguay", "UY"))
     rivera = rivera.model_copy(update={"value": rivera.value[3:], "start": rivera.start + 3})
     slot = _slot(text, [rivera], victims=[victim], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("URUGUAY", "RIVERA")
@@ -88,10 +84,10 @@ def test_muc_a_word_of_a_victims_full_name_is_no_town(upper: bool) -> None:
 def test_muc_a_country_in_a_list_of_three_is_not_the_scene(
     listed: str, expected: str, upper: bool
 ) -> None:
-    text = _case(f"Bombings were condemned by leaders from universities in {listed}.", upper)
+    text = cased(f"Bombings were condemned by leaders from universities in {listed}.", upper)
     names = {"Mexico": "MX", "Honduras": "HN", "Peru": "PE"}
     where = [
-        said(text, "where", _case(n, upper), _country(n, c, "scene"))
+        said(text, "where", cased(n, upper), _country(n, c, "scene"))
         for n, c in names.items()
         if n in listed
     ]
@@ -107,13 +103,13 @@ def test_muc_a_country_in_a_list_of_three_is_not_the_scene(
     [", San Miguel department, in northern El Salvador.", ", El Salvador.", ", in El Salvador."],
 )
 def test_muc_a_town_takes_the_country_named_after_it(tail: str, upper: bool) -> None:
-    text = _case(f"Bombs exploded in the hamlet of San Andres{tail}", upper)
-    andres = said(text, "where", _case("San Andres", upper), _town("San Andrés", "Honduras", "HN"))
-    salvador = _case("northern El Salvador" if "northern" in tail else "El Salvador", upper)
+    text = cased(f"Bombs exploded in the hamlet of San Andres{tail}", upper)
+    andres = said(text, "where", cased("San Andres", upper), _town("San Andrés", "Honduras", "HN"))
+    salvador = cased("northern El Salvador" if "northern" in tail else "El Salvador", upper)
     where = [andres, said(text, "where", salvador, _country("El Salvador", "SV", "mentioned"))]
     if "San Miguel" in tail:
         miguel = _town("San Miguel", "El Salvador", "SV", "mentioned")
-        where.insert(1, said(text, "where", _case("San Miguel", upper), miguel))
+        where.insert(1, said(text, "where", cased("San Miguel", upper), miguel))
     slot = _slot(text, where, filed="TEGUCIGALPA")
     assert (slot.country, slot.place) == ("EL SALVADOR", "SAN ANDRES")
 
@@ -122,10 +118,10 @@ def test_muc_a_town_takes_the_country_named_after_it(tail: str, upper: bool) -> 
 def test_muc_a_town_keeps_its_country_when_another_country_is_not_its_apposition(
     upper: bool,
 ) -> None:
-    text = _case("Bombs exploded in San Andres, and troops then fled to El Salvador.", upper)
-    andres = said(text, "where", _case("San Andres", upper), _town("San Andrés", "Honduras", "HN"))
+    text = cased("Bombs exploded in San Andres, and troops then fled to El Salvador.", upper)
+    andres = said(text, "where", cased("San Andres", upper), _town("San Andrés", "Honduras", "HN"))
     salvador = said(
-        text, "where", _case("El Salvador", upper), _country("El Salvador", "SV", "mentioned")
+        text, "where", cased("El Salvador", upper), _country("El Salvador", "SV", "mentioned")
     )
     slot = _slot(text, [andres, salvador], filed="TEGUCIGALPA")
     assert (slot.country, slot.place) == ("HONDURAS", "SAN ANDRES")
@@ -143,23 +139,23 @@ def test_muc_a_town_keeps_its_country_when_another_country_is_not_its_apposition
     ],
 )
 def test_muc_a_place_someone_visits_is_not_the_scene(text: str, upper: bool) -> None:
-    text = _case(text, upper)
-    japan = said(text, "where", _case("Japan", upper), _country("Japan", "JP"))
-    bogota = said(text, "where", _case("Bogota", upper), _town("Bogotá", "Colombia", "CO"))
+    text = cased(text, upper)
+    japan = said(text, "where", cased("Japan", upper), _country("Japan", "JP"))
+    bogota = said(text, "where", cased("Bogota", upper), _town("Bogotá", "Colombia", "CO"))
     slot = _slot(text, [japan, bogota], filed="TOKYO")
     assert (slot.country, slot.place) == ("COLOMBIA", "BOGOTA")
     # a place the attack happened in stays the scene
-    text = _case("A bomb exploded in Japan and another in Bogota.", upper)
-    japan = said(text, "where", _case("Japan", upper), _country("Japan", "JP"))
-    bogota = said(text, "where", _case("Bogota", upper), _town("Bogotá", "Colombia", "CO"))
+    text = cased("A bomb exploded in Japan and another in Bogota.", upper)
+    japan = said(text, "where", cased("Japan", upper), _country("Japan", "JP"))
+    bogota = said(text, "where", cased("Bogota", upper), _town("Bogotá", "Colombia", "CO"))
     assert _slot(text, [japan, bogota], filed="TOKYO").country == "JAPAN"
 
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_muc_the_reports_own_dateline_is_not_the_scene(upper: bool) -> None:
-    text = _case("Pasto -- Commerce is paralyzed. One person was killed in Ecuador.", upper)
-    pasto = said(text, "where", _case("Pasto", upper), _town("Pasto", "Colombia", "CO"))
-    ecuador = said(text, "where", _case("Ecuador", upper), _country("Ecuador", "EC"))
+    text = cased("Pasto -- Commerce is paralyzed. One person was killed in Ecuador.", upper)
+    pasto = said(text, "where", cased("Pasto", upper), _town("Pasto", "Colombia", "CO"))
+    ecuador = said(text, "where", cased("Ecuador", upper), _country("Ecuador", "EC"))
     assert _slot(text, [pasto, ecuador], filed="BOGOTA").country == "ECUADOR"
     # alone, it is still where the report comes from
     assert _slot(text, [pasto], filed="BOGOTA").place == "PASTO"
@@ -175,7 +171,7 @@ def test_a_town_name_cut_at_its_front_is_read_whole(nlp: Any, upper: bool) -> No
 
     # "DEL MAR" alone is Del Mar, California
     text = "A bomb destroyed the offices of Citicorp in downtown Vina del Mar, Chile, today."
-    result = extract(_case(text, upper), published="1989-12-29T12:00:00+00:00", nlp=nlp)
+    result = extract(cased(text, upper), published="1989-12-29T12:00:00+00:00", nlp=nlp)
     found = {
         (a.normalized.city, a.normalized.country_code) for i in result.incidents for a in i.where
     }

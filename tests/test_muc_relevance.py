@@ -7,7 +7,7 @@ import datetime as dt
 from typing import TypeVar
 
 import pytest
-from _records import said
+from _records import cased, said
 from pydantic import BaseModel
 
 from incidex.evaluate._predict import muc_relevance, to_gtt_templates
@@ -36,10 +36,6 @@ def _said(
     return said(
         text, field, value, normalized, whole_text=True, stance=stance, extractor="incidex_roles_v1"
     )
-
-
-def _case(text: str, upper: bool) -> str:
-    return text.upper() if upper else text
 
 
 def _attack(
@@ -77,23 +73,23 @@ def _attack(
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_an_attack_on_soldiers_alone_is_a_clash_not_terrorism(upper: bool) -> None:
-    text = _case("Rebels ambushed a military patrol and killed three soldiers.", upper)
+    text = cased("Rebels ambushed a military patrol and killed three soldiers.", upper)
     part = _attack(
         text,
-        _case("ambushed", upper),
-        targets=(_case("a military patrol", upper),),
-        victims=(_case("three soldiers", upper),),
+        cased("ambushed", upper),
+        targets=(cased("a military patrol", upper),),
+        victims=(cased("three soldiers", upper),),
     )
     assert muc_relevance([part], _PUBLISHED) == [False]
 
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_a_civilian_target_makes_a_guerrilla_attack_relevant(upper: bool) -> None:
-    text = _case("Rebels attacked a police post and burned a bus.", upper)
+    text = cased("Rebels attacked a police post and burned a bus.", upper)
     part = _attack(
         text,
-        _case("attacked", upper),
-        targets=(_case("a police post", upper), _case("a bus", upper)),
+        cased("attacked", upper),
+        targets=(cased("a police post", upper), cased("a bus", upper)),
     )
     assert muc_relevance([part], _PUBLISHED) == [True]
 
@@ -103,8 +99,8 @@ def test_a_civilian_target_makes_a_guerrilla_attack_relevant(upper: bool) -> Non
     "victim", ["nine U.S. soldiers", "a retired police officer", "a former army colonel"]
 )
 def test_foreign_forces_and_former_officers_are_not_a_clash(victim: str, upper: bool) -> None:
-    text = _case(f"A bomb wounded {victim} in La Ceiba", upper)
-    part = _attack(text, _case("bomb", upper), victims=(_case(victim, upper),), country="HN")
+    text = cased(f"A bomb wounded {victim} in La Ceiba", upper)
+    part = _attack(text, cased("bomb", upper), victims=(cased(victim, upper),), country="HN")
     assert muc_relevance([part], _PUBLISHED) == [True]
 
 

@@ -4,7 +4,7 @@ spans, on hand-made records and parses (mixed and upper case)."""
 from __future__ import annotations
 
 import pytest
-from _records import said
+from _records import cased, said
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -37,13 +37,9 @@ def _result(weapons: list[Assertion[Weapon]], upper: bool, text: str = TEXT) -> 
     report = IncidentReport(
         article_id=article.id,
         types=[said(text, "types", text.split()[1], kind, whole_text=True)],
-        weapons=[w.model_copy(update={"value": _case(w.value, upper)}) for w in weapons],
+        weapons=[w.model_copy(update={"value": cased(w.value, upper)}) for w in weapons],
     )
     return ArticleResult(article=article, status="extracted", incidents=[report])
-
-
-def _case(text: str, upper: bool) -> str:
-    return text.upper() if upper else text
 
 
 @pytest.mark.parametrize("upper", [False, True])
@@ -89,7 +85,7 @@ def test_instrument_type_from_the_act_where_no_instrument_is_named(
     assert slot.instrument_types == fills
     # the act is no GTT Weapon: that role takes noun phrases naming an instrument
     template = to_gtt_templates(_result(weapons, upper), tagger=True)[0]
-    named = {_case(w.value, upper) for w in weapons if w.extractor == "incidex_roles_v1"}
+    named = {cased(w.value, upper) for w in weapons if w.extractor == "incidex_roles_v1"}
     found = {e[0] for e in template.role("Weapon")}
     assert found <= named and bool(found) == bool(named)
 
@@ -132,7 +128,7 @@ def test_an_unclassified_weapon_naming_people_is_no_weapon(
 ) -> None:
     result = _result([_weapon(value, _UNKNOWN, tagged=True)], upper)
     template = to_gtt_templates(result, tagger=True)[0]
-    assert template.role("Weapon") == (((_case(value, upper),),) if weapon else ())
+    assert template.role("Weapon") == (((cased(value, upper),),) if weapon else ())
 
 
 def _parse(words: list[str], heads: list[int], deps: list[str]) -> Doc:
@@ -194,5 +190,5 @@ def test_a_weapon_span_cut_before_its_head_noun_is_carried_on_to_it(
     carried: str,
     upper: bool,
 ) -> None:
-    doc = _parse([_case(w, upper) for w in words], heads, deps)
-    assert _to_head(doc, doc[tagged[0] : tagged[1]]).text == _case(carried, upper)
+    doc = _parse([cased(w, upper) for w in words], heads, deps)
+    assert _to_head(doc, doc[tagged[0] : tagged[1]]).text == cased(carried, upper)

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from _records import said
+from _records import cased, said
 
 from incidex.evaluate import to_muc_slots
 from incidex.model import (
@@ -41,10 +41,6 @@ def _first_word(text: str) -> str:
     return text.split()[0]
 
 
-def _case(text: str, upper: bool) -> str:
-    return text.upper() if upper else text
-
-
 # -- places the gazetteer lacks, named as a local unit ----------------------------------------
 
 
@@ -68,7 +64,7 @@ def _case(text: str, upper: bool) -> str:
 def test_muc_place_a_local_unit_the_gazetteer_lacks_is_the_place(
     text: str, value: str, expected: str | None, upper: bool
 ) -> None:
-    text, value = _case(text, upper), _case(value, upper)
+    text, value = cased(text, upper), cased(value, upper)
     unplaced = Place(role="scene", name=value, precision=5)
     [slot] = _slots(text, [said(text, "where", value, unplaced)], filed="SAN SALVADOR")
     # its country is the filing country's when the text names no other scene
@@ -101,7 +97,7 @@ def test_muc_place_a_local_unit_takes_the_country_of_the_scene_the_text_names() 
 def test_muc_place_of_someones_office_or_home_is_not_the_place(
     text: str, value: str, upper: bool
 ) -> None:
-    text, value = _case(text, upper), _case(value, upper)
+    text, value = cased(text, upper), cased(value, upper)
     city = "Medellín" if "edellin" in value.lower() else "San Salvador"
     country, code = ("Colombia", "CO") if city == "Medellín" else ("El Salvador", "SV")
     mentioned = Place(
@@ -110,8 +106,8 @@ def test_muc_place_of_someones_office_or_home_is_not_the_place(
     [slot] = _slots(text, [said(text, "where", value, mentioned)])
     assert slot.place is None
     # where something happened in the same city is still the place
-    text = _case(f"Bombs exploded in the streets of {city} today.", upper)
-    value = _case(city, upper)
+    text = cased(f"Bombs exploded in the streets of {city} today.", upper)
+    value = cased(city, upper)
     [slot] = _slots(
         text, [said(text, "where", value, mentioned.model_copy(update={"name": value}))]
     )
@@ -181,7 +177,7 @@ def _cities(nlp: Any, text: str) -> set[tuple[str | None, str | None]]:
 def test_a_town_the_recogniser_misses_is_placed_in_a_country_the_text_names(
     nlp: Any, text: str, city: str, code: str, upper: bool
 ) -> None:
-    found = _cities(nlp, _case(text, upper))
+    found = _cities(nlp, cased(text, upper))
     assert (city, code) in found, found
 
 
@@ -193,7 +189,7 @@ def test_a_common_noun_after_a_determiner_is_no_town(nlp: Any, upper: bool) -> N
         "U.S. officials said that last year dynamite was placed at a temple in the same area "
         "of Colombia, where guerrillas attacked a farm."
     )
-    report = _run(nlp, _case(text, upper))
+    report = _run(nlp, cased(text, upper))
     assert not any(a.normalized.country_code == "US" and a.normalized.city for a in report.where)
 
 
@@ -204,7 +200,7 @@ def test_a_date_opening_a_group_name_is_no_date(nlp: Any, upper: bool) -> None:
         "Carlos Pizarro, leader of the 19 April Movement (M-19), was shot dead on a plane "
         "on Thursday."
     )
-    report = _run(nlp, _case(text, upper))
+    report = _run(nlp, cased(text, upper))
     dates = {a.normalized.date for a in report.when}
     assert dt.date(1989, 4, 19) not in dates, dates
     assert dt.date(1989, 10, 12) in dates, dates  # the Thursday before the publication day
@@ -259,7 +255,7 @@ def test_a_far_bigger_namesake_in_a_named_country_wins(
 def test_a_small_namesake_in_a_country_the_text_does_not_name_is_no_place(
     nlp: Any, text: str, upper: bool
 ) -> None:
-    countries = {code for _, code in _cities(nlp, _case(text, upper))}
+    countries = {code for _, code in _cities(nlp, cased(text, upper))}
     assert countries <= {"SV", "CO", None}, countries
 
 
@@ -290,7 +286,7 @@ def test_a_small_namesake_in_a_country_the_text_does_not_name_is_no_place(
 def test_a_town_of_a_named_state_or_a_big_city_abroad_keeps_its_country(
     nlp: Any, text: str, city: str, code: str, upper: bool
 ) -> None:
-    found = _cities(nlp, _case(text, upper))
+    found = _cities(nlp, cased(text, upper))
     assert (city, code) in found, found
 
 
@@ -315,14 +311,14 @@ def test_a_town_of_a_named_state_or_a_big_city_abroad_keeps_its_country(
 def test_muc_place_is_the_dateline_city_the_text_names(
     text: str, filed: str, place: str | None, upper: bool
 ) -> None:
-    [slot] = _slots(_case(text, upper), [], filed=filed)
+    [slot] = _slots(cased(text, upper), [], filed=filed)
     assert slot.place == place
 
 
 @pytest.mark.parametrize("upper", [False, True])
 def test_muc_place_a_town_of_the_filing_country_beats_the_dateline_city(upper: bool) -> None:
-    text = _case("Bombs went off in Apopa, north of San Salvador.", upper)
-    value = _case("Apopa", upper)
+    text = cased("Bombs went off in Apopa, north of San Salvador.", upper)
+    value = cased("Apopa", upper)
     apopa = Place(
         role="mentioned",
         name=value,

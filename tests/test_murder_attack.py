@@ -4,7 +4,7 @@ after an ATTACK is another one (MUC-4 mapping)."""
 from __future__ import annotations
 
 import pytest
-from _records import said
+from _records import cased, said
 
 from incidex.evaluate._gtt import PredTemplate
 from incidex.evaluate._predict import to_gtt_templates
@@ -38,10 +38,6 @@ def _templates(
     return to_gtt_templates(result, tagger=False)
 
 
-def _case(text: str, upper: bool) -> str:
-    return text.upper() if upper else text
-
-
 def _named(template: PredTemplate) -> list[str]:
     """The victims' entities of a template, each as the name its mentions hold."""
     names = ("CARLOS PEREZ", "MARIA DIAZ", "CARLOS VALENCIA")
@@ -61,11 +57,11 @@ _JUDGE = Victim(names=["Carlos Perez"], description="judge", fate="killed")
     ],
 )
 def test_a_murder_told_by_its_victim_is_an_attack(sentence: str, victim: str, upper: bool) -> None:
-    text = _case(f"A bomb exploded at a bank in Lima on Monday. {sentence}", upper)
+    text = cased(f"A bomb exploded at a bank in Lima on Monday. {sentence}", upper)
     templates = _templates(
         text,
-        [(_case("bomb", upper), _BOMBING)],
-        [(_case(victim, upper), _JUDGE, Stance.asserted)],
+        [(cased("bomb", upper), _BOMBING)],
+        [(cased(victim, upper), _JUDGE, Stance.asserted)],
     )
     assert [t.incident_type for t in templates] == ["bombing", "attack"]
     # the murdered man is the attack's victim, not the bombing's
@@ -90,15 +86,15 @@ def test_a_murder_told_by_its_victim_is_an_attack(sentence: str, victim: str, up
     ],
 )
 def test_no_murder_no_attack(sentence: str, victim: str, stance: Stance, upper: bool) -> None:
-    text = _case(f"A bomb exploded at a bank in Lima on Monday. {sentence}", upper)
+    text = cased(f"A bomb exploded at a bank in Lima on Monday. {sentence}", upper)
     templates = _templates(
-        text, [(_case("bomb", upper), _BOMBING)], [(_case(victim, upper), _JUDGE, stance)]
+        text, [(cased("bomb", upper), _BOMBING)], [(cased(victim, upper), _JUDGE, stance)]
     )
     assert [t.incident_type for t in templates] == ["bombing"]
 
 
 def _assassinations(second: str, upper: bool) -> list[PredTemplate]:
-    text = _case(
+    text = cased(
         "Gunmen assassinated judge Maria Diaz in Medellin on Monday. "
         f"Judges went on strike after the assassination of {second}.",
         upper,
@@ -108,12 +104,12 @@ def _assassinations(second: str, upper: bool) -> list[PredTemplate]:
     return _templates(
         text,
         [
-            (_case("assassinated", upper), _ASSASSINATION),
-            (_case("assassination", upper), _ASSASSINATION),
+            (cased("assassinated", upper), _ASSASSINATION),
+            (cased("assassination", upper), _ASSASSINATION),
         ],
         [
-            (_case("judge Maria Diaz", upper), diaz, Stance.asserted),
-            (_case(second, upper), other, Stance.asserted),
+            (cased("judge Maria Diaz", upper), diaz, Stance.asserted),
+            (cased(second, upper), other, Stance.asserted),
         ],
     )
 

@@ -56,7 +56,9 @@ suspects (arrested) --                 --                       Detainee (named 
 [6] One entity per GTD weapon class (type, subtype). Mentions naming the event rather than
     an instrument ("explosion", "sabotage", verbs such as "burned") are left out.
 [7] MUC: the first scene place with a country, else the first mentioned place below country
-    level, else the first mentioned country; the place is its city (else region).
+    level in the dateline's country, else the dateline's place (its city when the text
+    names it, else its country), else the first mentioned place below country level, else
+    the first mentioned country; the place is its city (else region).
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
     the report is a bombing, but Unspecified for a sentence telling only of another attack
     type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
@@ -169,7 +171,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any, TypeVar
@@ -1062,7 +1064,11 @@ def split_incidents(
     kb/segments.json: "meanwhile", "in another incident", "earlier"...); with the split model
     (:mod:`incidex.evaluate._split`), any sentence naming a type or carrying a role assertion,
     when the model finds it tells of another incident than the sentence before it (an
-    incident of the type it names, else of the current incident's type). A further incident
+    incident of the type it names, else of the current incident's type). The people told
+    overrule both: a kidnapping sentence naming someone the current kidnapping holds is
+    not set apart by them (:meth:`_Captives.again`); a kidnapping sentence telling others
+    taken (:meth:`_Captives.others`) or an assassination sentence naming victims no ATTACK
+    before it names (:meth:`_AttackVictims.another`) starts another. A further incident
     that names nothing the one of its type before it does not is that one
     (:func:`_indistinct`). A typed sentence whose clauses each tell an incident with its
     own place or day is read as one sentence per clause (:func:`_clauses`). Other sentences
@@ -1087,17 +1093,14 @@ def split_incidents(
     told: Counter[str] = Counter()
     current = (main, 0)
     captives = _Captives(report)
-    # the name words of the victims of each sentence, and of each incident's so far
-    named = _victim_words(report)
-    victims_of: dict[_Label, set[str]] = {}
-    assassinations = {a.sentence.start for a in report.types if a.normalized.name == _ASSASSINATION}
+    attacked = _AttackVictims(report)
     for n, unit in enumerate(read):
         kind = unit.kind or current[0]
         prev = read[n - 1].sentence if n else None
         if (
             not told[kind]
             or unit.start != unit.sentence.start  # a clause telling an incident of its own
-            or (unit.start in assassinations and _another_victim(unit, named, victims_of))
+            or attacked.another(unit)
             or (
                 prev is not None
                 and _starts_another(model, report, prev, unit, sentence_starts)
@@ -1110,8 +1113,7 @@ def split_incidents(
             current = (kind, told[kind] - 1)
         label_at[unit.start] = current
         captives.add(unit, current)
-        if unit.start == unit.sentence.start:
-            victims_of.setdefault(current, set()).update(named.get(unit.start, ()))
+        attacked.add(unit, current)
 
     def owner(start: int) -> tuple[str, int]:
         before = bisect.bisect_right(starts, start)
@@ -1174,28 +1176,35 @@ class _Captives:
 
     def __init__(self, report: IncidentReport) -> None:
         # per sentence, each victim's (head word, kind) and those of the ones told as taken
-        self.named: dict[int, list[tuple[str, str]]] = {}
+        self.victims: dict[int, list[tuple[str, str]]] = {}
         self.name_words: dict[int, set[str]] = {}
         self.taken: dict[int, list[tuple[str, str]]] = {}
-        takings = [a for a in report.types if _kind_of(report, a) == "kidnapping"]
+        takings: dict[int, list[Assertion[Any]]] = {}  # the kidnapping words, per sentence
+        for t in report.types:
+            if _kind_of(report, t) == "kidnapping":
+                takings.setdefault(t.sentence.start, []).append(t)
         for a in report.victims:
             words = _words(a.value)
             if not words:
                 continue
             key = (words[-1], _captive_kind(a, words))
-            self.named.setdefault(a.sentence.start, []).append(key)
+            self.victims.setdefault(a.sentence.start, []).append(key)
             if key[1] == "named":  # the words of a name, not its initials
                 words_of = self.name_words.setdefault(a.sentence.start, set())
                 words_of.update(w for w in words if len(w) > _INITIAL)
-            if any(_told_taken(a, t) for t in takings):
+            if any(_told_taken(a, t) for t in takings.get(a.sentence.start, ())):
                 self.taken.setdefault(a.sentence.start, []).append(key)
-        self.held: dict[_Label, list[tuple[str, str]]] = {}
+        # per incident, the head words and the kinds of the victims its sentences name
+        self.heads: dict[_Label, set[str]] = {}
+        self.kinds: dict[_Label, set[str]] = {}
         self.names: dict[_Label, set[str]] = {}
 
     def add(self, unit: Unit, label: _Label) -> None:
         """The people ``unit``'s sentence names, held by the incident ``label``."""
         if unit.start == unit.sentence.start:
-            self.held.setdefault(label, []).extend(self.named.get(unit.start, ()))
+            victims = self.victims.get(unit.start, ())
+            self.heads.setdefault(label, set()).update(head for head, _ in victims)
+            self.kinds.setdefault(label, set()).update(kind for _, kind in victims)
             self.names.setdefault(label, set()).update(self.name_words.get(unit.start, ()))
 
     def again(self, unit: Unit, label: _Label) -> bool:
@@ -1212,17 +1221,15 @@ class _Captives:
         holds (a sentence read whole: a clause is cut off already)."""
         if unit.kind != "kidnapping" or label[1] < 0 or unit.start != unit.sentence.start:
             return False
-        held = self.held.get(label, [])
-        heads = {head for head, _ in held}
+        heads, kinds = self.heads.get(label, set()), self.kinds.get(label, set())
         new = {
             kind
             for head, kind in self.taken.get(unit.start, ())
             if kind in ("named", "counted") and head not in heads
         }
-        kinds = {kind for _, kind in held}
         if new == {"named"} and "counted" in kinds and "named" not in kinds:
             return False  # the names of the people counted before
-        return bool(held) and bool(new)
+        return bool(kinds) and bool(new)  # someone held, and someone else taken
 
 
 def _told_taken(victim: Assertion[Any], taking: Assertion[Any]) -> bool:
@@ -1337,13 +1344,15 @@ def _one_target_each(
     sentence tells several incidents one target each made into one part per target
     (:func:`_distributed`); the further parts are kept when their part is. Done after the
     template filter, whose features (the number of templates, a template's rank) would
-    otherwise change for the message's other templates."""
+    otherwise change for the message's other templates. Only the parts as ``split`` made
+    them: a part made anew after the split (an ATTACK by :func:`_gunfire_attacks` or
+    :func:`_with_kidnap_attacks`) is left whole."""
+    from_split = {id(part) for found in split for part in found}
     further: dict[int, tuple[IncidentReport, list[IncidentReport]]] = {}
-    for found in split:
-        for part in found:
-            each = _distributed(part)
-            if each:
-                further[id(part)] = (each[0], each[1:])
+    for part in parts:
+        each = _distributed(part) if id(part) in from_split else []
+        if each:
+            further[id(part)] = (each[0], each[1:])
     if not further:
         return parts, keep, raw
     out: list[IncidentReport] = []
@@ -1409,19 +1418,29 @@ def _listed_things(targets: list[Assertion[Target]]) -> list[Assertion[Target]]:
 
 
 @cache
-def _one_by_one_pattern() -> re.Pattern[str]:
+def _one_by_one_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns of "one WORD" and of "another" (lexicon ``distributive_firsts``,
+    ``distributive_others``)."""
     lex = default_lexicon()
-    return re.compile(
-        rf"\b(?:{'|'.join(map(re.escape, sorted(lex.distributive_firsts)))})\s+([a-z\-]+)"
-        rf"[^.;]*?\b(?:{'|'.join(map(re.escape, sorted(lex.distributive_others)))})\b",
-        re.IGNORECASE,
+    firsts = "|".join(map(re.escape, sorted(lex.distributive_firsts)))
+    others = "|".join(map(re.escape, sorted(lex.distributive_others)))
+    return (
+        re.compile(rf"\b(?:{firsts})\s+([a-z\-]+)", re.IGNORECASE),
+        re.compile(rf"\b(?:{others})\b", re.IGNORECASE),
     )
 
 
 def _one_by_one(sentence: str) -> bool:
-    """Whether a sentence tells of things one by one: "one ... another", "one ... the other";
-    not of people ("ONE PERSON WAS KILLED AND ANOTHER INJURED" is one attack's victims)."""
-    return any(not _is_people(m.group(1)) for m in _one_by_one_pattern().finditer(sentence))
+    """Whether a sentence tells of things one by one: "one ... another", "one ... the other",
+    with no "." or ";" between; not of people ("ONE PERSON WAS KILLED AND ANOTHER INJURED"
+    is one attack's victims), but of things whatever people the sentence counts so ("ONE
+    PERSON DIED WHEN ONE BOMB WENT OFF AT THE BANK AND ANOTHER AT THE SCHOOL")."""
+    firsts, others = _one_by_one_patterns()
+    for part in re.split(r"[.;]", sentence):
+        last = max((m.start() for m in others.finditer(part)), default=-1)
+        if any(m.end() <= last and not _is_people(m.group(1)) for m in firsts.finditer(part)):
+            return True
+    return False
 
 
 def _any_between(ordered: Sequence[int], low: int, high: int) -> bool:
@@ -1485,8 +1504,8 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
     the split. TST1+TST2 five-role 50.11 -> 50.18, DEV-MUC3-0001..1100 73.20 -> 73.41
     (docs/accuracy.md, "Tenth round: further ATTACK templates")."""
     typed = {a.sentence.start for a in report.types if a.normalized.attack}
-    words = default_lexicon().murder_words
     found: list[Assertion[Any]] = []
+    read: dict[int, tuple[tuple[re.Match[str], ...], tuple[int, ...]]] = {}  # per sentence
     for victim in report.victims:
         sentence = victim.sentence
         if (
@@ -1495,8 +1514,10 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
             or victim.stance is Stance.hypothetical
         ):
             continue
-        told = [m for m in _WORD.finditer(sentence.text) if m.group().lower() in words]
-        murder = next((m for m in told if not _attributive_of(victim, m)), None)
+        if sentence.start not in read:
+            read[sentence.start] = _murder_words(sentence.text)
+        tokens, told = read[sentence.start]
+        murder = next((tokens[n] for n in told if not _attributive_of(victim, tokens, n)), None)
         if murder is not None:
             found.append(_murder_type(victim, murder))
             typed.add(sentence.start)
@@ -1506,15 +1527,24 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
     return report.model_copy(update={"types": types})
 
 
-def _attributive_of(victim: Assertion[Any], word: re.Match[str]) -> bool:
-    """Whether a murder ``word`` of the victim's sentence qualifies the victim's mention
-    right after it, after a determiner or a coordination ("THE MURDERED PRIEST", "MISSING,
-    AND MURDERED PEOPLE"), not telling a murder done ("REBELS MURDERED FOUR PEASANTS")."""
+def _murder_words(sentence: str) -> tuple[tuple[re.Match[str], ...], tuple[int, ...]]:
+    """The words of a sentence, and the positions among them of its murder words (lexicon
+    ``murder_words``)."""
+    words = default_lexicon().murder_words
+    tokens = tuple(_WORD.finditer(sentence))
+    return tokens, tuple(n for n, m in enumerate(tokens) if m.group().lower() in words)
+
+
+def _attributive_of(victim: Assertion[Any], tokens: Sequence[re.Match[str]], n: int) -> bool:
+    """Whether the murder word ``tokens[n]`` of the victim's sentence (``tokens``: its
+    words) qualifies the victim's mention right after it, after a determiner or a
+    coordination ("THE MURDERED PRIEST", "MISSING, AND MURDERED PEOPLE"), not telling a
+    murder done ("REBELS MURDERED FOUR PEASANTS")."""
+    word = tokens[n]
     text, at = victim.sentence.text, victim.start - victim.sentence.start
     if word.end() > at or text[word.end() : at].strip():
         return False
-    before = _sentence_words(text[: word.start()])
-    return not before or before[-1] in _ATTRIBUTIVE_OPENERS
+    return n == 0 or tokens[n - 1].group().lower() in _ATTRIBUTIVE_OPENERS
 
 
 # words after which a participle before a noun qualifies it
@@ -1548,28 +1578,50 @@ def _victim_words(report: IncidentReport) -> dict[int, set[str]]:
     return named
 
 
-def _another_victim(
-    unit: Unit, named: Mapping[int, set[str]], victims_of: Mapping[_Label, set[str]]
-) -> bool:
-    """Whether a sentence naming an assassination tells another ATTACK than those told
-    before it: it names its victims by name, and none of their names' words is among those
-    of the victims of the ATTACK incidents before it ("AFTER THE ASSASSINATION OF LIBERAL
-    LEADER LUIS CARLOS GALAN" in a report of the murder of a judge). A murder's victim is
-    what sets it apart when the text tells no other place or day for it. The first ATTACK
-    is started in any case. DEV-MUC3-0001..1100 five-role 73.20 -> 73.28, TST1+TST2
-    unchanged (docs/accuracy.md, "Tenth round: further ATTACK templates")."""
-    if unit.kind != "attack" or unit.start != unit.sentence.start:
-        return False
-    before = [words for (kind, _), words in victims_of.items() if kind == "attack"]
-    mine = named.get(unit.start, set())
-    return bool(before and mine) and not mine & set().union(*before)
+class _AttackVictims:
+    """The victims named so far by the ATTACK incidents of a report, as
+    :func:`split_incidents` reads its sentences, to tell whether a sentence naming an
+    assassination tells another ATTACK (:meth:`another`)."""
+
+    def __init__(self, report: IncidentReport) -> None:
+        self.assassinations = {
+            a.sentence.start for a in report.types if a.normalized.name == _ASSASSINATION
+        }
+        self.named = _victim_words(report)  # per sentence, its victims' name words
+        self.told = False  # whether a sentence of an ATTACK incident was read
+        self.words: set[str] = set()  # the name words of the ATTACK incidents' victims
+
+    def add(self, unit: Unit, label: _Label) -> None:
+        """``unit``'s sentence read as one of the incident ``label``."""
+        if unit.start == unit.sentence.start and label[0] == "attack":
+            self.told = True
+            self.words.update(self.named.get(unit.start, ()))
+
+    def another(self, unit: Unit) -> bool:
+        """Whether ``unit``, a sentence naming an assassination, tells another ATTACK than
+        those told before it: it names its victims by name, and none of their names' words
+        is among those of the victims of the ATTACK incidents before it ("AFTER THE
+        ASSASSINATION OF LIBERAL LEADER LUIS CARLOS GALAN" in a report of the murder of a
+        judge). A murder's victim is what sets it apart when the text tells no other place
+        or day for it. The first ATTACK is started in any case. DEV-MUC3-0001..1100
+        five-role 73.20 -> 73.28, TST1+TST2 unchanged (docs/accuracy.md, "Tenth round:
+        further ATTACK templates")."""
+        if (
+            unit.start not in self.assassinations
+            or unit.kind != "attack"
+            or unit.start != unit.sentence.start
+        ):
+            return False
+        mine = self.named.get(unit.start, set())
+        return self.told and bool(mine) and not mine & self.words
 
 
 def split_units(report: IncidentReport) -> list[Unit]:
-    """The sentences the split model reads (those naming a type or carrying a role), as
-    extraction types them: refitted with :func:`_with_murders`' types too, the split lowered
-    TST1+TST2 five-role (mean of ten refits 49.74, against 50.07 before the rule and 50.14
-    without them; docs/accuracy.md, "Tenth round: further ATTACK templates")."""
+    """The sentences the split model learns from (``incidex train``; those naming a type or
+    carrying a role), as extraction types them. The mapping's split reads them with
+    :func:`_with_murders`' types too (:func:`_muc_parts`), but refitted on those the split
+    lowered TST1+TST2 five-role (mean of ten refits 49.74, against 50.07 before the rule
+    and 50.14 without them; docs/accuracy.md, "Tenth round: further ATTACK templates")."""
     return units(report, _typed_sentences(report, incident_type_of(report)))
 
 
@@ -2020,7 +2072,8 @@ def _gtt_templates(
     raw: Sequence[PredTemplate] | None = None,
 ) -> list[PredTemplate]:
     """The kept templates of ``parts`` (``raw``: their :func:`_gtt_template`, when made
-    already), named in full and sharing the message's organisation."""
+    already), named in full and sharing the message's organisation, each distinct one
+    once."""
     names = _victim_names(result, tagger)
     if raw is None:
         raw = [_gtt_template(part, tagger) for part in parts]
@@ -2030,11 +2083,10 @@ def _gtt_templates(
         lambda t: [e[0] for e in t.role("PerpOrg")],
         lambda t, source: replace(t, roles=_with(t.roles, _PERP_ORG, source.roles[_PERP_ORG])),
     )
-    kept = _kept(shared, keep)
     # A template equal to one before it is the same GTT template twice: GTT's loader drops
     # such duplicates from the gold (:func:`~incidex.evaluate._gtt.gold_from_gtt`), so the
     # second can only map to nothing. DEV 0001..1100: 4 predicted items fewer, none correct.
-    return [t for n, t in enumerate(kept) if t not in kept[:n]]
+    return list(dict.fromkeys(_kept(shared, keep)))  # the first of equal ones, in order
 
 
 _PERP_ORG = GTT_ROLES.index("PerpOrg")
@@ -2524,7 +2576,8 @@ def _muc_name(name: str) -> str:
 
 
 def _filed_at(result: ArticleResult) -> Place | None:
-    """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded."""
+    """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded: its
+    country, and its city too when the text names it."""
     name = (result.article.extra or {}).get("dateline_place")
     if not isinstance(name, str) or not name.strip():
         return None
@@ -2536,9 +2589,9 @@ def _filed_at(result: ArticleResult) -> Place | None:
     if country is None:
         return None
     filed = Place(name=name, country_code=country.code, country=country.name)
-    # The country only: the filing city is seldom the scene when the text names none. One
-    # the text names too is where it happened when no other place of the country is told
-    # (_scene tries it after them): "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN
+    # A city the text does not name is seldom the scene: the country only. One the text
+    # names is where it happened when no other place of the country is told (_scene tries
+    # the filed place after those): "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN
     # SALVADOR CONDEMNED THE MURDER".
     city = gaz.city(name, prefer=(country.code,))
     if city is not None and city.country_code == country.code and _names(result, name):
