@@ -241,28 +241,25 @@ def test_a_far_bigger_namesake_in_a_named_country_wins(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("upper", [False, True])
-@pytest.mark.parametrize(
-    "text",
-    [
-        # San Ramon, California: the gazetteer knows no San Ramon in El Salvador
-        "Guerrillas attacked army units this morning in San Ramon, a town close to the "
-        "capital of El Salvador, killing two soldiers.",
-        # Valley, Alabama, from the name of a valley
-        "A bomb exploded at a store to the south of Aburra Valley, Colombia, injuring five.",
-    ],
-)
-def test_a_small_namesake_in_a_country_the_text_does_not_name_is_no_place(
-    nlp: Any, text: str, upper: bool
-) -> None:
-    countries = {code for _, code in _cities(nlp, cased(text, upper))}
-    assert countries <= {"SV", "CO", None}, countries
-
-
-@pytest.mark.slow
 @pytest.mark.parametrize(
     ("text", "city", "code", "upper"),
     [
+        # a small town of a country the text does not name, beside another country named:
+        # Arras and Annecy are the French ones, whatever the suspects' origins
+        (
+            "A teacher was stabbed to death at a school in Arras on Friday. The suspect, a "
+            "former pupil of Chechen origin born in Russia, was arrested, police said.",
+            "Arras",
+            "FR",
+            False,
+        ),
+        (
+            "A man armed with a knife attacked children in a park in Annecy on Thursday. The "
+            "suspect is a Syrian refugee who had been granted asylum in Sweden.",
+            "Annecy",
+            "FR",
+            False,
+        ),
         # a state names its country (in upper case the recogniser misses the town anyway)
         (
             "A gunman opened fire at a school in Uvalde, Texas, killing 21 people. Mexico's "
@@ -283,7 +280,7 @@ def test_a_small_namesake_in_a_country_the_text_does_not_name_is_no_place(
         ),
     ],
 )
-def test_a_town_of_a_named_state_or_a_big_city_abroad_keeps_its_country(
+def test_a_town_abroad_keeps_its_country(
     nlp: Any, text: str, city: str, code: str, upper: bool
 ) -> None:
     found = _cities(nlp, cased(text, upper))

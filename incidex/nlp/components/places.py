@@ -73,9 +73,6 @@ class PlaceExtractor:
             if country is not None:
                 named[country.code] += 1
                 continue
-            if self.gaz.us_states.get(e.text.lower()) is not None:
-                named["US"] += 1  # "Uvalde, Texas": the state names its country
-                continue
             # a big city names its country too ("Paris" for France): a town that shares
             # its name with a village in a country named once is then the French one
             city = self.gaz.city(e.text)
@@ -480,8 +477,6 @@ class PlaceExtractor:
                 precision=4,
             )
         city = self.gaz.city(name, prefer=countries_named)
-        if city is not None and _namesake_abroad(city, countries_named):
-            return None
         if city is not None:
             country = self.gaz.country_by_code(city.country_code)
             return Place(
@@ -509,18 +504,6 @@ _AFTERMATH_VERBS = {
     "recover",
 }
 _MOVED_TO = {"take", "rush", "bring", "transfer", "fly", "admit", "carry", "send"}
-
-
-def _namesake_abroad(city: City, countries_named: tuple[str, ...]) -> bool:
-    """A town known only in a country the text does not name, when it names others: "San
-    Ramon" in a report from El Salvador is not San Ramon, California, nor "Valley" or
-    "Street" (English towns' names the recogniser took from a street or valley's name) a
-    town at all. A city of 100,000 people or more names itself ("Miami")."""
-    return (
-        bool(countries_named)
-        and city.country_code not in countries_named
-        and city.population < _KNOWN_CITY
-    )
 
 
 def _aftermath(ent: Span) -> bool:
