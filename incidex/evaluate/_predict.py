@@ -508,6 +508,12 @@ def _org_mentions(report: IncidentReport) -> list[tuple[str, str]]:
 _FORCE_WORDS = 2
 
 
+@cache
+def _state_force_words() -> tuple[list[str], ...]:
+    """The lexicon's ``state_forces`` as word lists, split once, not at every mention."""
+    return tuple(force.split() for force in default_lexicon().state_forces)
+
+
 def _members_force(mention: str) -> str | None:
     """The state force a description of perpetrators makes them members of, as written
     ("EIGHT MEMBERS OF THE SALVADORAN ARMY" -> "SALVADORAN ARMY", "TWO SOLDIERS OF THE ARMED
@@ -519,7 +525,7 @@ def _members_force(mention: str) -> str | None:
     words = _WORD.findall(mention)
     lower = [w.lower() for w in words]
     lexicon = default_lexicon()
-    forces = [force.split() for force in lexicon.state_forces]
+    forces = _state_force_words()
     # the force's name ends the description, at most _FORCE_WORDS words after "OF THE": only
     # the description's last words are read (bounded work on a long mention)
     last = len(lower) - 3 - _FORCE_WORDS - max(map(len, forces), default=0)
