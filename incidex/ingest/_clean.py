@@ -36,9 +36,10 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 # A word, a period and possibly a closing quote, glued to a capital: "agency.The".
-# The look-behind makes only word starts eligible (not after "." "/" "@" ":" as in
-# "U.S.Army" or "www.example.Com"), so each position is tried once: linear.
-_GLUED_SENTENCE = re.compile(rf"(?<![\w.@/:])([^\W\d_]+)\.([\"”’]?)(?=[{_UPPER}])")
+# The look-behind makes only word starts eligible (not after "/" "@" ":" as in
+# "www.example.Com"), so each position is tried once: linear. A word after a period is
+# split only when that period ended a sentence the repair split (_split_glued_sentences).
+_GLUED_SENTENCE = re.compile(rf"(?<![\w@/:])([^\W\d_]+)\.([\"”’]?)(?=[{_UPPER}])")
 # A whole lower-case word of 3+ letters glued to a capitalised word: "attackFour".
 _GLUED_HEADING = re.compile(rf"(?<![\w@#/.])([{_LOWER}]{{3,}})([{_UPPER}][{_LOWER}]{{2,}})")
 # What each repair needs somewhere in the text (a quick search first: most texts have no
@@ -64,6 +65,26 @@ _PARTICLES = frozenset(
     {"van", "von", "der", "den", "del", "della", "des", "dos", "das", "ibn", "bin", "bint",
      "abu", "ben", "mac", "degli", "ter"}
 )  # fmt: skip
+
+
+def _split_glued_sentences(text: str) -> str:
+    """``text`` with each sentence glued to the next split (:func:`_split_glued_sentence`).
+    A word right after a period starts a glued sentence only when the repair split at that
+    period ("Aa.Bb.Cc" -> "Aa. Bb. Cc" in one pass, so cleaning twice changes nothing);
+    otherwise the period is inside initials or a dotted name ("U.S.Army")."""
+    split_at = -1  # where the last split match ended
+
+    def split(match: re.Match[str]) -> str:
+        nonlocal split_at
+        start = match.start()
+        if start and text[start - 1] == "." and start != split_at:
+            return match.group(0)
+        out = _split_glued_sentence(match)
+        if out != match.group(0):
+            split_at = match.end()
+        return out
+
+    return _GLUED_SENTENCE.sub(split, text)
 
 
 def _split_glued_sentence(match: re.Match[str]) -> str:
@@ -111,7 +132,7 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_TABLE)
     if _MAYBE_GLUED_SENTENCE.search(text):
-        text = _GLUED_SENTENCE.sub(_split_glued_sentence, text)
+        text = _split_glued_sentences(text)
     if _MAYBE_GLUED_HEADING.search(text):
         text = _GLUED_HEADING.sub(_split_glued_heading, text)
     if "  " in text:
