@@ -82,3 +82,29 @@ def test_an_attack_told_already_is_the_killings_template(upper: bool) -> None:
         [(case("his driver"), Victim(description="driver", fate="killed"))],
     )
     assert sorted(_types(templates)) == ["attack", "kidnapping"]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "hostage", "expected"),
+    [
+        # MUC-4's KIDNAPPING is the taking of people: one spoken of with no one taken is none
+        ("MRTA leaders called on their men to kidnap politicians for ransom.", None, []),
+        ("MRTA rebels released kidnapped people as proof of their will to talk.", None, []),
+        (
+            "MRTA rebels kidnapped the businessman in Lima on Monday.",
+            "the businessman",
+            ["kidnapping"],
+        ),
+    ],
+)
+def test_a_kidnapping_naming_no_one_taken_gets_no_template(
+    text: str, hostage: str | None, expected: list[str], upper: bool
+) -> None:
+    case = str.upper if upper else str
+    word = "kidnapped" if "kidnapped" in text else "kidnap"
+    victims = (
+        [] if hostage is None else [(case(hostage), Victim(description=hostage, fate="kidnapped"))]
+    )
+    templates = _templates(case(text), [(case(word), _KIDNAPPING)], victims)
+    assert _types(templates) == expected

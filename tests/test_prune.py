@@ -37,10 +37,10 @@ from incidex.train._prune import filter_examples, fit_filter_model, fit_template
 
 T = TypeVar("T", bound=BaseModel)
 _BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
-_KIDNAPPING = EventType(name="Hostage Taking (Kidnapping)", gtd_code=6)
+_ASSAULT = EventType(name="Armed Assault", gtd_code=2)
 _TEXT = (
     "A bomb exploded at the embassy in Lima. "
-    "There will not be any more kidnappings, the guerrillas said."
+    "There will not be any more attacks, the guerrillas said."
 )
 
 
@@ -49,12 +49,12 @@ def _said(text: str, field: str, value: str, normalized: T) -> Assertion[T]:
 
 
 def _result(text: str, docid: str = "D1") -> ArticleResult:
-    """A bombing of an embassy, then a kidnapping told in a future, negated sentence."""
+    """A bombing of an embassy, then an attack told in a future, negated sentence."""
     embassy = Target(type="Government (Diplomatic)", type_code=7, entity="embassy")
-    bomb, kidnap = ("BOMB", "KIDNAPPINGS") if text.isupper() else ("bomb", "kidnappings")
+    bomb, assault = ("BOMB", "ATTACKS") if text.isupper() else ("bomb", "attacks")
     report = IncidentReport(
         article_id="a0",
-        types=[_said(text, "types", bomb, _BOMBING), _said(text, "types", kidnap, _KIDNAPPING)],
+        types=[_said(text, "types", bomb, _BOMBING), _said(text, "types", assault, _ASSAULT)],
         targets=[_said(text, "targets", text[text.lower().index("embassy") :][:7], embassy)],
     )
     published = dt.datetime(1990, 2, 6)
@@ -76,9 +76,9 @@ def test_features_tell_how_a_template_was_made_and_told(text: str) -> None:
     assert first[FIRST] == first["made=first"] == first["type=bombing"] == 1.0
     assert first["targets=1"] == first["roles=1"] == 1.0
     assert "further" not in first
-    # the kidnapping split off the bombing: its trigger and the words before it, lower case
-    assert further["further"] == further["made=split_type"] == further["type=kidnapping"] == 1.0
-    assert further["trigger=kidnappings"] == 1.0
+    # the attack split off the bombing: its trigger and the words before it, lower case
+    assert further["further"] == further["made=split_type"] == further["type=attack"] == 1.0
+    assert further["trigger=attacks"] == 1.0
     assert {"before=any", "before=more"} <= set(further)
     assert further["roles=0"] == 1.0
 
@@ -88,7 +88,7 @@ def test_a_template_the_filter_finds_unlikely_is_dropped_from_both_predictions(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     result = _result(text)
-    both = ["bombing", "kidnapping"]
+    both = ["bombing", "attack"]
     monkeypatch.setattr(predict, "_template_filter", lambda tagger: None)
     assert [t.incident_type for t in to_gtt_templates(result, tagger=True)] == both
     # a future, negated mention: P(gold) of the further template low, the first kept
@@ -117,7 +117,7 @@ def test_the_filter_learns_from_the_unfiltered_mapping_and_its_features(text: st
     templates, rows = unfiltered_templates(result, split_model())
     assert templates == to_gtt_templates(result, tagger=True, pruned=False)
     assert rows == muc_template_rows(result, tagger=True)
-    assert [t.incident_type for t in templates] == ["bombing", "kidnapping"]
+    assert [t.incident_type for t in templates] == ["bombing", "attack"]
 
 
 def _gold(*kinds: str) -> list[PredTemplate]:
@@ -127,10 +127,10 @@ def _gold(*kinds: str) -> list[PredTemplate]:
 @pytest.mark.parametrize(
     ("gold", "labels"),
     [
-        (("bombing",), [GOLD, NONE]),  # the kidnapping has no gold template of its type
-        (("bombing", "kidnapping"), [GOLD, GOLD]),
+        (("bombing",), [GOLD, NONE]),  # the attack has no gold template of its type
+        (("bombing", "attack"), [GOLD, GOLD]),
         ((), [NONE, NONE]),  # a message without gold templates: every template is wrong
-        (("kidnapping",), [NONE, GOLD]),
+        (("attack",), [NONE, GOLD]),
     ],
 )
 def test_training_labels_come_from_the_scorers_mapping(
