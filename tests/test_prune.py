@@ -83,6 +83,39 @@ def test_features_tell_how_a_template_was_made_and_told(text: str) -> None:
     assert further["roles=0"] == 1.0
 
 
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # both sentences name an attack type: a message about attacks
+        (_TEXT, "2"),
+        # the second tells an arrest only: one attack named in a message about other things
+        ("A bomb exploded at the embassy in Lima. Police arrested three suspects today.", "1"),
+    ],
+)
+def test_the_filter_reads_how_many_sentences_of_the_message_tell_attacks(
+    text: str, expected: str, upper: bool
+) -> None:
+    text = text.upper() if upper else text
+    result = _result(text) if "attacks" in text.lower() else _arrest_result(text)
+    rows = muc_template_rows(result, tagger=True)
+    assert all(row[f"message_attack_sentences={expected}"] == 1.0 for row in rows)
+
+
+def _arrest_result(text: str) -> ArticleResult:
+    """A bombing of an embassy, then an arrest (a non-attack event) in another sentence."""
+    embassy = Target(type="Government (Diplomatic)", type_code=7, entity="embassy")
+    bomb, arrested = ("BOMB", "ARRESTED") if text.isupper() else ("bomb", "arrested")
+    arrest = EventType(name="Arrest", gtd_code=None, attack=False)
+    report = IncidentReport(
+        article_id="a0",
+        types=[_said(text, "types", bomb, _BOMBING), _said(text, "types", arrested, arrest)],
+        targets=[_said(text, "targets", text[text.lower().index("embassy") :][:7], embassy)],
+    )
+    article = Article.from_text(text, published=dt.datetime(1990, 2, 6), extra={"muc_docid": "D1"})
+    return ArticleResult(article=article, status="extracted", incidents=[report])
+
+
 @pytest.mark.parametrize("text", [_TEXT, _TEXT.upper()])
 def test_a_template_the_filter_finds_unlikely_is_dropped_from_both_predictions(
     text: str, monkeypatch: pytest.MonkeyPatch

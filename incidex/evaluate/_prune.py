@@ -8,9 +8,10 @@ split_incidents`, that MUC-4's relevance rules admit) is read by a logistic regr
 (:func:`template_features`): its position among the message's templates and how it was made
 (a report's first part, a part split off of the same or another type, the attack of a
 kidnapping in which people were harmed), its type and the words that told it, their
-stance, the roles, dates, places and tolls it has, how many sentences it spans and how far
-from the lead it starts. A template whose P(gold incident) is under the threshold (one for
-a message's first template, one for the further ones) is dropped. Training labels come
+stance, the roles, dates, places and tolls it has, how many sentences it spans, how far
+from the lead it starts and how many sentences of the whole message name an attack type. A
+template whose P(gold incident) is under the threshold (one for a message's first template,
+one for the further ones) is dropped. Training labels come
 from the scorer's one-to-one mapping of the predicted templates to the GTT templates of
 MUC-4 DEV (``incidex/train/_prune.py``); the thresholds were chosen on TST1+TST2
 (docs/accuracy.md, "Seventh round: a learned filter for predicted templates").
@@ -121,6 +122,13 @@ def template_features(
         for a in getattr(part, name)
     }
     f["sentences=" + bucket(len(starts), (0, 1, 2, 4))] = 1.0
+    # how much the whole message tells of attacks (sentences naming an attack type, in any
+    # of its reports): a template of a message that names one attack in passing (a trial, a
+    # statement, an arrest) is less often a gold incident than one of a message about attacks
+    told = {
+        a.sentence.start for report in result.incidents for a in report.types if a.normalized.attack
+    }
+    f["message_attack_sentences=" + bucket(len(told), (0, 1, 2, 4, 8))] = 1.0
     first = min(starts, default=0)
     f["from_lead=" + bucket(first / max(1, len(text)), (0.05, 0.2, 0.4, 0.7))] = 1.0
     return f
