@@ -1711,11 +1711,13 @@ def test_muc_casualties_belong_to_the_incident_whose_sentence_tells_them() -> No
             _in("types", "KIDNAPPED", EventType(name="Hostage Taking (Kidnapping)"), text),
             _in("types", "BOMB", EventType(name="Bombing/Explosion"), text),
         ],
-        victims=[],
+        # the mayor taken, with no casualty phrase of his own (a kidnapping names its hostage)
+        victims=[_in("victims", "THE MAYOR OF ICA", Victim(description="THE MAYOR OF ICA"), text)],
         casualties=[_in("casualties", "TWO GUARDS", Casualties(category="killed", exact=2), text)],
     )
     kidnapping, bombing = to_muc_slots(_result(report), tagger=False)
-    assert (kidnapping.hum_tgt_effects, kidnapping.hum_tgt_numbers) == ((), ())
+    # the kidnapping counts its one hostage, not the bombing's dead
+    assert (kidnapping.hum_tgt_effects, kidnapping.hum_tgt_numbers) == ((), (1,))
     assert (bombing.hum_tgt_effects, bombing.hum_tgt_numbers) == (("DEATH",), (2,))
 
 

@@ -17,6 +17,7 @@ from incidex.model import (
     IncidentReport,
     Place,
     Precision,
+    Victim,
     When,
 )
 
@@ -135,7 +136,10 @@ def test_muc_a_further_incident_is_where_its_own_sentences_place_it() -> None:
         return said(text, "where", name, place)
 
     types = [said(text, "types", "KIDNAPPED", KIDNAPPING), said(text, "types", "BOMB", BOMBING)]
-    kidnapping, bombing = _slots(text, [town("SAN MIGUEL"), town("USULUTAN")], types=types)
+    judge = [said(text, "victims", "A JUDGE", Victim(description="judge", fate="kidnapped"))]
+    kidnapping, bombing = _slots(
+        text, [town("SAN MIGUEL"), town("USULUTAN")], types=types, victims=judge
+    )
     assert (kidnapping.incident_type, kidnapping.place) == ("KIDNAPPING", "SAN MIGUEL")
     assert (bombing.incident_type, bombing.place) == ("BOMBING", "USULUTAN")
 
