@@ -323,6 +323,15 @@ def test_a_robbery_told_as_done_is_a_robbery(
         ("Guerrillas killed two peasants; a restaurant was burned by the attackers.", True),
         ("The rebels shot the guard, entered the office and burned it with flamethrowers.", True),
         ("The group claimed the burning of a restaurant in which two workers were hurt.", True),
+        # property destroyed by fire in a sentence that tells an attack; not by accident
+        (
+            "Rebels shot dead a driver and attacked two ambulances; one was destroyed by fire.",
+            True,
+        ),
+        (
+            "Rebels shot dead two guards. The factory was destroyed by fire after a fault.",
+            False,
+        ),
         # a fire burning, people burned, burns suffered, a burning denied: no arson told
         ("The fire burned for three hours after the bomb exploded.", False),
         ("Two children were burned to death when the bomb exploded.", False),
