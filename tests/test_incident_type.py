@@ -142,6 +142,23 @@ def test_a_bomb_word_is_a_bombing_only_for_a_bomb_set_off(
 
 
 @pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "weapon", "expected"),
+    [
+        # a projectile fired is no bomb set off (template-doc-part2, slot 4): ATTACK
+        ("Guerrillas attacked the presidency with mortar fire tonight.", "mortar", "attack"),
+        ("Guerrillas attacked the post and left a bomb at its gate.", "bomb", "bombing"),
+    ],
+)
+def test_a_report_naming_no_attack_type_fired_a_projectile_is_an_attack(
+    text: str, weapon: str, expected: str, upper: bool
+) -> None:
+    text, weapon = cased(text, upper), cased(weapon, upper)
+    kind = _MORTAR if weapon.lower() == "mortar" else _BOMB
+    assert incident_type_of(_report(text, weapons=((weapon, kind),))) == expected
+
+
+@pytest.mark.parametrize("upper", [False, True])
 def test_weapons_seized_name_no_incident_type(upper: bool) -> None:
     text = cased(
         "Gunmen shot dead a judge in the capital. "
@@ -223,6 +240,32 @@ def test_the_type_told_first_is_the_reports(upper: bool) -> None:
     assert incident_type_of(report) == "bombing"
 
 
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "types", "expected"),
+    [
+        # the killing of the person kidnapped, told in the kidnapping's sentence
+        (
+            "Lopez was shot to death after he was kidnapped by unidentified men.",
+            (("shot to death", _ASSAULT), ("kidnapped", _KIDNAPPING)),
+            "kidnapping",
+        ),
+        # an assault told in a sentence of its own stays an attack
+        (
+            "Gunmen shot to death a guard on Monday. Later they kidnapped the mayor.",
+            (("shot to death", _ASSAULT), ("kidnapped", _KIDNAPPING)),
+            "attack",
+        ),
+    ],
+)
+def test_a_killing_told_with_a_kidnapping_is_the_kidnappings(
+    text: str, types: tuple[tuple[str, EventType], ...], expected: str, upper: bool
+) -> None:
+    text = cased(text, upper)
+    report = _report(text, types=tuple((cased(word, upper), kind) for word, kind in types))
+    assert incident_type_of(report) == expected
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize(
@@ -280,6 +323,15 @@ def test_a_robbery_told_as_done_is_a_robbery(
         ("Guerrillas killed two peasants; a restaurant was burned by the attackers.", True),
         ("The rebels shot the guard, entered the office and burned it with flamethrowers.", True),
         ("The group claimed the burning of a restaurant in which two workers were hurt.", True),
+        # property destroyed by fire in a sentence that tells an attack; not by accident
+        (
+            "Rebels shot dead a driver and attacked two ambulances; one was destroyed by fire.",
+            True,
+        ),
+        (
+            "Rebels shot dead two guards. The factory was destroyed by fire after a fault.",
+            False,
+        ),
         # a fire burning, people burned, burns suffered, a burning denied: no arson told
         ("The fire burned for three hours after the bomb exploded.", False),
         ("Two children were burned to death when the bomb exploded.", False),
@@ -333,3 +385,18 @@ def test_property_set_on_fire_is_an_arson_a_burned_flag_is_not(
 )
 def test_machinegunning_is_an_armed_assault(nlp: Any, text: str, upper: bool) -> None:
     assert "Armed Assault" in _typed(nlp, cased(text, upper))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "assault"),
+    [
+        ("The colonel's wife was shot to death in her car on Tuesday.", True),
+        ("Two missionaries were shot to death last night by a group of terrorists.", True),
+        # a shot that is no shooting
+        ("The striker's shot went wide of the goal.", False),
+    ],
+)
+def test_shot_to_death_is_an_armed_assault(nlp: Any, text: str, assault: bool, upper: bool) -> None:
+    assert ("Armed Assault" in _typed(nlp, cased(text, upper))) is assault

@@ -125,3 +125,32 @@ def test_the_assassination_of_another_person_is_another_attack(upper: bool) -> N
 def test_the_assassination_of_the_same_person_retold_is_one_attack(upper: bool) -> None:
     templates = _assassinations("judge Diaz", upper)
     assert [t.incident_type for t in templates] == ["attack"]
+
+
+_CANDIDATE = Victim(names=["Carlos Perez"], description="candidate")  # no fate told
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("sentence", "victim", "attack"),
+    [
+        # a murder told by a possessive of its victim's name, the mention before it or
+        # holding it
+        ("Students marched to protest candidate Carlos Perez's murder.", "Carlos Perez", True),
+        ("Students marched to protest candidate Carlos Perez's murder.", "Perez's murder", True),
+        # something else of the victim's, or a murder word not the victim's
+        ("Students marched to protest candidate Carlos Perez's arrest.", "Carlos Perez", False),
+        ("Carlos Perez's aides denied the murder rumours.", "Carlos Perez", False),
+    ],
+)
+def test_a_murder_told_by_a_possessive_of_its_victim_is_an_attack(
+    sentence: str, victim: str, attack: bool, upper: bool
+) -> None:
+    text = cased(f"A bomb exploded at a bank in Lima on Monday. {sentence}", upper)
+    templates = _templates(
+        text,
+        [(cased("bomb", upper), _BOMBING)],
+        [(cased(victim, upper), _CANDIDATE, Stance.asserted)],
+    )
+    expected = ["bombing", "attack"] if attack else ["bombing"]
+    assert [t.incident_type for t in templates] == expected

@@ -271,7 +271,22 @@ def _kind_of(report: IncidentReport, assertion: Assertion[Any]) -> str | None:
     if event.name == _BARRICADE and not _holds_people(assertion.sentence.text):
         return None
     kind = _GTD_TO_GTT.get(event.name)
+    if event.name == _ASSAULT and _told_with_kidnapping(report, assertion):
+        return "kidnapping"
     return _bombing_kind(report, assertion) if kind == "bombing" else kind
+
+
+_KIDNAPPING = "Hostage Taking (Kidnapping)"
+
+
+def _told_with_kidnapping(report: IncidentReport, assertion: Assertion[Any]) -> bool:
+    """Whether the sentence of an armed assault names a kidnapping too ("...
+    WAS SHOT TO DEATH AFTER HE WAS KIDNAPPED BY UNIDENTIFIED MEN"): the killing is then
+    the kidnapping's, as MUC-4 types an incident ATTACK only when it fits no other type
+    (template-doc-part1, 7.5, note 1). Those killed get an ATTACK of their own when the
+    message tells no other (:func:`_with_kidnap_attacks`)."""
+    start = assertion.sentence.start
+    return any(a.sentence.start == start and a.normalized.name == _KIDNAPPING for a in report.types)
 
 
 @lru_cache(maxsize=4096)
@@ -325,8 +340,14 @@ def incident_type_of(report: IncidentReport) -> str:
 def _untyped_type(report: IncidentReport) -> str:
     """The type of a report naming no attack type: a bomb or a fire bomb named as an
     instrument ("A HOMEMADE BOMB ... IN THIS ATTACK") makes it a bombing or an arson (MUC-4:
-    ATTACK only when the incident fits no other type), else an attack."""
-    codes = {w.normalized.type_code for w in report.weapons if _names_instrument(w)}
+    ATTACK only when the incident fits no other type), else an attack. A projectile fired
+    ("ATTACKED THE PRESIDENCY WITH MORTAR FIRE") is no bomb set off: an ATTACK, as in
+    :func:`_bombing_kind`."""
+    codes = {
+        w.normalized.type_code
+        for w in report.weapons
+        if _names_instrument(w) and w.normalized.subtype_code != _PROJECTILE
+    }
     return "bombing" if _EXPLOSIVES in codes else "arson" if _INCENDIARY in codes else "attack"
 
 
@@ -1505,7 +1526,9 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
     MURDER OF THE SIX JESUITS", "GUERRILLAS MURDERED TWO OFFICIALS"): MUC-4's MURDER type
     was incorporated into ATTACK (template-doc-part1, v7 notes). A murder word (lexicon
     ``murder_words``) beside a victim killed, told as done, and not an adjective right
-    before that victim ("COMMITTEE OF ... MISSING, AND MURDERED PEOPLE", a name). The
+    before that victim ("COMMITTEE OF ... MISSING, AND MURDERED PEOPLE", a name), or right
+    after a victim of no fate told, by a possessive ("JARAMILLO OSSA'S MURDER",
+    :func:`_possessed_by`). The
     MUC mapping only: the type starts an ATTACK incident or marks its sentence as typed for
     the split. TST1+TST2 five-role 50.11 -> 50.18, DEV-MUC3-0001..1100 73.20 -> 73.41
     (docs/accuracy.md, "Tenth round: further ATTACK templates")."""
@@ -1514,16 +1537,15 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
     read: dict[int, tuple[tuple[re.Match[str], ...], tuple[int, ...]]] = {}  # per sentence
     for victim in report.victims:
         sentence = victim.sentence
-        if (
-            sentence.start in typed
-            or victim.normalized.fate != "killed"
-            or victim.stance is Stance.hypothetical
-        ):
+        if sentence.start in typed or victim.stance is Stance.hypothetical:
             continue
         if sentence.start not in read:
             read[sentence.start] = _murder_words(sentence.text)
         tokens, told = read[sentence.start]
-        murder = next((tokens[n] for n in told if not _attributive_of(victim, tokens, n)), None)
+        if victim.normalized.fate == "killed":
+            murder = next((tokens[n] for n in told if not _attributive_of(victim, tokens, n)), None)
+        else:
+            murder = next((tokens[n] for n in told if _possessed_by(victim, tokens[n])), None)
         if murder is not None:
             found.append(_murder_type(victim, murder))
             typed.add(sentence.start)
@@ -1531,6 +1553,22 @@ def _with_murders(report: IncidentReport) -> IncidentReport:
         return report
     types = sorted([*report.types, *found], key=lambda a: a.start)
     return report.model_copy(update={"types": types})
+
+
+def _possessed_by(victim: Assertion[Any], word: re.Match[str]) -> bool:
+    """Whether the murder ``word`` of the victim's sentence is told by a possessive right
+    after the victim's name ("TO PROTEST ... BERNARDO JARAMILLO OSSA'S MURDER"; the mention
+    may hold it, "JARAMILLO'S MURDER"): the murder of someone the role tagger found as a
+    victim, which it gives no fate."""
+    text, at = victim.sentence.text, victim.sentence.start
+    start, end = victim.start - at, victim.end - at
+    return start < word.start() <= end + _POSSESSIVE_REACH and bool(
+        _POSSESSIVE.search(text[start : word.start()])
+    )
+
+
+_POSSESSIVE = re.compile(r"'s\s+$", re.IGNORECASE)
+_POSSESSIVE_REACH = 3  # the "'S " between a name and the word after it
 
 
 def _murder_words(sentence: str) -> tuple[tuple[re.Match[str], ...], tuple[int, ...]]:

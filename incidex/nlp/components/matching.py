@@ -542,6 +542,10 @@ class TriggerMatcher:
                 continue
             if label == BURNING and negated(span):
                 continue  # "did not burn the houses"
+            if label == BURNING and len(span) > 1 and not info.attack:
+                # "destroyed by fire" names no one who set it: a burning only where the
+                # sentence tells of an attack, not "destroyed by fire after a fault"
+                continue
             if label in self.attack_names and _past_event(span):
                 info.generic_attack = True  # about an earlier attack, not a new one
                 continue
