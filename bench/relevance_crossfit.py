@@ -13,6 +13,13 @@ those scores. Each message is extracted once with every rejection left to the ru
 so a verdict chooses per message between that extraction's templates and none. The role,
 split and filter models stay in sample on DEV (its figures are optimistic); TST1+TST2 uses
 the shipped scores. Reads DEV 0001..1100 and TST1+TST2 only, never the held-out DEV slice.
+
+The regression's sentence model (eleventh round) is cross-fitted first, by the same folds:
+each DEV message's sentences are scored by the sentence model fitted on the other four
+fifths; the regression of each fold then reads those out-of-fold scores, for its training
+messages as for the fifth it scores (the training messages' scores came from sentence models
+that saw the fifth's sentences, a small leak, as a plain stack has). With ``--no-sentences``
+the regression is refitted without them (the rounds before the eleventh).
 """
 
 from __future__ import annotations
@@ -40,10 +47,11 @@ from incidex.evaluate._slots import score_muc_slots
 from incidex.model import ArticleResult
 from incidex.nlp._doc import article_of
 from incidex.nlp.components import trained
-from incidex.nlp.relevance import message_features
+from incidex.nlp.relevance import message_features, sentence_features
+from incidex.train import _attack_mentions
 from incidex.train._data import load_examples
 from incidex.train._fit import classifier_text, fit_relevance
-from incidex.train._relevance import RELEVANCE_C
+from incidex.train._relevance import RELEVANCE_C, _holds_mention, _sentence_model
 
 _ORDER = (False, None, True)
 
@@ -66,6 +74,9 @@ def _extract(data: Path, paths: Sequence[str], cache: Path) -> dict[str, Any]:
             "lead": trained._lead_tells_no_attack(doc),
             "sabotage": trained._reports_sabotage(doc),
             "features": message_features(doc),
+            "sentence_max": cats.get("RELEVANT_SENT", 0.0),
+            "sentences": sentence_features(doc),
+            "sentence_texts": [s.text for s in doc.sents],
         }
         if doc._.relevant is False:
             doc._.relevant = None
@@ -93,10 +104,35 @@ def _fold(docid: str) -> int:
     return int(hashlib.md5(docid.encode()).hexdigest(), 16) % FOLDS
 
 
-def _crossfit(data: Path, records: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    """Out-of-fold (textcat, regression) RELEVANT scores of every DEV message."""
+def _sentence_scores(data: Path, records: dict[str, Any], docids: list[str]) -> list[float]:
+    """Each DEV message's highest sentence score, out of fold (the module docstring)."""
+    mentions = _attack_mentions(read_gtt(data / DEV_GOLD))
+    relevant = {d: bool(m) for d, m in gold_from_gtt(read_gtt(data / DEV_GOLD)).items()}
+    rows = [records[d]["sentences"] for d in docids]
+    labels = [
+        [
+            relevant.get(d, False) and _holds_mention(t, {m for m in mentions[d] if len(m) > 2})
+            for t in records[d]["sentence_texts"]
+        ]
+        for d in docids
+    ]
+    _, scores = _sentence_model(docids, rows, labels, log=print)
+    return [max(s, default=0.0) for s in scores]
+
+
+def _crossfit(
+    data: Path, records: dict[str, Any], sentences: bool = True
+) -> dict[str, tuple[float, float, float]]:
+    """Out-of-fold (textcat, regression, highest sentence) scores of every DEV message."""
     docs = [d for p in DEV_MESSAGES for d in load_examples(data / p, data / DEV_GOLD)]
-    scores: dict[str, tuple[float, float]] = {}
+    highest = dict.fromkeys(records, 0.0)
+    if sentences:
+        highest = dict(zip(records, _sentence_scores(data, records, list(records)), strict=True))
+    features = {
+        d: {**r["features"], **({"a=sentence_max": 0.3 * highest[d]} if sentences else {})}
+        for d, r in records.items()
+    }
+    scores: dict[str, tuple[float, float, float]] = {}
     for k in range(FOLDS):
         train = [d for d in docs if _fold(d.docid) != k]
         test = [d for d in docs if _fold(d.docid) == k]
@@ -104,7 +140,7 @@ def _crossfit(data: Path, records: dict[str, Any]) -> dict[str, tuple[float, flo
             fit_relevance(train, [], Path(tmp) / "textcat", log=lambda _: None)
             nlp = spacy.load(Path(tmp) / "textcat")
             bow = [doc.cats["RELEVANT"] for doc in nlp.pipe(classifier_text(d.text) for d in test)]
-        rows = [records[d.docid]["features"] for d in train]
+        rows = [features[d.docid] for d in train]
         seen = Counter(name for row in rows for name in row)
         vectorizer = DictVectorizer()
         matrix = vectorizer.fit_transform(
@@ -112,11 +148,9 @@ def _crossfit(data: Path, records: dict[str, Any]) -> dict[str, tuple[float, flo
         )
         model = LogisticRegression(C=RELEVANCE_C, max_iter=3000)
         model.fit(matrix, np.asarray([d.relevant for d in train]))
-        linear = model.predict_proba(
-            vectorizer.transform([records[d.docid]["features"] for d in test])
-        )[:, 1]
+        linear = model.predict_proba(vectorizer.transform([features[d.docid] for d in test]))[:, 1]
         for d, b, lr in zip(test, bow, linear, strict=True):
-            scores[d.docid] = (float(b), float(lr))
+            scores[d.docid] = (float(b), float(lr), highest[d.docid])
         print(f"  fold {k + 1}/{FOLDS} fitted", flush=True)
     return scores
 
@@ -125,21 +159,28 @@ def _band(score: float, admit: float, reject: float) -> bool | None:
     return True if score >= admit else False if score < reject else None
 
 
-Rule = Callable[[float, float, dict[str, Any]], "bool | None"]
+Rule = Callable[[float, float, float, dict[str, Any]], "bool | None"]
 
 
-def rule(weight: float = 0.5, admit: float = 0.5, reject: float = 0.35, floor: bool = True) -> Rule:
+def rule(
+    weight: float = 0.5,
+    admit: float = 0.5,
+    reject: float = 0.35,
+    floor: bool = True,
+    sentence: float = trained._SENTENCE_ADMIT,
+) -> Rule:
     """The shipped verdict (``RelevanceClassifier._verdict``) with its constants as
     parameters: the band on ``weight`` x textcat + (1 - weight) x regression, never
-    stricter than the textcat's own band (``floor``), the lead and sabotage rules."""
+    stricter than the textcat's own band (``floor``), the lead and sabotage rules, a
+    rejection lifted at a sentence score of ``sentence``."""
 
-    def verdict(bow: float, lr: float, record: dict[str, Any]) -> bool | None:
+    def verdict(bow: float, lr: float, top: float, record: dict[str, Any]) -> bool | None:
         found = _band(weight * bow + (1 - weight) * lr, admit, reject)
         if floor:
             found = max(found, _band(bow, admit, reject), key=_ORDER.index)
         if found is None and record["lead"]:
             found = False
-        if found is False and record["sabotage"]:
+        if found is False and (record["sabotage"] or top >= sentence):
             found = None
         return found
 
@@ -154,6 +195,9 @@ RULES: dict[str, Rule] = {
     "reject below 0.3": rule(reject=0.3),
     "reject below 0.25": rule(reject=0.25),
     "admit at 0.6": rule(admit=0.6),
+    "no rejection lifted by a sentence": rule(sentence=2.0),
+    "rejection lifted at a sentence score of 0.6": rule(sentence=0.6),
+    "rejection lifted at a sentence score of 0.5": rule(sentence=0.5),
 }
 
 
@@ -172,7 +216,7 @@ def _score(
     )
 
 
-def run(data: Path, cache: Path) -> list[str]:
+def run(data: Path, cache: Path, sentences: bool = True) -> list[str]:
     """One line per split and verdict rule."""
     lines = []
     for split, paths, key_paths, gold_path in (
@@ -188,9 +232,9 @@ def run(data: Path, cache: Path) -> list[str]:
         }
         dev = split.startswith("DEV")
         scores = (
-            _crossfit(data, records)
+            _crossfit(data, records, sentences)
             if dev
-            else {d: (r["bow"], r["lr"]) for d, r in records.items()}
+            else {d: (r["bow"], r["lr"], r["sentence_max"]) for d, r in records.items()}
         )
         shipped = {d for d, r in records.items() if r["verdict"] is not False}
         lines.append(f"{split}, shipped verdict: {_score(predictions, gold, keys, shipped)}")
@@ -214,8 +258,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "relevance-cf")
+    parser.add_argument(
+        "--no-sentences", action="store_true", help="refit the regression without them"
+    )
     args = parser.parse_args()
-    for line in run(args.data, args.cache):
+    for line in run(args.data, args.cache, not args.no_sentences):
         print(line)
 
 

@@ -50,6 +50,24 @@ def test_unreadable_relevance_model_is_a_one_line_config_error(tmp_path: Path) -
     assert _linear(tmp_path / "absent") is None  # an older model folder: the textcat alone
 
 
+def test_relevance_model_keeps_its_sentence_model_and_drops_a_former_one(tmp_path: Path) -> None:
+    from incidex.nlp.relevance import SentenceModel
+
+    model = _model()
+    weights = np.array([[0.0, 3.0]], dtype=np.float32)
+    model.sentences = SentenceModel(
+        ["w=bomb"], ["OTHER", "ATTACK"], weights, np.array([0.0, -1.0]), 0.5
+    )
+    model.save(tmp_path / "m")
+    loaded = RelevanceModel.load(tmp_path / "m")
+    assert loaded.sentences is not None
+    assert loaded.sentences.probabilities([{"w=bomb": 1.0}])[0, 1] == pytest.approx(
+        1 / (1 + np.exp(-2.0)), rel=1e-5
+    )
+    _model().save(tmp_path / "m")  # retrained without one: the old one must not load
+    assert RelevanceModel.load(tmp_path / "m").sentences is None
+
+
 def _message(n: int, text: str) -> MucMessage:
     return MucMessage(f"T-{n}", "", text, dateline_place="SAN SALVADOR", dateline_date="3 JAN 90")
 
@@ -145,6 +163,24 @@ def test_verdict_of_the_mean_is_never_stricter_than_the_textcats(
     assert doc._.relevant is verdict and doc._.relevance == cats
 
 
+@pytest.mark.parametrize(("sentence", "verdict"), [(0.95, None), (0.05, False)])
+def test_a_rejection_is_lifted_when_one_sentence_tells_a_relevant_attack(
+    sentence: float, verdict: bool | None
+) -> None:
+    import spacy
+
+    from incidex.nlp.components.trained import _SENTENCE_ADMIT, RelevanceClassifier, _ensure
+
+    assert 0.05 < _SENTENCE_ADMIT < 0.95
+
+    _ensure()
+    # an interview: its words as a whole are politics, one answer tells the attack
+    doc = spacy.blank("en")("[REPORTER] WHAT ABOUT THE BOMB AT THE SUPERMARKET?")
+    cats = {"RELEVANT": 0.1, "RELEVANT_BOW": 0.05, "RELEVANT_LR": 0.15, "RELEVANT_SENT": sentence}
+    RelevanceClassifier._verdict(doc, cats)
+    assert doc._.relevant is verdict
+
+
 _TALKS_THEN_ATTACK = (
     "President Cristiani met opposition leaders today to discuss the peace talks and the "
     "economy. He said that the rebels had dynamited a bridge in Usulutan last week."
@@ -203,3 +239,35 @@ def test_verdict_reads_the_analysed_message_where_the_classifiers_are_unsure_or_
     (doc,) = analysed_docs([_message(1, case(text))])
     RelevanceClassifier._verdict(doc, dict(cats))
     assert doc._.relevant is verdict
+
+
+_POLITICS = "THE PRESIDENT MET THE FINANCE MINISTER TO DISCUSS THE BUDGET AND EXPORTS. "
+
+
+@pytest.mark.slow
+def test_sentence_model_finds_the_sentence_that_tells_the_attack(tmp_path: Path) -> None:
+    from incidex.train import fit_relevance_model
+    from incidex.train._relevance import analysed_docs
+
+    # relevant messages lead with politics and tell the attack further down, as interviews
+    # and communiques do; the gold mentions name what the attack sentence holds
+    attacks = [_POLITICS + t for t in _ATTACKS] * 2
+    messages = [_message(n, t) for n, t in enumerate(attacks + list(_OTHER) * 2)]
+    labels = [True] * len(attacks) + [False] * 2 * len(_OTHER)
+    mentions = [{"supermarket", "civilians"}, {"bridge", "peasant"}, {"businessman"}, {"embassy"}]
+    report = fit_relevance_model(
+        messages,
+        labels,
+        messages,
+        labels,
+        tmp_path / "lr",
+        mentions=mentions * 2 + [set()] * 2 * len(_OTHER),
+        log=lambda _: None,
+    )
+    assert report.scores["auc"] == 1.0
+    model = RelevanceModel.load(tmp_path / "lr")
+    (doc,) = analysed_docs(
+        [_message(30, _POLITICS + "GUERRILLAS BLEW UP A BRIDGE NEAR THE CAPITAL YESTERDAY.")]
+    )
+    politics, attack = model.sentence_scores(doc) or []
+    assert attack > politics

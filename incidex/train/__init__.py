@@ -16,7 +16,7 @@ Data (paths under the data folder; nothing is bundled):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ..errors import ConfigError, Errors
@@ -62,6 +62,7 @@ MODELS: tuple[str, ...] = (
 
 _DEV_MESSAGES = "muc4/dev"
 _DEV_GOLD = "muc4/gtt/train.jsonl"
+_SENTENCE_ROLES = ("PerpInd", "Target", "Victim", "Weapon")  # GTT roles the sentence model reads
 _TUNE_MESSAGES = ("muc4/tst1/tst1-muc3", "muc4/tst2/tst2-muc4")
 _TUNE_GOLD = "muc4/gtt/dev.jsonl"
 # The relevance classifier's logistic regression, inside the textcat's folder (both are
@@ -119,6 +120,7 @@ def train_models(
         log(reports[-1].describe())
         log("relevance classifier: logistic regression over words and the rules' analysis")
         messages = _messages(root / _DEV_MESSAGES, {d.docid for d in train})
+        attack_mentions = _attack_mentions(read_gtt(gold))
         tune_messages = [m for p in _TUNE_MESSAGES for m in read_muc_messages(root / p)]
         tune_relevant = {d.docid: d.relevant for d in tune}
         reports.append(
@@ -128,6 +130,7 @@ def train_models(
                 [m for m in tune_messages if m.docid in tune_relevant],
                 [tune_relevant[m.docid] for m in tune_messages if m.docid in tune_relevant],
                 out / "relevance" / RELEVANCE_LR,
+                mentions=[attack_mentions.get(m.docid, set()) for m in messages],
                 log=log,
             )
         )
@@ -208,6 +211,22 @@ def _extracted(
     tune_paths = [_require(root / p) for p in _TUNE_MESSAGES]
     tune, tune_gold = extracted(tune_paths, _require(root / _TUNE_GOLD))
     return train, train_gold, tune, tune_gold
+
+
+def _attack_mentions(gold: Iterable[GttDoc]) -> dict[str, set[str]]:
+    """Per message, the lower-cased mentions of its templates' targets, victims, individual
+    perpetrators and weapons: what a sentence telling the attack names (an organisation is
+    named in communiques and speeches about anything, so it is left out)."""
+    return {
+        doc.docid: {
+            " ".join(m.text.lower().split())
+            for template in doc.templates
+            for role in _SENTENCE_ROLES
+            for entity in template.role(role)
+            for m in entity
+        }
+        for doc in gold
+    }
 
 
 def _messages(path: Path, docids: set[str]) -> list[MucMessage]:
