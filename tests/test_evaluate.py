@@ -312,8 +312,12 @@ def test_slot_scorer_alternatives_optional_fills_and_date_range(hand_keys: dict)
     )
     scores = score_muc_slots({"TST9-MUC4-0001": [prediction]}, hand_keys)
     for row in scores.rows:
-        assert row.correct_pred == row.predicted == row.gold, row
+        if row.label != WHOLE_LOCATION:
+            assert row.correct_pred == row.predicted == row.gold, row
     assert scores.micro.f1 == 1.0
+    # The whole slot wants the neighbourhood: the city is a level too general, half credit.
+    whole = scores[WHOLE_LOCATION]
+    assert (whole.correct_pred, whole.predicted, whole.gold) == (0.5, 1, 1)
 
 
 def test_slot_scorer_a_predicted_plural_matches_plural_only(hand_keys: dict) -> None:
@@ -348,6 +352,61 @@ def test_slot_scorer_irrelevant_and_optional_templates(hand_keys: dict) -> None:
     third = score_muc_slots({"TST9-MUC4-0003": [on_or_before]}, only_third)
     assert third["INCIDENT: DATE"].correct_pred == 1
     assert third["INCIDENT: LOCATION (country)"].gold == 0  # "? PERU" not predicted
+
+
+WHOLE_LOCATION = "INCIDENT: LOCATION (whole slot)"
+NEIGHBOURHOOD = "EL SALVADOR: SAN SALVADOR (CITY): MEJICANOS (NEIGHBORHOOD)"
+
+
+@pytest.mark.parametrize(
+    ("key", "country", "place", "expected"),
+    [
+        # (correct credit, predicted, gold): 1 correct, 0.5 partial, 0 incorrect or missing
+        (NEIGHBOURHOOD, "El Salvador", "Mejicanos", (1, 1, 1)),
+        (NEIGHBOURHOOD, "EL SALVADOR", "SAN SALVADOR", (0.5, 1, 1)),  # less specific level
+        (NEIGHBOURHOOD, "EL SALVADOR", None, (0.5, 1, 1)),  # place missing
+        (NEIGHBOURHOOD, "EL SALVADOR", "USULUTAN", (0.5, 1, 1)),  # place wrong
+        (NEIGHBOURHOOD, "GUATEMALA", "MEJICANOS", (0, 1, 1)),  # country wrong
+        (NEIGHBOURHOOD, None, "MEJICANOS", (0, 1, 1)),  # no country
+        (NEIGHBOURHOOD, None, None, (0, 0, 1)),  # nothing predicted: a miss
+        ("PERU", "PERU", None, (1, 1, 1)),  # the key names only the country
+        ("PERU", "PERU", "LIMA", (0.5, 1, 1)),  # a place the key does not support
+        ("PERU: LIMA (CITY) / PERU", "PERU", None, (1, 1, 1)),  # the best alternative
+        ("EL SALVADOR: SAN MIGUEL (CITY) - USULUTAN (CITY)", "EL SALVADOR", "USULUTAN", (1, 1, 1)),
+        ("? PERU", "PERU", None, (1, 1, 1)),  # an optional fill joins gold when it scores
+        ("? PERU", None, None, (0, 0, 0)),  # ... and is no miss when left out
+        ("? PERU", "CHILE", None, (0, 1, 0)),
+        ("*", "PERU", None, (0, 0, 0)),  # inapplicable: not scored
+        ("-", "PERU", None, (0, 1, 0)),  # null: the prediction is spurious
+    ],
+)
+def test_whole_location_slot_gives_half_credit_for_partial_fills(
+    tmp_path: Path, key: str, country: str | None, place: str | None, expected: tuple
+) -> None:
+    path = tmp_path / "key-loc.v1"
+    path.write_text(key_text({0: ["TST9-MUC4-0009"], 1: ["1"], 3: [key], 4: ["ATTACK"]}))
+    keys = keys_by_docid(read_muc_keys(path))
+    prediction = SlotTemplate(incident_type="ATTACK", country=country, place=place)
+    whole = score_muc_slots({"TST9-MUC4-0009": [prediction]}, keys)[WHOLE_LOCATION]
+    assert (whole.correct_pred, whole.predicted, whole.gold) == expected
+    assert whole.correct_gold == whole.correct_pred
+
+
+def test_whole_location_row_stays_out_of_the_micro_and_prints_half_credits(tmp_path: Path) -> None:
+    path = tmp_path / "key-loc.v1"
+    text = key_text({0: ["TST9-MUC4-0009"], 1: ["1"], 3: [NEIGHBOURHOOD], 4: ["ATTACK"]})
+    path.write_text(text + text.replace("0009", "0010"))
+    keys = keys_by_docid(read_muc_keys(path))
+    partial = SlotTemplate(incident_type="ATTACK", country="EL SALVADOR")
+    full = SlotTemplate(incident_type="ATTACK", country="EL SALVADOR", place="MEJICANOS")
+    scores = score_muc_slots({"TST9-MUC4-0009": [partial], "TST9-MUC4-0010": [full]}, keys)
+    # type 2/2, country 2/2, place 1 of 1 predicted and 2 gold: the whole-slot row not added
+    assert (scores.micro.correct_pred, scores.micro.predicted, scores.micro.gold) == (5, 5, 6)
+    whole = scores[WHOLE_LOCATION]
+    assert (whole.precision, whole.recall) == (0.75, 0.75)
+    assert "| INCIDENT: LOCATION (whole slot) | 75.0 | 75.0 | 75.0 | 1.5 | 2 | 2 |" in (
+        format_scores(scores)
+    )
 
 
 def test_missing_key_file_raises_e040(tmp_path: Path) -> None:

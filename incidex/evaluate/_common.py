@@ -44,13 +44,14 @@ class Score:
     """Counts and P/R/F1 for one row (a role, a slot, or an average).
 
     ``correct_pred`` and ``correct_gold`` are equal for one-to-one matching; they are kept
-    apart so a scorer may credit predictions and gold items separately.
+    apart so a scorer may credit predictions and gold items separately. They are whole
+    numbers except where a scorer gives MUC's half credit for a partially correct fill.
     """
 
     label: str
-    correct_pred: int = 0
+    correct_pred: float = 0
     predicted: int = 0
-    correct_gold: int = 0
+    correct_gold: float = 0
     gold: int = 0
 
     @property
@@ -112,15 +113,20 @@ def _sum_scores(label: str, rows: Sequence[Score]) -> Score:
     return total.relabel(label)
 
 
+def _count(value: float) -> str:
+    """A count as printed: ``12``, or ``12.5`` where half credits were given."""
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
 def format_scores(scores: ScoreTable) -> str:
     """Render a score table as Markdown: label, P, R, F1 (percent, one decimal), counts."""
     head = f"| {scores.kind} | P | R | F1 | correct | predicted | gold |"
     lines = [head, "|---|---:|---:|---:|---:|---:|---:|"]
     for row in (*scores.rows, *scores.averages):
         correct = (
-            str(row.correct_pred)
+            _count(row.correct_pred)
             if row.correct_pred == row.correct_gold
-            else f"{row.correct_pred}/{row.correct_gold}"
+            else f"{_count(row.correct_pred)}/{_count(row.correct_gold)}"
         )
         label = row.label.replace("|", "\\|")
         if row in scores.averages:
@@ -232,12 +238,14 @@ def _best_mapping(
     pred_alone: Sequence[Tally],
     gold_alone: Sequence[Tally],
     gain: Callable[[Tally], float],
+    objective: Callable[[Tally], float] = _micro,
 ) -> Tally:
     """Best one-to-one mapping of predicted templates (rows) to gold templates (columns) or to
     nothing, scored by the micro F1 of the document; ``None`` marks a forbidden pair. Small
     cases are enumerated in GTT's order (first best wins); large ones use the Hungarian method
     over ``gain`` of each pair, which is exact whenever the denominators do not depend on the
-    mapping (the five-role metric) and a close approximation otherwise."""
+    mapping (the five-role metric) and a close approximation otherwise. ``objective``
+    replaces the micro F1 over all rows (a scorer with a row that restates others)."""
     m, n = len(pred_alone), len(gold_alone)
     if _count_mappings(m, n) <= _MAX_ENUMERATED_MAPPINGS:
         best: Tally | None = None
@@ -245,7 +253,7 @@ def _best_mapping(
         options = list(range(n)) + [-1]
         for choice in _injective_choices(m, options, pair):
             tally = _mapping_tally(choice, pair, pred_alone, gold_alone)
-            f1 = _micro(tally)
+            f1 = objective(tally)
             if f1 > best_f1:
                 best, best_f1 = tally, f1
         assert best is not None

@@ -1,8 +1,9 @@
 """Slot scorer against the full MUC-4 answer keys.
 
 Scored slots (rows of :class:`SlotScores`): INCIDENT: DATE, INCIDENT: LOCATION split into
-country and place, INCIDENT: TYPE, INCIDENT: INSTRUMENT TYPE, PERP: ORGANIZATION ID, PERP:
-ORGANIZATION CONFIDENCE, HUM TGT: EFFECT OF INCIDENT and HUM TGT: NUMBER.
+country and place and once more as a whole slot with half credit, INCIDENT: TYPE, INCIDENT:
+INSTRUMENT TYPE, PERP: ORGANIZATION ID, PERP: ORGANIZATION CONFIDENCE, HUM TGT: EFFECT OF
+INCIDENT and HUM TGT: NUMBER.
 
 Rules:
 
@@ -26,6 +27,17 @@ Rules:
   equals any place named at any level of the key (``EL SALVADOR: SAN SALVADOR (CITY):
   MAQUILISHUAT (NEIGHBORHOOD)`` accepts both SAN SALVADOR and MAQUILISHUAT). Names are
   compared upper-cased without punctuation.
+* LOCATION (whole slot): the slot as one fill, scored as the official scorer scored it, with
+  half credit for a partially correct fill (MUC: recall = (COR + PAR/2) / POS, precision =
+  (COR + PAR/2) / ACT). A predicted location (country or place) is correct (1) when the
+  country matches and the place equals a place at the key's most specific level (either
+  place of a two-place level), or when the key names only the country and no place is
+  predicted; partial (0.5) when the country matches but the place is missing, wrong, at a
+  less specific level of the key, or given where the key names only the country (the key
+  is filled as specifically as the text allows, so a place it lacks is not supported);
+  incorrect (0) otherwise. The best of the key's alternatives counts. ``?``, ``*`` and
+  ``-`` keys as for the other rows. The country and place rows stay as they are and this
+  row restates them, so the ``micro`` average and the template mapping leave it out.
 * INSTRUMENT TYPE, HUM TGT: EFFECT: set fills compared by equality, cross references
   ignored; the key has one EFFECT fill per human target, so predict one per victim.
 * PERP: ORGANIZATION ID: strings compared after GTT's normalisation.
@@ -39,8 +51,10 @@ Rules:
   only. Key fills ``-`` (number unknown) are not scored.
 
 Where this simplifies the official MUC scorer (scoring-guidelines, MUC-4): no partial
-credit (the official scorer gave half credit for partially correct fills, e.g. a location
-at the wrong level of detail or a string that overlaps the key), no set-fill hierarchy
+credit outside the whole-slot LOCATION row (the official scorer gave half credit for
+partially correct fills, e.g. a string that overlaps the key; its human scorers also judged
+location mismatches case by case, e.g. a place spelled otherwise, which counts as wrong
+here), no set-fill hierarchy
 (EXPLOSIVE does not partly match BOMB), cross-reference correctness is not checked except
 for the organisation confidence, and the template mapping maximises F1 here rather than
 following the official scorer's slot-overlap threshold for mapping.
@@ -52,7 +66,7 @@ import datetime as dt
 import string
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 from incidex.evaluate._common import (
     Score,
@@ -62,7 +76,14 @@ from incidex.evaluate._common import (
     _sum_scores,
     normalize_string,
 )
-from incidex.evaluate._muc import MucDate, MucFill, MucKeyTemplate, MucSlot, _parse_date
+from incidex.evaluate._muc import (
+    MucDate,
+    MucFill,
+    MucKeyTemplate,
+    MucLocation,
+    MucSlot,
+    _parse_date,
+)
 
 __all__ = ["PLURAL", "SLOT_ROWS", "HumNumber", "SlotScores", "SlotTemplate", "score_muc_slots"]
 
@@ -74,6 +95,7 @@ HumNumber = int | tuple[int, int] | Literal["PLURAL"]
 _DATE_ROW = "INCIDENT: DATE"
 _COUNTRY_ROW = "INCIDENT: LOCATION (country)"
 _PLACE_ROW = "INCIDENT: LOCATION (place)"
+_LOCATION_ROW = "INCIDENT: LOCATION (whole slot)"
 _TYPE_ROW = "INCIDENT: TYPE"
 _INSTR_ROW = "INCIDENT: INSTRUMENT TYPE"
 _ORG_ROW = "PERP: ORGANIZATION ID"
@@ -84,6 +106,7 @@ SLOT_ROWS: tuple[str, ...] = (
     _DATE_ROW,
     _COUNTRY_ROW,
     _PLACE_ROW,
+    _LOCATION_ROW,
     _TYPE_ROW,
     _INSTR_ROW,
     _ORG_ROW,
@@ -91,6 +114,10 @@ SLOT_ROWS: tuple[str, ...] = (
     _EFFECT_ROW,
     _NUMBER_ROW,
 )
+# The rows of the micro average and of the mapping objective: the whole-slot location row
+# restates the country and place rows, so it is left out to count no fill twice.
+_MICRO_ROWS: tuple[str, ...] = tuple(r for r in SLOT_ROWS if r != _LOCATION_ROW)
+_PARTIAL = 0.5  # MUC's credit for a partially correct fill
 _ON_OR_BEFORE_WINDOW = dt.timedelta(days=60)
 _PUNCT = str.maketrans({c: " " for c in string.punctuation})
 _OPEN = 10**9  # upper bound of "at least" ranges
@@ -226,10 +253,34 @@ def _conf_accepts(fill: MucFill) -> Callable[[object], bool]:
 
 
 @dataclass(frozen=True, slots=True)
+class _GoldLocation:
+    """The key's LOCATION slot as one fill for the whole-slot row."""
+
+    alternatives: tuple[MucLocation, ...]  # empty: key "-" (null) or nothing readable
+    optional: bool
+    scored: bool  # False when the key says "*"
+
+    def credit(self, country: str | None, place: str | None) -> float:
+        """1, 0.5 or 0 for a predicted location; the best alternative counts."""
+        return max((_location_credit(loc, country, place) for loc in self.alternatives), default=0)
+
+
+def _location_credit(loc: MucLocation, country: str | None, place: str | None) -> float:
+    if country is None or _name(country) != _name(loc.country):
+        return 0.0
+    if not loc.levels:
+        return 1.0 if place is None else _PARTIAL
+    if place is not None and _name(place) in {_name(p.name) for p in loc.levels[-1]}:
+        return 1.0
+    return _PARTIAL  # place missing, wrong or at a less specific level
+
+
+@dataclass(frozen=True, slots=True)
 class _Gold:
     types: tuple[str, ...]
     optional: bool
     slots: dict[str, _GoldSlot]
+    location: _GoldLocation
 
 
 def _gold(key: MucKeyTemplate) -> _Gold:
@@ -238,6 +289,11 @@ def _gold(key: MucKeyTemplate) -> _Gold:
     slots[_DATE_ROW] = _fills(date_slot, lambda f: _date_accepts(_key_dates(f)))
     loc_slot = key.slot(3)
     locations = key.locations
+    location = _GoldLocation(
+        locations,
+        any(f.optional for f in loc_slot.fills),
+        loc_slot.status != "inapplicable",
+    )
     if loc_slot.status == "inapplicable" or not locations:
         scored = loc_slot.status != "inapplicable"
         slots[_COUNTRY_ROW] = _GoldSlot((), scored)
@@ -258,7 +314,7 @@ def _gold(key: MucKeyTemplate) -> _Gold:
     slots[_CONF_ROW] = _fills(key.slot(11), _conf_accepts)
     slots[_EFFECT_ROW] = _fills(key.slot(23), lambda f: _in(f.values, _set))
     slots[_NUMBER_ROW] = _fills(key.slot(21), _number_accepts)
-    return _Gold(tuple(_set(t) for t in key.incident_types), key.optional, slots)
+    return _Gold(tuple(_set(t) for t in key.incident_types), key.optional, slots, location)
 
 
 def _key_dates(fill: MucFill) -> list[MucDate]:
@@ -273,6 +329,7 @@ def _pred_fills(t: SlotTemplate) -> dict[str, list[object]]:
         _DATE_ROW: [t.date] if t.date is not None else [],
         _COUNTRY_ROW: [t.country] if t.country else [],
         _PLACE_ROW: [t.place] if t.place else [],
+        _LOCATION_ROW: [(t.country or None, t.place or None)] if t.country or t.place else [],
         _TYPE_ROW: [t.incident_type] if t.incident_type else [],
         _INSTR_ROW: list(t.instrument_types),
         _ORG_ROW: list(t.perp_orgs),
@@ -296,18 +353,21 @@ def _pred_alone(fills: dict[str, list[object]]) -> Tally:
 
 def _gold_alone(gold: _Gold) -> Tally:
     tally: Tally = {}
-    for row in SLOT_ROWS:
+    for row in _MICRO_ROWS:
         slot = gold.slots[row]
         required = 0 if gold.optional else sum(1 for f in slot.fills if not f.optional)
         tally[row] = Score(row, 0, 0, 0, required)
+    loc = gold.location
+    missed = loc.scored and bool(loc.alternatives) and not (gold.optional or loc.optional)
+    tally[_LOCATION_ROW] = Score(_LOCATION_ROW, 0, 0, 0, int(missed))
     return tally
 
 
 def _pair(pred_type: str | None, fills: dict[str, list[object]], gold: _Gold) -> Tally | None:
     if pred_type is None or _set(pred_type) not in gold.types:
         return None
-    tally: Tally = {}
-    for row in SLOT_ROWS:
+    tally: Tally = {_LOCATION_ROW: _location_pair(fills[_LOCATION_ROW], gold.location)}
+    for row in _MICRO_ROWS:
         slot = gold.slots[row]
         if not slot.scored:
             tally[row] = Score(row)
@@ -322,6 +382,18 @@ def _pair(pred_type: str | None, fills: dict[str, list[object]], gold: _Gold) ->
         )
         tally[row] = Score(row, correct, len(values), correct, gold_count)
     return tally
+
+
+def _location_pair(values: Sequence[object], gold: _GoldLocation) -> Score:
+    if not gold.scored:
+        return Score(_LOCATION_ROW)
+    credit = 0.0
+    for value in values:  # at most one (country, place) pair, from _pred_fills
+        country, place = cast(tuple[str | None, str | None], value)
+        credit = gold.credit(country, place)
+    # An optional key fill joins the gold count only when it earned credit, as in _pair.
+    gold_count = int(bool(gold.alternatives) and (not gold.optional or credit > 0))
+    return Score(_LOCATION_ROW, credit, len(values), credit, gold_count)
 
 
 def _matched(gold: Sequence[_GoldFill], values: Sequence[object]) -> list[int]:
@@ -344,7 +416,11 @@ def _matched(gold: Sequence[_GoldFill], values: Sequence[object]) -> list[int]:
 
 
 def _gain(tally: Tally) -> float:
-    return float(sum(s.correct_pred for s in tally.values()))
+    return float(sum(tally[row].correct_pred for row in _MICRO_ROWS if row in tally))
+
+
+def _micro_f1(tally: Tally) -> float:
+    return _sum_scores("micro", [tally[row] for row in _MICRO_ROWS if row in tally]).f1
 
 
 def score_muc_slots(
@@ -361,9 +437,14 @@ def score_muc_slots(
             [_pair(t.incident_type, f, g) for g in golds] for t, f in zip(preds, fills, strict=True)
         ]
         best = _best_mapping(
-            pair, [_pred_alone(f) for f in fills], [_gold_alone(g) for g in golds], _gain
+            pair,
+            [_pred_alone(f) for f in fills],
+            [_gold_alone(g) for g in golds],
+            _gain,
+            _micro_f1,
         )
         for label, score in best.items():
             total[label] = total[label] + score if label in total else score
     rows = tuple(total.get(row, Score(row)) for row in SLOT_ROWS)
-    return SlotScores("Slot", rows, (_sum_scores("micro", rows),), documents=len(keys))
+    micro = _sum_scores("micro", [r for r in rows if r.label != _LOCATION_ROW])
+    return SlotScores("Slot", rows, (micro,), documents=len(keys))
