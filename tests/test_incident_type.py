@@ -332,6 +332,8 @@ def test_a_robbery_told_as_done_is_a_robbery(
             "Rebels shot dead two guards. The factory was destroyed by fire after a fault.",
             False,
         ),
+        # the attack told after the fire, by a phrase pattern ("set fire to"), counts too
+        ("The church was destroyed by fire after rebels set fire to it.", True),
         # a fire burning, people burned, burns suffered, a burning denied: no arson told
         ("The fire burned for three hours after the bomb exploded.", False),
         ("Two children were burned to death when the bomb exploded.", False),

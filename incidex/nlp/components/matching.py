@@ -518,6 +518,7 @@ class TriggerMatcher:
         matches = self.words(doc) + list(self.phrases(doc))
         if not self.openers.isdisjoint(lemmas(doc)) or not self.openers.isdisjoint(lowers(doc)):
             matches += list(self.matcher(doc))
+        unset_fires: list[Span] = []
         for match_id, start, end in matches:
             label = doc.vocab.strings[match_id]
             span = Span(doc, start, end, label=label)
@@ -542,9 +543,11 @@ class TriggerMatcher:
                 continue
             if label == BURNING and negated(span):
                 continue  # "did not burn the houses"
-            if label == BURNING and len(span) > 1 and not info.attack:
+            if label == BURNING and len(span) > 1:
                 # "destroyed by fire" names no one who set it: a burning only where the
-                # sentence tells of an attack, not "destroyed by fire after a fault"
+                # sentence tells of an attack, not "destroyed by fire after a fault";
+                # decided after every trigger of the sentence is read
+                unset_fires.append(span)
                 continue
             if label in self.attack_names and _past_event(span):
                 info.generic_attack = True  # about an earlier attack, not a new one
@@ -553,6 +556,11 @@ class TriggerMatcher:
             if label in self.attack_names:
                 info.events_attack.add(label)
             spans.append(span)
+        for span in unset_fires:
+            info = info_at(doc, span.start_char)
+            if info.attack:
+                info.events.add(BURNING)
+                spans.append(span)
         # a sentence naming a weapon or an armed perpetrator is about the violence too
         for key in ("weapons",):
             for span in doc.spans[key] if key in doc.spans else []:
