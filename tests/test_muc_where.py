@@ -330,3 +330,44 @@ def test_muc_place_a_town_of_the_filing_country_beats_the_dateline_city(upper: b
     )
     [slot] = _slots(text, [said(text, "where", value, apopa)], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", "APOPA")
+
+
+# -- the dateline city only where the incident's sentences name it ----------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "asserted", "place"),
+    [
+        # the report's city, named only where the text tells of something else: the country
+        ("Bombs went off at a bus stop. Ungo left San Salvador on Tuesday.", False, None),
+        ("Bombs went off at a bus stop. Ungo left San Salvador on Tuesday.", True, None),
+        # named in the sentence telling of the incident: the place
+        (
+            "Bombs went off at a bus stop in San Salvador. Ungo left on Tuesday.",
+            False,
+            "SAN SALVADOR",
+        ),
+        (
+            "Bombs went off at a bus stop in San Salvador. Ungo left on Tuesday.",
+            True,
+            "SAN SALVADOR",
+        ),
+    ],
+)
+def test_muc_place_is_the_dateline_city_only_where_the_incident_is_told(
+    text: str, asserted: bool, place: str | None, upper: bool
+) -> None:
+    text = cased(text, upper)
+    value = cased("San Salvador", upper)
+    city = Place(
+        role="mentioned",
+        name=value,
+        city="San Salvador",
+        country="El Salvador",
+        country_code="SV",
+        precision=1,
+    )
+    where = [said(text, "where", value, city)] if asserted else []
+    [slot] = _slots(text, where, filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("EL SALVADOR", place)

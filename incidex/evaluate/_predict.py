@@ -58,7 +58,9 @@ suspects (arrested) --                 --                       Detainee (named 
 [7] MUC: the first scene place with a country, else the first mentioned place below country
     level in the dateline's country, else the dateline's place (its city when the text
     names it, else its country), else the first mentioned place below country level, else
-    the first mentioned country; the place is its city (else region).
+    the first mentioned country; the place is its city (else region). The dateline city
+    counts only where a sentence telling of the incident names it (MUC-4 template notes,
+    7.4 note 4: no place where it may be the reporting's rather than the incident's).
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
     the report is a bombing, but Unspecified for a sentence telling only of another attack
     type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
@@ -2605,11 +2607,15 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     ]
     scenes = (a.normalized for a in where if a.normalized.role == "scene")
     context = next((p for p in scenes if p.country), filed)
+    told = _incident_sentences(report)
     places = []
     for a in where:
         place = _local_unit(a, context) or _apposed_country(a, report.where) or a.normalized
         if place.country and not (place.role == "mentioned" and _someones(a)):
-            places.append(place)
+            if not (_is_filing_city(place, filed) and a.sentence.text not in told):
+                places.append(place)
+    if filed is not None and filed.precision < 5 and not _names_in(told, filed.name):
+        filed = filed.model_copy(update={"city": None, "precision": 5})
     scene = [p for p in places if p.role == "scene"]
     # Else where the message was filed (the MUC dateline, kept apart from the text), then
     # a place named below the country level: "U.S. aid" says little about the scene.
@@ -2625,6 +2631,25 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
             return finer[0] if finer else place
         return place
     return None
+
+
+def _incident_sentences(report: IncidentReport) -> set[str]:
+    """The texts of the sentences telling of the incident: its type, toll, targets, victims."""
+    told = (report.types, report.casualties, report.targets, report.victims)
+    return {a.sentence.text for field in told for a in field}
+
+
+def _is_filing_city(place: Place, filed: Place | None) -> bool:
+    """A place mentioned (no scene) below the country that is the MUC dateline's city."""
+    if filed is None or place.role != "mentioned" or place.precision >= 5:
+        return False
+    return _muc_name(place.city or place.name) == _muc_name(filed.name)
+
+
+def _names_in(sentences: set[str], name: str) -> bool:
+    """Whether one of ``sentences`` names ``name`` as a whole word or words (any case)."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
+    return any(pattern.search(s) for s in sentences)
 
 
 def _muc_name(name: str) -> str:
@@ -2649,8 +2674,8 @@ def _filed_at(result: ArticleResult) -> Place | None:
     filed = Place(name=name, country_code=country.code, country=country.name)
     # A city the text does not name is seldom the scene: the country only. One the text
     # names is where it happened when no other place of the country is told (_scene tries
-    # the filed place after those): "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN
-    # SALVADOR CONDEMNED THE MURDER".
+    # the filed place after those) and a sentence telling of the incident names it:
+    # "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN SALVADOR CONDEMNED THE MURDER".
     city = gaz.city(name, prefer=(country.code,))
     if city is not None and city.country_code == country.code and _names(result, name):
         return filed.model_copy(update={"city": city.name, "precision": 1})
