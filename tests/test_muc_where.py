@@ -371,3 +371,29 @@ def test_muc_place_is_the_dateline_city_only_where_the_incident_is_told(
     where = [said(text, "where", value, city)] if asserted else []
     [slot] = _slots(text, where, filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", place)
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # another town of the report's country, named only where something else is told
+        ("Bombs went off at a bus stop. The mayor fled to Apopa on Tuesday.", None),
+        ("Bombs went off at a bus stop near Apopa. The mayor fled on Tuesday.", "APOPA"),
+    ],
+)
+def test_muc_place_a_town_of_the_filing_country_only_where_the_incident_is_told(
+    text: str, place: str | None, upper: bool
+) -> None:
+    text = cased(text, upper)
+    value = cased("Apopa", upper)
+    apopa = Place(
+        role="mentioned",
+        name=value,
+        city="Apopa",
+        country="El Salvador",
+        country_code="SV",
+        precision=1,
+    )
+    [slot] = _slots(text, [said(text, "where", value, apopa)], filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("EL SALVADOR", place)

@@ -58,9 +58,10 @@ suspects (arrested) --                 --                       Detainee (named 
 [7] MUC: the first scene place with a country, else the first mentioned place below country
     level in the dateline's country, else the dateline's place (its city when the text
     names it, else its country), else the first mentioned place below country level, else
-    the first mentioned country; the place is its city (else region). The dateline city
-    counts only where a sentence telling of the incident names it (MUC-4 template notes,
-    7.4 note 4: no place where it may be the reporting's rather than the incident's).
+    the first mentioned country; the place is its city (else region). A place of the
+    dateline's country that is no scene, the dateline city too, counts only where a sentence
+    telling of the incident names it (MUC-4 template notes, 7.4 note 4: no place where it
+    may be the reporting's or some other rather than the incident's).
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
     the report is a bombing, but Unspecified for a sentence telling only of another attack
     type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
@@ -2612,7 +2613,7 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     for a in where:
         place = _local_unit(a, context) or _apposed_country(a, report.where) or a.normalized
         if place.country and not (place.role == "mentioned" and _someones(a)):
-            if not (_is_filing_city(place, filed) and a.sentence.text not in told):
+            if not (_in_filing_country(place, filed) and a.sentence.text not in told):
                 places.append(place)
     if filed is not None and filed.precision < 5 and not _names_in(told, filed.name):
         filed = filed.model_copy(update={"city": None, "precision": 5})
@@ -2639,11 +2640,11 @@ def _incident_sentences(report: IncidentReport) -> set[str]:
     return {a.sentence.text for field in told for a in field}
 
 
-def _is_filing_city(place: Place, filed: Place | None) -> bool:
-    """A place mentioned (no scene) below the country that is the MUC dateline's city."""
+def _in_filing_country(place: Place, filed: Place | None) -> bool:
+    """A place mentioned (no scene) below the country in the MUC dateline's country."""
     if filed is None or place.role != "mentioned" or place.precision >= 5:
         return False
-    return _muc_name(place.city or place.name) == _muc_name(filed.name)
+    return place.country_code == filed.country_code
 
 
 def _names_in(sentences: set[str], name: str) -> bool:
