@@ -25,7 +25,6 @@ the regression is refitted without them (the rounds before the eleventh).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import tempfile
 from collections import Counter
@@ -35,7 +34,7 @@ from typing import Any
 
 import numpy as np
 import spacy
-from _muc_splits import DEV_GOLD, DEV_KEYS, DEV_MESSAGES, FOLDS, TST_GOLD, TST_KEYS, TST_MESSAGES
+from _muc_splits import DEV_GOLD, DEV_KEYS, DEV_MESSAGES, TST_GOLD, TST_KEYS, TST_MESSAGES
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -51,7 +50,13 @@ from incidex.nlp.relevance import message_features, sentence_features
 from incidex.train import _attack_mentions
 from incidex.train._data import load_examples
 from incidex.train._fit import classifier_text, fit_relevance
-from incidex.train._relevance import RELEVANCE_C, _holds_mention, _sentence_model
+from incidex.train._relevance import (
+    RELEVANCE_C,
+    SENTENCE_FOLDS,
+    _holds_mention,
+    _sentence_model,
+    sentence_fold,
+)
 
 _ORDER = (False, None, True)
 
@@ -100,10 +105,6 @@ def _extract(data: Path, paths: Sequence[str], cache: Path) -> dict[str, Any]:
     return out
 
 
-def _fold(docid: str) -> int:
-    return int(hashlib.md5(docid.encode()).hexdigest(), 16) % FOLDS
-
-
 def _sentence_scores(data: Path, records: dict[str, Any], docids: list[str]) -> list[float]:
     """Each DEV message's highest sentence score, out of fold (the module docstring)."""
     mentions = _attack_mentions(read_gtt(data / DEV_GOLD))
@@ -133,9 +134,9 @@ def _crossfit(
         for d, r in records.items()
     }
     scores: dict[str, tuple[float, float, float]] = {}
-    for k in range(FOLDS):
-        train = [d for d in docs if _fold(d.docid) != k]
-        test = [d for d in docs if _fold(d.docid) == k]
+    for k in range(SENTENCE_FOLDS):
+        train = [d for d in docs if sentence_fold(d.docid) != k]
+        test = [d for d in docs if sentence_fold(d.docid) == k]
         with tempfile.TemporaryDirectory() as tmp:
             fit_relevance(train, [], Path(tmp) / "textcat", log=lambda _: None)
             nlp = spacy.load(Path(tmp) / "textcat")
@@ -151,7 +152,7 @@ def _crossfit(
         linear = model.predict_proba(vectorizer.transform([features[d.docid] for d in test]))[:, 1]
         for d, b, lr in zip(test, bow, linear, strict=True):
             scores[d.docid] = (float(b), float(lr), highest[d.docid])
-        print(f"  fold {k + 1}/{FOLDS} fitted", flush=True)
+        print(f"  fold {k + 1}/{SENTENCE_FOLDS} fitted", flush=True)
     return scores
 
 

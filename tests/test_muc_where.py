@@ -291,6 +291,18 @@ def test_a_town_abroad_keeps_its_country(
     assert (city, code) in found, found
 
 
+def _salvadoran(name: str, city: str) -> Place:
+    """A town of El Salvador the text mentions (no scene), as the places component records it."""
+    return Place(
+        role="mentioned",
+        name=name,
+        city=city,
+        country="El Salvador",
+        country_code="SV",
+        precision=1,
+    )
+
+
 # -- the dateline city the text names, when no other place of its country is told ---------
 
 
@@ -320,14 +332,7 @@ def test_muc_place_is_the_dateline_city_the_text_names(
 def test_muc_place_a_town_of_the_filing_country_beats_the_dateline_city(upper: bool) -> None:
     text = cased("Bombs went off in Apopa, north of San Salvador.", upper)
     value = cased("Apopa", upper)
-    apopa = Place(
-        role="mentioned",
-        name=value,
-        city="Apopa",
-        country="El Salvador",
-        country_code="SV",
-        precision=1,
-    )
+    apopa = _salvadoran(value, "Apopa")
     [slot] = _slots(text, [said(text, "where", value, apopa)], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", "APOPA")
 
@@ -360,14 +365,7 @@ def test_muc_place_is_the_dateline_city_only_where_the_incident_is_told(
 ) -> None:
     text = cased(text, upper)
     value = cased("San Salvador", upper)
-    city = Place(
-        role="mentioned",
-        name=value,
-        city="San Salvador",
-        country="El Salvador",
-        country_code="SV",
-        precision=1,
-    )
+    city = _salvadoran(value, "San Salvador")
     where = [said(text, "where", value, city)] if asserted else []
     [slot] = _slots(text, where, filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", place)
@@ -387,13 +385,6 @@ def test_muc_place_a_town_of_the_filing_country_only_where_the_incident_is_told(
 ) -> None:
     text = cased(text, upper)
     value = cased("Apopa", upper)
-    apopa = Place(
-        role="mentioned",
-        name=value,
-        city="Apopa",
-        country="El Salvador",
-        country_code="SV",
-        precision=1,
-    )
+    apopa = _salvadoran(value, "Apopa")
     [slot] = _slots(text, [said(text, "where", value, apopa)], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", place)

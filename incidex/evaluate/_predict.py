@@ -2647,10 +2647,10 @@ def _in_filing_country(place: Place, filed: Place | None) -> bool:
     return place.country_code == filed.country_code
 
 
-def _names_in(sentences: set[str], name: str) -> bool:
-    """Whether one of ``sentences`` names ``name`` as a whole word or words (any case)."""
+def _names_in(texts: Iterable[str], name: str) -> bool:
+    """Whether one of ``texts`` names ``name`` as a whole word or words (any case)."""
     pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
-    return any(pattern.search(s) for s in sentences)
+    return any(pattern.search(text) for text in texts)
 
 
 def _muc_name(name: str) -> str:
@@ -2678,15 +2678,13 @@ def _filed_at(result: ArticleResult) -> Place | None:
     # the filed place after those) and a sentence telling of the incident names it:
     # "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN SALVADOR CONDEMNED THE MURDER".
     city = gaz.city(name, prefer=(country.code,))
-    if city is not None and city.country_code == country.code and _names(result, name):
+    if (
+        city is not None
+        and city.country_code == country.code
+        and _names_in((result.article.text,), name)
+    ):
         return filed.model_copy(update={"city": city.name, "precision": 1})
     return filed
-
-
-def _names(result: ArticleResult, name: str) -> bool:
-    """Whether the article's text names ``name`` as a whole word or words (any case)."""
-    pattern = r"(?<!\w)" + re.escape(name) + r"(?!\w)"
-    return re.search(pattern, result.article.text, re.IGNORECASE) is not None
 
 
 # -- human targets: HUM TGT: NUMBER and EFFECT OF INCIDENT -------------------------------

@@ -25,6 +25,7 @@ attack, which the whole message's words dilute in an interview, a communique or 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import shutil
@@ -36,7 +37,8 @@ from typing import Any, Self
 
 from spacy.tokens import Doc
 
-from ._doc import PAST_TAGS, article_of, ents, sent_info, sentences, tokens
+from ..model import Assertion
+from ._doc import PAST_TAGS, article_of, ents_in, sent_info, sentences, tokens
 from .lexicon import default_lexicon
 from .linear import LinearModel
 
@@ -99,29 +101,45 @@ def _analysis(doc: Doc) -> dict[str, float]:
     row["questions"] = math.log1p(sum("?" in s.text for s in sentences(doc)))
     row["speaker_share"] = sum(i.speaker is not None for i in infos) / max(len(infos), 1)
     counts: dict[str, float] = {}
-    article = article_of(doc)
-    published = article.published.date() if article and article.published else None
+    published = _published(doc)
     for a in doc._.assertions or ():
         in_attack = a.sentence.start in starts
         _add(counts, f"n_{a.field}{'@attack' if in_attack else ''}")
-        value: Any = a.normalized
         if a.stance.value != "asserted":
             _add(counts, f"stance_{a.stance.value}")
-        if a.field == "claims":
-            row[f"claim_{value.kind}"] = 1.0
-        if not in_attack:
+        detail = _detail(a, published)
+        if detail is None or not (in_attack or a.field == "claims"):
             continue
         if a.field == "targets":
-            _add(counts, "target_armed" if value.type in _ARMED_TARGETS else "target_civilian")
-        elif a.field == "when" and published is not None and value.date is not None:
-            recent = -1 <= (published - value.date).days <= _RECENT_DAYS
-            row["when_recent" if recent else "when_old"] = 1.0
-        elif a.field == "casualties":
-            row[f"casualties_{value.category}"] = 1.0
-        elif a.field == "victims":
-            row[f"victims_{value.fate}"] = 1.0
+            _add(counts, detail)  # counted; the other details are present or not
+        else:
+            row[detail] = 1.0
     row.update((name, math.log1p(n)) for name, n in counts.items())
     return row
+
+
+def _published(doc: Doc) -> dt.date | None:
+    article = article_of(doc)
+    return article.published.date() if article and article.published else None
+
+
+def _detail(a: Assertion[Any], published: dt.date | None) -> str | None:
+    """What an assertion says that tells an attack from talk (both kinds of features read
+    it): an armed or a civilian target, a recent or an old day, a toll's category, a
+    victim's fate, a claim's kind."""
+    value: Any = a.normalized
+    if a.field == "targets":
+        return "target_armed" if value.type in _ARMED_TARGETS else "target_civilian"
+    if a.field == "when" and published is not None and value.date is not None:
+        recent = -1 <= (published - value.date).days <= _RECENT_DAYS
+        return "when_recent" if recent else "when_old"
+    if a.field == "casualties":
+        return f"casualties_{value.category}"
+    if a.field == "victims":
+        return f"victims_{value.fate}"
+    if a.field == "claims":
+        return f"claim_{value.kind}"
+    return None
 
 
 def message_features(doc: Doc, sentence_scores: list[float] | None = None) -> dict[str, float]:
@@ -145,26 +163,16 @@ def attack_verbs() -> tuple[frozenset[str], frozenset[str]]:
 
 def _sentence_assertions(doc: Doc, starts: list[int]) -> list[Counter[str]]:
     """Per sentence, what the rules asserted in it (as in :func:`_analysis`)."""
-    article = article_of(doc)
-    published = article.published.date() if article and article.published else None
+    published = _published(doc)
     found: list[Counter[str]] = [Counter() for _ in starts]
     for a in doc._.assertions or ():
         counts = found[max(0, bisect_right(starts, a.start) - 1)]
         counts[f"n_{a.field}"] += 1
         if a.stance.value != "asserted":
             counts[f"stance_{a.stance.value}"] += 1
-        value: Any = a.normalized
-        if a.field == "targets":
-            counts["target_armed" if value.type in _ARMED_TARGETS else "target_civilian"] += 1
-        elif a.field == "when" and published is not None and value.date is not None:
-            recent = -1 <= (published - value.date).days <= _RECENT_DAYS
-            counts["when_recent" if recent else "when_old"] += 1
-        elif a.field == "victims":
-            counts[f"victims_{value.fate}"] += 1
-        elif a.field == "casualties":
-            counts[f"casualties_{value.category}"] += 1
-        elif a.field == "claims":
-            counts[f"claim_{value.kind}"] += 1
+        detail = _detail(a, published)
+        if detail is not None:
+            counts[detail] += 1
     return found
 
 
@@ -179,7 +187,6 @@ def sentence_features(doc: Doc) -> list[dict[str, float]]:
     words = tokens(doc)
     verbs, phrases = attack_verbs()
     asserted = _sentence_assertions(doc, [i.start_char for i in infos])
-    entities = ents(doc)
     rows = []
     for info, sent, found in zip(infos, sentences(doc), asserted, strict=True):
         own = words[sent.start : sent.end]
@@ -212,7 +219,7 @@ def sentence_features(doc: Doc) -> list[dict[str, float]]:
         }
         hand.update((f"type={name}", 1.0) for name in info.events_attack)
         hand.update((f"rules={name}", math.log1p(n)) for name, n in found.items())
-        labels = Counter(e.label_ for e in entities if e.start >= sent.start and e.end <= sent.end)
+        labels = Counter(e.label_ for e in ents_in(sent))
         hand.update((f"ent={label}", math.log1p(n)) for label, n in labels.items())
         row = _words(sent.text)
         row.update((f"s={k}", ANALYSIS_SCALE * v) for k, v in hand.items())
