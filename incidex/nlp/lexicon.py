@@ -27,6 +27,9 @@ class EventLexicon:
     lemmas: tuple[str, ...]
     phrases: tuple[str, ...]
     weak_lemmas: tuple[str, ...] = ()  # evidence of the means more than of the attack type
+    # phrases (of ``phrases``) that name the event only in a sentence telling of an attack:
+    # "destroyed by fire" names no one who set it
+    attack_only_phrases: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -271,6 +274,7 @@ def default_lexicon() -> Lexicon:
                 lemmas=tuple(e["lemmas"]),
                 phrases=tuple(e["phrases"]),
                 weak_lemmas=tuple(e.get("weak_lemmas", ())),
+                attack_only_phrases=frozenset(e.get("attack_only_phrases", ())),
             )
             for e in raw["events"]
         ),

@@ -438,6 +438,7 @@ class TriggerMatcher:
             self.matcher.add(key, patterns, **kwargs)
 
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.attack_only: set[tuple[str, str]] = set()  # (event, phrase) of attack sentences
         # Keys whose patterns span several tokens and keep only the longest match; their
         # one-word patterns must stay in the Matcher, which filters a key's matches together.
         greedy = {"Facility/Infrastructure Attack", "Unarmed Assault"}
@@ -453,6 +454,7 @@ class TriggerMatcher:
                 single.append((event.name, event.lemmas, forms))
             if event.phrases:
                 self.phrases.add(event.name, [nlp.tokenizer(p) for p in event.phrases])
+            self.attack_only |= {(event.name, p.lower()) for p in event.attack_only_phrases}
         # "set parts of the building on fire": a verb, a short object, "on fire"
         add(
             "Facility/Infrastructure Attack",
@@ -518,7 +520,7 @@ class TriggerMatcher:
         matches = self.words(doc) + list(self.phrases(doc))
         if not self.openers.isdisjoint(lemmas(doc)) or not self.openers.isdisjoint(lowers(doc)):
             matches += list(self.matcher(doc))
-        unset_fires: list[Span] = []
+        attack_only: list[Span] = []
         for match_id, start, end in matches:
             label = doc.vocab.strings[match_id]
             span = Span(doc, start, end, label=label)
@@ -543,11 +545,10 @@ class TriggerMatcher:
                 continue
             if label == BURNING and negated(span):
                 continue  # "did not burn the houses"
-            if label == BURNING and len(span) > 1:
-                # "destroyed by fire" names no one who set it: a burning only where the
-                # sentence tells of an attack, not "destroyed by fire after a fault";
-                # decided after every trigger of the sentence is read
-                unset_fires.append(span)
+            if (label, " ".join(t.lower_ for t in span)) in self.attack_only:
+                # "destroyed by fire" after a fault is no burning: the event only where the
+                # sentence tells of an attack, decided after every trigger of it is read
+                attack_only.append(span)
                 continue
             if label in self.attack_names and _past_event(span):
                 info.generic_attack = True  # about an earlier attack, not a new one
@@ -556,10 +557,10 @@ class TriggerMatcher:
             if label in self.attack_names:
                 info.events_attack.add(label)
             spans.append(span)
-        for span in unset_fires:
+        for span in attack_only:
             info = info_at(doc, span.start_char)
             if info.attack:
-                info.events.add(BURNING)
+                info.events.add(span.label_)
                 spans.append(span)
         # a sentence naming a weapon or an armed perpetrator is about the violence too
         for key in ("weapons",):
