@@ -388,3 +388,36 @@ def test_muc_place_a_town_of_the_filing_country_only_where_the_incident_is_told(
     apopa = _salvadoran(value, "Apopa")
     [slot] = _slots(text, [said(text, "where", value, apopa)], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", place)
+
+
+# -- each incident of a split message its own place ------------------------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_place_of_the_first_incident_is_told_in_its_own_sentences(upper: bool) -> None:
+    # the kidnapping's town is a scene, the bombing's only mentioned: the bombing keeps its own
+    text = cased(
+        "A bomb exploded at the town hall of Apopa. "
+        "Meanwhile, guerrillas kidnapped Juan Perez in Usulutan.",
+        upper,
+    )
+    apopa, usulutan, perez = (cased(w, upper) for w in ("Apopa", "Usulutan", "Juan Perez"))
+    where = [
+        said(text, "where", apopa, _salvadoran(apopa, "Apopa")),
+        said(
+            text,
+            "where",
+            usulutan,
+            _salvadoran(usulutan, "Usulután").model_copy(update={"role": "scene"}),
+        ),
+    ]
+    types = [
+        said(text, "types", cased("bomb", upper), BOMBING),
+        said(text, "types", cased("kidnapped", upper), KIDNAPPING),
+    ]
+    victims = [said(text, "victims", perez, Victim(names=[perez], fate="kidnapped"))]
+    slots = _slots(text, where, filed="SAN SALVADOR", types=types, victims=victims)
+    assert [(s.incident_type, s.place) for s in slots] == [
+        ("BOMBING", "APOPA"),
+        ("KIDNAPPING", "USULUTAN"),
+    ]

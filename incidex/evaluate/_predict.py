@@ -2836,9 +2836,11 @@ def _slot_template(
     published: dt.date | None,
     tagger: bool | None,
     filed: Place | None = None,
+    placed: IncidentReport | None = None,
 ) -> SlotTemplate:
+    """``placed``: the report whose places give the scene (``report`` when None)."""
     view = _views(report, tagger)
-    place = _scene(report, filed)
+    place = _scene(placed or report, filed)
     country = _muc_name(place.country) if place is not None and place.country else None
     spot = None
     if place is not None and place.precision < 5:
@@ -2881,13 +2883,50 @@ def _slot_templates(
 ) -> list[SlotTemplate]:
     published = result.article.published.date() if result.article.published else None
     filed = _filed_at(result)
-    slots = [_slot_template(part, published, tagger, filed) for part in parts]
+    # the scene of each part from its places (the first part's own, _first_own_places)
+    placed = [*_first_own_places(parts[:1], parts[1:]), *parts[1:]]
+    slots = [
+        _slot_template(part, published, tagger, filed, scene)
+        for part, scene in zip(parts, placed, strict=True)
+    ]
     shared = _share_message_org(
         slots,
         lambda t: t.perp_orgs,
         lambda t, source: replace(t, perp_orgs=source.perp_orgs, perp_org_confidences=()),
     )
     return _kept(shared, keep)
+
+
+def _first_own_places(
+    first: list[IncidentReport], others: list[IncidentReport]
+) -> list[IncidentReport]:
+    """The first part of a split message with the places of its own sentences, when they
+    name one in a country: :func:`split_incidents` gives the further parts their own places
+    but keeps the message's for the first, so its scene was the message's first one even
+    where another incident's sentences told it ("... IN SAN MIGUEL. MEANWHILE, IN SAN
+    SALVADOR ..."). A place's sentence is the first part's when the last sentence before it
+    (or it) telling of an incident tells of the first part's; before any, it is the first's."""
+    if not first or not others:
+        return first
+    told = {a.sentence.start: 0 for field in _TOLD_FIELDS for a in getattr(first[0], field)}
+    for n, part in enumerate(others, start=1):
+        for field in _TOLD_FIELDS:
+            for a in getattr(part, field):
+                told.setdefault(a.sentence.start, n)
+    starts = sorted(told)
+
+    def owner(start: int) -> int:
+        before = bisect.bisect_right(starts, start)
+        return told[starts[before - 1]] if before else 0
+
+    own = [a for a in first[0].where if owner(a.sentence.start) == 0]
+    if not any(a.normalized.country for a in own):
+        return first
+    return [first[0].model_copy(update={"where": own})]
+
+
+# The fields whose assertions tell of an incident (split_incidents gives each part its own).
+_TOLD_FIELDS = ("types", *ROLE_FIELDS, "casualties")
 
 
 # -- WikiEvents ------------------------------------------------------------------------
