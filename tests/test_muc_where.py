@@ -310,15 +310,18 @@ def _salvadoran(name: str, city: str) -> Place:
 @pytest.mark.parametrize(
     ("text", "filed", "place"),
     [
-        # named in the text (here as the archbishop's see, which alone is no place)
-        (
-            "Bombs were condemned by the archbishop of San Salvador today.",
-            "SAN SALVADOR",
-            "SAN SALVADOR",
-        ),
         ("Bombs went off at a bus stop, the La Paz police said.", "LA PAZ", "LA PAZ"),
+        # named only as the archbishop's see: no place (the country only)
+        ("Bombs were condemned by the archbishop of San Salvador today.", "SAN SALVADOR", None),
         # not named: the country only
         ("Bombs went off at a bus stop, the police said.", "SAN SALVADOR", None),
+        # pointed at: "here", and "the capital" where the dateline city is the capital
+        ("Two bombs went off here at a bus stop.", "SAN SALVADOR", "SAN SALVADOR"),
+        ("Two bombs went off at a bus stop in this capital.", "SAN SALVADOR", "SAN SALVADOR"),
+        ("Two bombs went off at a bus stop in the capital.", "SAN MIGUEL", None),
+        # "here is" opens a report, "here in" names the place meant
+        ("Here is a report on two bombs at a bus stop.", "SAN SALVADOR", None),
+        ("Bombs went off at bus stops here in El Salvador.", "SAN SALVADOR", None),
     ],
 )
 def test_muc_place_is_the_dateline_city_the_text_names(

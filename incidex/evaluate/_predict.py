@@ -2615,7 +2615,13 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
         if place.country and not (place.role == "mentioned" and _someones(a)):
             if not (_in_filing_country(place, filed) and a.sentence.text not in told):
                 places.append(place)
-    if filed is not None and filed.precision < 5 and not _names_in(told, filed.name):
+    # the dateline city where the incident's sentences name it as a place ("THE ARCHBISHOP
+    # OF SAN SALVADOR" does not) or point at it ("HERE", "IN THIS CAPITAL")
+    if (
+        filed is not None
+        and filed.precision < 5
+        and not (_names_as_a_place(told, filed.name) or _points_here(told, filed))
+    ):
         filed = filed.model_copy(update={"city": None, "precision": 5})
     scene = [p for p in places if p.role == "scene"]
     # Else where the message was filed (the MUC dateline, kept apart from the text), then
@@ -2640,6 +2646,29 @@ def _incident_sentences(report: IncidentReport) -> set[str]:
     return {a.sentence.text for field in told for a in field}
 
 
+def _points_here(texts: Iterable[str], filed: Place) -> bool:
+    """Whether one of ``texts`` points at the dateline city: "HERE", "THIS CITY", and "IN
+    THIS CAPITAL" where the dateline city is its country's capital (lexicon ``here_phrases``,
+    ``capital_phrases``)."""
+    here, capital = _here_patterns()
+    if any(here.search(text) for text in texts):
+        return True
+    city = default_gazetteer().capital(filed.country_code or "")
+    return city is not None and city.name == filed.city and any(map(capital.search, texts))
+
+
+@cache
+def _here_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lexicon = default_lexicon()
+    not_after = "|".join(map(re.escape, sorted(lexicon.not_here_after)))
+    here = "|".join(map(re.escape, lexicon.here_phrases))
+    capital = "|".join(map(re.escape, lexicon.capital_phrases))
+    return (
+        re.compile(rf"(?<!\w)(?:{here})(?!\w)(?!\s+(?:{not_after})\b)", re.IGNORECASE),
+        re.compile(rf"(?<!\w)(?:{capital})(?!\w)(?!\s+of\b)", re.IGNORECASE),
+    )
+
+
 def _in_filing_country(place: Place, filed: Place | None) -> bool:
     """A place mentioned (no scene) below the country in the MUC dateline's country."""
     if filed is None or place.role != "mentioned" or place.precision >= 5:
@@ -2653,6 +2682,22 @@ def _names_in(texts: Iterable[str], name: str) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
+def _names_as_a_place(texts: Iterable[str], name: str) -> bool:
+    """Whether one of ``texts`` names ``name`` other than as someone's office or home ("THE
+    ARCHBISHOP OF SAN SALVADOR": :func:`_someones`)."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
+    for text in texts:
+        for found in pattern.finditer(text):
+            match = _OF_SOMEONE.search(text[max(0, found.start() - 60) : found.start()])
+            noun = match.group(1).lower() if match else ""
+            if (
+                noun not in place_words().origin_nouns
+                and noun not in default_lexicon().person_nouns
+            ):
+                return True
+    return False
+
+
 def _muc_name(name: str) -> str:
     """A place name as the MUC keys write it: upper case ASCII ("Medellín" -> "MEDELLIN")."""
     folded = unicodedata.normalize("NFKD", name)
@@ -2661,7 +2706,7 @@ def _muc_name(name: str) -> str:
 
 def _filed_at(result: ArticleResult) -> Place | None:
     """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded: its
-    country, and its city too when the text names it."""
+    country, and its city too when the gazetteer places it in that country."""
     name = (result.article.extra or {}).get("dateline_place")
     if not isinstance(name, str) or not name.strip():
         return None
@@ -2673,16 +2718,11 @@ def _filed_at(result: ArticleResult) -> Place | None:
     if country is None:
         return None
     filed = Place(name=name, country_code=country.code, country=country.name)
-    # A city the text does not name is seldom the scene: the country only. One the text
-    # names is where it happened when no other place of the country is told (_scene tries
-    # the filed place after those) and a sentence telling of the incident names it:
-    # "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN SALVADOR CONDEMNED THE MURDER".
+    # The city is where it happened when no other place of the country is told (_scene tries
+    # the filed place after those) and a sentence telling of the incident names it or points
+    # at it ("TWO BOMBS EXPLODED HERE"); else _scene keeps the country only.
     city = gaz.city(name, prefer=(country.code,))
-    if (
-        city is not None
-        and city.country_code == country.code
-        and _names_in((result.article.text,), name)
-    ):
+    if city is not None and city.country_code == country.code:
         return filed.model_copy(update={"city": city.name, "precision": 1})
     return filed
 
