@@ -72,6 +72,21 @@ def test_muc_place_a_local_unit_the_gazetteer_lacks_is_the_place(
     assert (slot.country, slot.place) == ("EL SALVADOR", expected)
 
 
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_place_a_local_unit_the_component_put_in_a_town_is_the_place(upper: bool) -> None:
+    # the component read the canton as a venue and put it in a town named in another sentence
+    text = cased(
+        "Bombs hit a bus near La Tiendita canton. The wounded were taken to Zacatecoluca.",
+        upper,
+    )
+    value = cased("La Tiendita canton", upper)
+    venue = _salvadoran(value, "Zacatecoluca").model_copy(
+        update={"role": "scene", "venue": value.lower()}
+    )
+    [slot] = _slots(text, [said(text, "where", value, venue)], filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("EL SALVADOR", "LA TIENDITA")
+
+
 def test_muc_place_a_local_unit_takes_the_country_of_the_scene_the_text_names() -> None:
     text = "Bombs exploded in Ecuador. One person was killed in Tulcan, Carchi province."
     carchi = Place(role="scene", name="Carchi province", precision=5)

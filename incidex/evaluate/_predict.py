@@ -2459,11 +2459,16 @@ def _local_unit(a: Assertion[Place], context: Place | None) -> Place | None:
     """A scene the gazetteer could not place that the text names as a local unit ("LA
     TIENDITA CANTON", "the Escalon neighborhood", "LA FONDA CORREGIMIENTO"; ``unit_nouns``
     in kb/places.json): a place below the country, named without the unit, as the MUC keys
-    write it ("LA TIENDITA (CANTON)"). Its country is its own, else the context's."""
+    write it ("LA TIENDITA (CANTON)"), not the town the component put it in. Its country is
+    its own, else the context's."""
     place = a.normalized
-    if place.role != "scene" or place.city or place.region:
-        return None
     units = place_words().unit_nouns
+    # a unit the component read as a venue and put in a town the text names elsewhere ("LA
+    # TIENDITA CANTON" in Zacatecoluca) is still the place, named by itself
+    last = place.name.split()[-1:]
+    unit_venue = bool(place.venue and last and last[0].lower() in units)
+    if place.role != "scene" or (place.city or place.region) and not unit_venue:
+        return None
     words = place.name.split()
     after = _after(a).split()[:1]
     if words and words[-1].lower() in units:
@@ -2478,6 +2483,7 @@ def _local_unit(a: Assertion[Place], context: Place | None) -> Place | None:
     if not words or country is None or not country.country:
         return None
     update = {"country": country.country, "country_code": country.country_code}
+    update |= {"city": None, "region": None, "geonameid": None}
     return place.model_copy(update={**update, "name": " ".join(words), "precision": 3})
 
 
