@@ -334,6 +334,13 @@ def _salvadoran(name: str, city: str) -> Place:
         ("Two bombs went off here at a bus stop.", "SAN SALVADOR", "SAN SALVADOR"),
         ("Two bombs went off at a bus stop in this capital.", "SAN SALVADOR", "SAN SALVADOR"),
         ("Two bombs went off at a bus stop in the capital.", "SAN MIGUEL", None),
+        # where it was said or where someone was going is no scene
+        (
+            "Bombs went off at a bus stop, the police reported in San Salvador.",
+            "SAN SALVADOR",
+            None,
+        ),
+        ("Bombs went off as he drove to San Salvador.", "SAN SALVADOR", None),
         # "here is" opens a report, "here in" names the place meant
         ("Here is a report on two bombs at a bus stop.", "SAN SALVADOR", None),
         ("Bombs went off at bus stops here in El Salvador.", "SAN SALVADOR", None),
@@ -439,3 +446,12 @@ def test_muc_place_of_the_first_incident_is_told_in_its_own_sentences(upper: boo
         ("BOMBING", "APOPA"),
         ("KIDNAPPING", "USULUTAN"),
     ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_place_the_dateline_city_is_finer_than_a_country_scene(upper: bool) -> None:
+    text = cased("Bombs killed a diplomat in Guatemala, near a stadium of this capital.", upper)
+    value = cased("Guatemala", upper)
+    country = Place(role="scene", name=value, country="Guatemala", country_code="GT")
+    [slot] = _slots(text, [said(text, "where", value, country)], filed="GUATEMALA CITY")
+    assert (slot.country, slot.place) == ("GUATEMALA", "GUATEMALA CITY")

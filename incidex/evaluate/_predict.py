@@ -2639,8 +2639,16 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
         filing = (*(p for p in below if p.country_code == filed.country_code), filed)
     for place in (*scene, *filing, *below, *mentioned):
         if place.role == "scene" and place.precision >= 5:
-            # "kidnapped in Colombia from a site near Medellin": the town is the finer scene
+            # "kidnapped in Colombia from a site near Medellin": the town is the finer scene;
+            # else the dateline city the incident's sentences name ("MURDERED ... IN
+            # GUATEMALA. ... IN THIS CAPITAL")
             finer = [p for p in scene if p.precision < 5 and p.country_code == place.country_code]
+            if (
+                filed is not None
+                and filed.precision < 5
+                and filed.country_code == place.country_code
+            ):
+                finer.append(filed)
             return finer[0] if finer else place
         return place
     return None
@@ -2657,10 +2665,14 @@ def _points_here(texts: Iterable[str], filed: Place) -> bool:
     THIS CAPITAL" where the dateline city is its country's capital (lexicon ``here_phrases``,
     ``capital_phrases``)."""
     here, capital = _here_patterns()
-    if any(here.search(text) for text in texts):
-        return True
     city = default_gazetteer().capital(filed.country_code or "")
-    return city is not None and city.name == filed.city and any(map(capital.search, texts))
+    patterns = [here, capital] if city is not None and city.name == filed.city else [here]
+    return any(
+        not _said_or_reached(text[max(0, m.start() - 40) : m.start()])
+        for pattern in patterns
+        for text in texts
+        for m in pattern.finditer(text)
+    )
 
 
 @cache
@@ -2688,6 +2700,19 @@ def _names_in(texts: Iterable[str], name: str) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
+def _said_or_reached(before: str) -> bool:
+    """Whether the words before a place name say it is where something was said ("REPORTED
+    IN LIMA", "SAID IN THIS CITY": lexicon ``said_at_words``) or where someone was going
+    ("TAKING HIM TO THIS CITY'S AIRPORT"), not where the incident happened."""
+    words = re.findall(r"[a-z]+", before.lower())[-3:]
+    if not words:
+        return False
+    if words[-1] == "to":
+        return True
+    said = default_lexicon().said_at_words
+    return words[-1] in ("in", "at") and any(w in said for w in words)
+
+
 def _names_as_a_place(texts: Iterable[str], name: str) -> bool:
     """Whether one of ``texts`` names ``name`` other than as someone's office or home ("THE
     ARCHBISHOP OF SAN SALVADOR": :func:`_someones`)."""
@@ -2696,10 +2721,9 @@ def _names_as_a_place(texts: Iterable[str], name: str) -> bool:
         for found in pattern.finditer(text):
             match = _OF_SOMEONE.search(text[max(0, found.start() - 60) : found.start()])
             noun = match.group(1).lower() if match else ""
-            if (
-                noun not in place_words().origin_nouns
-                and noun not in default_lexicon().person_nouns
-            ):
+            if noun in place_words().origin_nouns or noun in default_lexicon().person_nouns:
+                continue
+            if not _said_or_reached(text[max(0, found.start() - 40) : found.start()]):
                 return True
     return False
 

@@ -223,6 +223,9 @@ class Lexicon:
     here_phrases: tuple[str, ...]
     not_here_after: frozenset[str]
     capital_phrases: tuple[str, ...]
+    # "REPORTED IN LIMA", "SAID IN THIS CITY": a place after these (and "in" / "at") is where
+    # something was said, not where an incident happened
+    said_at_words: frozenset[str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -379,6 +382,7 @@ def default_lexicon() -> Lexicon:
         here_phrases=tuple(raw["here_phrases"]),
         not_here_after=frozenset(raw["not_here_after"]),
         capital_phrases=tuple(raw["capital_phrases"]),
+        said_at_words=frozenset(raw["said_at_words"]),
     )
 
 
