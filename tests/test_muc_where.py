@@ -72,6 +72,21 @@ def test_muc_place_a_local_unit_the_gazetteer_lacks_is_the_place(
     assert (slot.country, slot.place) == ("EL SALVADOR", expected)
 
 
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_place_a_local_unit_the_component_put_in_a_town_is_the_place(upper: bool) -> None:
+    # the component read the canton as a venue and put it in a town named in another sentence
+    text = cased(
+        "Bombs hit a bus near La Tiendita canton. The wounded were taken to Zacatecoluca.",
+        upper,
+    )
+    value = cased("La Tiendita canton", upper)
+    venue = _salvadoran(value, "Zacatecoluca").model_copy(
+        update={"role": "scene", "venue": value.lower()}
+    )
+    [slot] = _slots(text, [said(text, "where", value, venue)], filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("EL SALVADOR", "LA TIENDITA")
+
+
 def test_muc_place_a_local_unit_takes_the_country_of_the_scene_the_text_names() -> None:
     text = "Bombs exploded in Ecuador. One person was killed in Tulcan, Carchi province."
     carchi = Place(role="scene", name="Carchi province", precision=5)
@@ -310,15 +325,25 @@ def _salvadoran(name: str, city: str) -> Place:
 @pytest.mark.parametrize(
     ("text", "filed", "place"),
     [
-        # named in the text (here as the archbishop's see, which alone is no place)
-        (
-            "Bombs were condemned by the archbishop of San Salvador today.",
-            "SAN SALVADOR",
-            "SAN SALVADOR",
-        ),
         ("Bombs went off at a bus stop, the La Paz police said.", "LA PAZ", "LA PAZ"),
+        # named only as the archbishop's see: no place (the country only)
+        ("Bombs were condemned by the archbishop of San Salvador today.", "SAN SALVADOR", None),
         # not named: the country only
         ("Bombs went off at a bus stop, the police said.", "SAN SALVADOR", None),
+        # pointed at: "here", and "the capital" where the dateline city is the capital
+        ("Two bombs went off here at a bus stop.", "SAN SALVADOR", "SAN SALVADOR"),
+        ("Two bombs went off at a bus stop in this capital.", "SAN SALVADOR", "SAN SALVADOR"),
+        ("Two bombs went off at a bus stop in the capital.", "SAN MIGUEL", None),
+        # where it was said or where someone was going is no scene
+        (
+            "Bombs went off at a bus stop, the police reported in San Salvador.",
+            "SAN SALVADOR",
+            None,
+        ),
+        ("Bombs went off as he drove to San Salvador.", "SAN SALVADOR", None),
+        # "here is" opens a report, "here in" names the place meant
+        ("Here is a report on two bombs at a bus stop.", "SAN SALVADOR", None),
+        ("Bombs went off at bus stops here in El Salvador.", "SAN SALVADOR", None),
     ],
 )
 def test_muc_place_is_the_dateline_city_the_text_names(
@@ -388,3 +413,45 @@ def test_muc_place_a_town_of_the_filing_country_only_where_the_incident_is_told(
     apopa = _salvadoran(value, "Apopa")
     [slot] = _slots(text, [said(text, "where", value, apopa)], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", place)
+
+
+# -- each incident of a split message its own place ------------------------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_place_of_the_first_incident_is_told_in_its_own_sentences(upper: bool) -> None:
+    # the kidnapping's town is a scene, the bombing's only mentioned: the bombing keeps its own
+    text = cased(
+        "A bomb exploded at the town hall of Apopa. "
+        "Meanwhile, guerrillas kidnapped Juan Perez in Usulutan.",
+        upper,
+    )
+    apopa, usulutan, perez = (cased(w, upper) for w in ("Apopa", "Usulutan", "Juan Perez"))
+    where = [
+        said(text, "where", apopa, _salvadoran(apopa, "Apopa")),
+        said(
+            text,
+            "where",
+            usulutan,
+            _salvadoran(usulutan, "Usulután").model_copy(update={"role": "scene"}),
+        ),
+    ]
+    types = [
+        said(text, "types", cased("bomb", upper), BOMBING),
+        said(text, "types", cased("kidnapped", upper), KIDNAPPING),
+    ]
+    victims = [said(text, "victims", perez, Victim(names=[perez], fate="kidnapped"))]
+    slots = _slots(text, where, filed="SAN SALVADOR", types=types, victims=victims)
+    assert [(s.incident_type, s.place) for s in slots] == [
+        ("BOMBING", "APOPA"),
+        ("KIDNAPPING", "USULUTAN"),
+    ]
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_place_the_dateline_city_is_finer_than_a_country_scene(upper: bool) -> None:
+    text = cased("Bombs killed a diplomat in Guatemala, near a stadium of this capital.", upper)
+    value = cased("Guatemala", upper)
+    country = Place(role="scene", name=value, country="Guatemala", country_code="GT")
+    [slot] = _slots(text, [said(text, "where", value, country)], filed="GUATEMALA CITY")
+    assert (slot.country, slot.place) == ("GUATEMALA", "GUATEMALA CITY")

@@ -2459,11 +2459,16 @@ def _local_unit(a: Assertion[Place], context: Place | None) -> Place | None:
     """A scene the gazetteer could not place that the text names as a local unit ("LA
     TIENDITA CANTON", "the Escalon neighborhood", "LA FONDA CORREGIMIENTO"; ``unit_nouns``
     in kb/places.json): a place below the country, named without the unit, as the MUC keys
-    write it ("LA TIENDITA (CANTON)"). Its country is its own, else the context's."""
+    write it ("LA TIENDITA (CANTON)"), not the town the component put it in. Its country is
+    its own, else the context's."""
     place = a.normalized
-    if place.role != "scene" or place.city or place.region:
-        return None
     units = place_words().unit_nouns
+    # a unit the component read as a venue and put in a town the text names elsewhere ("LA
+    # TIENDITA CANTON" in Zacatecoluca) is still the place, named by itself
+    last = place.name.split()[-1:]
+    unit_venue = bool(place.venue and last and last[0].lower() in units)
+    if place.role != "scene" or (place.city or place.region) and not unit_venue:
+        return None
     words = place.name.split()
     after = _after(a).split()[:1]
     if words and words[-1].lower() in units:
@@ -2478,6 +2483,7 @@ def _local_unit(a: Assertion[Place], context: Place | None) -> Place | None:
     if not words or country is None or not country.country:
         return None
     update = {"country": country.country, "country_code": country.country_code}
+    update |= {"city": None, "region": None, "geonameid": None}
     return place.model_copy(update={**update, "name": " ".join(words), "precision": 3})
 
 
@@ -2615,7 +2621,13 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
         if place.country and not (place.role == "mentioned" and _someones(a)):
             if not (_in_filing_country(place, filed) and a.sentence.text not in told):
                 places.append(place)
-    if filed is not None and filed.precision < 5 and not _names_in(told, filed.name):
+    # the dateline city where the incident's sentences name it as a place ("THE ARCHBISHOP
+    # OF SAN SALVADOR" does not) or point at it ("HERE", "IN THIS CAPITAL")
+    if (
+        filed is not None
+        and filed.precision < 5
+        and not (_names_as_a_place(told, filed.name) or _points_here(told, filed))
+    ):
         filed = filed.model_copy(update={"city": None, "precision": 5})
     scene = [p for p in places if p.role == "scene"]
     # Else where the message was filed (the MUC dateline, kept apart from the text), then
@@ -2627,8 +2639,16 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
         filing = (*(p for p in below if p.country_code == filed.country_code), filed)
     for place in (*scene, *filing, *below, *mentioned):
         if place.role == "scene" and place.precision >= 5:
-            # "kidnapped in Colombia from a site near Medellin": the town is the finer scene
+            # "kidnapped in Colombia from a site near Medellin": the town is the finer scene;
+            # else the dateline city the incident's sentences name ("MURDERED ... IN
+            # GUATEMALA. ... IN THIS CAPITAL")
             finer = [p for p in scene if p.precision < 5 and p.country_code == place.country_code]
+            if (
+                filed is not None
+                and filed.precision < 5
+                and filed.country_code == place.country_code
+            ):
+                finer.append(filed)
             return finer[0] if finer else place
         return place
     return None
@@ -2638,6 +2658,33 @@ def _incident_sentences(report: IncidentReport) -> set[str]:
     """The texts of the sentences telling of the incident: its type, toll, targets, victims."""
     told = (report.types, report.casualties, report.targets, report.victims)
     return {a.sentence.text for field in told for a in field}
+
+
+def _points_here(texts: Iterable[str], filed: Place) -> bool:
+    """Whether one of ``texts`` points at the dateline city: "HERE", "THIS CITY", and "IN
+    THIS CAPITAL" where the dateline city is its country's capital (lexicon ``here_phrases``,
+    ``capital_phrases``)."""
+    here, capital = _here_patterns()
+    city = default_gazetteer().capital(filed.country_code or "")
+    patterns = [here, capital] if city is not None and city.name == filed.city else [here]
+    return any(
+        not _said_or_reached(text[max(0, m.start() - 40) : m.start()])
+        for pattern in patterns
+        for text in texts
+        for m in pattern.finditer(text)
+    )
+
+
+@cache
+def _here_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lexicon = default_lexicon()
+    not_after = "|".join(map(re.escape, sorted(lexicon.not_here_after)))
+    here = "|".join(map(re.escape, lexicon.here_phrases))
+    capital = "|".join(map(re.escape, lexicon.capital_phrases))
+    return (
+        re.compile(rf"(?<!\w)(?:{here})(?!\w)(?!\s+(?:{not_after})\b)", re.IGNORECASE),
+        re.compile(rf"(?<!\w)(?:{capital})(?!\w)(?!\s+of\b)", re.IGNORECASE),
+    )
 
 
 def _in_filing_country(place: Place, filed: Place | None) -> bool:
@@ -2653,6 +2700,34 @@ def _names_in(texts: Iterable[str], name: str) -> bool:
     return any(pattern.search(text) for text in texts)
 
 
+def _said_or_reached(before: str) -> bool:
+    """Whether the words before a place name say it is where something was said ("REPORTED
+    IN LIMA", "SAID IN THIS CITY": lexicon ``said_at_words``) or where someone was going
+    ("TAKING HIM TO THIS CITY'S AIRPORT"), not where the incident happened."""
+    words = re.findall(r"[a-z]+", before.lower())[-3:]
+    if not words:
+        return False
+    if words[-1] == "to":
+        return True
+    said = default_lexicon().said_at_words
+    return words[-1] in ("in", "at") and any(w in said for w in words)
+
+
+def _names_as_a_place(texts: Iterable[str], name: str) -> bool:
+    """Whether one of ``texts`` names ``name`` other than as someone's office or home ("THE
+    ARCHBISHOP OF SAN SALVADOR": :func:`_someones`)."""
+    pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
+    for text in texts:
+        for found in pattern.finditer(text):
+            match = _OF_SOMEONE.search(text[max(0, found.start() - 60) : found.start()])
+            noun = match.group(1).lower() if match else ""
+            if noun in place_words().origin_nouns or noun in default_lexicon().person_nouns:
+                continue
+            if not _said_or_reached(text[max(0, found.start() - 40) : found.start()]):
+                return True
+    return False
+
+
 def _muc_name(name: str) -> str:
     """A place name as the MUC keys write it: upper case ASCII ("Medellín" -> "MEDELLIN")."""
     folded = unicodedata.normalize("NFKD", name)
@@ -2661,7 +2736,7 @@ def _muc_name(name: str) -> str:
 
 def _filed_at(result: ArticleResult) -> Place | None:
     """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded: its
-    country, and its city too when the text names it."""
+    country, and its city too when the gazetteer places it in that country."""
     name = (result.article.extra or {}).get("dateline_place")
     if not isinstance(name, str) or not name.strip():
         return None
@@ -2673,16 +2748,11 @@ def _filed_at(result: ArticleResult) -> Place | None:
     if country is None:
         return None
     filed = Place(name=name, country_code=country.code, country=country.name)
-    # A city the text does not name is seldom the scene: the country only. One the text
-    # names is where it happened when no other place of the country is told (_scene tries
-    # the filed place after those) and a sentence telling of the incident names it:
-    # "SAN SALVADOR, 12 JAN 90 -- ... THE ARCHBISHOP OF SAN SALVADOR CONDEMNED THE MURDER".
+    # The city is where it happened when no other place of the country is told (_scene tries
+    # the filed place after those) and a sentence telling of the incident names it or points
+    # at it ("TWO BOMBS EXPLODED HERE"); else _scene keeps the country only.
     city = gaz.city(name, prefer=(country.code,))
-    if (
-        city is not None
-        and city.country_code == country.code
-        and _names_in((result.article.text,), name)
-    ):
+    if city is not None and city.country_code == country.code:
         return filed.model_copy(update={"city": city.name, "precision": 1})
     return filed
 
@@ -2836,9 +2906,11 @@ def _slot_template(
     published: dt.date | None,
     tagger: bool | None,
     filed: Place | None = None,
+    placed: IncidentReport | None = None,
 ) -> SlotTemplate:
+    """``placed``: the report whose places give the scene (``report`` when None)."""
     view = _views(report, tagger)
-    place = _scene(report, filed)
+    place = _scene(placed or report, filed)
     country = _muc_name(place.country) if place is not None and place.country else None
     spot = None
     if place is not None and place.precision < 5:
@@ -2881,13 +2953,50 @@ def _slot_templates(
 ) -> list[SlotTemplate]:
     published = result.article.published.date() if result.article.published else None
     filed = _filed_at(result)
-    slots = [_slot_template(part, published, tagger, filed) for part in parts]
+    # the scene of each part from its places (the first part's own, _first_own_places)
+    placed = [*_first_own_places(parts[:1], parts[1:]), *parts[1:]]
+    slots = [
+        _slot_template(part, published, tagger, filed, scene)
+        for part, scene in zip(parts, placed, strict=True)
+    ]
     shared = _share_message_org(
         slots,
         lambda t: t.perp_orgs,
         lambda t, source: replace(t, perp_orgs=source.perp_orgs, perp_org_confidences=()),
     )
     return _kept(shared, keep)
+
+
+def _first_own_places(
+    first: list[IncidentReport], others: list[IncidentReport]
+) -> list[IncidentReport]:
+    """The first part of a split message with the places of its own sentences, when they
+    name one in a country: :func:`split_incidents` gives the further parts their own places
+    but keeps the message's for the first, so its scene was the message's first one even
+    where another incident's sentences told it ("... IN SAN MIGUEL. MEANWHILE, IN SAN
+    SALVADOR ..."). A place's sentence is the first part's when the last sentence before it
+    (or it) telling of an incident tells of the first part's; before any, it is the first's."""
+    if not first or not others:
+        return first
+    told = {a.sentence.start: 0 for field in _TOLD_FIELDS for a in getattr(first[0], field)}
+    for n, part in enumerate(others, start=1):
+        for field in _TOLD_FIELDS:
+            for a in getattr(part, field):
+                told.setdefault(a.sentence.start, n)
+    starts = sorted(told)
+
+    def owner(start: int) -> int:
+        before = bisect.bisect_right(starts, start)
+        return told[starts[before - 1]] if before else 0
+
+    own = [a for a in first[0].where if owner(a.sentence.start) == 0]
+    if not any(a.normalized.country for a in own):
+        return first
+    return [first[0].model_copy(update={"where": own})]
+
+
+# The fields whose assertions tell of an incident (split_incidents gives each part its own).
+_TOLD_FIELDS = ("types", *ROLE_FIELDS, "casualties")
 
 
 # -- WikiEvents ------------------------------------------------------------------------

@@ -220,6 +220,15 @@ class Lexicon:
     # blamed; "attributed the attack to the group": verbs whose "to"/"on" phrase names it
     blame_object_verbs: frozenset[str]
     blame_to_verbs: frozenset[str]
+    # words in a report pointing at the city it was filed in ("two bombs exploded here"),
+    # but not when followed by ``not_here_after`` ("here is a report", "here in Argentina");
+    # and those pointing at it when it is its country's capital ("in this capital")
+    here_phrases: tuple[str, ...]
+    not_here_after: frozenset[str]
+    capital_phrases: tuple[str, ...]
+    # "REPORTED IN LIMA", "SAID IN THIS CITY": a place after these (and "in" / "at") is where
+    # something was said, not where an incident happened
+    said_at_words: frozenset[str]
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -374,6 +383,10 @@ def default_lexicon() -> Lexicon:
         release_words=frozenset(raw["release_words"]),
         blame_object_verbs=frozenset(raw["blame_object_verbs"]),
         blame_to_verbs=frozenset(raw["blame_to_verbs"]),
+        here_phrases=tuple(raw["here_phrases"]),
+        not_here_after=frozenset(raw["not_here_after"]),
+        capital_phrases=tuple(raw["capital_phrases"]),
+        said_at_words=frozenset(raw["said_at_words"]),
     )
 
 
