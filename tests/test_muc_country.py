@@ -15,10 +15,12 @@ from incidex.model import Article, ArticleResult, EventType, IncidentReport, Pla
 BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
 
 
-def _slot(text: str, where: list[Any], *, filed: str | None = None, **fields: Any) -> Any:
+def _slot(
+    text: str, where: list[Any], *, filed: str | None = None, source: str = "EFE", **fields: Any
+) -> Any:
     article = Article.from_text(
         text,
-        source="EFE",
+        source=source,
         published=dt.datetime(1989, 12, 9),
         extra={"dateline_place": filed} if filed else {},
     )
@@ -177,3 +179,31 @@ def test_a_town_name_cut_at_its_front_is_read_whole(nlp: Any, upper: bool) -> No
     }
     assert ("Viña del Mar", "CL") in found
     assert not any(code == "US" for _, code in found)
+
+
+# -- a dateline that names no place: the station's country ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("RADIO VENCEREMOS", ("EL SALVADOR", None)),  # the FMLN's station (kb/outlets.json)
+        ("RADIO FARABUNDO MARTI", ("EL SALVADOR", None)),
+        ("EFE", ("VENEZUELA", "CARACAS")),  # a news agency files from anywhere
+        ("A STATION NOBODY KNOWS", ("VENEZUELA", "CARACAS")),
+    ],
+)
+def test_muc_a_clandestine_station_speaks_of_its_own_country(
+    source: str, expected: tuple[str, str | None]
+) -> None:
+    text = "THE BOMB ATTACK CAME A WEEK AFTER THE TALKS IN CARACAS WERE SUSPENDED."
+    caracas = said(text, "where", "CARACAS", _town("Caracas", "Venezuela", "VE", "mentioned"))
+    slot = _slot(text, [caracas], filed="CLANDESTINE", source=source)
+    assert (slot.country, slot.place) == expected
+
+
+def test_muc_a_named_dateline_is_not_the_stations_country() -> None:
+    text = "THE BOMB ATTACK CAME A WEEK AFTER THE TALKS IN CARACAS WERE SUSPENDED."
+    caracas = said(text, "where", "CARACAS", _town("Caracas", "Venezuela", "VE", "mentioned"))
+    slot = _slot(text, [caracas], filed="TEGUCIGALPA", source="RADIO VENCEREMOS")
+    assert slot.country == "HONDURAS"

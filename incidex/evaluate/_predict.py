@@ -2659,6 +2659,20 @@ def _muc_name(name: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c)).upper()
 
 
+def _outlet_home(result: ArticleResult) -> Place | None:
+    """Where a dateline that names no place ("CLANDESTINE, 8 JAN 90 (RADIO VENCEREMOS)")
+    was filed: the home country of a station or paper the knowledge base knows (a rebel
+    radio speaks of its own country); a news agency files from anywhere, so none."""
+    source = result.article.source
+    outlet = default_kb().outlet(source) if source else None
+    if outlet is None or outlet.country is None or outlet.kind == "news_agency":
+        return None
+    country = default_gazetteer().country_by_code(outlet.country)
+    if country is None:
+        return None
+    return Place(name=country.name, country_code=country.code, country=country.name)
+
+
 def _filed_at(result: ArticleResult) -> Place | None:
     """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded: its
     country, and its city too when the text names it."""
@@ -2671,7 +2685,11 @@ def _filed_at(result: ArticleResult) -> Place | None:
         city = gaz.city(name)
         country = gaz.country_by_code(city.country_code) if city is not None else None
     if country is None:
-        return None
+        return (
+            _outlet_home(result)
+            if name.strip().lower() in place_words().placeless_datelines
+            else None
+        )
     filed = Place(name=name, country_code=country.code, country=country.name)
     # A city the text does not name is seldom the scene: the country only. One the text
     # names is where it happened when no other place of the country is told (_scene tries
