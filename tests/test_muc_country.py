@@ -207,3 +207,31 @@ def test_muc_a_named_dateline_is_not_the_stations_country() -> None:
     caracas = said(text, "where", "CARACAS", _town("Caracas", "Venezuela", "VE", "mentioned"))
     slot = _slot(text, [caracas], filed="TEGUCIGALPA", source="RADIO VENCEREMOS")
     assert slot.country == "HONDURAS"
+
+
+# -- a town abroad with a namesake in the dateline's country -----------------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_a_scene_abroad_with_a_namesake_in_the_filing_country_is_the_namesake(
+    upper: bool,
+) -> None:
+    text = cased("A National Police post in Berlin was raided and attacked.", upper)
+    berlin = said(text, "where", cased("Berlin", upper), _town("Berlin", "Germany", "DE"))
+    slot = _slot(text, [berlin], filed="SAN SALVADOR")  # Berlin, Usulutan
+    assert (slot.country, slot.place) == ("EL SALVADOR", "BERLIN")
+
+
+def test_muc_a_town_abroad_stays_abroad_when_its_country_is_named() -> None:
+    text = "A NATIONAL POLICE POST IN BERLIN WAS RAIDED. GERMANY CONDEMNED IT."
+    berlin = said(text, "where", "BERLIN", _town("Berlin", "Germany", "DE"))
+    germany = said(text, "where", "GERMANY", _country("Germany", "DE", "mentioned"))
+    slot = _slot(text, [berlin, germany], filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("GERMANY", "BERLIN")
+
+
+def test_muc_a_town_abroad_without_a_namesake_stays_abroad() -> None:
+    text = "A NATIONAL POLICE POST IN HAMBURG WAS RAIDED."
+    hamburg = said(text, "where", "HAMBURG", _town("Hamburg", "Germany", "DE"))
+    slot = _slot(text, [hamburg], filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("GERMANY", "HAMBURG")

@@ -2592,6 +2592,32 @@ def _apposed_country(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> 
     return None
 
 
+def _filing_namesake(
+    a: Assertion[Place], filed: Place | None, where: Sequence[Assertion[Place]]
+) -> Place | None:
+    """A town the gazetteer put abroad that has a namesake in the MUC dateline's country
+    ("BERLIN" in a Salvadoran station's report: Berlin, Usulutan, not Germany's), when the
+    text names no place of the other country at the country level. Scenes only: a town
+    mentioned in passing moved into the filing country would outrank the dateline itself
+    (measured: a place guessed where the key has the country only)."""
+    place = a.normalized
+    if filed is None or place.precision >= 5 or not place.country_code:
+        return None
+    if place.role != "scene" or place.country_code == filed.country_code:
+        return None
+    if any(
+        b.normalized.precision >= 5 and b.normalized.country_code == place.country_code
+        for b in where
+    ):
+        return None
+    city = default_gazetteer().city(a.value, prefer=(filed.country_code or "",))
+    if city is None or city.country_code != filed.country_code:
+        return None
+    update: dict[str, Any] = {"city": city.name, "geonameid": city.geonameid, "region": None}
+    update |= {"country": filed.country, "country_code": filed.country_code}
+    return place.model_copy(update=update)
+
+
 def _not_the_scene(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> bool:
     """A scene the extractor read that is a listed, visited or dateline place."""
     return _in_a_list(a, where) or _visited(a) or _opening_dateline(a)
@@ -2611,7 +2637,12 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     told = _incident_sentences(report)
     places = []
     for a in where:
-        place = _local_unit(a, context) or _apposed_country(a, report.where) or a.normalized
+        place = (
+            _local_unit(a, context)
+            or _apposed_country(a, report.where)
+            or _filing_namesake(a, filed, report.where)
+            or a.normalized
+        )
         if place.country and not (place.role == "mentioned" and _someones(a)):
             if not (_in_filing_country(place, filed) and a.sentence.text not in told):
                 places.append(place)
