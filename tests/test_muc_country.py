@@ -235,3 +235,23 @@ def test_muc_a_town_abroad_without_a_namesake_stays_abroad() -> None:
     hamburg = said(text, "where", "HAMBURG", _town("Hamburg", "Germany", "DE"))
     slot = _slot(text, [hamburg], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("GERMANY", "HAMBURG")
+
+
+# -- a country something comes from is not the scene -------------------------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Information received from the United States says the bomb was theirs.", "EL SALVADOR"),
+        ("The bomb that exploded in the United States was theirs.", "UNITED STATES"),
+    ],
+)
+def test_muc_a_country_something_came_from_is_not_the_scene(
+    upper: bool, sentence: str, expected: str
+) -> None:
+    text = cased(sentence, upper)
+    us = said(text, "where", cased("the United States", upper), _country("United States", "US"))
+    slot = _slot(text, [us], filed="SAN SALVADOR")
+    assert slot.country == expected

@@ -2618,9 +2618,19 @@ def _filing_namesake(
     return place.model_copy(update=update)
 
 
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _come_from(a: Assertion[Place]) -> bool:
+    """A country something comes from ("INFORMATION RECEIVED FROM THE UNITED STATES",
+    "ARRIVED FROM GUATEMALA"): where it started, not the scene."""
+    return a.normalized.precision >= 5 and _FROM.search(_before(a, 20)) is not None
+
+
 def _not_the_scene(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> bool:
-    """A scene the extractor read that is a listed, visited or dateline place."""
-    return _in_a_list(a, where) or _visited(a) or _opening_dateline(a)
+    """A scene the extractor read that is a listed, visited or dateline place, or a country
+    something came from."""
+    return _in_a_list(a, where) or _visited(a) or _opening_dateline(a) or _come_from(a)
 
 
 def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
