@@ -10,7 +10,15 @@ import pytest
 from _records import cased, said
 
 from incidex.evaluate import to_muc_slots
-from incidex.model import Article, ArticleResult, EventType, IncidentReport, Place, Victim
+from incidex.model import (
+    Article,
+    ArticleResult,
+    Casualties,
+    EventType,
+    IncidentReport,
+    Place,
+    Victim,
+)
 
 BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
 
@@ -63,11 +71,12 @@ def test_muc_a_word_of_a_victims_full_name_is_no_town(upper: bool) -> None:
     slot = _slot(text, [rivera], victims=[victim], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", None)
     # the same word after "in" is where something happened
-    text = cased("Colonel Roberto Armando Rivera Escobar was killed in Rivera.", upper)
+    text = cased("Colonel Roberto Armando Rivera Escobar was killed in Rivera, Uruguay.", upper)
     victim = said(text, "victims", name, Victim(names=[name], fate="killed"))
     rivera = said(text, "where", cased("in Rivera", upper), _town("Rivera", "Uruguay", "UY"))
     rivera = rivera.model_copy(update={"value": rivera.value[3:], "start": rivera.start + 3})
-    slot = _slot(text, [rivera], victims=[victim], filed="SAN SALVADOR")
+    uruguay = said(text, "where", cased("Uruguay", upper), _country("Uruguay", "UY", "mentioned"))
+    slot = _slot(text, [rivera, uruguay], victims=[victim], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("URUGUAY", "RIVERA")
 
 
@@ -209,32 +218,50 @@ def test_muc_a_named_dateline_is_not_the_stations_country() -> None:
     assert slot.country == "HONDURAS"
 
 
-# -- a town abroad with a namesake in the dateline's country -----------------------------------
+# -- a town abroad in a text naming no country of it -------------------------------------------
 
 
 @pytest.mark.parametrize("upper", [False, True])
-def test_muc_a_scene_abroad_with_a_namesake_in_the_filing_country_is_the_namesake(
+def test_muc_a_scene_town_of_a_country_the_text_never_names_yields_to_the_dateline(
     upper: bool,
 ) -> None:
-    text = cased("A National Police post in Berlin was raided and attacked.", upper)
-    berlin = said(text, "where", cased("Berlin", upper), _town("Berlin", "Germany", "DE"))
-    slot = _slot(text, [berlin], filed="SAN SALVADOR")  # Berlin, Usulutan
-    assert (slot.country, slot.place) == ("EL SALVADOR", "BERLIN")
+    # "Street" is a village in England the gazetteer knows
+    text = cased("The bomb went off on San Antonio Abad Street.", upper)
+    street = said(text, "where", cased("Street", upper), _town("Street", "United Kingdom", "GB"))
+    slot = _slot(text, [street], filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("EL SALVADOR", None)
 
 
-def test_muc_a_town_abroad_stays_abroad_when_its_country_is_named() -> None:
-    text = "A NATIONAL POLICE POST IN BERLIN WAS RAIDED. GERMANY CONDEMNED IT."
+def test_muc_a_big_city_abroad_with_a_namesake_at_home_yields_to_the_dateline() -> None:
+    # Berlin, Usulutan: a big city names its country only where home has no such town
+    text = "A NATIONAL POLICE POST IN BERLIN WAS RAIDED AND ATTACKED."
     berlin = said(text, "where", "BERLIN", _town("Berlin", "Germany", "DE"))
-    germany = said(text, "where", "GERMANY", _country("Germany", "DE", "mentioned"))
-    slot = _slot(text, [berlin, germany], filed="SAN SALVADOR")
-    assert (slot.country, slot.place) == ("GERMANY", "BERLIN")
+    assert _slot(text, [berlin], filed="SAN SALVADOR").country == "EL SALVADOR"
+    assert _slot(text, [berlin], filed="TOKYO").country == "GERMANY"
 
 
-def test_muc_a_town_abroad_without_a_namesake_stays_abroad() -> None:
-    text = "A NATIONAL POLICE POST IN HAMBURG WAS RAIDED."
-    hamburg = said(text, "where", "HAMBURG", _town("Hamburg", "Germany", "DE"))
-    slot = _slot(text, [hamburg], filed="SAN SALVADOR")
-    assert (slot.country, slot.place) == ("GERMANY", "HAMBURG")
+@pytest.mark.parametrize(
+    ("text", "country_named", "expected"),
+    [
+        # the text names the town's country
+        ("THE BOMB WENT OFF IN BERLIN, WHERE GERMANY HOLDS TALKS.", True, ("GERMANY", "BERLIN")),
+        # a sentence giving the toll names the town: the scene wherever it was filed
+        ("THIRTEEN PEOPLE DIED IN BERLIN WHEN THE BOMB WENT OFF.", False, ("GERMANY", "BERLIN")),
+    ],
+)
+def test_muc_a_scene_town_abroad_stays_where_the_text_supports_it(
+    text: str, country_named: bool, expected: tuple[str, str]
+) -> None:
+    berlin = said(text, "where", "BERLIN", _town("Berlin", "Germany", "DE"))
+    where = [berlin]
+    if country_named:
+        where.append(said(text, "where", "GERMANY", _country("Germany", "DE", "mentioned")))
+    tolls = []
+    if not country_named:
+        killed = Casualties(category="killed", exact=13)
+        tolls.append(said(text, "casualties", "THIRTEEN PEOPLE DIED", killed))
+    slot = _slot(text, where, filed="SAN SALVADOR", casualties=tolls)
+    assert (slot.country, slot.place) == expected
 
 
 # -- a country something comes from is not the scene -------------------------------------------

@@ -2592,32 +2592,6 @@ def _apposed_country(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> 
     return None
 
 
-def _filing_namesake(
-    a: Assertion[Place], filed: Place | None, where: Sequence[Assertion[Place]]
-) -> Place | None:
-    """A town the gazetteer put abroad that has a namesake in the MUC dateline's country
-    ("BERLIN" in a Salvadoran station's report: Berlin, Usulutan, not Germany's), when the
-    text names no place of the other country at the country level. Scenes only: a town
-    mentioned in passing moved into the filing country would outrank the dateline itself
-    (measured: a place guessed where the key has the country only)."""
-    place = a.normalized
-    if filed is None or place.precision >= 5 or not place.country_code:
-        return None
-    if place.role != "scene" or place.country_code == filed.country_code:
-        return None
-    if any(
-        b.normalized.precision >= 5 and b.normalized.country_code == place.country_code
-        for b in where
-    ):
-        return None
-    city = default_gazetteer().city(a.value, prefer=(filed.country_code or "",))
-    if city is None or city.country_code != filed.country_code:
-        return None
-    update: dict[str, Any] = {"city": city.name, "geonameid": city.geonameid, "region": None}
-    update |= {"country": filed.country, "country_code": filed.country_code}
-    return place.model_copy(update=update)
-
-
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -2633,12 +2607,57 @@ def _not_the_scene(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> bo
     return _in_a_list(a, where) or _visited(a) or _opening_dateline(a) or _come_from(a)
 
 
+def _unnamed_abroad(
+    a: Assertion[Place],
+    filed: Place | None,
+    where: Sequence[Assertion[Place]],
+    tolls: set[str],
+) -> bool:
+    """A scene town outside the MUC dateline's country in a text that names no country of
+    it, but in a sentence giving a toll: in upper-case wire copy mostly a word or a name the
+    gazetteer knows as a town somewhere ("SAN ANTONIO ABAD STREET" read as Street, England;
+    "ABURRA VALLEY" as Valley, Alabama; "BERLIN" in Usulutan as Germany's; "COLONEL
+    PONCE" as Ponce, Puerto Rico), so the dateline's country goes before it. "13 PERSONS
+    DIED IN SAN SALVADOR" in a Honduran report is the scene told with its toll; a big city
+    ("a bomb exploded in Bogota") names its country itself, unless the dateline's country
+    has a town of its name (Berlin, Usulutan)."""
+    place = a.normalized
+    if filed is None or place.precision >= 5 or place.country_code in {None, filed.country_code}:
+        return False
+    if a.sentence.text in tolls or (_big_city(place) and not _namesake_in(a, filed)):
+        return False
+    return not any(
+        b.normalized.precision >= 5 and b.normalized.country_code == place.country_code
+        for b in where
+    )
+
+
+def _namesake_in(a: Assertion[Place], filed: Place) -> bool:
+    """Whether the gazetteer knows a town of this name in the filing country."""
+    city = default_gazetteer().city(a.value, prefer=(filed.country_code or "",))
+    return city is not None and city.country_code == filed.country_code
+
+
+_BIG_CITY = 500_000  # as the places component: a city this big names its country itself
+
+
+def _big_city(place: Place) -> bool:
+    city = default_gazetteer().city(place.city or place.name, prefer=(place.country_code or "",))
+    return (
+        city is not None
+        and city.country_code == place.country_code
+        and city.population >= _BIG_CITY
+    )
+
+
 def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     names = _person_names(report)
     where = [a for a in report.where if not _a_persons_name(a, names)]
+    tolls = {c.sentence.text for c in report.casualties}
     where = [
         a.model_copy(update={"normalized": a.normalized.model_copy(update={"role": "mentioned"})})
-        if a.normalized.role == "scene" and _not_the_scene(a, report.where)
+        if a.normalized.role == "scene"
+        and (_not_the_scene(a, report.where) or _unnamed_abroad(a, filed, report.where, tolls))
         else a
         for a in where
     ]
@@ -2647,12 +2666,7 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     told = _incident_sentences(report)
     places = []
     for a in where:
-        place = (
-            _local_unit(a, context)
-            or _apposed_country(a, report.where)
-            or _filing_namesake(a, filed, report.where)
-            or a.normalized
-        )
+        place = _local_unit(a, context) or _apposed_country(a, report.where) or a.normalized
         if place.country and not (place.role == "mentioned" and _someones(a)):
             if not (_in_filing_country(place, filed) and a.sentence.text not in told):
                 places.append(place)
