@@ -61,7 +61,10 @@ suspects (arrested) --                 --                       Detainee (named 
     the first mentioned country; the place is its city (else region). A place of the
     dateline's country that is no scene, the dateline city too, counts only where a sentence
     telling of the incident names it (MUC-4 template notes, 7.4 note 4: no place where it
-    may be the reporting's or some other rather than the incident's).
+    may be the reporting's or some other rather than the incident's). A dateline that names
+    no place ("CLANDESTINE") is filed in its station's home country (``_outlet_home``). No
+    scene: a country after "from" (``_come_from``), a town outside the dateline's country
+    in a text naming no country of it (``_unnamed_abroad``).
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
     the report is a bombing, but Unspecified for a sentence telling only of another attack
     type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
