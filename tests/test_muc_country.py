@@ -10,15 +10,25 @@ import pytest
 from _records import cased, said
 
 from incidex.evaluate import to_muc_slots
-from incidex.model import Article, ArticleResult, EventType, IncidentReport, Place, Victim
+from incidex.model import (
+    Article,
+    ArticleResult,
+    Casualties,
+    EventType,
+    IncidentReport,
+    Place,
+    Victim,
+)
 
 BOMBING = EventType(name="Bombing/Explosion", gtd_code=3)
 
 
-def _slot(text: str, where: list[Any], *, filed: str | None = None, **fields: Any) -> Any:
+def _slot(
+    text: str, where: list[Any], *, filed: str | None = None, source: str = "EFE", **fields: Any
+) -> Any:
     article = Article.from_text(
         text,
-        source="EFE",
+        source=source,
         published=dt.datetime(1989, 12, 9),
         extra={"dateline_place": filed} if filed else {},
     )
@@ -61,11 +71,12 @@ def test_muc_a_word_of_a_victims_full_name_is_no_town(upper: bool) -> None:
     slot = _slot(text, [rivera], victims=[victim], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("EL SALVADOR", None)
     # the same word after "in" is where something happened
-    text = cased("Colonel Roberto Armando Rivera Escobar was killed in Rivera.", upper)
+    text = cased("Colonel Roberto Armando Rivera Escobar was killed in Rivera, Uruguay.", upper)
     victim = said(text, "victims", name, Victim(names=[name], fate="killed"))
     rivera = said(text, "where", cased("in Rivera", upper), _town("Rivera", "Uruguay", "UY"))
     rivera = rivera.model_copy(update={"value": rivera.value[3:], "start": rivera.start + 3})
-    slot = _slot(text, [rivera], victims=[victim], filed="SAN SALVADOR")
+    uruguay = said(text, "where", cased("Uruguay", upper), _country("Uruguay", "UY", "mentioned"))
+    slot = _slot(text, [rivera, uruguay], victims=[victim], filed="SAN SALVADOR")
     assert (slot.country, slot.place) == ("URUGUAY", "RIVERA")
 
 
@@ -177,3 +188,97 @@ def test_a_town_name_cut_at_its_front_is_read_whole(nlp: Any, upper: bool) -> No
     }
     assert ("Viña del Mar", "CL") in found
     assert not any(code == "US" for _, code in found)
+
+
+# -- a dateline that names no place: the station's country ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("RADIO VENCEREMOS", ("EL SALVADOR", None)),  # the FMLN's station (kb/outlets.json)
+        ("RADIO FARABUNDO MARTI", ("EL SALVADOR", None)),
+        ("EFE", ("VENEZUELA", "CARACAS")),  # a news agency files from anywhere
+        ("A STATION NOBODY KNOWS", ("VENEZUELA", "CARACAS")),
+    ],
+)
+def test_muc_a_clandestine_station_speaks_of_its_own_country(
+    source: str, expected: tuple[str, str | None]
+) -> None:
+    text = "THE BOMB ATTACK CAME A WEEK AFTER THE TALKS IN CARACAS WERE SUSPENDED."
+    caracas = said(text, "where", "CARACAS", _town("Caracas", "Venezuela", "VE", "mentioned"))
+    slot = _slot(text, [caracas], filed="CLANDESTINE", source=source)
+    assert (slot.country, slot.place) == expected
+
+
+def test_muc_a_named_dateline_is_not_the_stations_country() -> None:
+    text = "THE BOMB ATTACK CAME A WEEK AFTER THE TALKS IN CARACAS WERE SUSPENDED."
+    caracas = said(text, "where", "CARACAS", _town("Caracas", "Venezuela", "VE", "mentioned"))
+    slot = _slot(text, [caracas], filed="TEGUCIGALPA", source="RADIO VENCEREMOS")
+    assert slot.country == "HONDURAS"
+
+
+# -- a town abroad in a text naming no country of it -------------------------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_a_scene_town_of_a_country_the_text_never_names_yields_to_the_dateline(
+    upper: bool,
+) -> None:
+    # "Street" is a village in England the gazetteer knows
+    text = cased("The bomb went off on San Antonio Abad Street.", upper)
+    street = said(text, "where", cased("Street", upper), _town("Street", "United Kingdom", "GB"))
+    slot = _slot(text, [street], filed="SAN SALVADOR")
+    assert (slot.country, slot.place) == ("EL SALVADOR", None)
+
+
+def test_muc_a_big_city_abroad_with_a_namesake_at_home_yields_to_the_dateline() -> None:
+    # Berlin, Usulutan: a big city names its country only where home has no such town
+    text = "A NATIONAL POLICE POST IN BERLIN WAS RAIDED AND ATTACKED."
+    berlin = said(text, "where", "BERLIN", _town("Berlin", "Germany", "DE"))
+    assert _slot(text, [berlin], filed="SAN SALVADOR").country == "EL SALVADOR"
+    assert _slot(text, [berlin], filed="TOKYO").country == "GERMANY"
+
+
+@pytest.mark.parametrize(
+    ("text", "country_named", "expected"),
+    [
+        # the text names the town's country
+        ("THE BOMB WENT OFF IN BERLIN, WHERE GERMANY HOLDS TALKS.", True, ("GERMANY", "BERLIN")),
+        # a sentence giving the toll names the town: the scene wherever it was filed
+        ("THIRTEEN PEOPLE DIED IN BERLIN WHEN THE BOMB WENT OFF.", False, ("GERMANY", "BERLIN")),
+    ],
+)
+def test_muc_a_scene_town_abroad_stays_where_the_text_supports_it(
+    text: str, country_named: bool, expected: tuple[str, str]
+) -> None:
+    berlin = said(text, "where", "BERLIN", _town("Berlin", "Germany", "DE"))
+    where = [berlin]
+    if country_named:
+        where.append(said(text, "where", "GERMANY", _country("Germany", "DE", "mentioned")))
+    tolls = []
+    if not country_named:
+        killed = Casualties(category="killed", exact=13)
+        tolls.append(said(text, "casualties", "THIRTEEN PEOPLE DIED", killed))
+    slot = _slot(text, where, filed="SAN SALVADOR", casualties=tolls)
+    assert (slot.country, slot.place) == expected
+
+
+# -- a country something comes from is not the scene -------------------------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Information received from the United States says the bomb was theirs.", "EL SALVADOR"),
+        ("The bomb that exploded in the United States was theirs.", "UNITED STATES"),
+    ],
+)
+def test_muc_a_country_something_came_from_is_not_the_scene(
+    upper: bool, sentence: str, expected: str
+) -> None:
+    text = cased(sentence, upper)
+    us = said(text, "where", cased("the United States", upper), _country("United States", "US"))
+    slot = _slot(text, [us], filed="SAN SALVADOR")
+    assert slot.country == expected

@@ -61,7 +61,10 @@ suspects (arrested) --                 --                       Detainee (named 
     the first mentioned country; the place is its city (else region). A place of the
     dateline's country that is no scene, the dateline city too, counts only where a sentence
     telling of the incident names it (MUC-4 template notes, 7.4 note 4: no place where it
-    may be the reporting's or some other rather than the incident's).
+    may be the reporting's or some other rather than the incident's). A dateline that names
+    no place ("CLANDESTINE") is filed in its station's home country (``_outlet_home``). No
+    scene: a country after "from" (``_come_from``), a town outside the dateline's country
+    in a text naming no country of it (``_unnamed_abroad``).
 [8] WikiEvents: one attack event per sentence with an attack type (DetonateExplode when
     the report is a bombing, but Unspecified for a sentence telling only of another attack
     type; DetonateExplode for a sentence telling only of a bombing; else Unspecified), with
@@ -2598,17 +2601,72 @@ def _apposed_country(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> 
     return None
 
 
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _come_from(a: Assertion[Place]) -> bool:
+    """A country something comes from ("INFORMATION RECEIVED FROM THE UNITED STATES",
+    "ARRIVED FROM GUATEMALA"): where it started, not the scene."""
+    return a.normalized.precision >= 5 and _FROM.search(_before(a, 20)) is not None
+
+
 def _not_the_scene(a: Assertion[Place], where: Sequence[Assertion[Place]]) -> bool:
-    """A scene the extractor read that is a listed, visited or dateline place."""
-    return _in_a_list(a, where) or _visited(a) or _opening_dateline(a)
+    """A scene the extractor read that is a listed, visited or dateline place, or a country
+    something came from."""
+    return _in_a_list(a, where) or _visited(a) or _opening_dateline(a) or _come_from(a)
+
+
+def _unnamed_abroad(
+    a: Assertion[Place],
+    filed: Place | None,
+    where: Sequence[Assertion[Place]],
+    tolls: set[str],
+) -> bool:
+    """A scene town outside the MUC dateline's country in a text that names no country of
+    it, but in a sentence giving a toll: in upper-case wire copy mostly a word or a name the
+    gazetteer knows as a town somewhere ("SAN ANTONIO ABAD STREET" read as Street, England;
+    "ABURRA VALLEY" as Valley, Alabama; "BERLIN" in Usulutan as Germany's; "COLONEL
+    PONCE" as Ponce, Puerto Rico), so the dateline's country goes before it. "13 PERSONS
+    DIED IN SAN SALVADOR" in a Honduran report is the scene told with its toll; a big city
+    ("a bomb exploded in Bogota") names its country itself, unless the dateline's country
+    has a town of its name (Berlin, Usulutan)."""
+    place = a.normalized
+    if filed is None or place.precision >= 5 or place.country_code in {None, filed.country_code}:
+        return False
+    if a.sentence.text in tolls or (_big_city(place) and not _namesake_in(a, filed)):
+        return False
+    return not any(
+        b.normalized.precision >= 5 and b.normalized.country_code == place.country_code
+        for b in where
+    )
+
+
+def _namesake_in(a: Assertion[Place], filed: Place) -> bool:
+    """Whether the gazetteer knows a town of this name in the filing country."""
+    city = default_gazetteer().city(a.value, prefer=(filed.country_code or "",))
+    return city is not None and city.country_code == filed.country_code
+
+
+_BIG_CITY = 500_000  # as the places component: a city this big names its country itself
+
+
+def _big_city(place: Place) -> bool:
+    city = default_gazetteer().city(place.city or place.name, prefer=(place.country_code or "",))
+    return (
+        city is not None
+        and city.country_code == place.country_code
+        and city.population >= _BIG_CITY
+    )
 
 
 def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     names = _person_names(report)
     where = [a for a in report.where if not _a_persons_name(a, names)]
+    tolls = {c.sentence.text for c in report.casualties}
     where = [
         a.model_copy(update={"normalized": a.normalized.model_copy(update={"role": "mentioned"})})
-        if a.normalized.role == "scene" and _not_the_scene(a, report.where)
+        if a.normalized.role == "scene"
+        and (_not_the_scene(a, report.where) or _unnamed_abroad(a, filed, report.where, tolls))
         else a
         for a in where
     ]
@@ -2734,6 +2792,20 @@ def _muc_name(name: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c)).upper()
 
 
+def _outlet_home(result: ArticleResult) -> Place | None:
+    """Where a dateline that names no place ("CLANDESTINE, 8 JAN 90 (RADIO VENCEREMOS)")
+    was filed: the home country of a station or paper the knowledge base knows (a rebel
+    radio speaks of its own country); a news agency files from anywhere, so none."""
+    source = result.article.source
+    outlet = default_kb().outlet(source) if source else None
+    if outlet is None or outlet.country is None or outlet.kind == "news_agency":
+        return None
+    country = default_gazetteer().country_by_code(outlet.country)
+    if country is None:
+        return None
+    return Place(name=country.name, country_code=country.code, country=country.name)
+
+
 def _filed_at(result: ArticleResult) -> Place | None:
     """The MUC dateline's place ("SAN SALVADOR, 12 JAN 90 (RADIO ...)"), geocoded: its
     country, and its city too when the gazetteer places it in that country."""
@@ -2746,7 +2818,11 @@ def _filed_at(result: ArticleResult) -> Place | None:
         city = gaz.city(name)
         country = gaz.country_by_code(city.country_code) if city is not None else None
     if country is None:
-        return None
+        return (
+            _outlet_home(result)
+            if name.strip().lower() in place_words().placeless_datelines
+            else None
+        )
     filed = Place(name=name, country_code=country.code, country=country.name)
     # The city is where it happened when no other place of the country is told (_scene tries
     # the filed place after those) and a sentence telling of the incident names it or points

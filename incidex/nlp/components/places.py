@@ -443,6 +443,8 @@ class PlaceExtractor:
     def _place(self, ent: Span, role: str, countries_named: tuple[str, ...]) -> Place | None:
         text = ent.text
         name = text[4:] if text.lower().startswith("the ") else text
+        if name[-2:].lower() in {"'s", "’s"}:  # "El Salvador's Jesuit curia"
+            name = name[:-2]
         place = self._named_place(name, role, countries_named)
         first, _, rest = name.partition(" ")
         if place is None and first.lower() in self.lex.compass_adjectives and rest:
