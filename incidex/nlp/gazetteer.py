@@ -210,6 +210,7 @@ class PlaceWords:
     origin_nouns: frozenset[str]  # "a native of Medellin": where someone is from
     name_particles: frozenset[str]  # "Vina del Mar": lower-case words inside a name
     visit_nouns: frozenset[str]  # "his stay in Japan": where someone went
+    division_nouns: frozenset[str]  # "Cordoba department": a division's own name
 
 
 @lru_cache(maxsize=1)
@@ -223,4 +224,5 @@ def place_words() -> PlaceWords:
         origin_nouns=frozenset(raw["origin_nouns"]["words"]),
         name_particles=frozenset(raw["name_particles"]["words"]),
         visit_nouns=frozenset(raw["visit_nouns"]["words"]),
+        division_nouns=frozenset(raw["division_nouns"]["words"]),
     )
