@@ -202,6 +202,77 @@ def test_a_town_the_recogniser_misses_is_placed_in_a_country_the_text_names(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "city", "code"),
+    [
+        # the parser hangs the town on the unit noun ("tulcan" amod of "province")
+        (
+            "Bombs exploded in Ecuador. One person was killed in Tulcan, Carchi province.",
+            "Tulcán",
+            "EC",
+        ),
+        (
+            "Incendiary bombs were hurled at a Mormon temple at Nunoa district, in Santiago, "
+            "Chile.",
+            "Ñuñoa",
+            "CL",
+        ),
+    ],
+)
+def test_a_town_named_with_its_unit_is_a_scene(
+    nlp: Any, text: str, city: str, code: str, upper: bool
+) -> None:
+    scenes = {
+        (a.normalized.city, a.normalized.country_code)
+        for a in _run(nlp, cased(text, upper)).where
+        if a.normalized.role == "scene"
+    }
+    assert (city, code) in scenes, scenes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_division_named_like_a_city_abroad_is_no_scene_there(nlp: Any, upper: bool) -> None:
+    # "Cordoba department" is Colombia's; the gazetteer holds only the Argentine city
+    text = "Gunmen killed a union leader today in Cordoba department, in the northwest of Colombia."
+    report = _run(nlp, cased(text, upper))
+    scenes = [(a.value, a.normalized.country_code) for a in report.where]
+    assert not any(
+        a.normalized.role == "scene" and a.normalized.country_code == "AR" for a in report.where
+    ), scenes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
+def test_a_neighborhood_named_like_a_town_abroad_is_an_unplaced_scene(
+    nlp: Any, upper: bool
+) -> None:
+    # San Miguelito is a town in Panama too; here it is a neighbourhood of San Salvador
+    text = (
+        "A bomb killed the attorney general at an intersection in San Miguelito neighborhood, "
+        "north of San Salvador."
+    )
+    report = _run(nlp, cased(text, upper))
+    [place] = [a.normalized for a in report.where if "miguelito" in a.value.lower()]
+    assert (place.role, place.country_code, place.city) == ("scene", None, None)
+
+
+@pytest.mark.slow
+def test_a_local_unit_read_as_a_venue_is_in_no_city(nlp: Any) -> None:
+    # wire copy: the recogniser tags the canton a facility; it is a place of its own, not
+    # a building of the town named before it
+    text = (
+        "TERRORISTS ATTACKED A BUS IN ZACATECOLUCA, EL SALVADOR. THE BUS WAS ATTACKED ON THE "
+        "COASTAL HIGHWAY NEAR LA TIENDITA CANTON, TECOLUCA JURISDICTION."
+    )
+    report = _run(nlp, text)
+    canton = [a.normalized for a in report.where if "TIENDITA" in a.value]
+    assert canton, [a.value for a in report.where]
+    assert all(p.city is None and p.country_code == "SV" for p in canton), canton
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("upper", [False, True])
 def test_a_common_noun_after_a_determiner_is_no_town(nlp: Any, upper: bool) -> None:
     # "Temple" and "Area" are towns in the United States, which the text names
     text = (

@@ -212,6 +212,8 @@ class PlaceWords:
     visit_nouns: frozenset[str]  # "his stay in Japan": where someone went
     placeless_datelines: frozenset[str]  # "CLANDESTINE, 8 JAN 90 (RADIO VENCEREMOS)"
 
+    division_nouns: frozenset[str]  # "Cordoba department": a division's own name
+
 
 @lru_cache(maxsize=1)
 def place_words() -> PlaceWords:
@@ -225,4 +227,6 @@ def place_words() -> PlaceWords:
         name_particles=frozenset(raw["name_particles"]["words"]),
         visit_nouns=frozenset(raw["visit_nouns"]["words"]),
         placeless_datelines=frozenset(raw["placeless_datelines"]["words"]),
+
+        division_nouns=frozenset(raw["division_nouns"]["words"]),
     )

@@ -123,6 +123,9 @@ class PlaceExtractor:
             capital = self._capital_of(ent)
             role = self._role(capital or ent, info)
             place = self._place(ent, role, countries_named)
+            unit = self._names_a_unit(ent.root)
+            if unit is not None:
+                place, role = self._unit_place(ent, unit, place, role, info, countries_named)
             if place is not None and capital is not None:
                 place = self._capital_place(place) or place
             if place is None:
@@ -159,6 +162,8 @@ class PlaceExtractor:
                 continue  # "celebrating Bastille Day", "died in hospital"
             name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
             city = _city_near(ent, named_cities) or scene_city
+            if ent[-1].lower_ in self.words.unit_nouns:
+                city = None  # "near La Tiendita canton": a place of its own, in no city
             # the city's own country: never Montreuil with Belgium
             country = self.gaz.country_by_code(city.country_code) if city else scene_country
             place = Place(
@@ -186,27 +191,82 @@ class PlaceExtractor:
         if not countries_named:
             return []
         wire = bool(doc.user_data.get(WIRE_KEY))
-        taken = {i for e in ents(doc) for i in range(e.start, e.end)}
+        # a town the recogniser took for a people ("tulcan" NORP) is still free to read
+        taken = {
+            i
+            for e in ents(doc)
+            if e.label_ != "NORP" or default_kb().nationality(e.text) is not None
+            for i in range(e.start, e.end)
+        }
         found: list[Span] = []
         for token in doc:
-            head = token.head
-            if token.dep_ != "pobj" or token.i in taken or not token.is_alpha:
+            if token.i in taken or not token.is_alpha:
                 continue
-            if any(c.dep_ in {"det", "poss"} for c in token.children):
-                continue  # "at a temple", "in the same area": a common noun, not a town
             if not wire and not self._name_word(token):
                 continue  # every name _gazetteer_name tries holds this word: no look-ups
-            if not (
-                head.lower_ in _UNMARKED_PREPS
-                or head.lower_ == "of"
-                and head.head.lower_ in self.lex.place_nouns
-            ):
+            unit = self._names_a_unit(token)
+            if unit is None and not self._place_object(token):
                 continue
             span = self._gazetteer_name(doc, token.i, taken, wire, countries_named)
+            if span is not None and unit is not None and span.end < unit.i:
+                if doc[span.end].text != ",":
+                    continue  # "Tomas" of "Santo Tomas de Pata district": part of its name
             if span is not None:
                 found.append(span)
                 taken.update(range(span.start, span.end))
         return found
+
+    def _place_object(self, token: Token) -> bool:
+        """A bare name where a place goes: "in Tulcan", "the town of Yunguyo"."""
+        if token.dep_ != "pobj" or any(c.dep_ in {"det", "poss"} for c in token.children):
+            return False  # "at a temple", "in the same area": a common noun, not a town
+        head = token.head
+        return head.lower_ in _UNMARKED_PREPS or (
+            head.lower_ == "of" and head.head.lower_ in self.lex.place_nouns
+        )
+
+    def _names_a_unit(self, token: Token) -> Token | None:
+        """The local unit or place noun that ``token`` names, when that noun is where
+        something is ("at Nunoa district", "killed in Tulcan, Carchi province": the parser
+        hangs the town on the province); else None."""
+        unit = token.head
+        if token.dep_ not in {"compound", "amod", "nmod"} or unit.i <= token.i:
+            return None
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in unit.children):
+            return None  # "the Lima district of San Isidro": the city the district is in
+        if unit.lower_ not in self.words.unit_nouns | self.lex.place_nouns:
+            return None
+        if unit.dep_ != "pobj" or unit.head.lower_ not in _UNMARKED_PREPS:
+            return None
+        return unit
+
+    def _unit_place(
+        self,
+        ent: Span,
+        unit: Token,
+        place: Place | None,
+        role: str,
+        info: SentInfo,
+        countries_named: tuple[str, ...],
+    ) -> tuple[Place | None, str]:
+        """The place and role of a name hung on a unit or place noun where something is ("at
+        Nunoa district", "in Tulcan, Carchi province", "in San Miguel city"): the noun's
+        role, unless the name is a division's own ("in Cordoba department", which the
+        gazetteer, holding towns, reads as Cordoba, Argentina). A town abroad of a local
+        unit's own name ("in San Miguelito neighborhood" in a text on El Salvador) is not
+        it: the name then stands unplaced, as a name the gazetteer lacks."""
+        if unit.i == ent.end and unit.lower_ in self.words.division_nouns:
+            return place, role
+        unit_role = self._role(ent.doc[unit.i : unit.i + 1], info)
+        if (
+            unit.i == ent.end
+            and unit.lower_ in self.words.unit_nouns
+            and place is not None
+            and place.country_code not in (None, *countries_named)
+        ):
+            name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+            return Place(role=unit_role, name=name, precision=5), unit_role
+        return self._place(ent, unit_role, countries_named), unit_role
 
     def _name_word(self, token: Token) -> bool:
         """A word a name in mixed case may hold: capitalised, or a particle ("del")."""
