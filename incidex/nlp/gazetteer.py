@@ -227,6 +227,5 @@ def place_words() -> PlaceWords:
         name_particles=frozenset(raw["name_particles"]["words"]),
         visit_nouns=frozenset(raw["visit_nouns"]["words"]),
         placeless_datelines=frozenset(raw["placeless_datelines"]["words"]),
-
         division_nouns=frozenset(raw["division_nouns"]["words"]),
     )
