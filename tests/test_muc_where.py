@@ -404,7 +404,8 @@ def _salvadoran(name: str, city: str) -> Place:
         # pointed at: "here", and "the capital" where the dateline city is the capital
         ("Two bombs went off here at a bus stop.", "SAN SALVADOR", "SAN SALVADOR"),
         ("Two bombs went off at a bus stop in this capital.", "SAN SALVADOR", "SAN SALVADOR"),
-        ("Two bombs went off at a bus stop in the capital.", "SAN MIGUEL", None),
+        # filed elsewhere, "the capital" is still the country's
+        ("Two bombs went off at a bus stop in the capital.", "SAN MIGUEL", "SAN SALVADOR"),
         # where it was said or where someone was going is no scene
         (
             "Bombs went off at a bus stop, the police reported in San Salvador.",
@@ -526,3 +527,32 @@ def test_muc_place_the_dateline_city_is_finer_than_a_country_scene(upper: bool) 
     country = Place(role="scene", name=value, country="Guatemala", country_code="GT")
     [slot] = _slots(text, [said(text, "where", value, country)], filed="GUATEMALA CITY")
     assert (slot.country, slot.place) == ("GUATEMALA", "GUATEMALA CITY")
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # the incident told "in the capital" of a country-level scene: its capital
+        ("Bombs exploded in the capital of El Salvador last night.", None),  # "capital of"
+        ("In El Salvador, bombs exploded in the capital last night.", "SAN SALVADOR"),
+        # the capital as a noun's ("the mayor of the capital"), or where it was reported
+        ("In El Salvador, bombs hit the home of the mayor of the capital.", None),
+        ("In El Salvador, bombs exploded, it was reported in the capital.", None),
+    ],
+)
+def test_muc_place_a_country_scene_told_in_the_capital_is_its_capital(
+    text: str, place: str | None, upper: bool
+) -> None:
+    text = cased(text, upper)
+    value = cased("El Salvador", upper)
+    country = Place(role="scene", name=value, country="El Salvador", country_code="SV")
+    [slot] = _slots(text, [said(text, "where", value, country)])
+    assert (slot.country, slot.place) == ("EL SALVADOR", place)
+
+
+def test_the_capital_is_the_seat_of_government_reports_mean() -> None:
+    from incidex.nlp.gazetteer import default_gazetteer
+
+    capital = default_gazetteer().capital("BO")
+    assert capital is not None and capital.name == "La Paz"  # GeoNames lists Sucre

