@@ -337,6 +337,43 @@ def test_a_country_named_with_a_possessive_is_that_country(nlp: Any) -> None:
     assert found.get("EL SALVADOR'S") == "SV", found
 
 
+@pytest.mark.slow
+def test_a_name_ending_in_s_is_looked_up_whole_first(nlp: Any) -> None:
+    report = run(nlp, "A gunman opened fire in St. John's, Newfoundland, Canada, killing two.")
+    found = {a.value: a.normalized.country_code for a in report.where}
+    assert found.get("St. John's") == "CA", found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "value", "country"),
+    [
+        # "a Jenin neighborhood": the town the unit is in, with its country
+        ("Israeli troops killed two men in a Jenin neighborhood on Monday.", "Jenin", "PS"),
+        # "San Miguelito neighborhood" in a text on El Salvador: the unit's own name, unplaced
+        (
+            "Gunmen killed two people in San Miguelito neighborhood, El Salvador.",
+            "San Miguelito",
+            None,
+        ),
+    ],
+)
+def test_a_name_before_a_unit_noun_is_the_town_around_it_or_the_units_own(
+    nlp: Any, text: str, value: str, country: str | None
+) -> None:
+    report = run(nlp, text)
+    found = {a.value: a.normalized.country_code for a in report.where}
+    assert value in found and found[value] == country, found
+
+
+@pytest.mark.slow
+def test_a_venue_ending_in_a_unit_noun_keeps_the_city_named_beside_it(nlp: Any) -> None:
+    report = run(nlp, "A bomb exploded at the Olympic Village in Rio de Janeiro, killing two.")
+    venues = {a.normalized.venue: a.normalized.city for a in report.where if a.normalized.venue}
+    assert venues.get("Olympic Village") == "Rio de Janeiro", venues
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("upper", [False, True])
 def test_a_compass_part_of_a_city_is_in_that_city(nlp: Any, upper: bool) -> None:
     # the recogniser may take "western" into the name: the gazetteer still knows the city

@@ -415,6 +415,15 @@ def _salvadoran(name: str, city: str) -> Place:
         ("Bombs went off as he drove to San Salvador.", "SAN SALVADOR", None),
         # "here is" opens a report, "here in" names the place meant
         ("Here is a report on two bombs at a bus stop.", "SAN SALVADOR", None),
+        ("Here's what we know: two bombs went off at a bus stop.", "SAN SALVADOR", None),
+        (
+            "Two bombs went off at a bus stop, police reported in this capital.",
+            "SAN SALVADOR",
+            None,
+        ),
+        # "next to" is where, not where someone went; "said that in" is no place said at
+        ("Bombs went off next to San Salvador's cathedral.", "SAN SALVADOR", "SAN SALVADOR"),
+        ("Police said that in San Salvador two bombs went off.", "SAN SALVADOR", "SAN SALVADOR"),
         ("Bombs went off at bus stops here in El Salvador.", "SAN SALVADOR", None),
     ],
 )
@@ -539,6 +548,7 @@ def test_muc_place_the_dateline_city_is_finer_than_a_country_scene(upper: bool) 
         # the capital as a noun's ("the mayor of the capital"), or where it was reported
         ("In El Salvador, bombs hit the home of the mayor of the capital.", None),
         ("In El Salvador, bombs exploded, it was reported in the capital.", None),
+        ("In El Salvador, bombs exploded in the capital city of Chalatenango.", None),
     ],
 )
 def test_muc_place_a_country_scene_told_in_the_capital_is_its_capital(
@@ -556,3 +566,12 @@ def test_the_capital_is_the_seat_of_government_reports_mean() -> None:
 
     capital = default_gazetteer().capital("BO")
     assert capital is not None and capital.name == "La Paz"  # GeoNames lists Sucre
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_muc_place_a_country_only_mentioned_gets_no_capital(upper: bool) -> None:
+    text = cased("Two bombs exploded in the capital. The United States condemned it.", upper)
+    value = cased("The United States", upper)
+    mentioned = Place(role="mentioned", name=value, country="United States", country_code="US")
+    [slot] = _slots(text, [said(text, "where", value, mentioned)])
+    assert (slot.country, slot.place) == ("UNITED STATES", None)

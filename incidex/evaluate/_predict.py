@@ -177,7 +177,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from typing import Any, TypeVar
@@ -2496,7 +2496,12 @@ _OF_SOMEONE = re.compile(r"\b([a-z]+)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 def _someones(a: Assertion[Place]) -> bool:
     """A place named as someone's office or home ("the archbishop of San Salvador", "a
     native of Medellin"), not as where anything happened."""
-    match = _OF_SOMEONE.search(_before(a, 60))
+    return _of_someone(_before(a, 60))
+
+
+def _of_someone(before: str) -> bool:
+    """Whether ``before`` ends in "<person or origin noun> of (the)": "the archbishop of"."""
+    match = _OF_SOMEONE.search(before)
     if match is None:
         return False
     noun = match.group(1).lower()
@@ -2714,17 +2719,13 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
 
 def _told_capital(place: Place, told: Iterable[str]) -> Place:
     """A country-level scene whose incident's sentences say where it was: "IN THE CAPITAL",
-    "IN THIS CAPITAL" (lexicon ``capital_phrases``): its capital, the seat of government."""
+    "IN THIS CAPITAL" (lexicon ``capital_phrases``; not whose, "the mayor of the capital"):
+    its capital, the seat of government."""
     city = default_gazetteer().capital(place.country_code or "")
-    if city is None:
-        return place
+    if city is None or place.role != "scene":
+        return place  # "The United States condemned the attack": no scene
     _, capital = _here_patterns()
-    if not any(
-        m.group().lower().startswith("in ")  # where, not whose ("the mayor of the capital")
-        and not _said_or_reached(text[max(0, m.start() - 40) : m.start() + 3])
-        for text in told
-        for m in capital.finditer(text)
-    ):
+    if not any(m.group().lower().startswith("in ") for m in _pointing(told, capital)):
         return place
     return place.model_copy(update={"city": city.name, "name": city.name, "precision": 1})
 
@@ -2742,12 +2743,18 @@ def _points_here(texts: Iterable[str], filed: Place) -> bool:
     here, capital = _here_patterns()
     city = default_gazetteer().capital(filed.country_code or "")
     patterns = [here, capital] if city is not None and city.name == filed.city else [here]
-    return any(
-        not _said_or_reached(text[max(0, m.start() - 40) : m.start()])
-        for pattern in patterns
-        for text in texts
-        for m in pattern.finditer(text)
-    )
+    return any(True for pattern in patterns for _ in _pointing(texts, pattern))
+
+
+def _pointing(texts: Iterable[str], pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` in ``texts`` that are not where something was said or
+    where someone went ("REPORTED IN THIS CAPITAL", "TAKEN TO THIS CITY")."""
+    for text in texts:
+        for m in pattern.finditer(text):
+            # the phrase's own preposition ("in this capital") belongs to what comes before
+            lead = re.match(r"(?:in|at)\s", m.group(), re.IGNORECASE)
+            if not _said_or_reached(_window(text, m.start() + (lead.end() if lead else 0), 40)):
+                yield m
 
 
 @cache
@@ -2757,8 +2764,10 @@ def _here_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     here = "|".join(map(re.escape, lexicon.here_phrases))
     capital = "|".join(map(re.escape, lexicon.capital_phrases))
     return (
-        re.compile(rf"(?<!\w)(?:{here})(?!\w)(?!\s+(?:{not_after})\b)", re.IGNORECASE),
-        re.compile(rf"(?<!\w)(?:{capital})(?!\w)(?!\s+of\b)", re.IGNORECASE),
+        # "here's what we know" opens a report, as "here is" does
+        re.compile(rf"(?<!\w)(?:{here})(?!\w)(?!['’]s\b)(?!\s+(?:{not_after})\b)", re.IGNORECASE),
+        # "the capital (city) of Peru" names another capital or the country's
+        re.compile(rf"(?<!\w)(?:{capital})(?!\w)(?!\s+(?:city\s+)?of\b)", re.IGNORECASE),
     )
 
 
@@ -2769,12 +2778,6 @@ def _in_filing_country(place: Place, filed: Place | None) -> bool:
     return place.country_code == filed.country_code
 
 
-def _names_in(texts: Iterable[str], name: str) -> bool:
-    """Whether one of ``texts`` names ``name`` as a whole word or words (any case)."""
-    pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
-    return any(pattern.search(text) for text in texts)
-
-
 def _said_or_reached(before: str) -> bool:
     """Whether the words before a place name say it is where something was said ("REPORTED
     IN LIMA", "SAID IN THIS CITY": lexicon ``said_at_words``) or where someone was going
@@ -2782,25 +2785,33 @@ def _said_or_reached(before: str) -> bool:
     words = re.findall(r"[a-z]+", before.lower())[-3:]
     if not words:
         return False
-    if words[-1] == "to":
-        return True
-    said = default_lexicon().said_at_words
-    return words[-1] in ("in", "at") and any(w in said for w in words)
+    lexicon = default_lexicon()
+    if words[-1] == "to":  # "next to San Salvador's cathedral" is where it was
+        return len(words) < 2 or words[-2] not in lexicon.to_not_going
+    # "said in Lima", not "said that in the capital two bombs exploded"
+    between = words[-3:-1]
+    return (
+        words[-1] in ("in", "at")
+        and any(w in lexicon.said_at_words for w in between)
+        and "that" not in between
+    )
 
 
 def _names_as_a_place(texts: Iterable[str], name: str) -> bool:
     """Whether one of ``texts`` names ``name`` other than as someone's office or home ("THE
     ARCHBISHOP OF SAN SALVADOR": :func:`_someones`)."""
     pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
-    for text in texts:
-        for found in pattern.finditer(text):
-            match = _OF_SOMEONE.search(text[max(0, found.start() - 60) : found.start()])
-            noun = match.group(1).lower() if match else ""
-            if noun in place_words().origin_nouns or noun in default_lexicon().person_nouns:
-                continue
-            if not _said_or_reached(text[max(0, found.start() - 40) : found.start()]):
-                return True
-    return False
+    return any(
+        not _of_someone(_window(text, found.start(), 60))
+        and not _said_or_reached(_window(text, found.start(), 40))
+        for text in texts
+        for found in pattern.finditer(text)
+    )
+
+
+def _window(text: str, at: int, reach: int) -> str:
+    """The ``reach`` characters of ``text`` before ``at``."""
+    return text[max(0, at - reach) : at]
 
 
 def _muc_name(name: str) -> str:

@@ -27,7 +27,7 @@ class EventLexicon:
     lemmas: tuple[str, ...]
     phrases: tuple[str, ...]
     weak_lemmas: tuple[str, ...] = ()  # evidence of the means more than of the attack type
-    # phrases (of ``phrases``) that name the event only in a sentence telling of an attack:
+    # phrases (also in ``phrases``) that name the event only in a sentence telling of an attack:
     # "destroyed by fire" names no one who set it
     attack_only_phrases: frozenset[str] = frozenset()
 
@@ -229,6 +229,8 @@ class Lexicon:
     # "REPORTED IN LIMA", "SAID IN THIS CITY": a place after these (and "in" / "at") is where
     # something was said, not where an incident happened
     said_at_words: frozenset[str]
+    # "next to", "according to": a "to" after these is no place someone went
+    to_not_going: frozenset[str] = frozenset()
 
     def is_background_verb(self, verb: Token) -> bool:
         """Whether the verb tells of background (a founding, where someone lived): its lemma
@@ -281,7 +283,8 @@ def default_lexicon() -> Lexicon:
                 gtd_code=e["gtd_code"],
                 attack=e["attack"],
                 lemmas=tuple(e["lemmas"]),
-                phrases=tuple(e["phrases"]),
+                # an attack-only phrase is a phrase of the event too, listed there or not
+                phrases=tuple(dict.fromkeys([*e["phrases"], *e.get("attack_only_phrases", ())])),
                 weak_lemmas=tuple(e.get("weak_lemmas", ())),
                 attack_only_phrases=frozenset(e.get("attack_only_phrases", ())),
             )
@@ -387,6 +390,7 @@ def default_lexicon() -> Lexicon:
         not_here_after=frozenset(raw["not_here_after"]),
         capital_phrases=tuple(raw["capital_phrases"]),
         said_at_words=frozenset(raw["said_at_words"]),
+        to_not_going=frozenset(raw["to_not_going"]),
     )
 
 

@@ -19,7 +19,7 @@ from spacy.strings import StringStore
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from .._doc import doc_text, ensure_extensions, info_at, lemmas, lowers, past_tense
+from .._doc import SentInfo, doc_text, ensure_extensions, info_at, lemmas, lowers, past_tense
 from ..dateline import parse_dateline
 from ..kb import default_kb
 from ..lexicon import BURNING, ROBBERY, default_lexicon
@@ -454,7 +454,10 @@ class TriggerMatcher:
                 single.append((event.name, event.lemmas, forms))
             if event.phrases:
                 self.phrases.add(event.name, [nlp.tokenizer(p) for p in event.phrases])
-            self.attack_only |= {(event.name, p.lower()) for p in event.attack_only_phrases}
+            self.attack_only |= {
+                (event.name, " ".join(t.lower_ for t in nlp.tokenizer(p)))
+                for p in event.attack_only_phrases
+            }
         # "set parts of the building on fire": a verb, a short object, "on fire"
         add(
             "Facility/Infrastructure Attack",
@@ -550,24 +553,28 @@ class TriggerMatcher:
                 # sentence tells of an attack, decided after every trigger of it is read
                 attack_only.append(span)
                 continue
-            if label in self.attack_names and _past_event(span):
-                info.generic_attack = True  # about an earlier attack, not a new one
-                continue
-            info.events.add(label)
-            if label in self.attack_names:
-                info.events_attack.add(label)
-            spans.append(span)
+            self._admit(span, info, spans)
         for span in attack_only:
             info = info_at(doc, span.start_char)
             if info.attack:
-                info.events.add(span.label_)
-                spans.append(span)
+                self._admit(span, info, spans)
         # a sentence naming a weapon or an armed perpetrator is about the violence too
         for key in ("weapons",):
             for span in doc.spans[key] if key in doc.spans else []:
                 info_at(doc, span.start_char).generic_attack = True
         doc.spans["triggers"] = sorted(spans, key=lambda s: (s.start, -s.end))
         return doc
+
+    def _admit(self, span: Span, info: SentInfo, spans: list[Span]) -> None:
+        """Record a trigger that passed the checks as its sentence's event."""
+        label = span.label_
+        if label in self.attack_names and _past_event(span):
+            info.generic_attack = True  # about an earlier attack, not a new one
+            return
+        info.events.add(label)
+        if label in self.attack_names:
+            info.events_attack.add(label)
+        spans.append(span)
 
 
 @Language.factory("incidex_triggers_v1", assigns=["doc.spans", "doc._.sent_infos"])

@@ -63,6 +63,7 @@ class PlaceExtractor:
         self.lex = default_lexicon()
         self.gaz = default_gazetteer()
         self.words = place_words()
+        self.where_nouns = self.words.unit_nouns | self.lex.place_nouns  # "district", "town"
 
     def __call__(self, doc: Doc) -> Doc:
         named: Counter[str] = Counter()
@@ -160,10 +161,11 @@ class PlaceExtractor:
                 continue
             if ent[-1].lower_ in {"day", "eve", "night"} or _aftermath(ent):
                 continue  # "celebrating Bastille Day", "died in hospital"
-            name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-            city = _city_near(ent, named_cities) or scene_city
-            if ent[-1].lower_ in self.words.unit_nouns:
-                city = None  # "near La Tiendita canton": a place of its own, in no city
+            name = _without_article(ent.text)
+            city = _city_near(ent, named_cities)
+            if city is None and ent[-1].lower_ not in self.words.unit_nouns:
+                # "near La Tiendita canton": a place of its own, not in the text's first city
+                city = scene_city
             # the city's own country: never Montreuil with Belgium
             country = self.gaz.country_by_code(city.country_code) if city else scene_country
             place = Place(
@@ -234,7 +236,7 @@ class PlaceExtractor:
             return None
         if any(c.dep_ == "prep" and c.lower_ == "of" for c in unit.children):
             return None  # "the Lima district of San Isidro": the city the district is in
-        if unit.lower_ not in self.words.unit_nouns | self.lex.place_nouns:
+        if unit.lower_ not in self.where_nouns:
             return None
         if unit.dep_ != "pobj" or unit.head.lower_ not in _UNMARKED_PREPS:
             return None
@@ -263,8 +265,9 @@ class PlaceExtractor:
             and unit.lower_ in self.words.unit_nouns
             and place is not None
             and place.country_code not in (None, *countries_named)
+            and not _town_around(unit)
         ):
-            name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+            name = _without_article(ent.text)
             return Place(role=unit_role, name=name, precision=5), unit_role
         return self._place(ent, unit_role, countries_named), unit_role
 
@@ -453,7 +456,7 @@ class PlaceExtractor:
         ) or self._capital_of(ent) is not None
         if not in_slot:
             return False
-        name = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+        name = _without_article(ent.text)
         if self.gaz.country(name) is not None:
             return True
         city = self.gaz.city(name)
@@ -501,11 +504,12 @@ class PlaceExtractor:
         )
 
     def _place(self, ent: Span, role: str, countries_named: tuple[str, ...]) -> Place | None:
-        text = ent.text
-        name = text[4:] if text.lower().startswith("the ") else text
-        if name[-2:].lower() in {"'s", "’s"}:  # "El Salvador's Jesuit curia"
-            name = name[:-2]
+        name = _without_article(ent.text)
         place = self._named_place(name, role, countries_named)
+        if place is None and name[-2:].lower() in {"'s", "’s"}:
+            # "El Salvador's Jesuit curia" taken with its possessive; "St. John's" found whole
+            name = name[:-2]
+            place = self._named_place(name, role, countries_named)
         first, _, rest = name.partition(" ")
         if place is None and first.lower() in self.lex.compass_adjectives and rest:
             # "western Medellin", "SOUTHERN COLOMBIA": the part of a place the gazetteer knows
@@ -698,3 +702,14 @@ def _near_attack(ent: Span) -> bool:
 @Language.factory("incidex_places_v1", assigns=["doc._.assertions"])
 def make_places(nlp: Language, name: str) -> PlaceExtractor:
     return PlaceExtractor()
+
+
+def _without_article(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _town_around(unit: Token) -> bool:
+    """Whether the name before ``unit`` is the town the unit is in, not the unit's own name:
+    "in a Jenin neighborhood", "in his Mosul village" (an indefinite or possessive
+    determiner), against "in San Miguelito neighborhood", "in the Escalon neighborhood"."""
+    return any(c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ != "the") for c in unit.children)
