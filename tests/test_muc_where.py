@@ -575,3 +575,40 @@ def test_muc_place_a_country_only_mentioned_gets_no_capital(upper: bool) -> None
     mentioned = Place(role="mentioned", name=value, country="United States", country_code="US")
     [slot] = _slots(text, [said(text, "where", value, mentioned)])
     assert (slot.country, slot.place) == ("UNITED STATES", None)
+
+
+# -- a town alone in a country the text never names ---------------------------------------------
+
+
+@pytest.mark.parametrize("upper", [False, True])
+@pytest.mark.parametrize(
+    ("town", "city", "country", "code", "expected"),
+    [
+        # "Santa" read as Santa, Ivory Coast: a country the text never names
+        ("Santa", "Santa", "Ivory Coast", "CI", ("COLOMBIA", None)),
+        # a town of a country the text names is finer than the country
+        ("Cali", "Cali", "Colombia", "CO", ("COLOMBIA", "CALI")),
+        # a big city names its country itself
+        ("Madrid", "Madrid", "Spain", "ES", ("SPAIN", "MADRID")),
+    ],
+)
+def test_muc_place_a_town_alone_in_an_unnamed_country_comes_after_the_named_ones(
+    town: str,
+    city: str,
+    country: str,
+    code: str,
+    expected: tuple[str, str | None],
+    upper: bool,
+) -> None:
+    # filed abroad ("SOFIA (BULGARIA)"): no dateline place to fall back on
+    text = cased(f"Bombs went off in Colombia. The {town} police chief resigned.", upper)
+    colombia = Place(role="mentioned", name="Colombia", country="Colombia", country_code="CO")
+    found = Place(
+        role="mentioned", name=town, city=city, country=country, country_code=code, precision=1
+    )
+    where = [
+        said(text, "where", cased("Colombia", upper), colombia),
+        said(text, "where", cased(town, upper), found),
+    ]
+    [slot] = _slots(text, where)
+    assert (slot.country, slot.place) == expected

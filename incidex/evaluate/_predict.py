@@ -2700,6 +2700,11 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
     filing: tuple[Place, ...] = ()
     if filed is not None:  # a town named in the filing country is more precise than it
         filing = (*(p for p in below if p.country_code == filed.country_code), filed)
+    # a town alone in its country, which the text never names ("SANTA" read as Santa, Ivory
+    # Coast), goes after the countries the text names, unless a big city (names its country)
+    stray = [p for p in below if not _big_city(p) and _alone(p, report.where)]
+    below = [p for p in below if not any(p is q for q in stray)]
+    mentioned = [p for p in mentioned if not any(p is q for q in stray)] + stray
     for place in (*scene, *filing, *below, *mentioned):
         if place.role == "scene" and place.precision >= 5:
             # "kidnapped in Colombia from a site near Medellin": the town is the finer scene;
@@ -2715,6 +2720,16 @@ def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
             return finer[0] if finer else _told_capital(place, told)
         return _told_capital(place, told) if place.precision >= 5 else place
     return None
+
+
+def _alone(place: Place, where: Sequence[Assertion[Place]]) -> bool:
+    """Whether no other place of ``where`` (the country, or a town of another name) lies
+    in the country of ``place``."""
+    name = _muc_name(place.name)
+    return not any(
+        a.normalized.country_code == place.country_code and _muc_name(a.normalized.name) != name
+        for a in where
+    )
 
 
 def _told_capital(place: Place, told: Iterable[str]) -> Place:
