@@ -2652,16 +2652,10 @@ def _namesake_in(a: Assertion[Place], filed: Place) -> bool:
     return city is not None and city.country_code == filed.country_code
 
 
-_BIG_CITY = 500_000  # as the places component: a city this big names its country itself
-
-
 def _big_city(place: Place) -> bool:
+    """Whether the place is a city whose name points at its country (``City.names_its_country``)."""
     city = default_gazetteer().city(place.city or place.name, prefer=(place.country_code or "",))
-    return (
-        city is not None
-        and city.country_code == place.country_code
-        and city.population >= _BIG_CITY
-    )
+    return city is not None and city.country_code == place.country_code and city.names_its_country
 
 
 def _scene(report: IncidentReport, filed: Place | None = None) -> Place | None:
@@ -2815,13 +2809,19 @@ def _said_or_reached(before: str) -> bool:
 def _names_as_a_place(texts: Iterable[str], name: str) -> bool:
     """Whether one of ``texts`` names ``name`` other than as someone's office or home ("THE
     ARCHBISHOP OF SAN SALVADOR": :func:`_someones`)."""
-    pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
+    pattern = _name_pattern(name)
     return any(
         not _of_someone(_window(text, found.start(), 60))
         and not _said_or_reached(_window(text, found.start(), 40))
         for text in texts
         for found in pattern.finditer(text)
     )
+
+
+@lru_cache(maxsize=256)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """``name`` as a whole word or words, any case (a dateline city, read per template)."""
+    return re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
 
 
 def _window(text: str, at: int, reach: int) -> str:
@@ -3073,7 +3073,7 @@ def _slot_templates(
     published = result.article.published.date() if result.article.published else None
     filed = _filed_at(result)
     # the scene of each part from its places (the first part's own, _first_own_places)
-    placed = [*_first_own_places(parts[:1], parts[1:]), *parts[1:]]
+    placed = [_first_own_places(parts[0], parts[1:]), *parts[1:]] if parts else []
     slots = [
         _slot_template(part, published, tagger, filed, scene)
         for part, scene in zip(parts, placed, strict=True)
@@ -3086,18 +3086,20 @@ def _slot_templates(
     return _kept(shared, keep)
 
 
-def _first_own_places(
-    first: list[IncidentReport], others: list[IncidentReport]
-) -> list[IncidentReport]:
+# The fields whose assertions tell of an incident (split_incidents gives each part its own).
+_TOLD_FIELDS = ("types", *ROLE_FIELDS, "casualties")
+
+
+def _first_own_places(first: IncidentReport, others: list[IncidentReport]) -> IncidentReport:
     """The first part of a split message with the places of its own sentences, when they
     name one in a country: :func:`split_incidents` gives the further parts their own places
     but keeps the message's for the first, so its scene was the message's first one even
     where another incident's sentences told it ("... IN SAN MIGUEL. MEANWHILE, IN SAN
     SALVADOR ..."). A place's sentence is the first part's when the last sentence before it
     (or it) telling of an incident tells of the first part's; before any, it is the first's."""
-    if not first or not others:
+    if not others:
         return first
-    told = {a.sentence.start: 0 for field in _TOLD_FIELDS for a in getattr(first[0], field)}
+    told = {a.sentence.start: 0 for field in _TOLD_FIELDS for a in getattr(first, field)}
     for n, part in enumerate(others, start=1):
         for field in _TOLD_FIELDS:
             for a in getattr(part, field):
@@ -3108,14 +3110,10 @@ def _first_own_places(
         before = bisect.bisect_right(starts, start)
         return told[starts[before - 1]] if before else 0
 
-    own = [a for a in first[0].where if owner(a.sentence.start) == 0]
+    own = [a for a in first.where if owner(a.sentence.start) == 0]
     if not any(a.normalized.country for a in own):
         return first
-    return [first[0].model_copy(update={"where": own})]
-
-
-# The fields whose assertions tell of an incident (split_incidents gives each part its own).
-_TOLD_FIELDS = ("types", *ROLE_FIELDS, "casualties")
+    return first.model_copy(update={"where": own})
 
 
 # -- WikiEvents ------------------------------------------------------------------------

@@ -94,6 +94,15 @@ class City:
     longitude: float
     population: int
 
+    @property
+    def names_its_country(self) -> bool:
+        """Whether the city is big enough that its name points at its country ("Paris",
+        "Bogota"): 500,000 people or more."""
+        return self.population >= _BIG_CITY
+
+
+_BIG_CITY = 500_000
+
 
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
@@ -214,7 +223,6 @@ class PlaceWords:
     name_particles: frozenset[str]  # "Vina del Mar": lower-case words inside a name
     visit_nouns: frozenset[str]  # "his stay in Japan": where someone went
     placeless_datelines: frozenset[str]  # "CLANDESTINE, 8 JAN 90 (RADIO VENCEREMOS)"
-
     division_nouns: frozenset[str]  # "Cordoba department": a division's own name
 
 

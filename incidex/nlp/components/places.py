@@ -77,7 +77,7 @@ class PlaceExtractor:
             # a big city names its country too ("Paris" for France): a town that shares
             # its name with a village in a country named once is then the French one
             city = self.gaz.city(e.text)
-            if city is not None and city.population >= _BIG_CITY:
+            if city is not None and city.names_its_country:
                 named[city.country_code] += 1
         countries_named = tuple(code for code, _ in named.most_common())
         dateline = parse_dateline(doc_text(doc))
@@ -612,7 +612,6 @@ def _city_near(venue: Span, cities: list[tuple[int, City]]) -> City | None:
 
 # "in Tulcan", "near Vina del Mar": prepositions whose object is where something is
 _UNMARKED_PREPS = frozenset({"in", "at", "near", "outside", "inside"})
-_BIG_CITY = 500_000  # population from which a city's name points at its country
 _KNOWN_CITY = 100_000  # population from which a city's name is a place whatever NER says
 
 
